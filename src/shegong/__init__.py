@@ -1,0 +1,1 @@
+"""Shegong (社工): information platform for a city's community social work stations."""

@@ -1,0 +1,25 @@
+"""The /api/ router: one registration per viewset, all scoped."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from shegong.accounts.api import UserViewSet
+from shegong.org import api as org_api
+
+router = DefaultRouter()
+router.register("districts", org_api.DistrictViewSet)
+router.register("streets", org_api.StreetViewSet)
+router.register("agencies", org_api.AgencyViewSet)
+router.register("stations", org_api.StationViewSet)
+router.register("special-projects", org_api.SpecialProjectViewSet)
+router.register("contracts", org_api.ContractViewSet)
+router.register("users", UserViewSet)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("token/", obtain_auth_token, name="token"),
+    path("", include(router.urls)),
+]

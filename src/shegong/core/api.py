@@ -1,0 +1,88 @@
+"""API plumbing shared by every app: the scoped viewset, its permission and the
+error handler. The rules themselves live in `core.scope`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from shegong.core.access import ensure_visible
+from shegong.core.scope import VIEW, restrict
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key that accepts only objects the caller can see, so that an
+    out-of-scope id reads as 'does not exist' and leaks nothing."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return restrict(super().get_queryset(), getattr(request, "user", None), VIEW)
+
+
+class CleanModelSerializer(serializers.ModelSerializer):
+    """Runs the model's own validation (`full_clean`: field rules, unique and
+    check constraints with their messages) before anything is saved."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        plain = {k: v for k, v in attrs.items() if not model._meta.get_field(k).many_to_many}
+        if self.instance is not None:
+            candidate = model(**{f.attname: getattr(self.instance, f.attname)
+                                 for f in model._meta.concrete_fields})
+            for key, value in plain.items():
+                setattr(candidate, key, value)
+        else:
+            candidate = model(**plain)
+        try:
+            candidate.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return attrs
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """A model viewset whose rows are always `Model.objects.visible_to(user)` and
+    whose writes run in one transaction that re-checks scope after saving."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request.user, VIEW)
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            ensure_visible(self.request.user, serializer.save())
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            ensure_visible(self.request.user, serializer.save())
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request.user, VIEW)
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus the Django errors a model layer raises, so that bad
+    input is a 4xx with a readable message and never a 500."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": _("The request body is too large.")},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return Response({"detail": _("Too many fields.")}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    return drf_exception_handler(exc, context)

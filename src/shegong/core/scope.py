@@ -1,0 +1,129 @@
+"""Row-level access: the one place that decides what a user may see or change.
+
+Every data model declares a `Scope`: the lookups from the model to the station,
+agency, district and city it belongs to, and which roles may change or create it.
+`ScopedQuerySet.visible_to(user, action)` turns the user's role and anchor (their
+station, agency, district or city) into a filter. Web views, the API, exports,
+the admin and management commands all read through it, so a rule is written once
+(the pattern of NetBox's `RestrictedQuerySet.restrict`).
+
+Outsiders get 404 (the object is simply not in their queryset); insiders who may
+read but not change get 403 (see `core.access`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+from shegong.accounts.roles import LEVEL_FIELD, ROLE_LEVEL, Level, Role
+
+if TYPE_CHECKING:
+    from shegong.accounts.models import User
+
+VIEW = "view"
+CHANGE = "change"
+CREATE = "create"
+ACTIONS = (VIEW, CHANGE, CREATE)
+
+
+def _paths(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How a model hangs from the organisation tree.
+
+    Each level names one or more lookups (OR-ed) from the model to that level's
+    primary key. A level left empty means users anchored there see nothing of the
+    model. `distinct` marks lookups that cross a to-many relation.
+    """
+
+    station: str | tuple[str, ...] | None = None
+    agency: str | tuple[str, ...] | None = None
+    district: str | tuple[str, ...] | None = None
+    city: str | tuple[str, ...] | None = None
+    change_roles: frozenset[str] = field(default_factory=frozenset)
+    create_roles: frozenset[str] = field(default_factory=frozenset)
+    # Roles that read nothing of this model even inside their scope.
+    hidden_from: frozenset[str] = field(default_factory=frozenset)
+    distinct: bool = False
+
+    def paths(self, level: str) -> tuple[str, ...]:
+        return _paths(getattr(self, level))
+
+
+def user_anchor(user: User) -> tuple[str, list[Any]] | None:
+    """The level and key(s) a user's scope hangs from, or None for no scope."""
+    level = ROLE_LEVEL.get(user.role)
+    if level is None:
+        return None
+    if user.role == Role.EVALUATOR:
+        return Level.STATION, list(user.evaluation_stations.values_list("pk", flat=True))
+    key = getattr(user, f"{LEVEL_FIELD[level]}_id")
+    if key is None:
+        return None
+    return level, [key]
+
+
+def is_unrestricted(user: User) -> bool:
+    return bool(user.is_superuser)
+
+
+def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models.QuerySet:
+    """Filter `queryset` to the rows `user` may act on."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if is_unrestricted(user):
+        return queryset
+    scope: Scope = queryset.model.scope
+    if user.role in scope.hidden_from:
+        return queryset.none()
+    if action == CHANGE and user.role not in scope.change_roles:
+        return queryset.none()
+    if action == CREATE and user.role not in scope.create_roles:
+        return queryset.none()
+    anchor = user_anchor(user)
+    if anchor is None:
+        return queryset.none()
+    level, keys = anchor
+    paths = scope.paths(level)
+    if not paths or not keys:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        lookup = "pk" if path == "self" else path
+        condition |= Q(**{f"{lookup}__in": keys})
+    if scope.distinct:
+        # A subquery instead of DISTINCT keeps ordering and counting simple.
+        inner = queryset.model._base_manager.filter(condition).values("pk")
+        return queryset.filter(pk__in=inner)
+    return queryset.filter(condition)
+
+
+def can(user: Any, action: str, obj: models.Model) -> bool:
+    """Whether `user` may perform `action` on the saved object `obj`."""
+    return restrict(type(obj)._default_manager.all(), user, action).filter(pk=obj.pk).exists()
+
+
+def may_create(user: Any, model: type[models.Model]) -> bool:
+    """Whether `user`'s role may create `model` rows at all (the row itself is
+    re-checked after saving, see `core.access.ensure_visible`)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.role in model.scope.create_roles)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user: Any, action: str = VIEW) -> ScopedQuerySet:
+        return restrict(self, user, action)

@@ -1,0 +1,44 @@
+"""The home page each role lands on, and the error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from shegong.accounts.roles import Role
+from shegong.org import selectors
+from shegong.org.models import Station
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "summary": selectors.org_summary(user),
+        "role": user.role,
+        "Role": Role,
+    }
+    if user.is_superuser or user.role in (Role.CITY_OFFICER, Role.DISTRICT_OFFICER):
+        context["districts"] = selectors.districts_with_counts(user)
+    if user.role in (Role.AGENCY_MANAGER, Role.EVALUATOR, Role.DISTRICT_OFFICER):
+        context["stations"] = selectors.stations_visible_to(user).order_by("code")[:50]
+    if user.role in (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR) and user.station_id:
+        station = Station.objects.visible_to(user).select_related("street__district", "agency")
+        context["station"] = station.filter(pk=user.station_id).first()
+        context["staff"] = selectors.station_staff(user, user.station)
+        context["contracts"] = selectors.active_contracts(user).select_related("agency")
+    return render(request, "core/home.html", context)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,68 @@
+"""Reads of the organisation tree, always through the user's scope."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from shegong.accounts.models import User
+from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
+
+
+@dataclass(frozen=True)
+class OrgSummary:
+    districts: int
+    streets: int
+    stations: int
+    agencies: int
+    special_projects: int
+    active_contracts: int
+    staff: int
+
+
+def stations_visible_to(user: Any) -> QuerySet[Station]:
+    return Station.objects.visible_to(user).select_related("street__district", "agency")
+
+
+def districts_with_counts(user: Any) -> QuerySet[District]:
+    """Districts in scope, each with the number of its active stations the user can see."""
+    visible = Station.objects.visible_to(user).filter(is_active=True).values("pk")
+    return (
+        District.objects.visible_to(user)
+        .annotate(
+            station_count=Count(
+                "streets__stations", filter=Q(streets__stations__in=visible), distinct=True
+            ),
+            street_count=Count("streets", distinct=True),
+        )
+        .order_by("code")
+    )
+
+
+def active_contracts(user: Any, on: datetime.date | None = None) -> QuerySet[Contract]:
+    on = on or timezone.localdate()
+    return Contract.objects.visible_to(user).filter(starts_on__lte=on, ends_on__gte=on)
+
+
+def org_summary(user: Any) -> OrgSummary:
+    return OrgSummary(
+        districts=District.objects.visible_to(user).count(),
+        streets=Street.objects.visible_to(user).count(),
+        stations=Station.objects.visible_to(user).filter(is_active=True).count(),
+        agencies=Agency.objects.visible_to(user).count(),
+        special_projects=SpecialProject.objects.visible_to(user).count(),
+        active_contracts=active_contracts(user).count(),
+        staff=User.objects.visible_to(user).filter(is_active=True).count(),
+    )
+
+
+def station_staff(user: Any, station: Station) -> QuerySet[User]:
+    return (
+        User.objects.visible_to(user)
+        .filter(station=station, is_active=True)
+        .order_by("role", "username")
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from shegong.org import views
+
+app_name = "org"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("export.<str:fmt>", views.directory_export, name="directory-export"),
+    path("stations/<int:pk>/", views.station_detail, name="station-detail"),
+]

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Shegong 社工"
+admin.site.site_title = "Shegong"
+
+urlpatterns = [
+    path("", include("shegong.core.urls")),
+    path("accounts/", include("shegong.accounts.urls")),
+    path("org/", include("shegong.org.urls")),
+    path("api/", include(("shegong.api_urls", "api"), namespace="api")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "shegong.core.views.error_400"
+handler403 = "shegong.core.views.error_403"
+handler404 = "shegong.core.views.error_404"
+handler500 = "shegong.core.views.error_500"
+
