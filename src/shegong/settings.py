@@ -22,7 +22,6 @@ def envbool(name: str, default: str) -> bool:
 
 ENVIRONMENT = os.environ.get("SHEGONG_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
-TESTING = envbool("SHEGONG_TESTING", "0")
 
 DEBUG = envbool("DEBUG", "0" if PRODUCTION else "1")
 if PRODUCTION:
@@ -55,9 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "shegong.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -67,6 +65,11 @@ MIDDLEWARE = [
     # Last, so that it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
+
+if PRODUCTION:
+    # Served by gunicorn behind a proxy: static files come from STATIC_ROOT
+    # (collectstatic), compressed and cache-busted by WhiteNoise.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "shegong.urls"
 WSGI_APPLICATION = "shegong.wsgi.application"
@@ -229,7 +232,3 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
     SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-
-if TESTING:
-    # Fast hashing in tests only; production and `make run` use argon2.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

@@ -16,7 +16,7 @@ PAGE_SIZE = 25
 
 def _filtered_stations(request):
     return StationFilterSet(
-        request.GET or None,
+        request.GET,
         queryset=selectors.stations_visible_to(request.user).order_by("code"),
         request=request,
     )

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings, with fast password hashing.
+
+The database is whatever DATABASE_URL names (SQLite by default, PostgreSQL in CI).
+"""
+
+from shegong.settings import *  # noqa: F403
+from shegong.settings import PASSWORD_HASHERS
+
+# Hashing is slow by design; tests only need it to work. Production uses argon2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+# A tight lock-out so that tests of it stay short.
+AXES_FAILURE_LIMIT = 3
