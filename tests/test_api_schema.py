@@ -1,0 +1,21 @@
+"""The OpenAPI schema and its docs page are public: they hold no data."""
+
+import json
+
+
+def test_schema_is_readable_without_login_as_json(client, db):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/stations/", "/api/stations/{id}/", "/api/districts/", "/api/contracts/"} <= set(
+        schema["paths"]
+    )
+
+
+def test_docs_page_is_served_from_vendored_assets(client, db):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "cdn" not in html.lower()

@@ -1,0 +1,61 @@
+"""The demo city that `make run` loads."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from shegong.accounts.models import User
+from shegong.accounts.roles import Role
+from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
+
+
+@pytest.fixture
+def demo(db):
+    out = StringIO()
+    call_command("demo_city", stdout=out)
+    return out.getvalue()
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (District, Street, Station, Agency, Contract, SpecialProject, User)
+    }
+
+
+def test_demo_city_is_guangzhou_with_188_stations_in_11_districts(demo):
+    assert Station.objects.count() == 188
+    assert District.objects.count() == 11
+    assert set(District.objects.values_list("name", flat=True)) == {
+        "越秀区", "海珠区", "荔湾区", "天河区", "白云区", "黄埔区",
+        "番禺区", "花都区", "南沙区", "从化区", "增城区",
+    }
+    assert SpecialProject.objects.count() == 15
+    assert Station.objects.filter(agency__isnull=True).count() == 0
+    # Two contracts (previous and current term) per station, one per special project.
+    assert Contract.objects.count() == 188 * 2 + 15
+
+
+def test_demo_city_has_accounts_for_every_role(demo):
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == {r.value for r in Role}
+    assert User.objects.filter(role=Role.STATION_DIRECTOR).count() == 188
+    assert User.objects.filter(role=Role.SOCIAL_WORKER).count() == 188 * 3
+    assert "director-haizhu-10" in demo
+    assert "Shegong-demo-2026" in demo
+
+
+def test_loading_the_demo_city_twice_changes_nothing(demo):
+    before = _counts()
+    call_command("demo_city", stdout=StringIO())
+    assert _counts() == before
+
+
+def test_city_officer_directory_lists_188_stations_in_11_districts(demo, client):
+    client.force_login(User.objects.get(username="city"))
+    response = client.get("/org/")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 188
+    assert response.context["summary"].districts == 11
+    assert "11 个区，188 个社工站" in response.content.decode()
