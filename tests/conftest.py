@@ -24,7 +24,6 @@ from shegong.org.models import (
     Station,
     Street,
 )
-
 from tests.browser import browser  # noqa: E402,F401  (fixture)
 
 PASSWORD = "Correct-horse-42"

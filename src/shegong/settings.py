@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "shegong.core",
     "shegong.accounts",
     "shegong.org",
+    "shegong.clients",
+    "shegong.cases",
+    "shegong.community",
     "shegong.demo",
 ]
 
@@ -234,3 +237,11 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
     SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Field encryption -----------------------------------------------------------------
+# Key for ID numbers at rest (clients.identity). Production must set its own and keep
+# it out of the database backups; losing it makes the encrypted fields unreadable.
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEY = os.environ["SHEGONG_FIELD_KEY"]
+else:
+    FIELD_ENCRYPTION_KEY = os.environ.get("SHEGONG_FIELD_KEY", "dev-only-field-key")

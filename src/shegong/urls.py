@@ -17,4 +17,3 @@ handler400 = "shegong.core.views.error_400"
 handler403 = "shegong.core.views.error_403"
 handler404 = "shegong.core.views.error_404"
 handler500 = "shegong.core.views.error_500"
-

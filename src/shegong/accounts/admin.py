@@ -16,7 +16,17 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (
             _("Role and scope"),
-            {"fields": ["role", "full_name", "phone", "city", "district", "agency", "station",
-                        "evaluation_stations"]},
+            {
+                "fields": [
+                    "role",
+                    "full_name",
+                    "phone",
+                    "city",
+                    "district",
+                    "agency",
+                    "station",
+                    "evaluation_stations",
+                ]
+            },
         ),
     ]

@@ -34,8 +34,12 @@ class CleanModelSerializer(serializers.ModelSerializer):
         model = self.Meta.model
         plain = {k: v for k, v in attrs.items() if not model._meta.get_field(k).many_to_many}
         if self.instance is not None:
-            candidate = model(**{f.attname: getattr(self.instance, f.attname)
-                                 for f in model._meta.concrete_fields})
+            candidate = model(
+                **{
+                    f.attname: getattr(self.instance, f.attname)
+                    for f in model._meta.concrete_fields
+                }
+            )
             for key, value in plain.items():
                 setattr(candidate, key, value)
         else:

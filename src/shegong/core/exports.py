@@ -55,7 +55,7 @@ def tabular_response(
         sheet.append([neutralise(h) for h in headers])
         for row in rows:
             sheet.append([neutralise(v) for v in row])
-        spool = tempfile.TemporaryFile()
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
         workbook.save(spool)
         spool.seek(0)
         return FileResponse(

@@ -55,6 +55,11 @@ class Scope:
     create_roles: frozenset[str] = field(default_factory=frozenset)
     # Roles that read nothing of this model even inside their scope.
     hidden_from: frozenset[str] = field(default_factory=frozenset)
+    # For social workers, lookups to users: a worker sees only the rows on which
+    # they are named (their caseload), not every row of their station.
+    assigned: str | tuple[str, ...] | None = None
+    # Confidential content (case files) is not shown even to superusers.
+    superuser_sees: bool = True
     distinct: bool = False
 
     def paths(self, level: str) -> tuple[str, ...]:
@@ -84,9 +89,9 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
         raise ValueError(f"unknown action {action!r}")
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if is_unrestricted(user):
-        return queryset
     scope: Scope = queryset.model.scope
+    if is_unrestricted(user):
+        return queryset if scope.superuser_sees else queryset.none()
     if user.role in scope.hidden_from:
         return queryset.none()
     if action == CHANGE and user.role not in scope.change_roles:
@@ -104,6 +109,11 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
     for path in paths:
         lookup = "pk" if path == "self" else path
         condition |= Q(**{f"{lookup}__in": keys})
+    if user.role == Role.SOCIAL_WORKER and scope.assigned:
+        mine = Q()
+        for path in _paths(scope.assigned):
+            mine |= Q(**{path: user.pk})
+        condition &= mine
     if scope.distinct:
         # A subquery instead of DISTINCT keeps ordering and counting simple.
         inner = queryset.model._base_manager.filter(condition).values("pk")

@@ -95,9 +95,7 @@ def load_demo_city() -> DemoResult:
     for district_index, street_name, station_name in _station_specs():
         district = districts[district_index]
         kind = Street.Kind.TOWN if street_name.endswith("镇") else Street.Kind.STREET
-        street = _upsert(
-            Street, {"district": district, "name": street_name}, {"kind": kind}
-        )
+        street = _upsert(Street, {"district": district, "name": street_name}, {"kind": kind})
         counters[district_index] = counters.get(district_index, 0) + 1
         slug = guangzhou.DISTRICTS[district_index][2]
         code = f"{slug}-{counters[district_index]:02d}"

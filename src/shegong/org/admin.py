@@ -61,8 +61,16 @@ class SpecialProjectAdmin(ScopedAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(ScopedAdmin):
-    list_display = ["code", "buyer", "agency", "station", "special_project", "starts_on",
-                    "ends_on", "amount"]
+    list_display = [
+        "code",
+        "buyer",
+        "agency",
+        "station",
+        "special_project",
+        "starts_on",
+        "ends_on",
+        "amount",
+    ]
     search_fields = ["code", "buyer", "agency__name"]
     autocomplete_fields = ["agency", "station", "special_project"]
     list_select_related = ["agency", "station", "special_project"]

@@ -114,7 +114,10 @@ class Community(TimeStampedModel):
     """社区: a residents' community inside a street (optional level)."""
 
     street = models.ForeignKey(
-        Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street or town")
+        Street,
+        on_delete=models.PROTECT,
+        related_name="communities",
+        verbose_name=_("street or town"),
     )
     name = models.CharField(_("name"), max_length=50)
 

@@ -44,11 +44,25 @@ def directory_export(request, fmt: str):
     """The station list as the user filtered it, in Excel or CSV."""
     filterset = _filtered_stations(request)
     stations = filterset.qs if filterset.is_valid() else Station.objects.none()
-    headers = [_("Code"), _("Station"), _("District"), _("Street or town"), _("Agency"),
-               _("Address"), _("Phone")]
+    headers = [
+        _("Code"),
+        _("Station"),
+        _("District"),
+        _("Street or town"),
+        _("Agency"),
+        _("Address"),
+        _("Phone"),
+    ]
     rows = (
-        [s.code, s.name, s.street.district.name, s.street.name,
-         s.agency.name if s.agency else "", s.address, s.phone]
+        [
+            s.code,
+            s.name,
+            s.street.district.name,
+            s.street.name,
+            s.agency.name if s.agency else "",
+            s.address,
+            s.phone,
+        ]
         for s in stations.iterator(chunk_size=500)
     )
     return tabular_response(fmt, "stations", _("Stations"), headers, rows)

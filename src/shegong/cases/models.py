@@ -1,0 +1,545 @@
+"""Case management (个案管理) following the national steps 接案 → 预估 → 计划 →
+介入 → 评估 → 结案, with referral and reopening; observation records (观察记录)
+and the early-warning alerts (预警) raised from them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shegong.accounts.roles import Role
+from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
+from shegong.core.models import Domain, TimeStampedModel
+from shegong.core.scope import Scope, ScopedQuerySet
+
+DIRECTOR_ONLY = frozenset({Role.STATION_DIRECTOR})
+
+
+def content_scope(path: str) -> Scope:
+    """Case content: only the case's assigned workers and the station director.
+
+    Not even a superuser reads it through the application (DESIGN.md: officials
+    see counts, not stories)."""
+    return Scope(
+        station=f"{path}__station",
+        assigned=f"{path}__workers",
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+        hidden_from=STATION_STAFF_ONLY,
+        superuser_sees=False,
+        distinct=True,
+    )
+
+
+class CaseStatus(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    ASSESSED = "assessed", _("Assessed")
+    PLANNED = "planned", _("Plan in place")
+    IN_SERVICE = "in_service", _("In intervention")
+    REVIEWED = "reviewed", _("Reviewed")
+    REFERRED = "referred", _("Referred")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (
+    CaseStatus.INTAKE,
+    CaseStatus.ASSESSED,
+    CaseStatus.PLANNED,
+    CaseStatus.IN_SERVICE,
+    CaseStatus.REVIEWED,
+)
+
+
+class CaseSource(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in")
+    REFERRAL = "referral", _("Referral")
+    OUTREACH = "outreach", _("Outreach")
+    MEAL_PROGRAMME = "meal_programme", _("Meal programme")
+    HOTLINE = "hotline", _("Phone or hotline")
+    COMMUNITY = "community", _("Community or party member report")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRISIS = "crisis", _("Crisis")
+
+
+class CaseOutcome(models.TextChoices):
+    GOALS_MET = "goals_met", _("Goals met")
+    PARTLY_MET = "partly_met", _("Goals partly met")
+    NOT_MET = "not_met", _("Goals not met")
+    CLIENT_WITHDREW = "client_withdrew", _("Client withdrew")
+    MOVED_AWAY = "moved_away", _("Client moved away")
+    DECEASED = "deceased", _("Client deceased")
+
+
+class Case(TimeStampedModel):
+    """个案. Its existence and counts are visible in scope; its content is not."""
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="cases", verbose_name=_("station")
+    )
+    client = models.ForeignKey(
+        "clients.Resident",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("client"),
+    )
+    number = models.CharField(_("case number"), max_length=20)
+    domain = models.CharField(_("domain"), max_length=10, choices=Domain.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.INTAKE
+    )
+    source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CaseOutcome.choices, blank=True)
+    workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="caseload",
+        verbose_name=_("assigned workers"),
+        blank=True,
+    )
+    # Kept by the services for the alert rules; content, never shown to officials.
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    review_due_on = models.DateField(_("plan review due"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        city="station__street__district__city",
+        district="station__street__district",
+        agency="station__agency",
+        station="station",
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+        hidden_from=frozenset({Role.EVALUATOR}),
+    )
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "number"],
+                name="case_unique_number_at_station",
+                violation_error_message=_("This case number is already used at the station."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closes_after_opening",
+                violation_error_message=_("A case cannot close before it opens."),
+            ),
+        ]
+        indexes = [models.Index(fields=["station", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Assessment(TimeStampedModel):
+    """预估: needs and risk."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("assessed on"))
+    needs = models.TextField(_("needs"))
+    strengths = models.TextField(_("strengths and resources"), blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = content_scope("case")
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-assessed_on", "-pk"]
+
+
+class ServicePlan(TimeStampedModel):
+    """服务计划: goals and when to review them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    planned_on = models.DateField(_("planned on"))
+    goals = models.TextField(_("goals"))
+    review_due_on = models.DateField(_("review due on"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = content_scope("case")
+
+    class Meta:
+        verbose_name = _("service plan")
+        verbose_name_plural = _("service plans")
+        ordering = ["-planned_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_due_on__gte=models.F("planned_on")),
+                name="plan_review_after_planning",
+                violation_error_message=_("The review date cannot be before the plan date."),
+            )
+        ]
+
+
+class ServiceType(models.TextChoices):
+    # For priority clients (重点服务对象).
+    RESOURCE_LINKING = "resource_linking", _("Resource linking")
+    EMERGENCY_AID = "emergency_aid", _("Emergency aid")
+    CRISIS_INTERVENTION = "crisis_intervention", _("Crisis intervention")
+    STRESS_RELIEF = "stress_relief", _("Stress relief")
+    EMOTIONAL_SUPPORT = "emotional_support", _("Emotional support")
+    SUPPORT_NETWORK = "support_network", _("Support-network building")
+    # For general clients (一般服务对象).
+    PREVENTIVE = "preventive", _("Preventive")
+    SUPPORTIVE = "supportive", _("Supportive")
+    THERAPEUTIC = "therapeutic", _("Therapeutic")
+
+
+PRIORITY_SERVICE_TYPES = frozenset(
+    {
+        ServiceType.RESOURCE_LINKING,
+        ServiceType.EMERGENCY_AID,
+        ServiceType.CRISIS_INTERVENTION,
+        ServiceType.STRESS_RELIEF,
+        ServiceType.EMOTIONAL_SUPPORT,
+        ServiceType.SUPPORT_NETWORK,
+    }
+)
+GENERAL_SERVICE_TYPES = frozenset(
+    {ServiceType.PREVENTIVE, ServiceType.SUPPORTIVE, ServiceType.THERAPEUTIC}
+)
+
+
+class ContactMethod(models.TextChoices):
+    SESSION = "session", _("Casework session")
+    HOME_VISIT = "home_visit", _("Home visit")
+    PHONE = "phone", _("Phone")
+    CONSULTATION = "consultation", _("Consultation")
+
+
+class CaseNote(TimeStampedModel):
+    """介入记录: a dated intervention. Each one is a casework contact that counts
+    one person-time for the client, in the case's domain."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    happened_on = models.DateField(_("date"))
+    service_type = models.CharField(_("service type"), max_length=24, choices=ServiceType.choices)
+    method = models.CharField(_("method"), max_length=16, choices=ContactMethod.choices)
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = content_scope("case")
+
+    class Meta:
+        verbose_name = _("intervention note")
+        verbose_name_plural = _("intervention notes")
+        ordering = ["-happened_on", "-pk"]
+
+
+class CaseReview(TimeStampedModel):
+    """评估: progress against the plan's goals."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    progress = models.TextField(_("progress"))
+    next_review_on = models.DateField(_("next review on"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = content_scope("case")
+
+    class Meta:
+        verbose_name = _("case review")
+        verbose_name_plural = _("case reviews")
+        ordering = ["-reviewed_on", "-pk"]
+
+
+class Referral(TimeStampedModel):
+    """转介: to another station or an outside agency, only with consent to share."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    referred_on = models.DateField(_("referred on"))
+    to_station = models.ForeignKey(
+        "org.Station",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to station"),
+    )
+    to_organisation = models.CharField(_("to organisation"), max_length=100, blank=True)
+    reason = models.TextField(_("reason"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = content_scope("case")
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-referred_on", "-pk"]
+
+
+class CaseEvent(models.Model):
+    """The case's own history: who did what, when (transitions, assignments)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=30)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = content_scope("case")
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.action}"
+
+
+class ObservationSource(models.TextChoices):
+    VISIT = "visit", _("Home visit")
+    CANTEEN = "canteen", _("Canteen / meal programme")
+    CALL = "call", _("Phone call")
+    ACTIVITY = "activity", _("Activity")
+    NEIGHBOUR = "neighbour", _("Neighbour or volunteer report")
+
+
+class Observation(TimeStampedModel):
+    """观察记录: a short, continuous observation on a client."""
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    resident = models.ForeignKey(
+        "clients.Resident",
+        on_delete=models.CASCADE,
+        related_name="observations",
+        verbose_name=_("client"),
+    )
+    observed_on = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=12, choices=ObservationSource.choices)
+    text = models.TextField(_("observation"))
+    crisis = models.BooleanField(_("crisis flag"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        station="station",
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+        hidden_from=STATION_STAFF_ONLY,
+    )
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["-observed_on", "-pk"]
+
+
+class AlertKind(models.TextChoices):
+    HIGH_RISK_NO_CONTACT = "high_risk_no_contact", _("High-risk case without contact")
+    CRISIS_FLAG = "crisis_flag", _("Crisis flagged in an observation")
+    MEAL_ABSENCE = "meal_absence", _("Elder absent from the canteen")
+    PLAN_REVIEW_OVERDUE = "plan_review_overdue", _("Case plan review overdue")
+
+
+# Thresholds used where a station has not configured its own rule.
+DEFAULT_THRESHOLDS = {
+    AlertKind.HIGH_RISK_NO_CONTACT: 14,
+    AlertKind.CRISIS_FLAG: 0,
+    AlertKind.MEAL_ABSENCE: 3,
+    AlertKind.PLAN_REVIEW_OVERDUE: 0,
+}
+
+
+class AlertRule(TimeStampedModel):
+    """A station's setting of one alert rule; absent rows mean the defaults."""
+
+    station = models.ForeignKey(
+        "org.Station",
+        on_delete=models.CASCADE,
+        related_name="alert_rules",
+        verbose_name=_("station"),
+    )
+    kind = models.CharField(_("rule"), max_length=24, choices=AlertKind.choices)
+    threshold_days = models.PositiveIntegerField(_("days"))
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        station="station",
+        change_roles=DIRECTOR_ONLY,
+        create_roles=DIRECTOR_ONLY,
+        hidden_from=STATION_STAFF_ONLY,
+    )
+
+    class Meta:
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "kind"],
+                name="alert_rule_unique_per_station",
+                violation_error_message=_("The station already has this rule."),
+            )
+        ]
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Alert(TimeStampedModel):
+    """预警: raised by a rule for the assigned worker and the director; acknowledged
+    and resolved with a note, never silently dropped."""
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="alerts", verbose_name=_("station")
+    )
+    kind = models.CharField(_("rule"), max_length=24, choices=AlertKind.choices)
+    resident = models.ForeignKey(
+        "clients.Resident",
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        verbose_name=_("client"),
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("case"),
+    )
+    observation = models.ForeignKey(
+        Observation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The episode the condition is about, e.g. "case:12:2026-03-01".
+    subject = models.CharField(max_length=60, editable=False)
+    # The figures behind the alert (days, dates, case number), for its message.
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("assigned to"),
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(_("resolution"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        station="station",
+        # A worker sees the alerts assigned to them or on their cases.
+        assigned=("assigned_to", "case__workers"),
+        change_roles=STATION_STAFF,
+        hidden_from=STATION_STAFF_ONLY,
+        distinct=True,
+    )
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Subjects name an episode (a case and its last contact, an observation,
+            # an absence streak), so one condition never raises two alerts, and a
+            # resolved alert is not raised again for the same episode.
+            models.UniqueConstraint(
+                fields=["kind", "subject"],
+                name="alert_once_per_episode",
+                violation_error_message=_("An alert was already raised for this."),
+            )
+        ]
+        indexes = [models.Index(fields=["station", "status"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The alert's message in the reader's language."""
+        from django.utils.translation import gettext
+
+        templates = {
+            AlertKind.HIGH_RISK_NO_CONTACT: gettext(
+                "High-risk case %(case)s: no contact for %(days)s days."
+            ),
+            AlertKind.CRISIS_FLAG: gettext("Crisis flagged in an observation on %(date)s."),
+            AlertKind.MEAL_ABSENCE: gettext(
+                "Absent from the canteen for the last %(days)s service days."
+            ),
+            AlertKind.PLAN_REVIEW_OVERDUE: gettext(
+                "Plan review of case %(case)s was due on %(date)s."
+            ),
+        }
+        return templates[self.kind] % {"case": "", "days": "", "date": "", **self.detail}
+
+    @property
+    def is_unresolved(self) -> bool:
+        return self.status != AlertStatus.RESOLVED

@@ -1,0 +1,442 @@
+"""Writes on residents and clients. Every function validates, saves inside one
+transaction and re-checks that the result is within the actor's scope."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shegong.accounts.models import User
+from shegong.cases.models import OPEN_STATUSES
+from shegong.clients import identity
+from shegong.clients.models import (
+    GUARDIAN_CONSENT_AGE,
+    PRIORITY_KIND_DOMAIN,
+    STATION_STAFF,
+    ClientCategory,
+    ClientStatus,
+    Consent,
+    Household,
+    LawfulBasis,
+    Resident,
+    ResidentTag,
+    age_on,
+)
+from shegong.core.access import ensure_visible
+from shegong.core.models import AccessLog
+from shegong.org.models import Station
+
+
+class DuplicateResident(ValidationError):
+    """Registering someone already on file: the existing records are attached."""
+
+    def __init__(self, matches: list[Resident]):
+        super().__init__(_("This person is already registered at the station."), code="duplicate")
+        self.matches = matches
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the record since it was opened."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else changed this record after you opened it. "
+                "Reload it to see their changes, then edit again."
+            ),
+            code="conflict",
+        )
+
+
+def _require_station_staff(actor: User, station: Station) -> None:
+    """Residents are registered by their station's own workers and director."""
+    if actor.role not in STATION_STAFF or actor.station_id != station.pk:
+        raise PermissionDenied(_("Only the station's own staff can register its residents."))
+
+
+def find_duplicates(
+    *,
+    station: Station,
+    id_number: str = "",
+    name: str = "",
+    birth_date: datetime.date | None = None,
+    phone: str = "",
+    exclude_pk: int | None = None,
+) -> list[Resident]:
+    """Residents of the station matching the ID number, or name + birth date + phone."""
+    condition = Q()
+    if id_number:
+        condition |= Q(id_number_hash=identity.lookup_hash(id_number))
+    if name and birth_date and phone:
+        condition |= Q(name=name.strip(), birth_date=birth_date, phone=phone)
+    if not condition:
+        return []
+    queryset = Resident.objects.filter(condition, station=station, merged_into__isnull=True)
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return list(queryset.order_by("pk")[:5])
+
+
+def _clean_identity(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise ID number and phone; raise one error with every problem."""
+    errors: dict[str, list[str]] = {}
+    id_number = fields.pop("id_number", None)
+    if id_number is not None:
+        id_number = identity.normalise_id_number(id_number)
+        if id_number:
+            try:
+                id_number = identity.validate_id_number(id_number)
+            except ValidationError as error:
+                errors["id_number"] = error.messages
+    phone = fields.get("phone")
+    if phone:
+        try:
+            fields["phone"] = identity.validate_mobile(phone)
+        except ValidationError as error:
+            errors["phone"] = error.messages
+    if id_number and "id_number" not in errors and fields.get("birth_date"):
+        born = identity.id_birth_date(id_number)
+        if born != fields["birth_date"]:
+            errors["birth_date"] = [_("The birth date does not match the ID number.")]
+    if errors:
+        raise ValidationError(errors)
+    if id_number is not None:
+        fields["id_number_encrypted"] = identity.encrypt(id_number)
+        fields["id_number_hash"] = identity.lookup_hash(id_number)
+        fields["id_number_masked"] = identity.mask_id_number(id_number)
+    return fields
+
+
+@transaction.atomic
+def resident_register(
+    *,
+    actor: User,
+    station: Station,
+    name: str,
+    gender: str,
+    birth_date: datetime.date,
+    id_number: str = "",
+    phone: str = "",
+    address: str = "",
+    household: Household | None = None,
+    household_role: str = "",
+    community=None,
+    allow_similar: bool = False,
+) -> Resident:
+    """Register a resident, after searching for the same person at the station.
+
+    An ID-number match is always refused; a name + birth date + phone match is
+    refused unless the worker confirms (allow_similar) that it is someone else.
+    """
+    _require_station_staff(actor, station)
+    fields = _clean_identity({"id_number": id_number, "phone": phone, "birth_date": birth_date})
+    matches = find_duplicates(
+        station=station,
+        id_number=identity.normalise_id_number(id_number),
+        name=name,
+        birth_date=birth_date,
+        phone=fields.get("phone", ""),
+    )
+    id_hash = fields.get("id_number_hash")
+    if matches and (
+        not allow_similar or any(m.id_number_hash == id_hash and id_hash for m in matches)
+    ):
+        raise DuplicateResident(matches)
+    resident = Resident(
+        station=station,
+        name=name.strip(),
+        gender=gender,
+        address=address,
+        household=household,
+        household_role=household_role,
+        community=community,
+        created_by=actor,
+        **fields,
+    )
+    resident.full_clean()
+    resident.save()
+    ensure_visible(actor, resident)
+    return resident
+
+
+EDITABLE_FIELDS = {
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "address",
+    "household",
+    "household_role",
+    "community",
+    "id_number",
+}
+
+
+@transaction.atomic
+def resident_update(*, actor: User, resident: Resident, version: int, **changes: Any) -> Resident:
+    """Apply `changes` if nobody saved the resident since `version` was read."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    ensure_visible(actor, resident)
+    if "birth_date" not in changes:
+        changes["birth_date"] = resident.birth_date
+    changes = _clean_identity(changes)
+    if "id_number_hash" in changes and changes["id_number_hash"]:
+        clash = find_duplicates(
+            station=resident.station,
+            id_number=identity.decrypt(changes["id_number_encrypted"]),
+            exclude_pk=resident.pk,
+        )
+        if clash:
+            raise DuplicateResident(clash)
+    for key, value in changes.items():
+        setattr(resident, key, value)
+    resident.full_clean()
+    # The version check and the write are one UPDATE: no window for a lost update.
+    updated = Resident.objects.filter(pk=resident.pk, version=version).update(
+        **{key: getattr(resident, key) for key in changes},
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated == 0:
+        raise EditConflict()
+    resident.refresh_from_db()
+    return resident
+
+
+@transaction.atomic
+def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resident:
+    """Fold `duplicate` into `keep`: every record pointing at the duplicate (cases,
+    consents, classifications, observations, services…) now points at `keep`; the
+    duplicate stays as a tombstone with `merged_into` set, for the record."""
+    ensure_visible(actor, keep)
+    ensure_visible(actor, duplicate)
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("A record cannot be merged into itself."))
+    if keep.station_id != duplicate.station_id:
+        raise ValidationError(_("Only records of the same station can be merged."))
+    if keep.is_merged or duplicate.is_merged:
+        raise ValidationError(_("One of these records was already merged."))
+    today = timezone.localdate()
+    # Where both have an open classification or tag of the same kind, keep's stays
+    # open and the duplicate's is ended, so the one-open-per-kind rules hold.
+    for status in ClientStatus.objects.filter(resident=duplicate, ended_on__isnull=True):
+        if ClientStatus.objects.filter(
+            resident=keep, station=status.station, domain=status.domain, ended_on__isnull=True
+        ).exists():
+            status.ended_on = max(today, status.started_on)
+            status.save(update_fields=["ended_on", "updated_at"])
+    for tag in ResidentTag.objects.filter(resident=duplicate, ended_on__isnull=True):
+        if ResidentTag.objects.filter(resident=keep, tag=tag.tag, ended_on__isnull=True).exists():
+            tag.ended_on = max(today, tag.started_on)
+            tag.save(update_fields=["ended_on", "updated_at"])
+    for relation in Resident._meta.related_objects:
+        if relation.related_model is Resident:
+            continue  # merged_records: tombstones keep pointing where they were
+        if relation.one_to_many or relation.one_to_one:
+            relation.related_model._base_manager.filter(**{relation.field.name: duplicate}).update(
+                **{relation.field.name: keep}
+            )
+        elif relation.many_to_many:
+            through = relation.through
+            source = [f for f in through._meta.fields if f.related_model is Resident][0]
+            through._base_manager.filter(**{source.name: duplicate}).update(**{source.name: keep})
+    # Fill gaps on the kept record from the duplicate.
+    for field in (
+        "phone",
+        "address",
+        "household_id",
+        "community_id",
+        "id_number_encrypted",
+        "id_number_hash",
+        "id_number_masked",
+    ):
+        if not getattr(keep, field) and getattr(duplicate, field):
+            setattr(keep, field, getattr(duplicate, field))
+    duplicate.merged_into = keep
+    # The tombstone gives up its ID hash so that the unique rule stays meaningful.
+    duplicate.id_number_hash = ""
+    duplicate.save(update_fields=["merged_into", "id_number_hash", "updated_at"])
+    keep.version += 1
+    keep.save()
+    return keep
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    resident: Resident,
+    recorded_on: datetime.date,
+    lawful_basis: str = LawfulBasis.CONSENT,
+    covers_record: bool = True,
+    covers_referral_sharing: bool = False,
+    given_by: str = Consent.GivenBy.SELF,
+    guardian_name: str = "",
+    guardian_relation: str = "",
+) -> Consent:
+    ensure_visible(actor, resident)
+    age = age_on(resident.birth_date, recorded_on)
+    if (
+        lawful_basis == LawfulBasis.CONSENT
+        and age is not None
+        and age < GUARDIAN_CONSENT_AGE
+        and (given_by != Consent.GivenBy.GUARDIAN or not guardian_name.strip())
+    ):
+        raise ValidationError(
+            {
+                "guardian_name": _(
+                    "A child under 14 needs a parent's or guardian's consent, "
+                    "with the guardian named."
+                )
+            }
+        )
+    if recorded_on > timezone.localdate():
+        raise ValidationError({"recorded_on": _("The date cannot be in the future.")})
+    consent = Consent(
+        resident=resident,
+        recorded_on=recorded_on,
+        lawful_basis=lawful_basis,
+        covers_record=covers_record,
+        covers_referral_sharing=covers_referral_sharing,
+        given_by=given_by,
+        guardian_name=guardian_name.strip(),
+        guardian_relation=guardian_relation.strip(),
+        recorded_by=actor,
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+def has_sharing_consent(resident: Resident, on: datetime.date) -> bool:
+    return any(c.covers_referral_sharing and c.is_in_force(on) for c in resident.consents.all())
+
+
+@transaction.atomic
+def client_classify(
+    *,
+    actor: User,
+    resident: Resident,
+    domain: str,
+    category: str,
+    started_on: datetime.date,
+    priority_kind: str = "",
+) -> ClientStatus:
+    """Classify the resident in a basic domain from `started_on`, ending any
+    earlier open classification in that domain the day before."""
+    ensure_visible(actor, resident)
+    if category == ClientCategory.PRIORITY and PRIORITY_KIND_DOMAIN.get(priority_kind) != domain:
+        raise ValidationError(
+            {"priority_kind": _("This priority kind does not belong to that domain.")}
+        )
+    current = (
+        ClientStatus.objects.select_for_update()
+        .filter(resident=resident, station=resident.station, domain=domain, ended_on__isnull=True)
+        .first()
+    )
+    if current is not None:
+        if started_on <= current.started_on:
+            raise ValidationError(
+                {"started_on": _("The new classification must start after the current one.")}
+            )
+        current.ended_on = started_on - datetime.timedelta(days=1)
+        current.save(update_fields=["ended_on", "updated_at"])
+    status = ClientStatus(
+        resident=resident,
+        station=resident.station,
+        domain=domain,
+        category=category,
+        priority_kind=priority_kind if category == ClientCategory.PRIORITY else "",
+        started_on=started_on,
+    )
+    status.full_clean()
+    status.save()
+    return status
+
+
+@transaction.atomic
+def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.date) -> None:
+    ensure_visible(actor, status)
+    status.ended_on = ended_on
+    status.full_clean()
+    status.save(update_fields=["ended_on", "updated_at"])
+
+
+@transaction.atomic
+def tag_add(*, actor: User, resident: Resident, tag: str, started_on: datetime.date) -> ResidentTag:
+    ensure_visible(actor, resident)
+    item = ResidentTag(resident=resident, tag=tag, started_on=started_on)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def tag_end(*, actor: User, item: ResidentTag, ended_on: datetime.date) -> None:
+    ensure_visible(actor, item)
+    item.ended_on = ended_on
+    item.full_clean()
+    item.save(update_fields=["ended_on", "updated_at"])
+
+
+@transaction.atomic
+def household_create(*, actor: User, station: Station, name: str, address: str = "") -> Household:
+    _require_station_staff(actor, station)
+    household = Household(station=station, name=name.strip(), address=address)
+    household.full_clean()
+    household.save()
+    ensure_visible(actor, household)
+    return household
+
+
+def is_priority_client(resident: Resident, on: datetime.date | None = None) -> bool:
+    on = on or timezone.localdate()
+    return resident.statuses.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on),
+        category=ClientCategory.PRIORITY,
+        started_on__lte=on,
+    ).exists()
+
+
+def log_sensitive_read(
+    *, user: User, action: str, station_id: int, obj, label: str = "", ip: str | None = None
+) -> None:
+    AccessLog.objects.create(
+        user=user,
+        role=user.role,
+        ip=ip,
+        action=action,
+        station_id=station_id,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        object_label=label[:100],
+    )
+
+
+@transaction.atomic
+def resident_reveal_id_number(*, actor: User, resident: Resident, ip: str | None) -> str:
+    """The full ID number, for a worker assigned to one of the resident's open
+    cases; every reveal is written to the access log."""
+    ensure_visible(actor, resident)
+    assigned = resident.cases.filter(status__in=OPEN_STATUSES, workers=actor).exists()
+    if not assigned:
+        raise PermissionDenied(
+            _("Only a worker assigned to an open case of this resident can see the full ID.")
+        )
+    log_sensitive_read(
+        user=actor,
+        action=AccessLog.Action.REVEAL_ID_NUMBER,
+        station_id=resident.station_id,
+        obj=resident,
+        label=resident.name,
+        ip=ip,
+    )
+    return identity.decrypt(resident.id_number_encrypted)
