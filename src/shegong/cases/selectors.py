@@ -1,0 +1,108 @@
+"""Reads of cases, alerts and observations, always through the user's scope."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from shegong.cases.models import (
+    OPEN_STATUSES,
+    Alert,
+    AlertStatus,
+    Assessment,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseReview,
+    CaseStatus,
+    Observation,
+    Referral,
+    ServicePlan,
+)
+from shegong.cases.services import can_read_case_content
+from shegong.clients.services import is_priority_client, log_sensitive_read
+from shegong.core.models import AccessLog
+
+# An open case with no note for this long is listed as needing action.
+STALE_AFTER_DAYS = 30
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    return Case.objects.visible_to(user).select_related("client", "station")
+
+
+def caseload(user: Any) -> QuerySet[Case]:
+    """个案负荷: the open cases the user is assigned to."""
+    return cases_visible_to(user).filter(workers=user, status__in=OPEN_STATUSES)
+
+
+def cases_needing_action(user: Any, today: datetime.date | None = None) -> QuerySet[Case]:
+    """The user's open cases that wait for a step: assessment, plan, an overdue
+    review, or contact after a long silence."""
+    today = today or timezone.localdate()
+    stale = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    return caseload(user).filter(
+        Q(status__in=[CaseStatus.INTAKE, CaseStatus.ASSESSED])
+        | Q(review_due_on__lt=today)
+        | Q(last_contact_on__lt=stale)
+        | Q(last_contact_on__isnull=True, opened_on__lt=stale)
+    )
+
+
+def open_alerts(user: Any) -> QuerySet[Alert]:
+    return (
+        Alert.objects.visible_to(user)
+        .exclude(status=AlertStatus.RESOLVED)
+        .select_related("resident", "case", "assigned_to")
+        .order_by("status", "-created_at")
+    )
+
+
+def observations_of(user: Any, resident) -> QuerySet[Observation]:
+    return Observation.objects.visible_to(user).filter(resident=resident).select_related("author")
+
+
+@dataclass
+class CaseFile:
+    """The content of a case, for someone allowed to read it."""
+
+    case: Case
+    assessments: list[Assessment]
+    plans: list[ServicePlan]
+    notes: list[CaseNote]
+    reviews: list[CaseReview]
+    referrals: list[Referral]
+    events: list[CaseEvent]
+
+
+@transaction.atomic
+def case_file_open(user: Any, case: Case, ip: str | None = None) -> CaseFile | None:
+    """The case file if `user` may read it (else None). Reading a priority
+    client's file is written to the access log."""
+    if not can_read_case_content(user, case):
+        return None
+    if is_priority_client(case.client):
+        log_sensitive_read(
+            user=user, action=AccessLog.Action.READ_CASE_FILE, station_id=case.station_id,
+            obj=case, label=case.number, ip=ip,
+        )
+
+    def content(model):
+        return list(model.objects.visible_to(user).filter(case=case).select_related("author"))
+
+    return CaseFile(
+        case=case,
+        assessments=content(Assessment),
+        plans=content(ServicePlan),
+        notes=content(CaseNote),
+        reviews=content(CaseReview),
+        referrals=content(Referral),
+        events=list(
+            CaseEvent.objects.visible_to(user).filter(case=case).select_related("actor")
+        ),
+    )
