@@ -81,10 +81,10 @@ def world(db) -> World:
     street_b = Street.objects.create(district=district, name="南石头街")
     street_c = Street.objects.create(district=other_district, name="北京街")
     agency_a = Agency.objects.create(
-        name="广州市同心社会工作服务中心", credit_code="52440100MJ0000001X"
+        city=city, name="广州市同心社会工作服务中心", credit_code="52440100MJ0000001X"
     )
     agency_b = Agency.objects.create(
-        name="广州市启创社会工作服务中心", credit_code="52440100MJ0000002X"
+        city=city, name="广州市启创社会工作服务中心", credit_code="52440100MJ0000002X"
     )
     station_a = Station.objects.create(
         street=street_a, agency=agency_a, name="沙园街社工站", code="haizhu-10"

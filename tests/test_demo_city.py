@@ -13,7 +13,8 @@ from shegong.org.models import Agency, Contract, District, SpecialProject, Stati
 @pytest.fixture
 def demo(db):
     out = StringIO()
-    call_command("demo_city", stdout=out)
+    # A small demo keeps the test quick; the full default is exercised by `make run`.
+    call_command("demo_city", residents_per_station=0, showcase_residents=2, stdout=out)
     return out.getvalue()
 
 
@@ -28,8 +29,17 @@ def test_demo_city_is_guangzhou_with_188_stations_in_11_districts(demo):
     assert Station.objects.count() == 188
     assert District.objects.count() == 11
     assert set(District.objects.values_list("name", flat=True)) == {
-        "越秀区", "海珠区", "荔湾区", "天河区", "白云区", "黄埔区",
-        "番禺区", "花都区", "南沙区", "从化区", "增城区",
+        "越秀区",
+        "海珠区",
+        "荔湾区",
+        "天河区",
+        "白云区",
+        "黄埔区",
+        "番禺区",
+        "花都区",
+        "南沙区",
+        "从化区",
+        "增城区",
     }
     assert SpecialProject.objects.count() == 15
     assert Station.objects.filter(agency__isnull=True).count() == 0
@@ -48,7 +58,7 @@ def test_demo_city_has_accounts_for_every_role(demo):
 
 def test_loading_the_demo_city_twice_changes_nothing(demo):
     before = _counts()
-    call_command("demo_city", stdout=StringIO())
+    call_command("demo_city", residents_per_station=0, showcase_residents=2, stdout=StringIO())
     assert _counts() == before
 
 
@@ -59,3 +69,21 @@ def test_city_officer_directory_lists_188_stations_in_11_districts(demo, client)
     assert response.context["page"].paginator.count == 188
     assert response.context["summary"].districts == 11
     assert "11 个区，188 个社工站" in response.content.decode()
+
+
+def test_demo_stations_have_clients_cases_and_alerts(db):
+    from shegong.cases.models import Alert, AlertKind, Case
+    from shegong.clients.models import ClientStatus
+
+    call_command("demo_city", residents_per_station=0, showcase_residents=6, stdout=StringIO())
+    shayuan = Station.objects.get(name="沙园街社工站")
+    statuses = ClientStatus.objects.filter(station=shayuan)
+    assert {(s.domain, s.category) for s in statuses} == {
+        (domain, category)
+        for domain in ("family", "elderly", "youth")
+        for category in ("priority", "general")
+    }
+    assert Case.objects.filter(station=shayuan, status="closed").count() == 1
+    assert Case.objects.filter(station=shayuan).exclude(status="closed").count() == 3
+    # The first elder of each showcase station stopped coming to the canteen.
+    assert Alert.objects.filter(kind=AlertKind.MEAL_ABSENCE).count() == 5

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("shegong.core.urls")),
     path("accounts/", include("shegong.accounts.urls")),
     path("org/", include("shegong.org.urls")),
+    path("residents/", include("shegong.clients.urls")),
+    path("cases/", include("shegong.cases.urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

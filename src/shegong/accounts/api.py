@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from shegong.accounts.models import User
 from shegong.core.api import ScopedReadOnlyViewSet
+from shegong.org.filtersets import SearchFilterSet
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -27,10 +28,22 @@ class UserSerializer(serializers.ModelSerializer):
         ]
 
 
+class UserFilterSet(SearchFilterSet):
+    """Its station, district and agency choices are limited to the caller's scope
+    (SearchFilterSet), so a hidden station's id is refused like a missing one
+    instead of answering with an empty list."""
+
+    search_fields = ("username", "full_name")
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "station", "district", "agency", "is_active"]
+
+
 class UserViewSet(ScopedReadOnlyViewSet):
     queryset = User.objects.order_by("username")
     serializer_class = UserSerializer
-    filterset_fields = ["role", "station", "district", "agency", "is_active"]
+    filterset_class = UserFilterSet
 
     @action(detail=False, methods=["get"])
     def me(self, request):

@@ -60,7 +60,13 @@ class User(AbstractUser):
 
     objects = ScopedUserManager()
     scope = Scope(
-        city=("city", "district__city", "station__street__district__city"),
+        city=(
+            "city",
+            "district__city",
+            "station__street__district__city",
+            "agency__city",
+            "evaluation_stations__street__district__city",
+        ),
         district=("district", "station__street__district"),
         agency=("agency", "station__agency"),
         station="station",
@@ -68,6 +74,7 @@ class User(AbstractUser):
         create_roles=frozenset({Role.CITY_OFFICER}),
         # Evaluators score stations; they have no business with staff lists.
         hidden_from=frozenset({Role.EVALUATOR}),
+        distinct=True,
     )
 
     class Meta:

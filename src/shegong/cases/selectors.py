@@ -88,8 +88,12 @@ def case_file_open(user: Any, case: Case, ip: str | None = None) -> CaseFile | N
         return None
     if is_priority_client(case.client):
         log_sensitive_read(
-            user=user, action=AccessLog.Action.READ_CASE_FILE, station_id=case.station_id,
-            obj=case, label=case.number, ip=ip,
+            user=user,
+            action=AccessLog.Action.READ_CASE_FILE,
+            station_id=case.station_id,
+            obj=case,
+            label=case.number,
+            ip=ip,
         )
 
     def content(model):
@@ -102,7 +106,5 @@ def case_file_open(user: Any, case: Case, ip: str | None = None) -> CaseFile | N
         notes=content(CaseNote),
         reviews=content(CaseReview),
         referrals=content(Referral),
-        events=list(
-            CaseEvent.objects.visible_to(user).filter(case=case).select_related("actor")
-        ),
+        events=list(CaseEvent.objects.visible_to(user).filter(case=case).select_related("actor")),
     )

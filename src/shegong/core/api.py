@@ -3,17 +3,28 @@ error handler. The rules themselves live in `core.scope`."""
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shegong.core.access import ensure_visible
 from shegong.core.scope import VIEW, restrict
+
+
+def _drf_errors(errors: dict) -> dict:
+    """Django's model errors under DRF's key for errors of no single field, so a
+    constraint message lands where DRF's own validators put theirs."""
+    errors = dict(errors)
+    if NON_FIELD_ERRORS in errors:
+        errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+    return errors
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -42,12 +53,18 @@ class CleanModelSerializer(serializers.ModelSerializer):
             )
             for key, value in plain.items():
                 setattr(candidate, key, value)
+            # A saved row, not a new one: otherwise unique checks find the row
+            # itself and every update of an existing record is refused.
+            candidate._state.adding = False
+            candidate._state.db = self.instance._state.db
         else:
             candidate = model(**plain)
         try:
             candidate.full_clean()
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+            raise serializers.ValidationError(
+                _drf_errors(serializers.as_serializer_error(exc))
+            ) from exc
         return attrs
 
 
@@ -78,7 +95,10 @@ def exception_handler(exc, context):
     """DRF's handler, plus the Django errors a model layer raises, so that bad
     input is a 4xx with a readable message and never a 500."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        if hasattr(exc, "error_dict"):
+            detail = _drf_errors(exc.message_dict)
+        else:
+            detail = {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig):
         return Response(
@@ -89,4 +109,10 @@ def exception_handler(exc, context):
         return Response({"detail": _("Too many fields.")}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # DRF takes the challenge from the first authentication class; session
+        # authentication has none, so missing or bad credentials would read as
+        # 403 "forbidden". Tell the caller to authenticate, with a token.
+        exc.status_code = status.HTTP_401_UNAUTHORIZED
+        exc.auth_header = TokenAuthentication.keyword
     return drf_exception_handler(exc, context)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from shegong.accounts.roles import Role
+from shegong.cases import selectors as case_selectors
 from shegong.org import selectors
 from shegong.org.models import Station
 
@@ -25,6 +26,9 @@ def home(request):
         context["station"] = station.filter(pk=user.station_id).first()
         context["staff"] = selectors.station_staff(user, user.station)
         context["contracts"] = selectors.active_contracts(user).select_related("agency")
+        context["alerts"] = case_selectors.open_alerts(user)[:10]
+        context["needing_action"] = case_selectors.cases_needing_action(user)[:10]
+        context["caseload_count"] = case_selectors.caseload(user).count()
     return render(request, "core/home.html", context)
 
 

@@ -82,6 +82,7 @@ def load_demo_city() -> DemoResult:
             Agency,
             {"name": f"广州市{word}社会工作服务中心"},
             {
+                "city": city,
                 "credit_code": f"52440100MJ{index:07d}X",
                 "phone": f"020-8{index:03d}{1000 + index:04d}",
                 "address": f"广州市某区某路{index + 1}号",

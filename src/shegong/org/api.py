@@ -1,6 +1,5 @@
 """REST API for the organisation tree. Every queryset goes through `visible_to`."""
 
-from django.db.models import Count, Q
 from rest_framework import serializers
 
 from shegong.core.api import (
@@ -9,8 +8,8 @@ from shegong.core.api import (
     ScopedReadOnlyViewSet,
     ScopedRelatedField,
 )
-from shegong.org import filtersets
-from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
+from shegong.org import filtersets, selectors
+from shegong.org.models import Agency, City, Contract, District, SpecialProject, Station, Street
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -28,9 +27,17 @@ class StreetSerializer(serializers.ModelSerializer):
 
 
 class AgencySerializer(CleanModelSerializer):
+    city = ScopedRelatedField(queryset=City.objects.all(), required=False)
+
     class Meta:
         model = Agency
-        fields = ["id", "name", "credit_code", "phone", "address"]
+        fields = ["id", "name", "city", "credit_code", "phone", "address"]
+
+    def validate(self, attrs):
+        if self.instance is None and "city" not in attrs:
+            # A city officer registers agencies in their own city.
+            attrs["city"] = getattr(self.context["request"].user, "city", None)
+        return super().validate(attrs)
 
 
 class StationSerializer(CleanModelSerializer):
@@ -92,11 +99,14 @@ class ContractSerializer(CleanModelSerializer):
 
 
 class DistrictViewSet(ScopedReadOnlyViewSet):
-    queryset = District.objects.annotate(
-        station_count=Count("streets__stations", filter=Q(streets__stations__is_active=True))
-    ).order_by("code")
+    queryset = District.objects.order_by("code")
     serializer_class = DistrictSerializer
     filterset_class = filtersets.DistrictFilterSet
+
+    def get_queryset(self):
+        # Count only the active stations the caller may see, as the directory page
+        # does: a count of hidden stations tells what the scope keeps back.
+        return selectors.districts_with_counts(self.request.user)
 
 
 class StreetViewSet(ScopedReadOnlyViewSet):

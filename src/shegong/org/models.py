@@ -147,8 +147,12 @@ class Community(TimeStampedModel):
 
 
 class Agency(TimeStampedModel):
-    """社工机构: a social work organisation that runs stations under contract."""
+    """社工机构: a social work organisation that runs stations under contract,
+    registered in one city's civil-affairs register."""
 
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("city")
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, blank=True, null=True
@@ -158,7 +162,7 @@ class Agency(TimeStampedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(
-        city=("stations__street__district__city", "special_projects__city"),
+        city="city",
         district="stations__street__district",
         agency="self",
         station="stations",

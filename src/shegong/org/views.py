@@ -9,24 +9,30 @@ from shegong.core.access import get_visible_or_404
 from shegong.core.exports import tabular_response
 from shegong.org import selectors
 from shegong.org.filtersets import StationFilterSet
-from shegong.org.models import Station
 
 PAGE_SIZE = 25
 
 
 def _filtered_stations(request):
-    return StationFilterSet(
-        request.GET,
-        queryset=selectors.stations_visible_to(request.user).order_by("code"),
-        request=request,
-    )
+    """The stations in scope, filtered by every valid filter of the request.
+
+    Returns the filterset (whose errors name the invalid filters, which the page
+    reports) and the stations; invalid filters are ignored, not fatal."""
+    base = selectors.stations_visible_to(request.user).order_by("code")
+    filterset = StationFilterSet(request.GET, queryset=base, request=request)
+    if filterset.is_valid():
+        return filterset, filterset.qs
+    valid = request.GET.copy()
+    for field in filterset.errors:
+        valid.pop(field, None)
+    retry = StationFilterSet(valid, queryset=base, request=request)
+    return filterset, retry.qs if retry.is_valid() else base
 
 
 @login_required
 def directory(request):
     """组织目录: districts in scope with station counts, and a searchable station list."""
-    filterset = _filtered_stations(request)
-    stations = filterset.qs if filterset.is_valid() else Station.objects.none()
+    filterset, stations = _filtered_stations(request)
     page = Paginator(stations, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
@@ -42,8 +48,7 @@ def directory(request):
 @login_required
 def directory_export(request, fmt: str):
     """The station list as the user filtered it, in Excel or CSV."""
-    filterset = _filtered_stations(request)
-    stations = filterset.qs if filterset.is_valid() else Station.objects.none()
+    _filterset, stations = _filtered_stations(request)
     headers = [
         _("Code"),
         _("Station"),

@@ -5,14 +5,38 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from shegong.demo.city import load_demo_city
+from shegong.demo.clients import (
+    DEFAULT_RESIDENTS_PER_STATION,
+    DEFAULT_SHOWCASE_RESIDENTS,
+    load_demo_clients,
+)
 
 
 class Command(BaseCommand):
     help = "Load the Guangzhou demo city (districts, streets, 188 stations, staff). Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--residents-per-station",
+            type=int,
+            default=DEFAULT_RESIDENTS_PER_STATION,
+            help="residents (with cases, observations, meals) generated per station",
+        )
+        parser.add_argument(
+            "--showcase-residents",
+            type=int,
+            default=DEFAULT_SHOWCASE_RESIDENTS,
+            help="residents at the stations named in the source article (沙园街, 黄埔街 …)",
+        )
+
     def handle(self, *args, **options):
         translation.activate(settings.LANGUAGE_CODE)
         result = load_demo_city()
+        residents = load_demo_clients(
+            options["residents_per_station"], options["showcase_residents"]
+        )
+        if residents:
+            self.stdout.write(f"Registered {residents} demo residents with cases and alerts.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {result.districts} districts, {result.stations} stations, "

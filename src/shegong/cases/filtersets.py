@@ -1,0 +1,103 @@
+"""One FilterSet per model of cases, observations, alerts and the access log.
+
+Related-object choices are limited to the caller's scope (SearchFilterSet). No
+filter reads case content: a search by client name or risk level would tell an
+official what the case file holds."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from shegong.accounts.models import User
+from shegong.cases.models import (
+    OPEN_STATUSES,
+    Alert,
+    AlertRule,
+    AlertStatus,
+    Case,
+    Observation,
+)
+from shegong.core.models import AccessLog
+from shegong.org.filtersets import SearchFilterSet
+
+
+class CaseFilterSet(SearchFilterSet):
+    search_fields = ("number",)
+    worker = django_filters.ModelChoiceFilter(
+        field_name="workers", queryset=User.objects.all(), label=_("Assigned worker")
+    )
+    is_open = django_filters.BooleanFilter(method="filter_is_open", label=_("Open"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("My caseload"))
+    opened_after = django_filters.DateFilter(field_name="opened_on", lookup_expr="gte")
+    opened_before = django_filters.DateFilter(field_name="opened_on", lookup_expr="lte")
+
+    class Meta:
+        model = Case
+        fields = [
+            "q",
+            "station",
+            "client",
+            "domain",
+            "status",
+            "outcome",
+            "worker",
+            "is_open",
+            "mine",
+            "opened_after",
+            "opened_before",
+        ]
+
+    def filter_is_open(self, queryset, name, value):
+        if value:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.exclude(status__in=OPEN_STATUSES)
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value:
+            return queryset.filter(workers=user)
+        return queryset.exclude(workers=user)
+
+
+class ObservationFilterSet(SearchFilterSet):
+    search_fields = ("resident__name", "text")
+    observed_after = django_filters.DateFilter(field_name="observed_on", lookup_expr="gte")
+    observed_before = django_filters.DateFilter(field_name="observed_on", lookup_expr="lte")
+
+    class Meta:
+        model = Observation
+        fields = ["q", "resident", "source", "crisis", "observed_after", "observed_before"]
+
+
+class AlertFilterSet(SearchFilterSet):
+    """Without `status`, the alerts still to handle (open or acknowledged)."""
+
+    search_fields = ("resident__name",)
+    status = django_filters.ChoiceFilter(choices=AlertStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Alert
+        fields = ["q", "status", "kind", "resident", "case", "assigned_to"]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.exclude(status=AlertStatus.RESOLVED)
+        return queryset
+
+
+class AlertRuleFilterSet(SearchFilterSet):
+    search_fields = ("kind",)
+
+    class Meta:
+        model = AlertRule
+        fields = ["q", "station", "kind", "enabled"]
+
+
+class AccessLogFilterSet(SearchFilterSet):
+    search_fields = ("object_label", "user__username", "user__full_name")
+    since = django_filters.DateFilter(field_name="at__date", lookup_expr="gte", label=_("From"))
+    until = django_filters.DateFilter(field_name="at__date", lookup_expr="lte", label=_("Until"))
+
+    class Meta:
+        model = AccessLog
+        fields = ["q", "station", "user", "action", "object_type", "object_id", "since", "until"]

@@ -1,0 +1,118 @@
+"""Forms for the case steps, observations, alerts and alert rules."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shegong.accounts.models import User
+from shegong.accounts.roles import Role
+from shegong.cases.models import (
+    AlertKind,
+    CaseOutcome,
+    CaseSource,
+    ContactMethod,
+    ObservationSource,
+    RiskLevel,
+    ServiceType,
+)
+from shegong.core.forms import DateInput
+from shegong.core.models import Domain
+from shegong.org.models import Station
+
+
+class VersionedForm(forms.Form):
+    """Carries the case version the user saw, for the optimistic lock."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class OpenCaseForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
+    source = forms.ChoiceField(label=_("Source"), choices=CaseSource.choices)
+    opened_on = forms.DateField(
+        label=_("Intake date"), widget=DateInput(), initial=timezone.localdate
+    )
+
+
+class AssessForm(VersionedForm):
+    assessed_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    needs = forms.CharField(label=_("Needs"), widget=forms.Textarea(attrs={"rows": 3}))
+    strengths = forms.CharField(
+        label=_("Strengths and resources"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+
+
+class PlanForm(VersionedForm):
+    planned_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 3}))
+    review_due_on = forms.DateField(label=_("Review due on"), widget=DateInput())
+
+
+class NoteForm(VersionedForm):
+    happened_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("Method"), choices=ContactMethod.choices)
+    service_type = forms.ChoiceField(label=_("Service type"), choices=ServiceType.choices)
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReviewForm(VersionedForm):
+    reviewed_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    next_review_on = forms.DateField(label=_("Next review on"), widget=DateInput(), required=False)
+
+
+class ReferForm(VersionedForm):
+    referred_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    to_station = forms.ModelChoiceField(
+        label=_("To station"), queryset=Station.objects.filter(is_active=True), required=False
+    )
+    to_organisation = forms.CharField(label=_("Or to organisation"), max_length=100, required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(VersionedForm):
+    closed_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CaseOutcome.choices)
+    summary = forms.CharField(
+        label=_("Closing summary"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReopenForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(VersionedForm):
+    workers = forms.ModelMultipleChoiceField(
+        label=_("Assigned workers"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, station=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workers"].queryset = User.objects.filter(
+            station=station,
+            is_active=True,
+            role__in=[Role.SOCIAL_WORKER, Role.STATION_DIRECTOR],
+        ).order_by("role", "username")
+
+
+class ObservationForm(forms.Form):
+    observed_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    source = forms.ChoiceField(label=_("Source"), choices=ObservationSource.choices)
+    text = forms.CharField(label=_("Observation"), widget=forms.Textarea(attrs={"rows": 2}))
+    crisis = forms.BooleanField(label=_("Crisis: needs attention now"), required=False)
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AlertRuleForm(forms.Form):
+    kind = forms.ChoiceField(choices=AlertKind.choices, widget=forms.HiddenInput)
+    threshold_days = forms.IntegerField(label=_("Days"), min_value=0, max_value=365)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False)

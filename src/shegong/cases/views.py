@@ -1,0 +1,263 @@
+"""Web pages for cases (个案), alerts (预警) and the access log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from shegong.accounts.roles import Role
+from shegong.cases import forms, selectors, services
+from shegong.cases.alerts import rule_settings
+from shegong.cases.models import Alert, AlertKind, Case, CaseStatus
+from shegong.clients.models import Resident
+from shegong.core.access import get_visible_or_404
+from shegong.core.forms import apply_service, bootstrap
+from shegong.core.http import client_ip
+from shegong.core.models import AccessLog
+
+# step name → (form, service)
+STEPS = {
+    "assess": (forms.AssessForm, services.case_assess),
+    "plan": (forms.PlanForm, services.case_plan),
+    "note": (forms.NoteForm, services.case_note_add),
+    "review": (forms.ReviewForm, services.case_review),
+    "refer": (forms.ReferForm, services.case_refer),
+    "close": (forms.CloseForm, services.case_close),
+    "reopen": (forms.ReopenForm, services.case_reopen),
+}
+# Which steps the case page offers in each status.
+OFFERED = {
+    CaseStatus.INTAKE: ["assess", "close"],
+    CaseStatus.ASSESSED: ["plan", "assess", "refer", "close"],
+    CaseStatus.PLANNED: ["note", "plan", "refer", "close"],
+    CaseStatus.IN_SERVICE: ["note", "review", "assess", "refer", "close"],
+    CaseStatus.REVIEWED: ["note", "plan", "refer", "close"],
+    CaseStatus.REFERRED: ["reopen"],
+    CaseStatus.CLOSED: ["reopen"],
+}
+STEP_LABELS = {
+    "assess": gettext_lazy("Assessment"),
+    "plan": gettext_lazy("Service plan"),
+    "note": gettext_lazy("Intervention note"),
+    "review": gettext_lazy("Review"),
+    "refer": gettext_lazy("Referral"),
+    "close": gettext_lazy("Close the case"),
+    "reopen": gettext_lazy("Reopen"),
+}
+
+
+@login_required
+def case_list(request):
+    """My caseload (个案负荷); the director also sees every case of the station."""
+    user = request.user
+    show = request.GET.get("show", "mine")
+    if show == "all" or user.role != Role.SOCIAL_WORKER:
+        cases = selectors.cases_visible_to(user)
+        status = request.GET.get("status")
+        if status in CaseStatus.values:
+            cases = cases.filter(status=status)
+    else:
+        cases = selectors.caseload(user)
+    page = Paginator(cases.prefetch_related("workers"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "show": show,
+            "statuses": CaseStatus.choices,
+            "needing_action": selectors.cases_needing_action(user)[:20],
+        },
+    )
+
+
+@login_required
+def case_open(request, resident_pk: int):
+    client = get_visible_or_404(Resident, request.user, pk=resident_pk)
+    form = bootstrap(forms.OpenCaseForm(request.POST or None))
+    if request.method == "POST" and form.is_valid():
+        case = apply_service(
+            form, lambda: services.case_open(actor=request.user, client=client, **form.cleaned_data)
+        )
+        if case is not None:
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+            return redirect("cases:case-detail", pk=case.pk)
+    return render(request, "cases/case_open.html", {"form": form, "client": client})
+
+
+def _step_forms(case: Case, bound_step: str | None = None, bound_form=None) -> list:
+    steps = []
+    for step in OFFERED[case.status]:
+        form_class, _service = STEPS[step]
+        if step == bound_step:
+            form = bound_form
+        else:
+            form = bootstrap(form_class(initial={"version": case.version}, prefix=step))
+        steps.append({"name": step, "label": STEP_LABELS[step], "form": form})
+    return steps
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = get_visible_or_404(selectors.cases_visible_to(request.user), request.user, pk=pk)
+    return _render_case(request, case)
+
+
+def _render_case(request, case, bound_step=None, bound_form=None, status=200):
+    case_file = selectors.case_file_open(request.user, case, ip=client_ip(request))
+    context = {
+        "case": case,
+        "file": case_file,
+        "steps": _step_forms(case, bound_step, bound_form) if case_file else [],
+        "can_assign": request.user.role == Role.STATION_DIRECTOR
+        and request.user.station_id == case.station_id,
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def case_step(request, pk: int, step: str):
+    case = get_visible_or_404(selectors.cases_visible_to(request.user), request.user, pk=pk)
+    if step not in STEPS:
+        return redirect("cases:case-detail", pk=case.pk)
+    if not services.can_write_case(request.user, case):
+        raise PermissionDenied(_("Only the assigned workers and the station director can do this."))
+    form_class, service = STEPS[step]
+    form = bootstrap(form_class(request.POST, prefix=step))
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        if apply_service(form, lambda: service(actor=request.user, case=case, **data)):
+            messages.success(request, _("Saved."))
+            return redirect("cases:case-detail", pk=case.pk)
+    case.refresh_from_db()
+    return _render_case(request, case, bound_step=step, bound_form=form, status=400)
+
+
+@login_required
+def case_assign(request, pk: int):
+    case = get_visible_or_404(selectors.cases_visible_to(request.user), request.user, pk=pk)
+    if not (
+        request.user.role == Role.STATION_DIRECTOR and request.user.station_id == case.station_id
+    ):
+        raise PermissionDenied(_("Only the station director assigns cases."))
+    form = bootstrap(
+        forms.AssignForm(
+            request.POST or None,
+            station=case.station,
+            initial={"version": case.version, "workers": list(case.workers.all())},
+        )
+    )
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form,
+            lambda: services.case_assign(
+                actor=request.user,
+                case=case,
+                workers=form.cleaned_data["workers"],
+                version=form.cleaned_data["version"],
+            ),
+        )
+        if done:
+            messages.success(request, _("Assignment saved."))
+            return redirect("cases:case-detail", pk=case.pk)
+    return render(request, "cases/case_assign.html", {"form": form, "case": case})
+
+
+@login_required
+def alert_list(request):
+    alerts = selectors.open_alerts(request.user)
+    if request.GET.get("status") == "resolved":
+        alerts = (
+            Alert.objects.visible_to(request.user)
+            .filter(status="resolved")
+            .select_related("resident", "case", "resolved_by")
+            .order_by("-resolved_at")
+        )
+    page = Paginator(alerts, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/alert_list.html",
+        {
+            "page": page,
+            "resolve_form": bootstrap(forms.ResolveForm()),
+            "showing_resolved": request.GET.get("status") == "resolved",
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request, pk: int):
+    alert = get_visible_or_404(Alert, request.user, pk=pk)
+    form = forms.ResolveForm()
+    if apply_service(form, lambda: services.alert_acknowledge(actor=request.user, alert=alert)):
+        messages.success(request, _("Alert acknowledged."))
+    else:
+        messages.error(request, " ".join(form.non_field_errors()))
+    return redirect("cases:alert-list")
+
+
+@login_required
+@require_POST
+def alert_resolve(request, pk: int):
+    alert = get_visible_or_404(Alert, request.user, pk=pk)
+    form = forms.ResolveForm(request.POST)
+    if form.is_valid() and apply_service(
+        form, lambda: services.alert_resolve(actor=request.user, alert=alert, **form.cleaned_data)
+    ):
+        messages.success(request, _("Alert resolved."))
+    else:
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors))
+    return redirect("cases:alert-list")
+
+
+@login_required
+def alert_rules(request):
+    """The director's settings of the station's alert rules."""
+    user = request.user
+    if user.role != Role.STATION_DIRECTOR:
+        raise PermissionDenied(_("Only the station director configures alert rules."))
+    if request.method == "POST":
+        form = forms.AlertRuleForm(request.POST)
+        if form.is_valid() and apply_service(
+            form,
+            lambda: services.alert_rule_set(actor=user, station=user.station, **form.cleaned_data),
+        ):
+            messages.success(request, _("Rule saved."))
+        else:
+            messages.error(request, _("Please check the form."))
+        return redirect("cases:alert-rules")
+    settings = rule_settings(user.station_id)
+    rows = [
+        {
+            "label": AlertKind(kind).label,
+            "form": bootstrap(
+                forms.AlertRuleForm(
+                    initial={
+                        "kind": kind,
+                        "threshold_days": s.threshold_days,
+                        "enabled": s.enabled,
+                    },
+                    auto_id=f"id_{kind}_%s",
+                )
+            ),
+        }
+        for kind, s in settings.items()
+    ]
+    return render(request, "cases/alert_rules.html", {"rows": rows})
+
+
+@login_required
+def access_log(request):
+    """Who read which priority client's file, or revealed an ID number."""
+    entries = AccessLog.objects.visible_to(request.user).select_related("user", "station")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/access_log.html", {"page": page})

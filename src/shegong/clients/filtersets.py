@@ -1,0 +1,73 @@
+"""One FilterSet per model of residents and clients, for the pages and the API.
+
+Related-object choices are limited to the caller's scope (SearchFilterSet)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shegong.clients import identity
+from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
+from shegong.org.filtersets import SearchFilterSet
+
+
+def _current(queryset, name, value):
+    """Rows in force today (True) or ended before today (False)."""
+    in_force = Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate())
+    return queryset.filter(in_force) if value else queryset.exclude(in_force)
+
+
+class ResidentFilterSet(SearchFilterSet):
+    """`q` matches a name, the start of a phone number, or a whole ID number.
+
+    An ID number is matched through its keyed look-up hash: the stored numbers
+    are never decrypted to search them."""
+
+    class Meta:
+        model = Resident
+        fields = ["q", "household", "community", "gender"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:50]
+        if not value:
+            return queryset
+        condition = Q(name__icontains=value) | Q(phone__startswith=value)
+        number = identity.normalise_id_number(value)
+        if len(number) == 18:
+            condition |= Q(id_number_hash=identity.lookup_hash(number))
+        return queryset.filter(condition)
+
+
+class HouseholdFilterSet(SearchFilterSet):
+    search_fields = ("name", "address")
+
+    class Meta:
+        model = Household
+        fields = ["q"]
+
+
+class ConsentFilterSet(SearchFilterSet):
+    search_fields = ("resident__name",)
+
+    class Meta:
+        model = Consent
+        fields = ["q", "resident", "lawful_basis", "given_by", "covers_referral_sharing"]
+
+
+class ClientStatusFilterSet(SearchFilterSet):
+    search_fields = ("resident__name",)
+    current = django_filters.BooleanFilter(method=_current, label=_("Current"))
+
+    class Meta:
+        model = ClientStatus
+        fields = ["q", "resident", "domain", "category", "priority_kind", "current"]
+
+
+class ResidentTagFilterSet(SearchFilterSet):
+    search_fields = ("resident__name",)
+    current = django_filters.BooleanFilter(method=_current, label=_("Current"))
+
+    class Meta:
+        model = ResidentTag
+        fields = ["q", "resident", "tag", "current"]

@@ -1,0 +1,93 @@
+"""Forms for registering and editing residents and their consent and classification."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shegong.clients.models import (
+    BASIC_DOMAINS,
+    ClientCategory,
+    Consent,
+    Gender,
+    LawfulBasis,
+    PriorityKind,
+    Tag,
+)
+from shegong.core.forms import DateInput
+
+
+class ResidentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=18,
+        required=False,
+        help_text=_("18 characters; stored encrypted and shown masked."),
+    )
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    household_role = forms.CharField(
+        label=_("Relation in household"), max_length=20, required=False
+    )
+
+
+class RegistrationForm(ResidentForm):
+    """A new resident with the consent recorded at registration."""
+
+    consent_date = forms.DateField(
+        label=_("Consent date"), widget=DateInput(), initial=timezone.localdate
+    )
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis"), choices=LawfulBasis.choices, initial=LawfulBasis.CONSENT
+    )
+    covers_referral_sharing = forms.BooleanField(
+        label=_("Agrees to sharing with referral partners"), required=False
+    )
+    given_by = forms.ChoiceField(label=_("Consent given by"), choices=Consent.GivenBy.choices)
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=50, required=False)
+    guardian_relation = forms.CharField(
+        label=_("Guardian's relation"), max_length=20, required=False
+    )
+
+
+class ResidentEditForm(ResidentForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConsentForm(forms.Form):
+    recorded_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    lawful_basis = forms.ChoiceField(label=_("Lawful basis"), choices=LawfulBasis.choices)
+    covers_record = forms.BooleanField(label=_("Keep a record"), required=False, initial=True)
+    covers_referral_sharing = forms.BooleanField(
+        label=_("Share with referral partners"), required=False
+    )
+    given_by = forms.ChoiceField(label=_("Given by"), choices=Consent.GivenBy.choices)
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=50, required=False)
+    guardian_relation = forms.CharField(
+        label=_("Guardian's relation"), max_length=20, required=False
+    )
+
+
+class ClassifyForm(forms.Form):
+    domain = forms.ChoiceField(
+        label=_("Domain"), choices=[(d.value, d.label) for d in BASIC_DOMAINS]
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=ClientCategory.choices)
+    priority_kind = forms.ChoiceField(
+        label=_("Priority kind"), choices=[("", "—"), *PriorityKind.choices], required=False
+    )
+    started_on = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+
+
+class TagForm(forms.Form):
+    tag = forms.ChoiceField(label=_("Tag"), choices=Tag.choices)
+    started_on = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.IntegerField(
+        label=_("Record number of the duplicate"),
+        help_text=_("Everything linked to the duplicate moves to this record."),
+    )

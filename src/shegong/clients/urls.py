@@ -1,0 +1,18 @@
+from django.urls import path
+
+from shegong.clients import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("", views.resident_list, name="resident-list"),
+    path("new/", views.resident_register, name="resident-register"),
+    path("<int:pk>/", views.resident_detail, name="resident-detail"),
+    path("<int:pk>/edit/", views.resident_edit, name="resident-edit"),
+    path("<int:pk>/reveal-id/", views.resident_reveal_id, name="resident-reveal-id"),
+    path("<int:pk>/consents/", views.consent_add, name="consent-add"),
+    path("<int:pk>/classify/", views.classify, name="classify"),
+    path("<int:pk>/tags/", views.tag_add, name="tag-add"),
+    path("<int:pk>/observations/", views.observation_add, name="observation-add"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+]

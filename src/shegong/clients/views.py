@@ -1,0 +1,236 @@
+"""Web pages for residents (居民) and clients (服务对象)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shegong.cases.forms import ObservationForm
+from shegong.cases.selectors import observations_of
+from shegong.cases.services import observation_record
+from shegong.clients import forms, identity, services
+from shegong.clients.models import ClientStatus, Resident, ResidentTag
+from shegong.core.access import get_visible_or_404
+from shegong.core.forms import add_errors, apply_service, bootstrap
+from shegong.core.http import client_ip
+
+PAGE_SIZE = 25
+
+
+def _residents(user):
+    return Resident.objects.visible_to(user).filter(merged_into__isnull=True)
+
+
+@login_required
+def resident_list(request):
+    """居民档案: search by name, phone or full ID number."""
+    query = request.GET.get("q", "").strip()[:50]
+    residents = _residents(request.user).order_by("name", "pk")
+    if query:
+        condition = Q(name__icontains=query) | Q(phone__startswith=query)
+        number = identity.normalise_id_number(query)
+        if len(number) == 18:
+            condition |= Q(id_number_hash=identity.lookup_hash(number))
+        residents = residents.filter(condition)
+    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "clients/resident_list.html", {"page": page, "query": query})
+
+
+@login_required
+def resident_register(request):
+    """登记居民: search-before-create, with the consent taken at registration."""
+    form = bootstrap(forms.RegistrationForm(request.POST or None))
+    matches, same_id = [], False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            resident = _register(request.user, data, request.POST.get("allow_similar") == "on")
+        except services.DuplicateResident as duplicate:
+            matches = duplicate.matches
+            number = identity.normalise_id_number(data["id_number"])
+            same_id = bool(number) and any(
+                m.id_number_hash == identity.lookup_hash(number) for m in matches
+            )
+            form.add_error(None, duplicate.messages)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Resident registered."))
+            return redirect("clients:resident-detail", pk=resident.pk)
+    context = {"form": form, "matches": matches, "same_id": same_id}
+    return render(request, "clients/resident_register.html", context)
+
+
+def _register(user, data, allow_similar: bool):
+    # Resident and consent are one write: no resident without its consent record.
+    with transaction.atomic():
+        resident = services.resident_register(
+            actor=user,
+            station=user.station,
+            name=data["name"],
+            gender=data["gender"],
+            birth_date=data["birth_date"],
+            id_number=data["id_number"],
+            phone=data["phone"],
+            address=data["address"],
+            household_role=data["household_role"],
+            allow_similar=allow_similar,
+        )
+        services.consent_record(
+            actor=user,
+            resident=resident,
+            recorded_on=data["consent_date"],
+            lawful_basis=data["lawful_basis"],
+            covers_referral_sharing=data["covers_referral_sharing"],
+            given_by=data["given_by"],
+            guardian_name=data["guardian_name"],
+            guardian_relation=data["guardian_relation"],
+        )
+    return resident
+
+
+@login_required
+def resident_detail(request, pk: int):
+    resident = get_visible_or_404(
+        Resident.objects.select_related("household", "station"), request.user, pk=pk
+    )
+    today = timezone.localdate()
+    context = {
+        "resident": resident,
+        "statuses": ClientStatus.objects.visible_to(request.user).filter(resident=resident),
+        "tags": ResidentTag.objects.visible_to(request.user).filter(resident=resident),
+        "consents": resident.consents.visible_to(request.user),
+        "cases": resident.cases.visible_to(request.user).prefetch_related("workers"),
+        "observations": observations_of(request.user, resident)[:20],
+        "is_priority": services.is_priority_client(resident, today),
+        "consent_form": bootstrap(forms.ConsentForm(prefix="consent")),
+        "classify_form": bootstrap(forms.ClassifyForm(prefix="classify")),
+        "tag_form": bootstrap(forms.TagForm(prefix="tag")),
+        "observation_form": bootstrap(ObservationForm(prefix="obs")),
+        "merge_form": bootstrap(forms.MergeForm(prefix="merge")),
+    }
+    return render(request, "clients/resident_detail.html", context)
+
+
+@login_required
+def resident_edit(request, pk: int):
+    resident = get_visible_or_404(Resident, request.user, pk=pk)
+    initial = {
+        "name": resident.name,
+        "gender": resident.gender,
+        "birth_date": resident.birth_date,
+        "phone": resident.phone,
+        "address": resident.address,
+        "household_role": resident.household_role,
+        "version": resident.version,
+    }
+    form = bootstrap(forms.ResidentEditForm(request.POST or None, initial=initial))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        if not data["id_number"]:
+            data.pop("id_number")  # blank keeps the stored number
+        updated = apply_service(
+            form,
+            lambda: services.resident_update(
+                actor=request.user, resident=resident, version=version, **data
+            ),
+        )
+        if updated is not None:
+            messages.success(request, _("Saved."))
+            return redirect("clients:resident-detail", pk=resident.pk)
+    return render(request, "clients/resident_edit.html", {"form": form, "resident": resident})
+
+
+@login_required
+@require_POST
+def resident_reveal_id(request, pk: int):
+    resident = get_visible_or_404(Resident, request.user, pk=pk)
+    number = services.resident_reveal_id_number(
+        actor=request.user, resident=resident, ip=client_ip(request)
+    )
+    return HttpResponse(format_html('<span class="font-monospace">{}</span>', number))
+
+
+def _detail_post(request, pk: int, form_class, prefix: str, call, success: str):
+    """Handle one of the small forms on the resident page."""
+    resident = get_visible_or_404(Resident, request.user, pk=pk)
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid() and apply_service(form, lambda: call(resident, form.cleaned_data)):
+        messages.success(request, success)
+    else:
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors) or _("Please check the form."))
+    return redirect("clients:resident-detail", pk=resident.pk)
+
+
+@login_required
+@require_POST
+def consent_add(request, pk: int):
+    return _detail_post(
+        request,
+        pk,
+        forms.ConsentForm,
+        "consent",
+        lambda r, d: services.consent_record(actor=request.user, resident=r, **d),
+        _("Consent recorded."),
+    )
+
+
+@login_required
+@require_POST
+def classify(request, pk: int):
+    return _detail_post(
+        request,
+        pk,
+        forms.ClassifyForm,
+        "classify",
+        lambda r, d: services.client_classify(actor=request.user, resident=r, **d),
+        _("Classification saved."),
+    )
+
+
+@login_required
+@require_POST
+def tag_add(request, pk: int):
+    return _detail_post(
+        request,
+        pk,
+        forms.TagForm,
+        "tag",
+        lambda r, d: services.tag_add(actor=request.user, resident=r, **d),
+        _("Tag added."),
+    )
+
+
+@login_required
+@require_POST
+def observation_add(request, pk: int):
+    return _detail_post(
+        request,
+        pk,
+        ObservationForm,
+        "obs",
+        lambda r, d: observation_record(actor=request.user, resident=r, **d),
+        _("Observation recorded."),
+    )
+
+
+@login_required
+@require_POST
+def merge(request, pk: int):
+    def call(keep, data):
+        duplicate = get_visible_or_404(Resident, request.user, pk=data["duplicate"])
+        return services.resident_merge(actor=request.user, keep=keep, duplicate=duplicate)
+
+    return _detail_post(request, pk, forms.MergeForm, "merge", call, _("Records merged."))
