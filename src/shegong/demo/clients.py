@@ -120,7 +120,7 @@ def load_station_clients(station: Station, per_station: int, seed: int) -> int:
             birth_date=born,
             id_number=_id_number(rng, district_code, born, female),
             phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
-            address=f"{station.street.name}{rng.randint(1, 60)}号{rng.randint(1, 8)}0{rng.randint(1, 4)}",
+            address=f"{station.street.name}{rng.randint(1, 60)}号{rng.randint(101, 804)}房",
             allow_similar=True,
         )
         created += 1
