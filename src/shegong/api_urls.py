@@ -6,6 +6,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from shegong.accounts.api import UserViewSet
+from shegong.cases import api as cases_api
+from shegong.clients import api as clients_api
 from shegong.org import api as org_api
 
 router = DefaultRouter()
@@ -16,6 +18,16 @@ router.register("stations", org_api.StationViewSet)
 router.register("special-projects", org_api.SpecialProjectViewSet)
 router.register("contracts", org_api.ContractViewSet)
 router.register("users", UserViewSet)
+router.register("residents", clients_api.ResidentViewSet)
+router.register("households", clients_api.HouseholdViewSet)
+router.register("consents", clients_api.ConsentViewSet)
+router.register("client-statuses", clients_api.ClientStatusViewSet)
+router.register("tags", clients_api.ResidentTagViewSet)
+router.register("cases", cases_api.CaseViewSet)
+router.register("observations", cases_api.ObservationViewSet)
+router.register("alerts", cases_api.AlertViewSet)
+router.register("alert-rules", cases_api.AlertRuleViewSet)
+router.register("access-log", cases_api.AccessLogViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -318,6 +318,18 @@ class Referral(TimeStampedModel):
         ordering = ["-referred_on", "-pk"]
 
 
+class CaseAction(models.TextChoices):
+    OPENED = "opened", _("Opened (intake)")
+    ASSESSED = "assessed", _("Assessed")
+    PLANNED = "planned", _("Service plan made")
+    NOTE_ADDED = "note_added", _("Intervention recorded")
+    REVIEWED = "reviewed", _("Reviewed")
+    REFERRED = "referred", _("Referred")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    ASSIGNED = "assigned", _("Assigned or transferred")
+
+
 class CaseEvent(models.Model):
     """The case's own history: who did what, when (transitions, assignments)."""
 
@@ -326,7 +338,7 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=CaseAction.choices)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
