@@ -10,3 +10,6 @@ from shegong.settings import PASSWORD_HASHERS
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 # A tight lock-out so that tests of it stay short.
 AXES_FAILURE_LIMIT = 3
+# Persistent connections would outlive the live-server thread of the browser tests
+# and keep PostgreSQL from dropping the test database at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
