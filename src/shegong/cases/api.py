@@ -273,6 +273,8 @@ class CaseViewSet(ConflictMixin, ScopedModelViewSet):
     queryset = Case.objects.select_related("client").prefetch_related("workers")
     serializer_class = CaseSerializer
     filterset_class = filtersets.CaseFilterSet
+    # Never by content (risk, client): the order would tell what the files hold.
+    ordering_fields = ["number", "opened_on", "closed_on", "status", "domain", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(responses=CaseFileSerializer)
@@ -391,6 +393,7 @@ class ObservationViewSet(ScopedModelViewSet):
     queryset = Observation.objects.select_related("resident", "author")
     serializer_class = ObservationSerializer
     filterset_class = filtersets.ObservationFilterSet
+    ordering_fields = ["observed_on", "created_at", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request=ObservationInputSerializer, responses={201: ObservationSerializer})
@@ -448,6 +451,7 @@ class AlertViewSet(ScopedReadOnlyViewSet):
     queryset = Alert.objects.select_related("resident", "case")
     serializer_class = AlertSerializer
     filterset_class = filtersets.AlertFilterSet
+    ordering_fields = ["created_at", "status", "kind", "id"]
 
     def filter_queryset(self, queryset):
         # The list's filters (and its default of unresolved alerts) are not a
@@ -501,6 +505,7 @@ class AlertRuleViewSet(ScopedModelViewSet):
     queryset = AlertRule.objects.order_by("station", "kind")
     serializer_class = AlertRuleSerializer
     filterset_class = filtersets.AlertRuleFilterSet
+    ordering_fields = ["kind", "id"]
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def _set(self, station: Station, kind: str, code: int, **data) -> Response:
@@ -590,3 +595,4 @@ class AccessLogViewSet(ScopedReadOnlyViewSet):
     queryset = AccessLog.objects.select_related("user", "station")
     serializer_class = AccessLogSerializer
     filterset_class = filtersets.AccessLogFilterSet
+    ordering_fields = ["at", "id"]

@@ -312,6 +312,7 @@ class ResidentViewSet(ConflictMixin, ScopedModelViewSet):
     queryset = Resident.objects.order_by("name", "pk")
     serializer_class = ResidentSerializer
     filterset_class = filtersets.ResidentFilterSet
+    ordering_fields = ["name", "birth_date", "created_at", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -390,6 +391,7 @@ class HouseholdViewSet(ScopedModelViewSet):
     ).order_by("name", "pk")
     serializer_class = HouseholdSerializer
     filterset_class = filtersets.HouseholdFilterSet
+    ordering_fields = ["name", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request=HouseholdInputSerializer, responses={201: HouseholdSerializer})
@@ -407,6 +409,7 @@ class ConsentViewSet(ScopedModelViewSet):
     queryset = Consent.objects.order_by("-recorded_on", "-pk")
     serializer_class = ConsentSerializer
     filterset_class = filtersets.ConsentFilterSet
+    ordering_fields = ["recorded_on", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request=ConsentInputSerializer, responses={201: ConsentSerializer})
@@ -422,6 +425,7 @@ class ClientStatusViewSet(ScopedModelViewSet):
     queryset = ClientStatus.objects.order_by("-started_on", "-pk")
     serializer_class = ClientStatusSerializer
     filterset_class = filtersets.ClientStatusFilterSet
+    ordering_fields = ["started_on", "ended_on", "domain", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request=ClassifyInputSerializer, responses={201: ClientStatusSerializer})
@@ -445,6 +449,7 @@ class ResidentTagViewSet(ScopedModelViewSet):
     queryset = ResidentTag.objects.order_by("tag", "pk")
     serializer_class = ResidentTagSerializer
     filterset_class = filtersets.ResidentTagFilterSet
+    ordering_fields = ["tag", "started_on", "ended_on", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(request=TagInputSerializer, responses={201: ResidentTagSerializer})
