@@ -207,6 +207,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have fields called kind/status/domain/source with different
+    # choices; name each choice set after what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "StreetKindEnum": "shegong.org.models.Street.Kind",
+        "AlertKindEnum": "shegong.cases.models.AlertKind",
+        "CaseStatusEnum": "shegong.cases.models.CaseStatus",
+        "AlertStatusEnum": "shegong.cases.models.AlertStatus",
+        "DomainEnum": "shegong.core.models.Domain",
+        "BasicDomainEnum": "shegong.clients.models.BASIC_DOMAIN_CHOICES",
+        "CaseSourceEnum": "shegong.cases.models.CaseSource",
+        "ObservationSourceEnum": "shegong.cases.models.ObservationSource",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from shegong.clients import filtersets, identity, services
 from shegong.clients.models import (
-    BASIC_DOMAINS,
+    BASIC_DOMAIN_CHOICES,
     ClientCategory,
     ClientStatus,
     Consent,
@@ -279,7 +279,7 @@ class ConsentInputSerializer(serializers.Serializer):
 
 class ClassifyInputSerializer(serializers.Serializer):
     resident = ScopedRelatedField(queryset=Resident.objects.all())
-    domain = serializers.ChoiceField(choices=[(d.value, d.label) for d in BASIC_DOMAINS])
+    domain = serializers.ChoiceField(choices=BASIC_DOMAIN_CHOICES)
     category = serializers.ChoiceField(choices=ClientCategory.choices)
     priority_kind = serializers.ChoiceField(
         choices=PriorityKind.choices, allow_blank=True, default=""

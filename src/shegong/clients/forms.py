@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import (
-    BASIC_DOMAINS,
+    BASIC_DOMAIN_CHOICES,
     ClientCategory,
     Consent,
     Gender,
@@ -72,7 +72,7 @@ class ConsentForm(forms.Form):
 
 class ClassifyForm(forms.Form):
     domain = forms.ChoiceField(
-        label=_("Domain"), choices=[(d.value, d.label) for d in BASIC_DOMAINS]
+        label=_("Domain"), choices=BASIC_DOMAIN_CHOICES
     )
     category = forms.ChoiceField(label=_("Category"), choices=ClientCategory.choices)
     priority_kind = forms.ChoiceField(

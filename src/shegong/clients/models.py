@@ -230,6 +230,7 @@ PRIORITY_KIND_DOMAIN = {
     PriorityKind.HARDSHIP_YOUTH: Domain.YOUTH,
 }
 BASIC_DOMAINS = (Domain.FAMILY, Domain.ELDERLY, Domain.YOUTH)
+BASIC_DOMAIN_CHOICES = [(d.value, d.label) for d in BASIC_DOMAINS]
 
 
 class ClientStatus(TimeStampedModel):
@@ -243,7 +244,7 @@ class ClientStatus(TimeStampedModel):
         "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
     )
     domain = models.CharField(
-        _("domain"), max_length=10, choices=[(d.value, d.label) for d in BASIC_DOMAINS]
+        _("domain"), max_length=10, choices=BASIC_DOMAIN_CHOICES
     )
     category = models.CharField(_("category"), max_length=10, choices=ClientCategory.choices)
     priority_kind = models.CharField(
