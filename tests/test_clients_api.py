@@ -789,3 +789,23 @@ def test_district_officer_cannot_create_a_household(world, api):
     response = api(world["district"]).post("/api/households/", {"name": "陈家"}, format="json")
     assert response.status_code == 403
     assert Household.objects.count() == 0
+
+
+def test_superuser_cannot_write_a_stations_resident_data(world, api):
+    """Personal data is the station's: even the system administrator does not
+    record consent or classify residents (DESIGN.md)."""
+    resident = Resident.objects.create(
+        station=world.station_a, name="陈伯", gender="male", birth_date=datetime.date(1945, 5, 1)
+    )
+    response = api(world["admin"]).post(
+        "/api/client-statuses/",
+        {
+            "resident": resident.pk,
+            "domain": "elderly",
+            "category": "general",
+            "started_on": "2026-01-05",
+        },
+        format="json",
+    )
+    assert response.status_code == 403
+    assert resident.statuses.count() == 0

@@ -71,9 +71,7 @@ class ConsentForm(forms.Form):
 
 
 class ClassifyForm(forms.Form):
-    domain = forms.ChoiceField(
-        label=_("Domain"), choices=BASIC_DOMAIN_CHOICES
-    )
+    domain = forms.ChoiceField(label=_("Domain"), choices=BASIC_DOMAIN_CHOICES)
     category = forms.ChoiceField(label=_("Category"), choices=ClientCategory.choices)
     priority_kind = forms.ChoiceField(
         label=_("Priority kind"), choices=[("", "—"), *PriorityKind.choices], required=False

@@ -243,9 +243,7 @@ class ClientStatus(TimeStampedModel):
     station = models.ForeignKey(
         "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
     )
-    domain = models.CharField(
-        _("domain"), max_length=10, choices=BASIC_DOMAIN_CHOICES
-    )
+    domain = models.CharField(_("domain"), max_length=10, choices=BASIC_DOMAIN_CHOICES)
     category = models.CharField(_("category"), max_length=10, choices=ClientCategory.choices)
     priority_kind = models.CharField(
         _("priority kind"), max_length=20, choices=PriorityKind.choices, blank=True

@@ -185,6 +185,7 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ensure_visible(actor, resident)
+    _require_station_staff(actor, resident.station)
     if "birth_date" not in changes:
         changes["birth_date"] = resident.birth_date
     changes = _clean_identity(changes)
@@ -217,6 +218,7 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
     consents, classifications, observations, services…) now points at `keep`; the
     duplicate stays as a tombstone with `merged_into` set, for the record."""
     ensure_visible(actor, keep)
+    _require_station_staff(actor, keep.station)
     ensure_visible(actor, duplicate)
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
@@ -283,6 +285,7 @@ def consent_record(
     guardian_relation: str = "",
 ) -> Consent:
     ensure_visible(actor, resident)
+    _require_station_staff(actor, resident.station)
     age = age_on(resident.birth_date, recorded_on)
     if (
         lawful_basis == LawfulBasis.CONSENT
@@ -333,6 +336,7 @@ def client_classify(
     """Classify the resident in a basic domain from `started_on`, ending any
     earlier open classification in that domain the day before."""
     ensure_visible(actor, resident)
+    _require_station_staff(actor, resident.station)
     if category == ClientCategory.PRIORITY and PRIORITY_KIND_DOMAIN.get(priority_kind) != domain:
         raise ValidationError(
             {"priority_kind": _("This priority kind does not belong to that domain.")}
@@ -365,6 +369,7 @@ def client_classify(
 @transaction.atomic
 def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.date) -> None:
     ensure_visible(actor, status)
+    _require_station_staff(actor, status.station)
     status.ended_on = ended_on
     status.full_clean()
     status.save(update_fields=["ended_on", "updated_at"])
@@ -373,6 +378,7 @@ def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.d
 @transaction.atomic
 def tag_add(*, actor: User, resident: Resident, tag: str, started_on: datetime.date) -> ResidentTag:
     ensure_visible(actor, resident)
+    _require_station_staff(actor, resident.station)
     item = ResidentTag(resident=resident, tag=tag, started_on=started_on)
     item.full_clean()
     item.save()
@@ -382,6 +388,7 @@ def tag_add(*, actor: User, resident: Resident, tag: str, started_on: datetime.d
 @transaction.atomic
 def tag_end(*, actor: User, item: ResidentTag, ended_on: datetime.date) -> None:
     ensure_visible(actor, item)
+    _require_station_staff(actor, item.resident.station)
     item.ended_on = ended_on
     item.full_clean()
     item.save(update_fields=["ended_on", "updated_at"])
