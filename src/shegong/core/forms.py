@@ -38,7 +38,7 @@ def bootstrap(form: forms.Form) -> forms.Form:
     """Give every widget Bootstrap's classes, so templates can render fields plainly."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select"
