@@ -1,0 +1,241 @@
+"""The residents, cases and alerts pages for every role: works, read-only insider,
+outsider 404, anonymous to the log-in page."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from shegong.cases import services as cases
+from shegong.cases.models import Alert, CaseStatus
+from shegong.clients import services as clients
+from shegong.core.models import AccessLog
+from tests.conftest import make_user
+
+OPENED = datetime.date(2026, 3, 2)
+
+
+@pytest.fixture
+def casework(world):
+    """A priority elder at station A with a planned case assigned to `worker`,
+    a second worker at A who is not assigned, and a crisis alert."""
+    world.people["worker2"] = make_user("worker2", "social_worker", station=world.station_a)
+    worker = world["worker"]
+    resident = clients.resident_register(
+        actor=worker,
+        station=world.station_a,
+        name="陈伯",
+        gender="male",
+        birth_date=datetime.date(1941, 6, 1),
+    )
+    clients.consent_record(actor=worker, resident=resident, recorded_on=OPENED)
+    clients.client_classify(
+        actor=worker,
+        resident=resident,
+        domain="elderly",
+        category="priority",
+        priority_kind="hardship_elder",
+        started_on=OPENED,
+    )
+    case = cases.case_open(
+        actor=worker, client=resident, domain="elderly", source="walk_in", opened_on=OPENED
+    )
+    cases.case_assess(
+        actor=worker, case=case, assessed_on=OPENED, needs="独居，需要陪伴。", risk_level="high"
+    )
+    cases.case_plan(
+        actor=worker,
+        case=case,
+        planned_on=OPENED,
+        goals="每周探访。",
+        review_due_on=OPENED + datetime.timedelta(days=30),
+    )
+    cases.observation_record(
+        actor=worker,
+        resident=resident,
+        observed_on=OPENED,
+        source="visit",
+        text="情绪低落，表示不想活了。",
+        crisis=True,
+    )
+    case.refresh_from_db()
+    world.resident, world.case = resident, case
+    return world
+
+
+# Who may open the resident page, the case page, and whether the case page shows
+# the case's content (needs and notes).
+PAGE_ACCESS = [
+    # person, resident page, case page, sees content
+    ("worker", 200, 200, True),
+    ("director", 200, 200, True),
+    ("worker2", 200, 200, False),
+    ("agency", 404, 200, False),
+    ("district", 404, 200, False),
+    ("city", 404, 200, False),
+    ("admin", 200, 200, False),
+    ("evaluator", 404, 404, False),
+    ("director_b", 404, 404, False),
+    ("worker_c", 404, 404, False),
+]
+
+
+@pytest.mark.parametrize(("person", "resident_status", "case_status", "content"), PAGE_ACCESS)
+def test_resident_and_case_pages_by_role(casework, person, resident_status, case_status, content):
+    client = Client()
+    client.force_login(casework[person])
+    assert client.get(f"/residents/{casework.resident.pk}/").status_code == resident_status
+    response = client.get(f"/cases/{casework.case.pk}/")
+    assert response.status_code == case_status
+    html = response.content.decode()
+    assert ("独居，需要陪伴。" in html) is content
+    assert ("陈伯" in html) is content
+
+
+def test_content_reader_of_a_priority_case_is_logged_once_per_read(casework, client):
+    client.force_login(casework["director"])
+    client.get(f"/cases/{casework.case.pk}/")
+    client.get(f"/cases/{casework.case.pk}/")
+    client.force_login(casework["worker2"])
+    client.get(f"/cases/{casework.case.pk}/")  # no content shown, nothing logged
+    entries = AccessLog.objects.filter(action="read_case_file", object_id=casework.case.pk)
+    assert [e.user.username for e in entries.order_by("pk")] == ["director", "director"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/residents/", "/residents/new/", "/cases/", "/cases/alerts/", "/cases/access-log/"],
+)
+def test_anonymous_is_sent_to_log_in(db, client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_unassigned_worker_cannot_post_a_note(casework):
+    client = Client()
+    client.force_login(casework["worker2"])
+    response = client.post(
+        f"/cases/{casework.case.pk}/note/",
+        {
+            "note-version": casework.case.version,
+            "note-happened_on": "2026-03-09",
+            "note-method": "home_visit",
+            "note-service_type": "emotional_support",
+            "note-text": "探访",
+        },
+    )
+    assert response.status_code == 403
+    assert casework.case.notes.count() == 0
+
+
+def test_stale_form_gets_a_conflict_message_and_saves_nothing(casework, client):
+    client.force_login(casework["worker"])
+    stale = casework.case.version
+    cases.case_note_add(
+        actor=casework["director"],
+        case=casework.case,
+        happened_on=OPENED,
+        service_type="emotional_support",
+        method="phone",
+        text="主任电话跟进。",
+    )
+    response = client.post(
+        f"/cases/{casework.case.pk}/note/",
+        {
+            "note-version": stale,
+            "note-happened_on": "2026-03-09",
+            "note-method": "home_visit",
+            "note-service_type": "emotional_support",
+            "note-text": "社工探访。",
+        },
+    )
+    assert response.status_code == 400
+    assert "其他人已修改" in response.content.decode()
+    assert list(casework.case.notes.values_list("text", flat=True)) == ["主任电话跟进。"]
+
+
+def test_director_transfers_the_case_to_another_worker(casework, client):
+    client.force_login(casework["director"])
+    response = client.post(
+        f"/cases/{casework.case.pk}/assign/",
+        {"version": casework.case.version, "workers": [casework["worker2"].pk]},
+    )
+    assert response.status_code == 302
+    assert list(casework.case.workers.values_list("username", flat=True)) == ["worker2"]
+    assert casework.case.events.filter(action="assigned").count() == 1
+
+
+def test_worker_cannot_open_the_assignment_page(casework, client):
+    client.force_login(casework["worker"])
+    assert client.get(f"/cases/{casework.case.pk}/assign/").status_code == 403
+
+
+def test_crisis_alert_reaches_the_worker_home_page_and_is_resolved_with_a_note(casework, client):
+    client.force_login(casework["worker"])
+    home = client.get("/")
+    # The crisis observation, and the high-risk case silent since March.
+    assert {a.kind for a in home.context["alerts"]} == {"crisis_flag", "high_risk_no_contact"}
+    alert = Alert.objects.get(kind="crisis_flag")
+    assert client.post(f"/cases/alerts/{alert.pk}/resolve/", {"note": ""}).status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == "open"  # a resolution needs a note
+    client.post(
+        f"/cases/alerts/{alert.pk}/resolve/", {"note": "已上门，联系家属陪伴并转介心理服务。"}
+    )
+    alert.refresh_from_db()
+    assert (alert.status, alert.resolved_by.username) == ("resolved", "worker")
+
+
+def test_other_worker_does_not_see_the_alert(casework, client):
+    client.force_login(casework["worker2"])
+    assert client.get("/").context["alerts"].count() == 0
+
+
+def test_registering_the_same_id_number_twice_shows_the_existing_record(world, client):
+    from shegong.clients.identity import id_check_char
+
+    first17 = "44010519500315123"
+    form = {
+        "name": "李秀英",
+        "gender": "female",
+        "birth_date": "1950-03-15",
+        "id_number": first17 + id_check_char(first17),
+        "phone": "13812345678",
+        "consent_date": "2026-03-01",
+        "lawful_basis": "consent",
+        "given_by": "self",
+    }
+    client.force_login(world["worker"])
+    assert client.post("/residents/new/", form).status_code == 302
+    again = client.post("/residents/new/", {**form, "name": "李秀英（重复）"})
+    assert again.status_code == 200
+    assert [m.name for m in again.context["matches"]] == ["李秀英"]
+    assert again.context["same_id"] is True
+
+
+def test_case_walk_status_after_each_step_through_the_web(casework, client):
+    client.force_login(casework["worker"])
+    case = casework.case
+    client.post(
+        f"/cases/{case.pk}/note/",
+        {
+            "note-version": case.version,
+            "note-happened_on": "2026-03-09",
+            "note-method": "home_visit",
+            "note-service_type": "emotional_support",
+            "note-text": "探访",
+        },
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_SERVICE
+    client.post(
+        f"/cases/{case.pk}/close/",
+        {
+            "close-version": case.version,
+            "close-closed_on": "2026-03-20",
+            "close-outcome": "goals_met",
+        },
+    )
+    case.refresh_from_db()
+    assert (case.status, case.closed_on) == (CaseStatus.CLOSED, datetime.date(2026, 3, 20))
