@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "shegong.clients",
     "shegong.cases",
     "shegong.community",
+    "shegong.plans",
+    "shegong.delivery",
     "shegong.demo",
 ]
 

@@ -42,9 +42,11 @@ from shegong.cases.models import (
     ServicePlan,
 )
 from shegong.clients.models import ClientCategory, ClientStatus, Resident
-from shegong.clients.services import EditConflict, has_sharing_consent
+from shegong.clients.services import has_sharing_consent
 from shegong.core.access import ensure_visible
+from shegong.core.errors import EditConflict
 from shegong.core.models import Domain
+from shegong.delivery.services import casework_event_record
 from shegong.org.models import Station
 
 # Closing straight from an early step is allowed only when the work cannot go on.
@@ -288,6 +290,8 @@ def case_note_add(
     )
     note.full_clean()
     note.save()
+    # The contact is a service event: one person-time in the case's domain.
+    casework_event_record(note)
     case.last_contact_on = max(filter(None, [case.last_contact_on, happened_on]))
     if case.status in (CaseStatus.PLANNED, CaseStatus.REVIEWED):
         case.status = CaseStatus.IN_SERVICE

@@ -29,6 +29,7 @@ from shegong.clients.models import (
     age_on,
 )
 from shegong.core.access import ensure_visible
+from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
 from shegong.org.models import Station
 
@@ -39,19 +40,6 @@ class DuplicateResident(ValidationError):
     def __init__(self, matches: list[Resident]):
         super().__init__(_("This person is already registered at the station."), code="duplicate")
         self.matches = matches
-
-
-class EditConflict(ValidationError):
-    """Someone else saved the record since it was opened."""
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "Someone else changed this record after you opened it. "
-                "Reload it to see their changes, then edit again."
-            ),
-            code="conflict",
-        )
 
 
 def _require_station_staff(actor: User, station: Station) -> None:

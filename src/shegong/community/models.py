@@ -100,3 +100,238 @@ class MealRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.resident} {self.served_on}"
+
+
+STATION_PROGRAMME_SCOPE = Scope(
+    city="station__street__district__city",
+    district="station__street__district",
+    agency="station__agency",
+    station="station",
+    change_roles=STATION_STAFF,
+    create_roles=STATION_STAFF,
+)
+
+
+class PartyOrganisation(TimeStampedModel):
+    """党组织 (党总支 / 党支部) in the station's street that works with the station."""
+
+    class Kind(models.TextChoices):
+        GENERAL_BRANCH = "general_branch", _("General party branch")
+        BRANCH = "branch", _("Party branch")
+        COMMITTEE = "committee", _("Party working committee")
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = STATION_PROGRAMME_SCOPE
+
+    class Meta:
+        verbose_name = _("party organisation")
+        verbose_name_plural = _("party organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "name"],
+                name="party_org_unique_name",
+                violation_error_message=_("This party organisation is already registered."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyMember(TimeStampedModel):
+    """A party member (党员) or party representative (党代表) taking part in services:
+    the "党代表+党员+社工+义工+居民" linkage of the core project."""
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    organisation = models.ForeignKey(
+        PartyOrganisation,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    is_representative = models.BooleanField(_("party representative"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = STATION_PROGRAMME_SCOPE
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Volunteer(TimeStampedModel):
+    """义工, registered with consent; party members are flagged."""
+
+    station = models.ForeignKey(
+        "org.Station",
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        verbose_name=_("station"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    party_member = models.OneToOneField(
+        PartyMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="volunteer"
+    )
+    registered_on = models.DateField(_("registered on"))
+    consent_on = models.DateField(_("consent given on"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = STATION_PROGRAMME_SCOPE
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VolunteerTeam(TimeStampedModel):
+    """A team of volunteers (e.g. the meal-programme volunteer team 大配餐义工队)."""
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    members = models.ManyToManyField(
+        Volunteer, blank=True, related_name="teams", verbose_name=_("members")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = STATION_PROGRAMME_SCOPE
+
+    class Meta:
+        verbose_name = _("volunteer team")
+        verbose_name_plural = _("volunteer teams")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "name"],
+                name="volunteer_team_unique_name",
+                violation_error_message=_("The station already has a team of that name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityOrganisation(TimeStampedModel):
+    """社区组织 incubated by the station (e.g. a neighbourly mutual-aid group)."""
+
+    class Status(models.TextChoices):
+        INCUBATING = "incubating", _("Incubating")
+        ESTABLISHED = "established", _("Established")
+        REGISTERED = "registered", _("Registered")
+        DISSOLVED = "dissolved", _("Dissolved")
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    field = models.CharField(_("field of work"), max_length=100, blank=True)
+    founded_on = models.DateField(_("founded on"))
+    member_count = models.PositiveIntegerField(_("members"), default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.INCUBATING
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = STATION_PROGRAMME_SCOPE
+
+    class Meta:
+        verbose_name = _("community organisation")
+        verbose_name_plural = _("community organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GovernanceProject(TimeStampedModel):
+    """社区专案: a community governance project, e.g. retro-fitting lifts in old
+    buildings (旧楼加装电梯), with stages and an outcome."""
+
+    class Stage(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        DELIBERATION = "deliberation", _("Resident deliberation")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        COMPLETED = "completed", _("Completed")
+        SUSPENDED = "suspended", _("Suspended")
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    title = models.CharField(_("title"), max_length=150)
+    category = models.CharField(_("category"), max_length=50, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=Stage.choices, default=Stage.PROPOSED
+    )
+    started_on = models.DateField(_("started on"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    outcome_count = models.PositiveIntegerField(
+        _("units delivered"), default=0, help_text=_("e.g. lifts installed")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = STATION_PROGRAMME_SCOPE
+
+    class Meta:
+        verbose_name = _("governance project")
+        verbose_name_plural = _("governance projects")
+        ordering = ["-started_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeliberationMeeting(TimeStampedModel):
+    """居民议事: a residents' deliberation meeting of a governance project."""
+
+    project = models.ForeignKey(
+        GovernanceProject,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("project"),
+    )
+    held_on = models.DateField(_("date"))
+    attendees = models.PositiveIntegerField(_("attendees"))
+    party_members_present = models.PositiveIntegerField(_("party members present"), default=0)
+    decisions = models.TextField(_("decisions"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        city="project__station__street__district__city",
+        district="project__station__street__district",
+        agency="project__station__agency",
+        station="project__station",
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+    )
+
+    class Meta:
+        verbose_name = _("deliberation meeting")
+        verbose_name_plural = _("deliberation meetings")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.held_on}"

@@ -1,0 +1,251 @@
+"""Service delivery: every service given is one `ServiceEvent` (a group session, a
+community activity, a home visit, a consultation, a casework contact, a pre-meal
+activity) with its attendance. Person-times follow DESIGN.md's rule: one person
+present at one event is one person-time; a head-count activity adds its head-count;
+every event, and so every person-time, belongs to exactly one statistical domain."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shegong.clients.models import STATION_STAFF
+from shegong.core.models import Domain, TimeStampedModel
+from shegong.core.scope import Scope, ScopedQuerySet
+
+STATION_PATHS = {
+    "city": "station__street__district__city",
+    "district": "station__street__district",
+    "agency": "station__agency",
+    "station": "station",
+}
+
+
+class EventKind(models.TextChoices):
+    CASEWORK = "casework", _("Casework contact")
+    GROUP_SESSION = "group_session", _("Group session")
+    ACTIVITY = "activity", _("Community activity")
+    HOME_VISIT = "home_visit", _("Home visit")
+    CONSULTATION = "consultation", _("Consultation")
+    MEAL_ACTIVITY = "meal_activity", _("Pre-meal activity")
+
+
+# Kinds whose attendance may be a head-count instead of names.
+HEADCOUNT_KINDS = frozenset({EventKind.ACTIVITY, EventKind.MEAL_ACTIVITY})
+
+
+class Group(TimeStampedModel):
+    """小组: a group with planned sessions and enrolled members."""
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="groups", verbose_name=_("station")
+    )
+    project = models.ForeignKey(
+        "plans.PlanProject",
+        on_delete=models.PROTECT,
+        related_name="groups",
+        verbose_name=_("project"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"))
+    members = models.ManyToManyField(
+        "clients.Resident", blank=True, related_name="groups", verbose_name=_("members")
+    )
+    leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("group leaders")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(**STATION_PATHS, change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="group_unique_name_in_project",
+                violation_error_message=_("The project already has a group of that name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_sessions__gte=1),
+                name="group_has_sessions",
+                violation_error_message=_("A group has at least one session."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceEvent(TimeStampedModel):
+    """One service given on one day; the unit that person-times are counted from."""
+
+    station = models.ForeignKey(
+        "org.Station",
+        on_delete=models.PROTECT,
+        related_name="service_events",
+        verbose_name=_("station"),
+    )
+    # Casework contacts of stations without a plan for the year have no project;
+    # their domain comes from the case.
+    project = models.ForeignKey(
+        "plans.PlanProject",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("project"),
+    )
+    domain = models.CharField(_("statistical domain"), max_length=10, choices=Domain.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=150)
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("group"),
+    )
+    session_number = models.PositiveSmallIntegerField(_("session"), null=True, blank=True)
+    case_note = models.OneToOneField(
+        "cases.CaseNote", on_delete=models.CASCADE, null=True, blank=True, related_name="event"
+    )
+    headcount = models.PositiveIntegerField(
+        _("head-count"),
+        default=0,
+        help_text=_("People counted without names (community activities only)."),
+    )
+    # Kept by the services: named attendance + head-count. The statistics read it.
+    person_times = models.PositiveIntegerField(_("person-times"), default=0, editable=False)
+    workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("social workers")
+    )
+    party_members = models.ManyToManyField(
+        "community.PartyMember",
+        blank=True,
+        related_name="events",
+        verbose_name=_("party members taking part"),
+    )
+    # Idempotent import: the same row of the same file maps to the same event.
+    import_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(**STATION_PATHS, change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+
+    class Meta:
+        verbose_name = _("service event")
+        verbose_name_plural = _("service events")
+        ordering = ["-held_on", "-pk"]
+        indexes = [
+            models.Index(fields=["station", "held_on"]),
+            models.Index(fields=["project", "held_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(headcount__gte=0),
+                name="event_headcount_not_negative",
+                violation_error_message=_("The head-count cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["station", "import_key"],
+                condition=~Q(import_key=""),
+                name="event_import_key_unique",
+                violation_error_message=_("This import row was already loaded."),
+            ),
+            models.UniqueConstraint(
+                fields=["group", "session_number"],
+                condition=Q(group__isnull=False),
+                name="event_group_session_unique",
+                violation_error_message=_("This session of the group is already recorded."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class Attendance(models.Model):
+    """A named resident present at an event: one person-time."""
+
+    event = models.ForeignKey(ServiceEvent, on_delete=models.CASCADE, related_name="attendances")
+    resident = models.ForeignKey(
+        "clients.Resident",
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("resident"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        **{level: f"event__{path}" for level, path in STATION_PATHS.items()},
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "resident"],
+                name="attendance_once_per_event",
+                violation_error_message=_("This resident is already counted at this event."),
+            )
+        ]
+        indexes = [models.Index(fields=["resident", "event"])]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id}@{self.event_id}"
+
+
+class EventVolunteer(models.Model):
+    """A volunteer (义工) who helped at an event, and for how many hours."""
+
+    event = models.ForeignKey(
+        ServiceEvent, on_delete=models.CASCADE, related_name="volunteer_service"
+    )
+    volunteer = models.ForeignKey(
+        "community.Volunteer",
+        on_delete=models.PROTECT,
+        related_name="service",
+        verbose_name=_("volunteer"),
+    )
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        **{level: f"event__{path}" for level, path in STATION_PATHS.items()},
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+    )
+
+    class Meta:
+        verbose_name = _("volunteer service")
+        verbose_name_plural = _("volunteer service")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "volunteer"],
+                name="volunteer_once_per_event",
+                violation_error_message=_("This volunteer is already recorded at this event."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24),
+                name="volunteer_hours_in_a_day",
+                violation_error_message=_("Hours must be more than 0 and at most 24."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}@{self.event_id} {self.hours}h"

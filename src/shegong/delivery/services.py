@@ -1,0 +1,290 @@
+"""Writes of service records. `service_event_record` is the one place an event
+and its person-times are created: the forms, the API, the import, casework notes
+and the demo all come through it, so the counting rule holds everywhere."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shegong.accounts.models import User
+from shegong.accounts.roles import Role
+from shegong.clients.models import Resident
+from shegong.community.models import PartyMember, Volunteer
+from shegong.core.access import ensure_visible
+from shegong.delivery.models import (
+    HEADCOUNT_KINDS,
+    Attendance,
+    EventKind,
+    EventVolunteer,
+    Group,
+    ServiceEvent,
+)
+from shegong.plans.models import PlanProject
+
+STAFF_ROLES = (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
+
+
+def _require_staff_of(actor: User, station_id: int) -> None:
+    if actor.role not in STAFF_ROLES or actor.station_id != station_id:
+        raise PermissionDenied(_("Only the station's own staff record its services."))
+
+
+def _check_date(held_on: datetime.date, project: PlanProject | None) -> None:
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("The date cannot be in the future.")})
+    if project is not None and held_on.year != project.plan.year:
+        raise ValidationError(
+            {
+                "held_on": _("The date is outside the plan year %(year)s.")
+                % {"year": project.plan.year}
+            }
+        )
+
+
+def _check_attendees(station_id: int, attendees: Sequence[Resident]) -> None:
+    seen: set[int] = set()
+    for resident in attendees:
+        if resident.pk in seen:
+            raise ValidationError(
+                {
+                    "attendees": _("%(name)s is counted twice at this event.")
+                    % {"name": resident.name}
+                }
+            )
+        seen.add(resident.pk)
+        if resident.station_id != station_id:
+            raise ValidationError(
+                {
+                    "attendees": _("%(name)s is not a resident of this station.")
+                    % {"name": resident.name}
+                }
+            )
+        if resident.merged_into_id is not None:
+            raise ValidationError(
+                {
+                    "attendees": _("%(name)s's record was merged; use the kept record.")
+                    % {"name": resident.name}
+                }
+            )
+
+
+@transaction.atomic
+def service_event_record(
+    *,
+    actor: User,
+    project: PlanProject,
+    kind: str,
+    held_on: datetime.date,
+    title: str,
+    attendees: Sequence[Resident] = (),
+    headcount: int = 0,
+    workers: Iterable[User] | None = None,
+    volunteers: Iterable[tuple[Volunteer, Decimal]] = (),
+    party_members: Iterable[PartyMember] = (),
+    group: Group | None = None,
+    session_number: int | None = None,
+    import_key: str = "",
+) -> ServiceEvent:
+    """Record one service event with its attendance; person-times = named
+    attendance + head-count, counted in the project's domain."""
+    ensure_visible(actor, project)
+    station_id = project.plan.station_id
+    _require_staff_of(actor, station_id)
+    if kind not in EventKind.values or kind == EventKind.CASEWORK:
+        raise ValidationError({"kind": _("Choose the kind of service.")})
+    _check_date(held_on, project)
+    if headcount < 0:
+        raise ValidationError({"headcount": _("The head-count cannot be negative.")})
+    if headcount and kind not in HEADCOUNT_KINDS:
+        raise ValidationError(
+            {"headcount": _("Only community activities may count people without names.")}
+        )
+    attendees = list(attendees)
+    _check_attendees(station_id, attendees)
+    if not attendees and not headcount:
+        raise ValidationError(_("Record who attended, or the head-count."))
+    event = ServiceEvent(
+        station_id=station_id,
+        project=project,
+        domain=project.domain,
+        kind=kind,
+        held_on=held_on,
+        title=title.strip(),
+        group=group,
+        session_number=session_number,
+        headcount=headcount,
+        person_times=len(attendees) + headcount,
+        import_key=import_key,
+        created_by=actor,
+    )
+    event.full_clean()
+    event.save()
+    Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
+    _set_people(event, actor, workers, volunteers, party_members)
+    return event
+
+
+def _set_people(event, actor, workers, volunteers, party_members) -> None:
+    workers = list(workers) if workers is not None else [actor]
+    for worker in workers:
+        if worker.station_id != event.station_id:
+            raise ValidationError(
+                {"workers": _("%(name)s is not a worker of this station.") % {"name": worker}}
+            )
+    event.workers.set(workers)
+    rows = []
+    for volunteer, hours in volunteers:
+        if volunteer.station_id != event.station_id:
+            raise ValidationError(
+                {
+                    "volunteers": _("%(name)s is not a volunteer of this station.")
+                    % {"name": volunteer}
+                }
+            )
+        row = EventVolunteer(event=event, volunteer=volunteer, hours=Decimal(hours))
+        row.full_clean(exclude=["event"])
+        rows.append(row)
+    if len({r.volunteer_id for r in rows}) != len(rows):
+        raise ValidationError({"volunteers": _("A volunteer is listed twice.")})
+    EventVolunteer.objects.bulk_create(rows)
+    members = list(party_members)
+    if any(m.station_id != event.station_id for m in members):
+        raise ValidationError({"party_members": _("A party member is not of this station.")})
+    event.party_members.set(members)
+
+
+@transaction.atomic
+def service_event_update_attendance(
+    *, actor: User, event: ServiceEvent, attendees: Sequence[Resident], headcount: int = 0
+) -> ServiceEvent:
+    """Correct who attended; person-times follow."""
+    ensure_visible(actor, event)
+    _require_staff_of(actor, event.station_id)
+    if event.kind == EventKind.CASEWORK:
+        raise ValidationError(_("Casework contacts are changed through their case."))
+    if headcount < 0:
+        raise ValidationError({"headcount": _("The head-count cannot be negative.")})
+    if headcount and event.kind not in HEADCOUNT_KINDS:
+        raise ValidationError(
+            {"headcount": _("Only community activities may count people without names.")}
+        )
+    attendees = list(attendees)
+    _check_attendees(event.station_id, attendees)
+    if not attendees and not headcount:
+        raise ValidationError(_("Record who attended, or the head-count."))
+    event = ServiceEvent.objects.select_for_update().get(pk=event.pk)
+    event.attendances.all().delete()
+    Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
+    event.headcount = headcount
+    event.person_times = len(attendees) + headcount
+    event.save(update_fields=["headcount", "person_times", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def service_event_delete(*, actor: User, event: ServiceEvent) -> None:
+    ensure_visible(actor, event)
+    _require_staff_of(actor, event.station_id)
+    if event.kind == EventKind.CASEWORK:
+        raise ValidationError(_("Casework contacts are changed through their case."))
+    event.delete()
+
+
+@transaction.atomic
+def group_create(
+    *,
+    actor: User,
+    project: PlanProject,
+    name: str,
+    planned_sessions: int,
+    members: Sequence[Resident] = (),
+    leaders: Iterable[User] | None = None,
+) -> Group:
+    ensure_visible(actor, project)
+    _require_staff_of(actor, project.plan.station_id)
+    _check_attendees(project.plan.station_id, list(members))
+    group = Group(
+        station_id=project.plan.station_id,
+        project=project,
+        name=name.strip(),
+        planned_sessions=planned_sessions,
+    )
+    group.full_clean()
+    group.save()
+    group.members.set(members)
+    group.leaders.set(list(leaders) if leaders is not None else [actor])
+    return group
+
+
+@transaction.atomic
+def group_session_record(
+    *,
+    actor: User,
+    group: Group,
+    held_on: datetime.date,
+    attendees: Sequence[Resident],
+    title: str = "",
+    volunteers: Iterable[tuple[Volunteer, Decimal]] = (),
+    party_members: Iterable[PartyMember] = (),
+) -> ServiceEvent:
+    """A group session with named attendance; sessions are numbered in order."""
+    ensure_visible(actor, group)
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    done = group.sessions.aggregate(last=Max("session_number"))["last"] or 0
+    if done >= group.planned_sessions:
+        raise ValidationError(
+            _("All %(n)s planned sessions of this group are recorded.")
+            % {"n": group.planned_sessions}
+        )
+    number = done + 1
+    return service_event_record(
+        actor=actor,
+        project=group.project,
+        kind=EventKind.GROUP_SESSION,
+        held_on=held_on,
+        title=title or _("%(group)s, session %(n)s") % {"group": group.name, "n": number},
+        attendees=attendees,
+        workers=list(group.leaders.all()) or None,
+        volunteers=volunteers,
+        party_members=party_members,
+        group=group,
+        session_number=number,
+    )
+
+
+def casework_event_record(note) -> ServiceEvent:
+    """The service event of a casework note: one person-time for the client, in
+    the case's domain, under the plan project of that domain if the station has a
+    plan for the year. Called inside `cases.services.case_note_add`'s transaction."""
+    case = note.case
+    project = (
+        PlanProject.objects.filter(
+            plan__station_id=case.station_id,
+            plan__year=note.happened_on.year,
+            domain=case.domain,
+        )
+        .order_by("kind")  # "basic" sorts before "core", "featured", "key"
+        .first()
+    )
+    event = ServiceEvent.objects.create(
+        station_id=case.station_id,
+        project=project,
+        domain=case.domain,
+        kind=EventKind.CASEWORK,
+        held_on=note.happened_on,
+        title=_("Case %(number)s") % {"number": case.number},
+        case_note=note,
+        person_times=1,
+        created_by=note.author,
+    )
+    Attendance.objects.create(event=event, resident_id=case.client_id)
+    event.workers.set([note.author])
+    return event
