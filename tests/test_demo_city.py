@@ -14,7 +14,9 @@ from shegong.org.models import Agency, Contract, District, SpecialProject, Stati
 def demo(db):
     out = StringIO()
     # A small demo keeps the test quick; the full default is exercised by `make run`.
-    call_command("demo_city", residents_per_station=0, showcase_residents=2, stdout=out)
+    call_command(
+        "demo_city", residents_per_station=0, showcase_residents=2, scale="none", stdout=out
+    )
     return out.getvalue()
 
 
@@ -58,7 +60,9 @@ def test_demo_city_has_accounts_for_every_role(demo):
 
 def test_loading_the_demo_city_twice_changes_nothing(demo):
     before = _counts()
-    call_command("demo_city", residents_per_station=0, showcase_residents=2, stdout=StringIO())
+    call_command(
+        "demo_city", residents_per_station=0, showcase_residents=2, scale="none", stdout=StringIO()
+    )
     assert _counts() == before
 
 
@@ -75,7 +79,13 @@ def test_demo_stations_have_clients_cases_and_alerts(db):
     from shegong.cases.models import Alert, AlertKind, Case
     from shegong.clients.models import ClientStatus
 
-    call_command("demo_city", residents_per_station=0, showcase_residents=6, stdout=StringIO())
+    call_command(
+        "demo_city",
+        residents_per_station=0,
+        showcase_residents=6,
+        scale="none",
+        stdout=StringIO(),
+    )
     shayuan = Station.objects.get(name="沙园街社工站")
     statuses = ClientStatus.objects.filter(station=shayuan)
     assert {(s.domain, s.category) for s in statuses} == {
@@ -87,3 +97,31 @@ def test_demo_stations_have_clients_cases_and_alerts(db):
     assert Case.objects.filter(station=shayuan).exclude(status="closed").count() == 3
     # The first elder of each showcase station stopped coming to the canteen.
     assert Alert.objects.filter(kind=AlertKind.MEAL_ABSENCE).count() == 5
+
+
+def test_demo_year_gives_each_station_an_approved_113x_plan_and_countable_services(db):
+    from django.db.models import Sum
+
+    from shegong.delivery.models import Attendance, ServiceEvent
+    from shegong.demo.year import load_demo_year
+    from shegong.plans.models import AnnualPlan
+    from shegong.plans.services import structure_errors
+
+    call_command(
+        "demo_city", residents_per_station=0, showcase_residents=2, scale="none", stdout=StringIO()
+    )
+    stations = list(Station.objects.filter(code__startswith="haizhu-").order_by("pk")[:3])
+    events, person_times = load_demo_year("small", stations=stations)
+
+    assert events == 3 * 60
+    plans = AnnualPlan.objects.filter(station__in=stations)
+    assert [p.status for p in plans] == ["approved"] * 3
+    assert all(structure_errors(p) == [] for p in plans)
+    # The counting rule, recounted from the raw rows.
+    generated = ServiceEvent.objects.filter(station__in=stations).exclude(kind="casework")
+    named = Attendance.objects.filter(event__in=generated).count()
+    heads = generated.aggregate(n=Sum("headcount"))["n"]
+    stored = generated.aggregate(n=Sum("person_times"))["n"]
+    assert person_times == named + heads == stored
+    # Idempotent: a second run writes nothing.
+    assert load_demo_year("small", stations=stations) == (0, 0)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
+from tqdm import tqdm
 
 from shegong.demo.city import load_demo_city
 from shegong.demo.clients import (
@@ -10,6 +11,7 @@ from shegong.demo.clients import (
     DEFAULT_SHOWCASE_RESIDENTS,
     load_demo_clients,
 )
+from shegong.demo.year import SCALES, load_demo_year
 
 
 class Command(BaseCommand):
@@ -29,6 +31,14 @@ class Command(BaseCommand):
             help="residents at the stations named in the source article (沙园街, 黄埔街 …)",
         )
 
+        parser.add_argument(
+            "--scale",
+            choices=[*sorted(SCALES), "none"],
+            default="small",
+            help="service records per station: small (quick) or city (~600 k events, "
+            "~3 M person-times a year)",
+        )
+
     def handle(self, *args, **options):
         translation.activate(settings.LANGUAGE_CODE)
         result = load_demo_city()
@@ -37,6 +47,16 @@ class Command(BaseCommand):
         )
         if residents:
             self.stdout.write(f"Registered {residents} demo residents with cases and alerts.")
+        events = person_times = 0
+        if options["scale"] != "none":
+            events, person_times = load_demo_year(
+                options["scale"],
+                progress=lambda items: tqdm(items, desc="stations", unit="station", disable=None),
+            )
+        if events:
+            self.stdout.write(
+                f"Recorded {events} service events ({person_times} person-times) this year."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {result.districts} districts, {result.stations} stations, "

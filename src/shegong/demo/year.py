@@ -1,0 +1,373 @@
+"""A year of the 113X programme for every demo station: the approved annual plan
+(through the plan services), party organisations, volunteers, community
+organisations, governance projects, groups, and service events with attendance.
+
+Plans and the small programme records go through the services. Service events are
+written in bulk, because `--scale city` makes ~600 k events and ~3 M person-times;
+they follow the same counting rule as `delivery.services.service_event_record`
+(person-times = named attendance + head-count, in the project's domain), and the
+statistics tests recount them from the raw rows.
+
+Idempotent: a station that already has a plan for the year is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from shegong.accounts.models import User
+from shegong.accounts.roles import Role
+from shegong.clients import identity
+from shegong.clients.models import Resident
+from shegong.community.models import (
+    CommunityOrganisation,
+    DeliberationMeeting,
+    GovernanceProject,
+    PartyMember,
+    PartyOrganisation,
+    Volunteer,
+)
+from shegong.delivery.models import Attendance, EventKind, EventVolunteer, Group, ServiceEvent
+from shegong.demo import guangzhou
+from shegong.org.models import Station
+from shegong.plans import services as plans
+from shegong.plans.models import AnnualPlan, Metric, ProjectKind
+
+
+@dataclass(frozen=True)
+class Scale:
+    events_per_station: int
+    residents_per_station: int  # extra residents created in bulk to attend events
+    volunteers_per_station: int
+
+
+SCALES = {
+    "small": Scale(events_per_station=60, residents_per_station=20, volunteers_per_station=6),
+    # ~188 × 3,200 ≈ 600 k events and ~3 M person-times a year (DESIGN.md "Scale").
+    "city": Scale(events_per_station=3200, residents_per_station=600, volunteers_per_station=40),
+}
+
+# (kind, domain, name, description, targets)
+PLAN_PROJECTS = [
+    (
+        ProjectKind.CORE,
+        "featured",
+        "党建引领·红色社工服务",
+        "党代表+党员+社工+义工+居民联动，贯穿全部服务。",
+        {Metric.PERSON_TIMES: 1500, Metric.ACTIVITIES: 24, Metric.VOLUNTEERS: 30},
+    ),
+    (
+        ProjectKind.KEY,
+        "featured",
+        "邻里互助社区发展项目",
+        "构建社区邻里互助网络，孵化社区组织。",
+        {Metric.PERSON_TIMES: 2500, Metric.GROUPS: 4, Metric.ACTIVITIES: 20},
+    ),
+    (
+        ProjectKind.BASIC,
+        "family",
+        "家庭服务",
+        "困境家庭（含残障家庭）与一般家庭服务。",
+        {Metric.PERSON_TIMES: 3000, Metric.CASES: 30, Metric.GROUPS: 3},
+    ),
+    (
+        ProjectKind.BASIC,
+        "elderly",
+        "长者服务",
+        "困境长者关爱、长者饭堂与大配餐。",
+        {Metric.PERSON_TIMES: 3200, Metric.CASES: 35, Metric.GROUP_SESSIONS: 24},
+    ),
+    (
+        ProjectKind.BASIC,
+        "youth",
+        "青少年服务",
+        "困境青少年与“小候鸟”服务。",
+        {Metric.PERSON_TIMES: 2400, Metric.CASES: 20, Metric.GROUPS: 3},
+    ),
+    (
+        ProjectKind.FEATURED,
+        "featured",
+        "长者安全关爱联盟",
+        "联动社区资源，守护长者居家安全。",
+        {Metric.PERSON_TIMES: 1200, Metric.ACTIVITIES: 12},
+    ),
+]
+# Kinds of events by share of the year's events, with how they are attended.
+# With the attendance drawn below this averages ~5 person-times an event, the
+# ratio of the city's own figures (3 M person-times from ~600 k events).
+EVENT_MIX = [
+    (EventKind.HOME_VISIT, 0.35),
+    (EventKind.CONSULTATION, 0.20),
+    (EventKind.GROUP_SESSION, 0.20),
+    (EventKind.ACTIVITY, 0.15),
+    (EventKind.MEAL_ACTIVITY, 0.10),
+]
+BATCH = 5000
+
+
+def _people(station: Station) -> tuple[User, list[User], User | None]:
+    director = User.objects.get(station=station, role=Role.STATION_DIRECTOR)
+    workers = list(User.objects.filter(station=station, role=Role.SOCIAL_WORKER).order_by("pk"))
+    officer = (
+        User.objects.filter(role=Role.DISTRICT_OFFICER, district_id=station.street.district_id)
+        .order_by("pk")
+        .first()
+    )
+    return director, workers, officer
+
+
+def _plan(station: Station, year: int, director: User, officer: User | None) -> AnnualPlan:
+    plan = plans.plan_create(
+        actor=director,
+        station=station,
+        year=year,
+        key_need_reason="居民服务需求调查显示，邻里互助与社区支持是最迫切的需求（排名第一）。",
+    )
+    for kind, domain, name, description, targets in PLAN_PROJECTS:
+        plans.project_add(
+            actor=director,
+            plan=plan,
+            kind=kind,
+            domain=domain,
+            name=name,
+            description=description,
+            targets=targets,
+        )
+    plan = plans.plan_submit(actor=director, plan=plan)
+    if officer is not None:
+        plan = plans.plan_approve(actor=officer, plan=plan, comment="同意。")
+    return plan
+
+
+def _extra_residents(station: Station, count: int, rng: random.Random) -> list[int]:
+    """Residents who come to activities, created in bulk (no cases or consent
+    forms beyond what registration needs)."""
+    district_code = station.street.district.code
+    rows = []
+    for _n in range(count):
+        born = datetime.date(rng.randint(1940, 2015), rng.randint(1, 12), rng.randint(1, 28))
+        first17 = f"{district_code}{born:%Y%m%d}{rng.randint(0, 999):03d}"
+        number = first17 + identity.id_check_char(first17)
+        rows.append(
+            Resident(
+                station=station,
+                name=rng.choice(guangzhou.SURNAMES) + rng.choice(guangzhou.GIVEN),
+                gender=rng.choice(["female", "male"]),
+                birth_date=born,
+                id_number_encrypted=identity.encrypt(number),
+                id_number_hash=identity.lookup_hash(number),
+                id_number_masked=identity.mask_id_number(number),
+            )
+        )
+    Resident.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return list(
+        Resident.objects.filter(station=station, merged_into__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _programmes(station: Station, scale: Scale, rng: random.Random, today: datetime.date):
+    org = PartyOrganisation.objects.create(
+        station=station, name=f"{station.street.name}第一党支部", kind="branch"
+    )
+    members = [
+        PartyMember.objects.create(
+            station=station,
+            organisation=org,
+            name=rng.choice(guangzhou.SURNAMES) + rng.choice(guangzhou.GIVEN),
+            is_representative=n == 0,
+        )
+        for n in range(5)
+    ]
+    volunteers = []
+    for n in range(scale.volunteers_per_station):
+        party = members[n] if n < len(members) else None
+        volunteers.append(
+            Volunteer.objects.create(
+                station=station,
+                name=party.name
+                if party
+                else rng.choice(guangzhou.SURNAMES) + rng.choice(guangzhou.GIVEN),
+                phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+                skills=rng.choice(["探访", "手工", "理发", "义诊", "书法", "摄影"]),
+                is_party_member=party is not None,
+                party_member=party,
+                registered_on=today - datetime.timedelta(days=rng.randint(100, 900)),
+                consent_on=today - datetime.timedelta(days=rng.randint(100, 900)),
+            )
+        )
+    CommunityOrganisation.objects.create(
+        station=station,
+        name=f"{station.street.name}邻里互助队",
+        field="邻里互助",
+        founded_on=today - datetime.timedelta(days=400),
+        member_count=rng.randint(12, 40),
+        status="established",
+    )
+    if station.name == "沙园街社工站":
+        lifts = GovernanceProject.objects.create(
+            station=station,
+            title="广重社区旧楼加装电梯",
+            category="旧楼加装电梯",
+            stage="completed",
+            started_on=datetime.date(2016, 3, 1),
+            outcome="成立电梯小组，社工、党员与居民代表共同推动，居民满意。",
+            outcome_count=36,
+        )
+        DeliberationMeeting.objects.create(
+            project=lifts,
+            held_on=datetime.date(2017, 5, 20),
+            attendees=48,
+            party_members_present=9,
+            decisions="通过加装方案与费用分摊办法。",
+        )
+    return members, volunteers
+
+
+def _groups(plan: AnnualPlan, station: Station, residents: list[int], workers, rng):
+    groups = []
+    for project in plan.projects.filter(kind__in=[ProjectKind.BASIC, ProjectKind.KEY]):
+        group = Group.objects.create(
+            station=station,
+            project=project,
+            name=f"{project.name}·成长小组",
+            planned_sessions=200,
+        )
+        group.members.set(rng.sample(residents, min(8, len(residents))))
+        group.leaders.set(workers[:1])
+        groups.append(group)
+    return groups
+
+
+def _events(station, plan, scale, residents, workers, volunteers, members, groups, rng, today):
+    start = datetime.date(plan.year, 1, 1)
+    days = max(1, (today - start).days)
+    projects = list(plan.projects.all())
+    core = next(p for p in projects if p.kind == ProjectKind.CORE)
+    elderly = next(p for p in projects if p.kind == ProjectKind.BASIC and p.domain == "elderly")
+    kinds = [k for k, _w in EVENT_MIX]
+    weights = [w for _k, w in EVENT_MIX]
+    session_counter = {g.pk: 0 for g in groups}
+    group_members = {g.pk: list(g.members.values_list("pk", flat=True)) for g in groups}
+    events, attendees, helpers, party = [], [], [], []
+    for _n in range(scale.events_per_station):
+        kind = rng.choices(kinds, weights)[0]
+        held_on = start + datetime.timedelta(days=rng.randrange(days))
+        group = None
+        named: list[int] = []
+        headcount = 0
+        if kind == EventKind.GROUP_SESSION and groups:
+            group = rng.choice(groups)
+            project = group.project
+            session_counter[group.pk] += 1
+            pool = group_members[group.pk]
+            named = rng.sample(pool, rng.randint(max(1, len(pool) // 2), len(pool)))
+            title = f"{group.name} 第{session_counter[group.pk]}节"
+        elif kind == EventKind.MEAL_ACTIVITY:
+            project = elderly
+            headcount = rng.randint(8, 16)
+            title = "餐前健康操"
+        elif kind == EventKind.ACTIVITY:
+            project = rng.choice(projects)
+            headcount = rng.randint(8, 22)
+            title = rng.choice(["社区义诊", "亲子手工", "长者生日会", "邻里节", "党员志愿服务日"])
+        else:
+            kind = kind if kind != EventKind.GROUP_SESSION else EventKind.HOME_VISIT
+            project = rng.choice(projects)
+            named = [rng.choice(residents)]
+            title = "上门探访" if kind == EventKind.HOME_VISIT else "驻点咨询"
+        events.append(
+            ServiceEvent(
+                station=station,
+                project=project,
+                domain=project.domain,
+                kind=kind,
+                held_on=held_on,
+                title=title,
+                group=group,
+                session_number=session_counter[group.pk] if group else None,
+                headcount=headcount,
+                person_times=len(named) + headcount,
+            )
+        )
+        attendees.append(named)
+        helpers.append(
+            [(rng.choice(volunteers), Decimal(rng.choice(["1.5", "2.0", "3.0"])))]
+            if volunteers and kind in (EventKind.ACTIVITY, EventKind.MEAL_ACTIVITY)
+            else []
+        )
+        party.append(rng.sample(members, 2) if project.pk == core.pk and members else [])
+    ServiceEvent.objects.bulk_create(events, batch_size=BATCH)
+    Attendance.objects.bulk_create(
+        (
+            Attendance(event=e, resident_id=r)
+            for e, named in zip(events, attendees, strict=True)
+            for r in named
+        ),
+        batch_size=BATCH,
+    )
+    EventVolunteer.objects.bulk_create(
+        (
+            EventVolunteer(event=e, volunteer=v, hours=h)
+            for e, rows in zip(events, helpers, strict=True)
+            for v, h in rows
+        ),
+        batch_size=BATCH,
+    )
+    worker_through = ServiceEvent.workers.through
+    worker_through.objects.bulk_create(
+        (worker_through(serviceevent_id=e.pk, user_id=rng.choice(workers).pk) for e in events),
+        batch_size=BATCH,
+    )
+    party_through = ServiceEvent.party_members.through
+    party_through.objects.bulk_create(
+        (
+            party_through(serviceevent_id=e.pk, partymember_id=m.pk)
+            for e, chosen in zip(events, party, strict=True)
+            for m in chosen
+        ),
+        batch_size=BATCH,
+    )
+    return len(events), sum(e.person_times for e in events)
+
+
+@transaction.atomic
+def load_station_year(station: Station, year: int, scale: Scale, seed: int) -> tuple[int, int]:
+    if AnnualPlan.objects.filter(station=station, year=year).exists():
+        return 0, 0
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    director, workers, officer = _people(station)
+    if not workers:
+        return 0, 0
+    plan = _plan(station, year, director, officer)
+    residents = _extra_residents(station, scale.residents_per_station, rng)
+    members, volunteers = _programmes(station, scale, rng, today)
+    groups = _groups(plan, station, residents, workers, rng)
+    return _events(
+        station, plan, scale, residents, workers, volunteers, members, groups, rng, today
+    )
+
+
+def load_demo_year(
+    scale_name: str = "small", progress=None, stations: list[Station] | None = None
+) -> tuple[int, int]:
+    """Every (or the given) station's plan and a year of service records;
+    returns (events, person-times) written."""
+    scale = SCALES[scale_name]
+    year = timezone.localdate().year
+    if stations is None:
+        stations = list(Station.objects.select_related("street__district").order_by("pk"))
+    events = person_times = 0
+    for station in progress(stations) if progress else stations:
+        e, p = load_station_year(station, year, scale, seed=station.pk * 7919)
+        events += e
+        person_times += p
+    return events, person_times
