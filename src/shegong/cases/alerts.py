@@ -184,7 +184,9 @@ def evaluate_meal_absence(station_id: int, today: datetime.date | None = None) -
         .values_list("resident_id", flat=True)
     )
     last_seen = dict(
-        MealRecord.objects.filter(station_id=station_id, resident_id__in=list(absent))
+        MealRecord.objects.filter(
+            station_id=station_id, resident_id__in=list(absent), served_on__lte=today
+        )
         .values("resident_id")
         .annotate(last=Max("served_on"))
         .values_list("resident_id", "last")

@@ -28,9 +28,12 @@ from shegong.clients.models import (
     ResidentTag,
     age_on,
 )
+from shegong.community.models import MealEnrolment, MealRecord
 from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
+from shegong.delivery.models import Attendance, ServiceEvent
+from shegong.delivery.services import count_person_times
 from shegong.org.models import Station
 
 
@@ -71,8 +74,9 @@ def find_duplicates(
     return list(queryset.order_by("pk")[:5])
 
 
-def _clean_identity(fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate and normalise ID number and phone; raise one error with every problem."""
+def _clean_identity(fields: dict[str, Any], stored_id_number: str = "") -> dict[str, Any]:
+    """Validate and normalise ID number and phone; raise one error with every problem.
+    The birth date is checked against the new ID number, else `stored_id_number`."""
     errors: dict[str, list[str]] = {}
     id_number = fields.pop("id_number", None)
     if id_number is not None:
@@ -88,9 +92,13 @@ def _clean_identity(fields: dict[str, Any]) -> dict[str, Any]:
             fields["phone"] = identity.validate_mobile(phone)
         except ValidationError as error:
             errors["phone"] = error.messages
-    if id_number and "id_number" not in errors and fields.get("birth_date"):
-        born = identity.id_birth_date(id_number)
-        if born != fields["birth_date"]:
+    birth_date = fields.get("birth_date")
+    if birth_date and birth_date > timezone.localdate():
+        errors["birth_date"] = [_("The date cannot be in the future.")]
+    checked = id_number if id_number is not None else stored_id_number
+    if checked and "id_number" not in errors and "birth_date" not in errors and birth_date:
+        born = identity.id_birth_date(checked)
+        if born != birth_date:
             errors["birth_date"] = [_("The birth date does not match the ID number.")]
     if errors:
         raise ValidationError(errors)
@@ -174,9 +182,11 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ensure_visible(actor, resident)
     _require_station_staff(actor, resident.station)
+    # A new birth date must agree with the ID number on file.
+    stored = identity.decrypt(resident.id_number_encrypted) if "birth_date" in changes else ""
     if "birth_date" not in changes:
         changes["birth_date"] = resident.birth_date
-    changes = _clean_identity(changes)
+    changes = _clean_identity(changes, stored_id_number=stored)
     if "id_number_hash" in changes and changes["id_number_hash"]:
         clash = find_duplicates(
             station=resident.station,
@@ -227,6 +237,28 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
         if ResidentTag.objects.filter(resident=keep, tag=tag.tag, ended_on__isnull=True).exists():
             tag.ended_on = max(today, tag.started_on)
             tag.save(update_fields=["ended_on", "updated_at"])
+    for enrolment in MealEnrolment.objects.filter(resident=duplicate, ended_on__isnull=True):
+        if MealEnrolment.objects.filter(
+            resident=keep, station=enrolment.station_id, ended_on__isnull=True
+        ).exists():
+            enrolment.ended_on = max(today, enrolment.started_on)
+            enrolment.save(update_fields=["ended_on", "updated_at"])
+    # The same person at the same meal or event counts once: drop the duplicate's
+    # row where the kept record has one, and recount the event's person-times.
+    MealRecord.objects.filter(
+        resident=duplicate,
+        served_on__in=MealRecord.objects.filter(resident=keep).values("served_on"),
+    ).delete()
+    shared = list(
+        Attendance.objects.filter(
+            resident=duplicate,
+            event__in=Attendance.objects.filter(resident=keep).values("event"),
+        ).values_list("event_id", flat=True)
+    )
+    Attendance.objects.filter(resident=duplicate, event_id__in=shared).delete()
+    for event in ServiceEvent.objects.filter(pk__in=shared):
+        event.person_times = count_person_times(event.attendances.count(), event.headcount)
+        event.save(update_fields=["person_times", "updated_at"])
     for relation in Resident._meta.related_objects:
         if relation.related_model is Resident:
             continue  # merged_records: tombstones keep pointing where they were
@@ -237,6 +269,16 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
         elif relation.many_to_many:
             through = relation.through
             source = [f for f in through._meta.fields if f.related_model is Resident][0]
+            other = [f for f in through._meta.fields if f.is_relation and f is not source][0]
+            # Where both were members (of the same group), one membership is enough.
+            through._base_manager.filter(
+                **{source.name: duplicate},
+                **{
+                    f"{other.attname}__in": through._base_manager.filter(
+                        **{source.name: keep}
+                    ).values(other.attname)
+                },
+            ).delete()
             through._base_manager.filter(**{source.name: duplicate}).update(**{source.name: keep})
     # Fill gaps on the kept record from the duplicate.
     for field in (
