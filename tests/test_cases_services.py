@@ -967,3 +967,57 @@ def test_officials_see_that_the_case_exists(world, priority_case):
     for role in ("district", "city", "agency", "admin"):
         assert not Assessment.objects.visible_to(world[role]).exists()
         assert not CaseNote.objects.visible_to(world[role]).exists()
+
+
+def test_case_cannot_close_before_its_last_intervention(world):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from shegong.cases import services as case_services
+    from shegong.clients import services as client_services
+
+    worker = world["worker"]
+    resident = client_services.resident_register(
+        actor=worker,
+        station=world.station_a,
+        name="周婆",
+        gender="female",
+        birth_date=dt.date(1944, 2, 2),
+    )
+    client_services.consent_record(actor=worker, resident=resident, recorded_on=dt.date(2026, 1, 5))
+    case = case_services.case_open(
+        actor=worker,
+        client=resident,
+        domain="elderly",
+        source="walk_in",
+        opened_on=dt.date(2026, 1, 5),
+    )
+    case_services.case_assess(
+        actor=worker, case=case, assessed_on=dt.date(2026, 1, 6), needs="探访", risk_level="low"
+    )
+    case_services.case_plan(
+        actor=worker,
+        case=case,
+        planned_on=dt.date(2026, 1, 7),
+        goals="陪伴",
+        review_due_on=dt.date(2026, 3, 1),
+    )
+    case_services.case_note_add(
+        actor=worker,
+        case=case,
+        happened_on=dt.date(2026, 2, 10),
+        service_type="supportive",
+        method="phone",
+        text="电话",
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        case_services.case_close(
+            actor=worker, case=case, closed_on=dt.date(2026, 2, 1), outcome="goals_met"
+        )
+    assert error.value.message_dict == {
+        "closed_on": ["A case cannot close before its last intervention (2026-02-10)."]
+    }
+    case.refresh_from_db()
+    assert case.status == "in_service"

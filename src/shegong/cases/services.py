@@ -396,6 +396,13 @@ def case_close(
             )
         )
     _check_date(closed_on, case, "closed_on")
+    if case.last_contact_on and closed_on < case.last_contact_on:
+        raise ValidationError(
+            {
+                "closed_on": _("A case cannot close before its last intervention (%(date)s).")
+                % {"date": case.last_contact_on.isoformat()}
+            }
+        )
     case.status = CaseStatus.CLOSED
     case.closed_on = closed_on
     case.outcome = outcome
