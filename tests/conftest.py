@@ -72,6 +72,19 @@ def _contract(code, agency, station=None, project=None) -> Contract:
     )
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (Simplified Chinese). A request
+    with the English cookie activates English in the worker's thread, and Django
+    leaves it active afterwards."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db) -> World:
     city = City.objects.create(name="广州市", code="440100")
