@@ -8,7 +8,9 @@ from rest_framework.routers import DefaultRouter
 from shegong.accounts.api import UserViewSet
 from shegong.cases import api as cases_api
 from shegong.clients import api as clients_api
+from shegong.delivery import api as delivery_api
 from shegong.org import api as org_api
+from shegong.plans import api as plans_api
 
 router = DefaultRouter()
 router.register("districts", org_api.DistrictViewSet)
@@ -28,6 +30,10 @@ router.register("observations", cases_api.ObservationViewSet)
 router.register("alerts", cases_api.AlertViewSet)
 router.register("alert-rules", cases_api.AlertRuleViewSet)
 router.register("access-log", cases_api.AccessLogViewSet)
+router.register("plans", plans_api.AnnualPlanViewSet)
+router.register("plan-projects", plans_api.PlanProjectViewSet)
+router.register("service-events", delivery_api.ServiceEventViewSet)
+router.register("groups", delivery_api.GroupViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shegong.community",
     "shegong.plans",
     "shegong.delivery",
+    "shegong.stats",
     "shegong.demo",
 ]
 

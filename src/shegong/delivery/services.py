@@ -32,12 +32,27 @@ from shegong.plans.models import PlanProject
 STAFF_ROLES = (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
 
 
-def _require_staff_of(actor: User, station_id: int) -> None:
+def require_station_staff(actor: User, station_id: int) -> None:
     if actor.role not in STAFF_ROLES or actor.station_id != station_id:
         raise PermissionDenied(_("Only the station's own staff record its services."))
 
 
-def _check_date(held_on: datetime.date, project: PlanProject | None) -> None:
+# The rules of one service event. `service_event_record` and the bulk import
+# (`delivery.importing`) both call these, so a spreadsheet row is held to exactly
+# the rules of the form. Each raises a ValidationError keyed by the service's argument.
+
+
+# Casework contacts are made by case notes (`casework_event_record`) only. A set,
+# because the import checks a million rows and `EventKind.values` builds a list.
+RECORDABLE_KINDS = frozenset(EventKind.values) - {EventKind.CASEWORK}
+
+
+def check_event_kind(kind: str) -> None:
+    if kind not in RECORDABLE_KINDS:
+        raise ValidationError({"kind": _("Choose the kind of service.")})
+
+
+def check_event_date(held_on: datetime.date, project: PlanProject | None) -> None:
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("The date cannot be in the future.")})
     if project is not None and held_on.year != project.plan.year:
@@ -49,7 +64,16 @@ def _check_date(held_on: datetime.date, project: PlanProject | None) -> None:
         )
 
 
-def _check_attendees(station_id: int, attendees: Sequence[Resident]) -> None:
+def check_headcount(kind: str, headcount: int) -> None:
+    if headcount < 0:
+        raise ValidationError({"headcount": _("The head-count cannot be negative.")})
+    if headcount and kind not in HEADCOUNT_KINDS:
+        raise ValidationError(
+            {"headcount": _("Only community activities may count people without names.")}
+        )
+
+
+def check_attendees(station_id: int, attendees: Sequence[Resident]) -> None:
     seen: set[int] = set()
     for resident in attendees:
         if resident.pk in seen:
@@ -76,6 +100,24 @@ def _check_attendees(station_id: int, attendees: Sequence[Resident]) -> None:
             )
 
 
+def check_someone_attended(named: int, headcount: int) -> None:
+    if not named and not headcount:
+        raise ValidationError(_("Record who attended, or the head-count."))
+
+
+def check_workers(station_id: int, workers: Iterable[User]) -> None:
+    for worker in workers:
+        if worker.station_id != station_id:
+            raise ValidationError(
+                {"workers": _("%(name)s is not a worker of this station.") % {"name": worker}}
+            )
+
+
+def count_person_times(named: int, headcount: int) -> int:
+    """DESIGN.md: each named person present is one person-time; a head-count adds itself."""
+    return named + headcount
+
+
 @transaction.atomic
 def service_event_record(
     *,
@@ -97,20 +139,13 @@ def service_event_record(
     attendance + head-count, counted in the project's domain."""
     ensure_visible(actor, project)
     station_id = project.plan.station_id
-    _require_staff_of(actor, station_id)
-    if kind not in EventKind.values or kind == EventKind.CASEWORK:
-        raise ValidationError({"kind": _("Choose the kind of service.")})
-    _check_date(held_on, project)
-    if headcount < 0:
-        raise ValidationError({"headcount": _("The head-count cannot be negative.")})
-    if headcount and kind not in HEADCOUNT_KINDS:
-        raise ValidationError(
-            {"headcount": _("Only community activities may count people without names.")}
-        )
+    require_station_staff(actor, station_id)
+    check_event_kind(kind)
+    check_event_date(held_on, project)
+    check_headcount(kind, headcount)
     attendees = list(attendees)
-    _check_attendees(station_id, attendees)
-    if not attendees and not headcount:
-        raise ValidationError(_("Record who attended, or the head-count."))
+    check_attendees(station_id, attendees)
+    check_someone_attended(len(attendees), headcount)
     event = ServiceEvent(
         station_id=station_id,
         project=project,
@@ -121,7 +156,7 @@ def service_event_record(
         group=group,
         session_number=session_number,
         headcount=headcount,
-        person_times=len(attendees) + headcount,
+        person_times=count_person_times(len(attendees), headcount),
         import_key=import_key,
         created_by=actor,
     )
@@ -134,11 +169,7 @@ def service_event_record(
 
 def _set_people(event, actor, workers, volunteers, party_members) -> None:
     workers = list(workers) if workers is not None else [actor]
-    for worker in workers:
-        if worker.station_id != event.station_id:
-            raise ValidationError(
-                {"workers": _("%(name)s is not a worker of this station.") % {"name": worker}}
-            )
+    check_workers(event.station_id, workers)
     event.workers.set(workers)
     rows = []
     for volunteer, hours in volunteers:
@@ -167,24 +198,18 @@ def service_event_update_attendance(
 ) -> ServiceEvent:
     """Correct who attended; person-times follow."""
     ensure_visible(actor, event)
-    _require_staff_of(actor, event.station_id)
+    require_station_staff(actor, event.station_id)
     if event.kind == EventKind.CASEWORK:
         raise ValidationError(_("Casework contacts are changed through their case."))
-    if headcount < 0:
-        raise ValidationError({"headcount": _("The head-count cannot be negative.")})
-    if headcount and event.kind not in HEADCOUNT_KINDS:
-        raise ValidationError(
-            {"headcount": _("Only community activities may count people without names.")}
-        )
+    check_headcount(event.kind, headcount)
     attendees = list(attendees)
-    _check_attendees(event.station_id, attendees)
-    if not attendees and not headcount:
-        raise ValidationError(_("Record who attended, or the head-count."))
+    check_attendees(event.station_id, attendees)
+    check_someone_attended(len(attendees), headcount)
     event = ServiceEvent.objects.select_for_update().get(pk=event.pk)
     event.attendances.all().delete()
     Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
     event.headcount = headcount
-    event.person_times = len(attendees) + headcount
+    event.person_times = count_person_times(len(attendees), headcount)
     event.save(update_fields=["headcount", "person_times", "updated_at"])
     return event
 
@@ -192,7 +217,7 @@ def service_event_update_attendance(
 @transaction.atomic
 def service_event_delete(*, actor: User, event: ServiceEvent) -> None:
     ensure_visible(actor, event)
-    _require_staff_of(actor, event.station_id)
+    require_station_staff(actor, event.station_id)
     if event.kind == EventKind.CASEWORK:
         raise ValidationError(_("Casework contacts are changed through their case."))
     event.delete()
@@ -209,8 +234,16 @@ def group_create(
     leaders: Iterable[User] | None = None,
 ) -> Group:
     ensure_visible(actor, project)
-    _require_staff_of(actor, project.plan.station_id)
-    _check_attendees(project.plan.station_id, list(members))
+    require_station_staff(actor, project.plan.station_id)
+    check_attendees(project.plan.station_id, list(members))
+    leaders = list(leaders) if leaders is not None else [actor]
+    # The leaders are the workers of every session (group_session_record), where
+    # a worker of another station is refused: refuse such a leader here instead.
+    for leader in leaders:
+        if leader.station_id != project.plan.station_id:
+            raise ValidationError(
+                {"leaders": _("%(name)s is not a worker of this station.") % {"name": leader}}
+            )
     group = Group(
         station_id=project.plan.station_id,
         project=project,
@@ -220,7 +253,7 @@ def group_create(
     group.full_clean()
     group.save()
     group.members.set(members)
-    group.leaders.set(list(leaders) if leaders is not None else [actor])
+    group.leaders.set(leaders)
     return group
 
 

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from shegong.delivery import views
 
 app_name = "delivery"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="event-list"),
+    path("new/", views.event_record, name="event-record"),
+    path("<int:pk>/", views.event_detail, name="event-detail"),
+    path("<int:pk>/attendance/", views.event_attendance, name="event-attendance"),
+    path("<int:pk>/delete/", views.event_delete, name="event-delete"),
+    path("groups/", views.group_list, name="group-list"),
+    path("groups/new/", views.group_create, name="group-create"),
+    path("groups/<int:pk>/", views.group_detail, name="group-detail"),
+    path("groups/<int:pk>/sessions/new/", views.group_session_record, name="group-session-record"),
+]

@@ -60,6 +60,22 @@ def plan_create(
 
 
 @transaction.atomic
+def plan_update(
+    *, actor: User, plan: AnnualPlan, key_need_reason: str, version: int | None = None
+) -> AnnualPlan:
+    """Change the plan's own text while it is editable (the key need's reason is
+    required for submission, so a plan created without it must be able to get it)."""
+    plan = _editable(actor, plan)
+    if version is not None and plan.version != version:
+        raise EditConflict()
+    plan.key_need_reason = key_need_reason.strip()
+    plan.full_clean()
+    plan.version += 1
+    plan.save()
+    return plan
+
+
+@transaction.atomic
 def plan_copy(*, actor: User, source: AnnualPlan, year: int) -> AnnualPlan:
     """Start next year's plan from an earlier one: its projects and targets."""
     ensure_visible(actor, source)
@@ -118,9 +134,11 @@ def target_set(*, actor: User, project: PlanProject, targets: dict[str, int]) ->
         if value is None or value == 0:
             ProjectTarget.objects.filter(project=project, metric=metric).delete()
             continue
-        target, _created = ProjectTarget.objects.get_or_create(
-            project=project, metric=metric, defaults={"value": value}
-        )
+        # Validated before the first write: get_or_create would insert a negative
+        # value and hit the database's check (a 500) before full_clean ran.
+        target = ProjectTarget.objects.filter(project=project, metric=metric).first()
+        if target is None:
+            target = ProjectTarget(project=project, metric=metric)
         target.value = value
         target.full_clean()
         target.save()

@@ -1,0 +1,186 @@
+"""Forms for recording service events, correcting attendance, and groups.
+
+Residents are ticked from a checklist that the template renders itself (a
+station has thousands of residents; Django's widget rendering of that many
+checkboxes is slow), so the resident fields only validate the ticked ids."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shegong.community.models import PartyMember, Volunteer
+from shegong.core.forms import DateInput
+from shegong.delivery import selectors
+from shegong.delivery.models import HEADCOUNT_KINDS, EventKind
+
+# Kinds recorded from the "record a service" form: casework contacts come from
+# case notes, group sessions from their group.
+RECORDABLE_KINDS = [
+    (value, label)
+    for value, label in EventKind.choices
+    if value not in (EventKind.CASEWORK, EventKind.GROUP_SESSION)
+]
+
+
+class ResidentsField(forms.ModelMultipleChoiceField):
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=kwargs.pop("queryset"), required=False, **kwargs)
+
+
+class PartyMemberChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: PartyMember) -> str:
+        if obj.is_representative:
+            return f"{obj.name} ({_('party representative')}, {obj.organisation})"
+        return f"{obj.name} ({obj.organisation})"
+
+
+class TickedMixin:
+    """The ids of the residents ticked in `ticked_field`: as submitted, or initial."""
+
+    ticked_field = "attendees"
+
+    def ticked(self) -> set[int]:
+        if self.is_bound:
+            return {int(v) for v in self.data.getlist(self.ticked_field) if str(v).isdigit()}
+        return {r.pk for r in self.initial.get(self.ticked_field, [])}
+
+
+class PeopleForm(TickedMixin, forms.Form):
+    """Who attended, and the people who led or helped: the station's workers,
+    volunteers with their hours, party members taking part."""
+
+    attendees = ResidentsField(queryset=None, label=_("Attendance"))
+    workers = forms.ModelMultipleChoiceField(
+        label=_("Social workers"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    party_members = PartyMemberChoice(
+        label=_("Party members taking part"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = selectors.station_residents(user)
+        self.fields["workers"].queryset = selectors.station_workers(user)
+        self.fields["party_members"].queryset = selectors.station_party_members(user)
+        self.volunteers = list(selectors.station_volunteers(user))
+        for volunteer in self.volunteers:
+            self.fields[self.hours_field(volunteer)] = forms.DecimalField(
+                label=volunteer.name,
+                required=False,
+                min_value=Decimal("0.5"),
+                max_value=24,
+                max_digits=5,
+                decimal_places=1,
+                widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+            )
+
+    @staticmethod
+    def hours_field(volunteer: Volunteer) -> str:
+        return f"hours_{volunteer.pk}"
+
+    def volunteer_rows(self) -> list[tuple[Volunteer, Any]]:
+        """(volunteer, hours field) for the template's table of volunteers."""
+        return [(v, self[self.hours_field(v)]) for v in self.volunteers]
+
+    def volunteer_hours(self) -> list[tuple[Volunteer, Decimal]]:
+        """The volunteers who helped, with their hours (blank hours: did not help)."""
+        return [
+            (v, self.cleaned_data[self.hours_field(v)])
+            for v in self.volunteers
+            if self.cleaned_data.get(self.hours_field(v))
+        ]
+
+
+class EventForm(PeopleForm):
+    """Record a service: a community activity, home visit, consultation or
+    pre-meal activity under a project of this year's plan."""
+
+    project = forms.ModelChoiceField(label=_("Project"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=RECORDABLE_KINDS)
+    held_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    title = forms.CharField(label=_("Title"), max_length=150)
+    headcount = forms.IntegerField(
+        label=_("Head-count"),
+        required=False,
+        initial=0,
+        help_text=_("People counted without names (community activities only)."),
+    )
+
+    field_order = ["project", "kind", "held_on", "title", "headcount"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["project"].queryset = selectors.recording_projects(user)
+        self.fields["workers"].initial = [user.pk]
+
+    def clean_headcount(self) -> int:
+        return self.cleaned_data.get("headcount") or 0
+
+
+class AttendanceForm(TickedMixin, forms.Form):
+    """Correct who attended an event (and its head-count, where it may have one)."""
+
+    attendees = ResidentsField(queryset=None, label=_("Attendance"))
+    headcount = forms.IntegerField(label=_("Head-count"), required=False, initial=0)
+
+    def __init__(self, *args, user, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = selectors.station_residents(user)
+        if event.kind not in HEADCOUNT_KINDS:
+            del self.fields["headcount"]
+
+    def clean_headcount(self) -> int:
+        return self.cleaned_data.get("headcount") or 0
+
+
+class GroupForm(TickedMixin, forms.Form):
+    ticked_field = "members"
+
+    project = forms.ModelChoiceField(label=_("Project"), queryset=None)
+    name = forms.CharField(label=_("Group name"), max_length=100)
+    planned_sessions = forms.IntegerField(label=_("Planned sessions"), initial=6)
+    members = ResidentsField(queryset=None, label=_("Members"))
+    leaders = forms.ModelMultipleChoiceField(
+        label=_("Group leaders"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = selectors.recording_projects(user)
+        self.fields["members"].queryset = selectors.station_residents(user)
+        self.fields["leaders"].queryset = selectors.station_workers(user)
+        self.fields["leaders"].initial = [user.pk]
+
+
+class SessionForm(PeopleForm):
+    """One session of a group: its members' attendance ticked in one screen, plus
+    anyone who came without being a member."""
+
+    held_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=150,
+        required=False,
+        help_text=_("Leave blank for the group's name and the session number."),
+    )
+
+    field_order = ["held_on", "title"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        # A session is led by the group's leaders (group_session_record).
+        del self.fields["workers"]
+
+
+class ConfirmForm(forms.Form):
+    """Carries a confirmation (e.g. of a deletion) and the service's refusal, if any."""

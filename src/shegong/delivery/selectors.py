@@ -1,0 +1,161 @@
+"""Reads of service records, always through the user's scope: events, groups,
+person-times (in total and by statistical domain) and the party-building
+linkage ("党代表+党员+社工+义工+居民") of a set of events."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from shegong.accounts.models import User
+from shegong.accounts.roles import Role
+from shegong.clients.models import Resident
+from shegong.community.models import PartyMember, Volunteer
+from shegong.core.models import Domain
+from shegong.delivery.models import EventVolunteer, Group, ServiceEvent
+from shegong.plans.models import PlanProject
+
+
+def events_visible_to(user: Any) -> QuerySet[ServiceEvent]:
+    return ServiceEvent.objects.visible_to(user).select_related("project", "station", "group")
+
+
+def event_detail_queryset(user: Any) -> QuerySet[ServiceEvent]:
+    """Events with everything their page or API record shows, fetched up front."""
+    return events_visible_to(user).prefetch_related(
+        "attendances",
+        "workers",
+        "party_members",
+        Prefetch("volunteer_service", queryset=EventVolunteer.objects.select_related("volunteer")),
+    )
+
+
+def person_times_total(events: QuerySet[ServiceEvent]) -> int:
+    """服务人次 of a set of events: the sum of their person-times."""
+    return events.aggregate(total=Coalesce(Sum("person_times"), 0))["total"]
+
+
+def person_times_by_domain(events: QuerySet[ServiceEvent]) -> dict[str, int]:
+    """Person-times per statistical domain, every domain present (0 if none).
+    Each event is in exactly one domain, so the values add up to the total."""
+    totals = dict.fromkeys(Domain.values, 0)
+    rows = events.order_by().values("domain").annotate(total=Sum("person_times"))
+    for row in rows:
+        totals[row["domain"]] = row["total"] or 0
+    return totals
+
+
+def party_linkage(events: QuerySet[ServiceEvent]) -> dict[str, int | Decimal]:
+    """What the core project counts of its "党代表+党员+社工+义工+居民" linkage
+    over a set of events: events with party members taking part, participations
+    of party members and of party representatives, distinct party members,
+    volunteer participations and hours, and the person-times served."""
+    through = ServiceEvent.party_members.through
+    members = through.objects.filter(serviceevent__in=events.values("pk"))
+    volunteers = EventVolunteer.objects.filter(event__in=events.values("pk"))
+    volunteer_totals = volunteers.aggregate(
+        participations=Count("pk"), hours=Coalesce(Sum("hours"), Decimal("0"))
+    )
+    return {
+        "events_with_party_members": events.filter(
+            Exists(through.objects.filter(serviceevent=OuterRef("pk")))
+        ).count(),
+        "party_member_participations": members.count(),
+        "party_representative_participations": members.filter(
+            partymember__is_representative=True
+        ).count(),
+        "party_members": members.values("partymember").distinct().count(),
+        "volunteer_participations": volunteer_totals["participations"],
+        "volunteer_hours": volunteer_totals["hours"],
+        "person_times": person_times_total(events),
+    }
+
+
+def groups_visible_to(user: Any) -> QuerySet[Group]:
+    """Groups with the number of sessions recorded and their person-times."""
+    return (
+        Group.objects.visible_to(user)
+        .select_related("project", "station")
+        .annotate(
+            sessions_recorded=Count("sessions", distinct=True),
+            person_times=Coalesce(Sum("sessions__person_times"), 0),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def people_visible_to(user: Any, residents: QuerySet[Resident]) -> QuerySet[Resident]:
+    """The residents of `residents` whose names the user may read: station staff
+    see people, officials only counts (DESIGN.md "Who uses it")."""
+    return residents.visible_to(user).order_by("name", "pk")
+
+
+def attendees_of(user: Any, event: ServiceEvent) -> QuerySet[Resident]:
+    return people_visible_to(
+        user, Resident.objects.filter(pk__in=event.attendances.values("resident_id"))
+    )
+
+
+def is_station_staff(user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role in (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
+        and user.station_id
+    )
+
+
+def recording_projects(user: Any, year: int | None = None) -> QuerySet[PlanProject]:
+    """The projects of the user's station's plan for `year` (this year by default),
+    under which the user records services."""
+    year = year or timezone.localdate().year
+    if not is_station_staff(user):
+        return PlanProject.objects.none()
+    return (
+        PlanProject.objects.visible_to(user)
+        .filter(plan__station_id=user.station_id, plan__year=year)
+        .select_related("plan")
+        .order_by("kind", "domain", "name")
+    )
+
+
+def station_residents(user: Any) -> QuerySet[Resident]:
+    """Residents of the user's station who can be counted at an event (merged
+    duplicates are left out: their records live on the kept one)."""
+    if not is_station_staff(user):
+        return Resident.objects.none()
+    return (
+        Resident.objects.visible_to(user)
+        .filter(station_id=user.station_id, merged_into__isnull=True)
+        .order_by("name", "pk")
+    )
+
+
+def station_workers(user: Any) -> QuerySet[User]:
+    if not is_station_staff(user):
+        return User.objects.none()
+    return User.objects.filter(
+        station_id=user.station_id,
+        is_active=True,
+        role__in=[Role.SOCIAL_WORKER, Role.STATION_DIRECTOR],
+    ).order_by("role", "full_name", "username")
+
+
+def station_volunteers(user: Any) -> QuerySet[Volunteer]:
+    if not is_station_staff(user):
+        return Volunteer.objects.none()
+    return Volunteer.objects.visible_to(user).filter(station_id=user.station_id, is_active=True)
+
+
+def station_party_members(user: Any) -> QuerySet[PartyMember]:
+    if not is_station_staff(user):
+        return PartyMember.objects.none()
+    return (
+        PartyMember.objects.visible_to(user)
+        .filter(station_id=user.station_id)
+        .select_related("organisation")
+        .order_by("-is_representative", "name", "pk")
+    )

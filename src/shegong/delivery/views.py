@@ -1,0 +1,353 @@
+"""Web pages for service records (服务记录): the station's service events with
+their person-times, recording a service, correcting attendance, and groups
+(小组) with their sessions. Every write goes through `delivery.services`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shegong.clients.models import Resident
+from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.forms import apply_service, bootstrap
+from shegong.core.models import Domain
+from shegong.core.scope import CHANGE, can
+from shegong.delivery import forms, selectors, services
+from shegong.delivery.filtersets import ServiceEventFilterSet
+from shegong.delivery.models import EventKind, Group, ServiceEvent
+from shegong.plans.models import PlanProject
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class Checklist:
+    """Residents to tick, with whether each is ticked (see _checklist.html)."""
+
+    rows: list[tuple[Resident, bool]]
+
+    @property
+    def ticked_count(self) -> int:
+        return sum(checked for _resident, checked in self.rows)
+
+
+def _checklist(residents: Iterable[Resident], ticked: set[int]) -> Checklist:
+    return Checklist([(r, r.pk in ticked) for r in residents])
+
+
+def _people(queryset):
+    return queryset.only("pk", "name", "birth_date")
+
+
+def _require_recorder(user) -> None:
+    """Only a station's own staff record its services; officials read them."""
+    if not selectors.is_station_staff(user):
+        raise PermissionDenied(_("Only the station's own staff record its services."))
+
+
+def _may_change(user, event: ServiceEvent) -> bool:
+    return (
+        event.kind != EventKind.CASEWORK
+        and selectors.is_station_staff(user)
+        and user.station_id == event.station_id
+        and can(user, CHANGE, event)
+    )
+
+
+# --- Service events ---------------------------------------------------------------
+
+
+@login_required
+def event_list(request):
+    """The service events in the user's scope, filtered by date range, project and
+    kind, with each event's person-times and the total of the filter."""
+    user = request.user
+    filterset = ServiceEventFilterSet(
+        request.GET or None, queryset=selectors.events_visible_to(user), request=request
+    )
+    form = filterset.form
+    # The page's project menu: the station's projects for its own staff, this
+    # year's projects (named with their station) for those who see many stations.
+    projects = PlanProject.objects.visible_to(user).select_related("plan__station")
+    project_field = form.fields["project"]
+    if selectors.is_station_staff(user):
+        projects = projects.filter(plan__station_id=user.station_id)
+        project_field.label_from_instance = lambda p: f"{p.name} ({p.plan.year})"
+    else:
+        projects = projects.filter(plan__year=timezone.localdate().year)
+        project_field.label_from_instance = lambda p: f"{p.plan.station.name} · {p.name}"
+    project_field.queryset = projects.order_by("-plan__year", "plan__station__code", "kind")
+    for name in ("held_after", "held_before"):
+        form.fields[name].widget.input_type = "date"
+    bootstrap(form)
+    if not filterset.is_bound:
+        events = filterset.queryset
+    elif filterset.is_valid():
+        events = filterset.qs
+    else:
+        events = filterset.queryset.none()  # the form shows what is wrong
+    by_domain = selectors.person_times_by_domain(events)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filter_fields": [form[name] for name in ("held_after", "held_before", "project", "kind")],
+        "total": sum(by_domain.values()),
+        "by_domain": [(Domain(d).label, n) for d, n in by_domain.items()],
+        "can_record": selectors.is_station_staff(user),
+        "many_stations": not selectors.is_station_staff(user),
+    }
+    return render(request, "delivery/event_list.html", context)
+
+
+@login_required
+def event_record(request):
+    """Record a service (not casework: those come from case notes; not a group
+    session: those are recorded from their group)."""
+    user = request.user
+    _require_recorder(user)
+    form = bootstrap(forms.EventForm(request.POST or None, user=user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        event = apply_service(
+            form,
+            lambda: services.service_event_record(
+                actor=user,
+                project=data["project"],
+                kind=data["kind"],
+                held_on=data["held_on"],
+                title=data["title"],
+                attendees=list(data["attendees"]),
+                headcount=data["headcount"],
+                workers=list(data["workers"]),
+                volunteers=form.volunteer_hours(),
+                party_members=list(data["party_members"]),
+            ),
+        )
+        if event is not None:
+            messages.success(
+                request,
+                _("Service recorded: %(n)s person-times.") % {"n": event.person_times},
+            )
+            return redirect("delivery:event-detail", pk=event.pk)
+    context = {
+        "form": form,
+        "residents": _checklist(_people(form.fields["attendees"].queryset), form.ticked()),
+        "no_projects": not form.fields["project"].queryset.exists(),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "delivery/event_record.html", context, status=status)
+
+
+@login_required
+def event_detail(request, pk: int):
+    user = request.user
+    event = get_visible_or_404(selectors.event_detail_queryset(user), user, pk=pk)
+    attendees = selectors.attendees_of(user, event)
+    context = {
+        "event": event,
+        "named": len(event.attendances.all()),
+        "attendees": attendees,
+        "shows_people": selectors.is_station_staff(user) or user.is_superuser,
+        "may_change": _may_change(user, event),
+    }
+    return render(request, "delivery/event_detail.html", context)
+
+
+@login_required
+def event_attendance(request, pk: int):
+    """Correct who attended; person-times follow."""
+    user = request.user
+    event = get_visible_or_404(selectors.events_visible_to(user), user, pk=pk)
+    require_change(user, event)
+    _require_recorder(user)
+    if event.kind == EventKind.CASEWORK:
+        messages.error(request, _("Casework contacts are changed through their case."))
+        return redirect("delivery:event-detail", pk=event.pk)
+    current = list(selectors.attendees_of(user, event))
+    form = bootstrap(
+        forms.AttendanceForm(
+            request.POST or None,
+            user=user,
+            event=event,
+            initial={"attendees": current, "headcount": event.headcount},
+        )
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        updated = apply_service(
+            form,
+            lambda: services.service_event_update_attendance(
+                actor=user,
+                event=event,
+                attendees=list(data["attendees"]),
+                headcount=data.get("headcount", 0),
+            ),
+        )
+        if updated is not None:
+            messages.success(
+                request,
+                _("Attendance corrected: %(n)s person-times.") % {"n": updated.person_times},
+            )
+            return redirect("delivery:event-detail", pk=event.pk)
+    residents = _people(form.fields["attendees"].queryset)
+    ticked = form.ticked()
+    members = Checklist([])
+    if event.group_id:
+        members = _checklist(residents.filter(groups=event.group_id), ticked)
+        residents = residents.exclude(groups=event.group_id)
+    context = {
+        "event": event,
+        "form": form,
+        "members": members,
+        "residents": _checklist(residents, ticked),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "delivery/event_attendance.html", context, status=status)
+
+
+@login_required
+def event_delete(request, pk: int):
+    user = request.user
+    event = get_visible_or_404(selectors.events_visible_to(user), user, pk=pk)
+    require_change(user, event)
+    _require_recorder(user)
+    form = forms.ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        group_id = event.group_id
+
+        def delete() -> bool:
+            services.service_event_delete(actor=user, event=event)
+            return True
+
+        if apply_service(form, delete):
+            messages.success(request, _("Service record deleted."))
+            if group_id:
+                return redirect("delivery:group-detail", pk=group_id)
+            return redirect("delivery:event-list")
+    status = 400 if form.errors else 200
+    return render(
+        request, "delivery/event_delete.html", {"event": event, "form": form}, status=status
+    )
+
+
+# --- Groups -----------------------------------------------------------------------
+
+
+@login_required
+def group_list(request):
+    user = request.user
+    groups = selectors.groups_visible_to(user)
+    query = request.GET.get("q", "").strip()[:50]
+    if query:
+        groups = groups.filter(name__icontains=query)
+    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "can_record": selectors.is_station_staff(user),
+        "many_stations": not selectors.is_station_staff(user),
+    }
+    return render(request, "delivery/group_list.html", context)
+
+
+@login_required
+def group_create(request):
+    user = request.user
+    _require_recorder(user)
+    form = bootstrap(forms.GroupForm(request.POST or None, user=user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        group = apply_service(
+            form,
+            lambda: services.group_create(
+                actor=user,
+                project=data["project"],
+                name=data["name"],
+                planned_sessions=data["planned_sessions"],
+                members=list(data["members"]),
+                leaders=list(data["leaders"]),
+            ),
+        )
+        if group is not None:
+            messages.success(request, _("Group created."))
+            return redirect("delivery:group-detail", pk=group.pk)
+    context = {
+        "form": form,
+        "residents": _checklist(_people(form.fields["members"].queryset), form.ticked()),
+        "no_projects": not form.fields["project"].queryset.exists(),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "delivery/group_create.html", context, status=status)
+
+
+@login_required
+def group_detail(request, pk: int):
+    user = request.user
+    group = get_visible_or_404(selectors.groups_visible_to(user), user, pk=pk)
+    sessions = (
+        ServiceEvent.objects.visible_to(user).filter(group=group).order_by("session_number", "pk")
+    )
+    context = {
+        "group": group,
+        "sessions": sessions,
+        "member_count": group.members.count(),
+        "members": selectors.people_visible_to(user, group.members.all()),
+        "leaders": group.leaders.all(),
+        "shows_people": selectors.is_station_staff(user) or user.is_superuser,
+        "may_record": selectors.is_station_staff(user)
+        and user.station_id == group.station_id
+        and group.sessions_recorded < group.planned_sessions,
+    }
+    return render(request, "delivery/group_detail.html", context)
+
+
+@login_required
+def group_session_record(request, pk: int):
+    """Record a session of the group: the members as a checklist, plus anyone who
+    came without being a member."""
+    user = request.user
+    group = get_visible_or_404(Group, user, pk=pk)
+    require_change(user, group)
+    _require_recorder(user)
+    form = bootstrap(forms.SessionForm(request.POST or None, user=user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        event = apply_service(
+            form,
+            lambda: services.group_session_record(
+                actor=user,
+                group=group,
+                held_on=data["held_on"],
+                title=data["title"],
+                attendees=list(data["attendees"]),
+                volunteers=form.volunteer_hours(),
+                party_members=list(data["party_members"]),
+            ),
+        )
+        if event is not None:
+            messages.success(
+                request,
+                _("Session %(n)s recorded: %(times)s person-times.")
+                % {"n": event.session_number, "times": event.person_times},
+            )
+            return redirect("delivery:event-detail", pk=event.pk)
+    residents = _people(form.fields["attendees"].queryset)
+    ticked = form.ticked()
+    context = {
+        "group": group,
+        "form": form,
+        "members": _checklist(residents.filter(groups=group), ticked),
+        "residents": _checklist(residents.exclude(groups=group), ticked),
+        "next_number": (group.sessions.aggregate(last=Max("session_number"))["last"] or 0) + 1,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "delivery/group_session.html", context, status=status)

@@ -1,0 +1,74 @@
+"""Summary tables (rollups) of service records, kept up to date in the same
+transaction as every write that changes a count, so that dashboards never scan
+raw records. `shegong rollups --check` recomputes them from the raw rows and
+reports any drift; `--rebuild` replaces them."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shegong.core.models import Domain
+from shegong.core.scope import Scope, ScopedQuerySet
+
+ROLLUP_SCOPE = Scope(
+    city="station__street__district__city",
+    district="station__street__district",
+    agency="station__agency",
+    station="station",
+)
+
+
+class DomainMonth(models.Model):
+    """Events and person-times of one station, one month, one statistical domain."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    domain = models.CharField(max_length=10, choices=Domain.choices)
+    events = models.IntegerField(default=0)
+    person_times = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("monthly figures by domain")
+        verbose_name_plural = _("monthly figures by domain")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "year", "month", "domain"], name="domain_month_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="domain_month_month_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.year}-{self.month:02d} {self.domain}"
+
+
+class ProjectMonth(models.Model):
+    """Events and person-times of one 113X plan project in one month."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("plans.PlanProject", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    events = models.IntegerField(default=0)
+    person_times = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("monthly figures by project")
+        verbose_name_plural = _("monthly figures by project")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "month"], name="project_month_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.year}-{self.month:02d}"

@@ -1,0 +1,56 @@
+"""A social worker records a group session in real Chromium: opens the group,
+ticks the members who came (finding one with the checklist's search box), adds a
+resident who is not a member, and sees the session's person-times."""
+
+import pytest
+
+from shegong.delivery.models import Attendance, ServiceEvent
+from tests.browser import screenshot
+from tests.conftest import PASSWORD
+from tests.delivery_world import group, make_delivery
+
+pytestmark = pytest.mark.browser
+
+
+def test_worker_records_a_group_session_by_ticking_attendance(
+    transactional_db, world, live_server, browser
+):
+    d = make_delivery(world)
+    grp = group(d, members=10, planned=6)
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", world["worker"].username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/services/groups/")
+    page.get_by_role("link", name=grp.name).click()
+    page.wait_for_url(f"{live_server.url}/services/groups/{grp.pk}/")
+    page.get_by_test_id("record-session").click()
+    page.wait_for_url(f"{live_server.url}/services/groups/{grp.pk}/sessions/new/")
+
+    members = page.get_by_test_id("members")
+    for name in ("居民01", "居民02", "居民04", "居民05", "居民06", "居民07", "居民09"):
+        members.get_by_label(name, exact=True).check()
+    # The search box narrows the checklist to the one member looked for.
+    page.fill("#members-search", "居民03")
+    assert members.locator("[data-filter-text]:visible").count() == 1
+    members.get_by_label("居民03", exact=True).check()
+    page.fill("#members-search", "")
+    assert page.locator('[data-ticked-count="members"]').inner_text() == "8"
+
+    # Someone who is not a member came too.
+    page.locator("details summary").click()
+    page.get_by_test_id("others").get_by_label("居民12", exact=True).check()
+    screenshot(page, "worker-group-session-form")
+
+    page.get_by_test_id("save-session").click()
+    page.wait_for_url(f"{live_server.url}/services/*/")
+    assert page.get_by_test_id("person-times").inner_text() == "9"
+    screenshot(page, "worker-group-session")
+
+    event = ServiceEvent.objects.get(group=grp)
+    names = set(Attendance.objects.filter(event=event).values_list("resident__name", flat=True))
+    assert (event.session_number, event.person_times, event.domain) == (1, 9, "elderly")
+    assert names == {f"居民{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 9, 12)}
