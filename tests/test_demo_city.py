@@ -123,5 +123,9 @@ def test_demo_year_gives_each_station_an_approved_113x_plan_and_countable_servic
     heads = generated.aggregate(n=Sum("headcount"))["n"]
     stored = generated.aggregate(n=Sum("person_times"))["n"]
     assert person_times == named + heads == stored
+    # The statistics rollups agree with the raw rows.
+    from shegong.stats.rollups import drift
+
+    assert drift() == []
     # Idempotent: a second run writes nothing.
     assert load_demo_year("small", stations=stations) == (0, 0)

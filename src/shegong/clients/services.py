@@ -33,7 +33,7 @@ from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
 from shegong.delivery.models import Attendance, ServiceEvent
-from shegong.delivery.services import count_person_times
+from shegong.delivery.services import count_person_times, record_count_change
 from shegong.org.models import Station
 
 
@@ -257,8 +257,10 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
     )
     Attendance.objects.filter(resident=duplicate, event_id__in=shared).delete()
     for event in ServiceEvent.objects.filter(pk__in=shared):
+        before = event.person_times
         event.person_times = count_person_times(event.attendances.count(), event.headcount)
         event.save(update_fields=["person_times", "updated_at"])
+        record_count_change(event, events=0, person_times=event.person_times - before)
     for relation in Resident._meta.related_objects:
         if relation.related_model is Resident:
             continue  # merged_records: tombstones keep pointing where they were

@@ -28,6 +28,7 @@ from shegong.delivery.models import (
     ServiceEvent,
 )
 from shegong.plans.models import PlanProject
+from shegong.stats.rollups import Delta, record_event_change
 
 STAFF_ROLES = (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
 
@@ -164,7 +165,20 @@ def service_event_record(
     event.save()
     Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
     _set_people(event, actor, workers, volunteers, party_members)
+    record_count_change(event, events=1, person_times=event.person_times)
     return event
+
+
+def record_count_change(event: ServiceEvent, *, events: int, person_times: int) -> None:
+    """Carry a change of an event's counts into the statistics rollups, inside
+    the caller's transaction: the dashboards never disagree with the records."""
+    record_event_change(
+        station_id=event.station_id,
+        project_id=event.project_id,
+        domain=event.domain,
+        held_on=event.held_on,
+        delta=Delta(events, person_times),
+    )
 
 
 def _set_people(event, actor, workers, volunteers, party_members) -> None:
@@ -206,11 +220,13 @@ def service_event_update_attendance(
     check_attendees(event.station_id, attendees)
     check_someone_attended(len(attendees), headcount)
     event = ServiceEvent.objects.select_for_update().get(pk=event.pk)
+    before = event.person_times
     event.attendances.all().delete()
     Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
     event.headcount = headcount
     event.person_times = count_person_times(len(attendees), headcount)
     event.save(update_fields=["headcount", "person_times", "updated_at"])
+    record_count_change(event, events=0, person_times=event.person_times - before)
     return event
 
 
@@ -220,6 +236,7 @@ def service_event_delete(*, actor: User, event: ServiceEvent) -> None:
     require_station_staff(actor, event.station_id)
     if event.kind == EventKind.CASEWORK:
         raise ValidationError(_("Casework contacts are changed through their case."))
+    record_count_change(event, events=-1, person_times=-event.person_times)
     event.delete()
 
 
@@ -320,4 +337,5 @@ def casework_event_record(note) -> ServiceEvent:
     )
     Attendance.objects.create(event=event, resident_id=case.client_id)
     event.workers.set([note.author])
+    record_count_change(event, events=1, person_times=1)
     return event

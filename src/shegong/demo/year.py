@@ -38,6 +38,7 @@ from shegong.demo import guangzhou
 from shegong.org.models import Station
 from shegong.plans import services as plans
 from shegong.plans.models import AnnualPlan, Metric, ProjectKind
+from shegong.stats import rollups
 
 
 @dataclass(frozen=True)
@@ -370,4 +371,7 @@ def load_demo_year(
         e, p = load_station_year(station, year, scale, seed=station.pk * 7919)
         events += e
         person_times += p
+    if events:
+        # The events were written in bulk: bring the statistics rollups in step.
+        rollups.rebuild()
     return events, person_times
