@@ -93,3 +93,31 @@ def test_check_command_finds_tampering_and_rebuild_repairs_it(mixed):
     call_command("rollups", "--rebuild", stdout=StringIO())
     assert rollups.drift() == []
     assert _rollup_person_times_by_domain()["elderly"] == 22
+
+
+def test_an_import_updates_the_rollups_in_the_same_transaction(mixed):
+    import io
+
+    from shegong.delivery.importing import service_events_import
+    from tests.delivery_world import TODAY
+
+    day = TODAY().isoformat()
+    csv_text = (
+        "记录编号,日期,项目,服务类型,名称,参与居民,人数,社工\n"
+        f"R1,{day},长者服务,社区活动,重阳敬老活动,,30,\n"
+        f"R2,{day},青少年服务,社区活动,四点半课堂,,12,\n"
+    )
+    result = service_events_import(
+        actor=mixed["worker"],
+        file=io.BytesIO(csv_text.encode("utf-8")),
+        filename="services.csv",
+        year=TODAY().year,
+    )
+    assert (result.loaded_events, result.loaded_person_times) == (2, 42)
+    assert rollups.drift() == []
+    assert _rollup_person_times_by_domain() == {
+        "family": 47,
+        "featured": 25,
+        "elderly": 52,
+        "youth": 13,
+    }

@@ -1,0 +1,149 @@
+"""Web pages of the bulk import of service records: upload, result, the template and
+the error report. The import itself is `delivery.importing`; the last result is
+kept in the user's session (never as a file), so the report can be downloaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shegong.accounts.roles import STAFF_ROLES
+from shegong.core.forms import bootstrap
+from shegong.delivery import importing
+from shegong.plans.models import AnnualPlan
+
+SESSION_KEY = "service_import"
+# Shown on the page; the downloadable report has up to importing.MAX_ERRORS.
+ERRORS_ON_PAGE = 200
+
+
+class ImportForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Plan year"), coerce=int)
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("A .csv (UTF-8) or .xlsx file of at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(importing.SUFFIXES)}),
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["year"].initial = _default_year(years)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in importing.SUFFIXES:
+            raise ValidationError(_("Only .csv and .xlsx files can be imported."))
+        if upload.size > importing.MAX_FILE_SIZE:
+            raise ValidationError(
+                _("The file is larger than %(mb)s MB.")
+                % {"mb": importing.MAX_FILE_SIZE // (1024 * 1024)}
+            )
+        if upload.size == 0:
+            raise ValidationError(_("The file is empty."))
+        if suffix == ".xlsx":
+            upload.seek(0)
+            signature = upload.read(4)
+            upload.seek(0)
+            if signature != b"PK\x03\x04":
+                raise ValidationError(_("The file cannot be read as an Excel workbook (.xlsx)."))
+        return upload
+
+
+def _default_year(years: list[int]) -> int | None:
+    this_year = timezone.localdate().year
+    if this_year in years:
+        return this_year
+    return years[0] if years else None
+
+
+def _importer(request) -> list[int]:
+    """The plan years the user may import into; 403 for anyone but station staff."""
+    user = request.user
+    if user.role not in STAFF_ROLES or user.station_id is None:
+        raise PermissionDenied(_("Only a station's own staff import its service records."))
+    return list(
+        AnnualPlan.objects.visible_to(user)
+        .filter(station_id=user.station_id)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+
+
+@login_required
+def import_upload(request):
+    years = _importer(request)
+    form = bootstrap(ImportForm(request.POST or None, request.FILES or None, years=years))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = importing.service_events_import(
+            actor=request.user,
+            file=upload,
+            filename=upload.name,
+            year=form.cleaned_data["year"],
+        )
+        request.session[SESSION_KEY] = {
+            "filename": Path(upload.name).name,
+            "year": form.cleaned_data["year"],
+            "rows": result.rows,
+            "loaded_events": result.loaded_events,
+            "loaded_person_times": result.loaded_person_times,
+            "already_loaded": result.already_loaded,
+            "error_count": result.error_count,
+            "errors": [[e.row, e.column, e.message] for e in result.errors],
+        }
+        return redirect("imports:result")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "delivery/import_upload.html",
+        {"form": form, "years": years, "columns": importing.COLUMNS},
+        status=status,
+    )
+
+
+@login_required
+def import_result(request):
+    _importer(request)
+    result = request.session.get(SESSION_KEY)
+    if result is None:
+        return redirect("imports:upload")
+    return render(
+        request,
+        "delivery/import_result.html",
+        {
+            "result": result,
+            "errors": result["errors"][:ERRORS_ON_PAGE],
+            "more_errors": result["error_count"] - min(ERRORS_ON_PAGE, len(result["errors"])),
+        },
+    )
+
+
+@login_required
+def import_template(request):
+    years = _importer(request)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = _default_year(years) or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return importing.template_response(request.user, year)
+
+
+@login_required
+def import_report(request, fmt: str):
+    _importer(request)
+    result = request.session.get(SESSION_KEY)
+    if fmt not in ("xlsx", "csv") or not result or not result["error_count"]:
+        raise Http404(_("No import problems to download."))
+    return importing.report_response(fmt, result["errors"], result["error_count"])
