@@ -239,3 +239,40 @@ def test_case_walk_status_after_each_step_through_the_web(casework, client):
     )
     case.refresh_from_db()
     assert (case.status, case.closed_on) == (CaseStatus.CLOSED, datetime.date(2026, 3, 20))
+
+
+def test_worker_links_two_residents_into_one_household(casework, client):
+    spouse = clients.resident_register(
+        actor=casework["worker"],
+        station=casework.station_a,
+        name="陈婆",
+        gender="female",
+        birth_date=datetime.date(1943, 2, 1),
+    )
+    client.force_login(casework["worker"])
+    client.post(
+        f"/residents/{casework.resident.pk}/household/",
+        {"household-new_household": "陈家", "household-household_role": "户主"},
+    )
+    casework.resident.refresh_from_db()
+    household = casework.resident.household
+    assert (household.name, casework.resident.household_role) == ("陈家", "户主")
+    client.post(
+        f"/residents/{spouse.pk}/household/",
+        {"household-household": household.pk, "household-household_role": "配偶"},
+    )
+    page = client.get(f"/residents/{casework.resident.pk}/")
+    assert [m.name for m in page.context["household_members"]] == ["陈婆"]
+
+
+def test_household_of_another_station_cannot_be_chosen(casework, client):
+    from shegong.clients.models import Household
+
+    other = Household.objects.create(station=casework.station_b, name="南石头某家")
+    client.force_login(casework["worker"])
+    client.post(
+        f"/residents/{casework.resident.pk}/household/",
+        {"household-household": other.pk, "household-household_role": "户主"},
+    )
+    casework.resident.refresh_from_db()
+    assert casework.resident.household is None

@@ -9,6 +9,7 @@ from shegong.clients.models import (
     ClientCategory,
     Consent,
     Gender,
+    Household,
     LawfulBasis,
     PriorityKind,
     Tag,
@@ -89,3 +90,27 @@ class MergeForm(forms.Form):
         label=_("Record number of the duplicate"),
         help_text=_("Everything linked to the duplicate moves to this record."),
     )
+
+
+class HouseholdForm(forms.Form):
+    """Link the resident to a household of the station, or to a new one."""
+
+    household = forms.ModelChoiceField(
+        label=_("Household"), queryset=Household.objects.none(), required=False
+    )
+    new_household = forms.CharField(
+        label=_("Or a new household named"), max_length=50, required=False
+    )
+    household_role = forms.CharField(
+        label=_("Relation in household"), max_length=20, required=False
+    )
+
+    def __init__(self, *args, station=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = Household.objects.filter(station=station)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("household")) == bool(data.get("new_household", "").strip()):
+            raise forms.ValidationError(_("Choose a household or name a new one."))
+        return data

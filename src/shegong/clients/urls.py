@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/tags/", views.tag_add, name="tag-add"),
     path("<int:pk>/observations/", views.observation_add, name="observation-add"),
     path("<int:pk>/merge/", views.merge, name="merge"),
+    path("<int:pk>/household/", views.household_link, name="household-link"),
 ]

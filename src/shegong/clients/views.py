@@ -118,6 +118,16 @@ def resident_detail(request, pk: int):
         "tag_form": bootstrap(forms.TagForm(prefix="tag")),
         "observation_form": bootstrap(ObservationForm(prefix="obs")),
         "merge_form": bootstrap(forms.MergeForm(prefix="merge")),
+        "household_form": bootstrap(
+            forms.HouseholdForm(prefix="household", station=resident.station)
+        ),
+        "household_members": (
+            Resident.objects.visible_to(request.user)
+            .filter(household_id=resident.household_id, merged_into__isnull=True)
+            .exclude(pk=resident.pk)
+            if resident.household_id
+            else Resident.objects.none()
+        ),
     }
     return render(request, "clients/resident_detail.html", context)
 
@@ -234,3 +244,34 @@ def merge(request, pk: int):
         return services.resident_merge(actor=request.user, keep=keep, duplicate=duplicate)
 
     return _detail_post(request, pk, forms.MergeForm, "merge", call, _("Records merged."))
+
+
+@login_required
+@require_POST
+def household_link(request, pk: int):
+    """家庭: put the resident in an existing household of the station or a new one."""
+    resident = get_visible_or_404(Resident, request.user, pk=pk)
+    form = forms.HouseholdForm(request.POST, prefix="household", station=resident.station)
+
+    def link():
+        with transaction.atomic():
+            household = form.cleaned_data["household"] or services.household_create(
+                actor=request.user,
+                station=resident.station,
+                name=form.cleaned_data["new_household"],
+                address=resident.address,
+            )
+            return services.resident_update(
+                actor=request.user,
+                resident=resident,
+                version=resident.version,
+                household=household,
+                household_role=form.cleaned_data["household_role"],
+            )
+
+    if form.is_valid() and apply_service(form, link):
+        messages.success(request, _("Household saved."))
+    else:
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors) or _("Please check the form."))
+    return redirect("clients:resident-detail", pk=resident.pk)
