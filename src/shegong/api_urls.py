@@ -11,6 +11,7 @@ from shegong.clients import api as clients_api
 from shegong.delivery import api as delivery_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
+from shegong.stats.api import PersonTimesView
 
 router = DefaultRouter()
 router.register("districts", org_api.DistrictViewSet)
@@ -39,5 +40,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("token/", obtain_auth_token, name="token"),
+    path("stats/person-times/", PersonTimesView.as_view(), name="stats-person-times"),
     path("", include(router.urls)),
 ]

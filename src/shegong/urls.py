@@ -14,6 +14,7 @@ urlpatterns = [
     path("services/import/", include("shegong.delivery.import_urls")),
     path("services/", include("shegong.delivery.urls")),
     path("community/", include("shegong.community.urls")),
+    path("stats/", include("shegong.stats.urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,57 @@
+"""The statistics API: the same figures as the dashboard, from the same selector."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shegong.core.access import get_visible_or_404
+from shegong.org.models import District, Station
+from shegong.stats.forms import PeriodForm
+from shegong.stats.selectors import person_time_summary
+
+
+class PersonTimeSummarySerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    month_from = serializers.IntegerField()
+    month_to = serializers.IntegerField()
+    person_times = serializers.IntegerField()
+    events = serializers.IntegerField()
+    by_domain = serializers.DictField(child=serializers.IntegerField())
+    by_month = serializers.ListField(child=serializers.DictField())
+    units = serializers.ListField(child=serializers.DictField())
+    projects = serializers.ListField(child=serializers.DictField())
+
+
+class PersonTimesView(APIView):
+    """Person-times and events in the caller's scope, by domain, month and unit."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int),
+            OpenApiParameter("month_from", int),
+            OpenApiParameter("month_to", int),
+            OpenApiParameter("district", int),
+            OpenApiParameter("station", int),
+        ],
+        responses=PersonTimeSummarySerializer,
+    )
+    def get(self, request):
+        form = PeriodForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        district = station = None
+        for name, model in (("district", District), ("station", Station)):
+            value = request.query_params.get(name)
+            if value:
+                if not value.isdigit():
+                    raise serializers.ValidationError({name: ["A whole number is required."]})
+                found = get_visible_or_404(model, request.user, pk=int(value))
+                district, station = (found, station) if name == "district" else (district, found)
+        summary = person_time_summary(
+            request.user, district=district, station=station, **form.cleaned_data
+        )
+        return Response(summary.as_dict())

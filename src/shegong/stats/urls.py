@@ -1,0 +1,11 @@
+from django.urls import path
+
+from shegong.stats import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("districts/<int:district_pk>/", views.dashboard, name="district"),
+    path("stations/<int:station_pk>/", views.dashboard, name="station"),
+]

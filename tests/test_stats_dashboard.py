@@ -1,0 +1,92 @@
+"""The dashboard, the API and a recount from raw records agree, in every scope."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from shegong.delivery.models import Attendance, ServiceEvent
+from tests.test_stats_rollups import mixed  # noqa: F401  (fixture)
+
+
+def _recount(**filters) -> dict[str, int]:
+    totals = {"family": 0, "elderly": 0, "youth": 0, "featured": 0}
+    for event in ServiceEvent.objects.filter(**filters):
+        totals[event.domain] += Attendance.objects.filter(event=event).count() + event.headcount
+    return totals
+
+
+def test_city_dashboard_api_and_raw_records_agree(mixed, api):  # noqa: F811
+    client = Client()
+    client.force_login(mixed["city"])
+    page = client.get("/stats/")
+    figures = api(mixed["city"]).get("/api/stats/person-times/").json()
+    raw = _recount()
+    assert page.status_code == 200
+    assert page.context["summary"].by_domain == figures["by_domain"] == raw
+    assert figures["person_times"] == sum(raw.values()) == 95
+    assert [(u["name"], u["person_times"]) for u in figures["units"]] == [("海珠区", 95)]
+    assert "95" in page.content.decode()
+
+
+def test_drill_down_from_district_to_station(mixed):  # noqa: F811
+    client = Client()
+    client.force_login(mixed["city"])
+    district = client.get(f"/stats/districts/{mixed.world.district.pk}/")
+    assert [(u.name, u.person_times) for u in district.context["summary"].units] == [
+        ("沙园街社工站", 95)
+    ]
+    station = client.get(f"/stats/stations/{mixed.world.station_a.pk}/")
+    projects = {p.name: p.person_times for p in station.context["summary"].projects}
+    assert projects["长者服务"] == 22
+    assert len(projects) == 6
+
+
+@pytest.mark.parametrize(
+    ("person", "url_kind", "status"),
+    [
+        ("district", "district", 200),
+        ("other_district", "district", 404),
+        ("director_b", "station", 404),
+        ("worker", "station", 200),
+        ("evaluator", "station", 200),
+        ("worker_c", "district", 404),
+    ],
+)
+def test_drill_downs_out_of_scope_are_404(mixed, person, url_kind, status):  # noqa: F811
+    client = Client()
+    client.force_login(mixed[person])
+    pk = mixed.world.district.pk if url_kind == "district" else mixed.world.station_a.pk
+    assert client.get(f"/stats/{url_kind}s/{pk}/").status_code == status
+
+
+def test_an_outsider_sees_none_of_station_as_figures(mixed, api):  # noqa: F811
+    figures = api(mixed["worker_c"]).get("/api/stats/person-times/").json()
+    assert figures["person_times"] == 0
+
+
+def test_impossible_month_range_is_refused_with_a_message(mixed, api):  # noqa: F811
+    client = Client()
+    client.force_login(mixed["city"])
+    page = client.get("/stats/", {"month_from": 9, "month_to": 2})
+    assert page.status_code == 400
+    assert "起始月份晚于截止月份" in page.content.decode()
+    response = api(mixed["city"]).get("/api/stats/person-times/?month_from=9&month_to=2")
+    assert response.status_code == 400
+    assert api(mixed["city"]).get("/api/stats/person-times/?year=1800").status_code == 400
+
+
+def test_month_range_narrows_the_totals(mixed, api):  # noqa: F811
+    month = timezone.localdate().month
+    other = 1 if month != 1 else 2
+    figures = (
+        api(mixed["city"])
+        .get(f"/api/stats/person-times/?month_from={other}&month_to={other}")
+        .json()
+    )
+    assert figures["person_times"] == 0
+    assert (
+        api(mixed["city"])
+        .get(f"/api/stats/person-times/?month_from={month}&month_to={month}")
+        .json()["person_times"]
+        == 95
+    )
