@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from shegong.accounts.roles import Role
 from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
 from shegong.core.models import Domain, TimeStampedModel
-from shegong.core.scope import Scope, ScopedQuerySet
+from shegong.core.scope import Scope, ScopedQuerySet, station_scope
 
 DIRECTOR_ONLY = frozenset({Role.STATION_DIRECTOR})
 
@@ -113,11 +113,7 @@ class Case(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(
-        city="station__street__district__city",
-        district="station__street__district",
-        agency="station__agency",
-        station="station",
+    scope = station_scope(
         change_roles=STATION_STAFF,
         create_roles=STATION_STAFF,
         hidden_from=frozenset({Role.EVALUATOR}),

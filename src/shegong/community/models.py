@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
 from shegong.core.models import TimeStampedModel
-from shegong.core.scope import Scope, ScopedQuerySet
+from shegong.core.scope import Scope, ScopedQuerySet, station_scope
 
 MEAL_SCOPE = Scope(
     station="station",
@@ -102,14 +102,7 @@ class MealRecord(TimeStampedModel):
         return f"{self.resident} {self.served_on}"
 
 
-STATION_PROGRAMME_SCOPE = Scope(
-    city="station__street__district__city",
-    district="station__street__district",
-    agency="station__agency",
-    station="station",
-    change_roles=STATION_STAFF,
-    create_roles=STATION_STAFF,
-)
+STATION_PROGRAMME_SCOPE = station_scope(change_roles=STATION_STAFF, create_roles=STATION_STAFF)
 
 
 class PartyOrganisation(TimeStampedModel):
@@ -319,14 +312,7 @@ class DeliberationMeeting(TimeStampedModel):
     decisions = models.TextField(_("decisions"))
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(
-        city="project__station__street__district__city",
-        district="project__station__street__district",
-        agency="project__station__agency",
-        station="project__station",
-        change_roles=STATION_STAFF,
-        create_roles=STATION_STAFF,
-    )
+    scope = station_scope("project", change_roles=STATION_STAFF, create_roles=STATION_STAFF)
 
     class Meta:
         verbose_name = _("deliberation meeting")

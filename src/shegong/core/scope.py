@@ -66,6 +66,20 @@ class Scope:
         return _paths(getattr(self, level))
 
 
+def station_scope(via: str = "", **options) -> Scope:
+    """The usual scope of a record that belongs to one station, reached through
+    `via` (e.g. "event" for an attendance): visible to the station's staff, its
+    agency, its district and its city."""
+    prefix = f"{via}__" if via else ""
+    return Scope(
+        city=f"{prefix}station__street__district__city",
+        district=f"{prefix}station__street__district",
+        agency=f"{prefix}station__agency",
+        station=f"{prefix}station",
+        **options,
+    )
+
+
 def user_anchor(user: User) -> tuple[str, list[Any]] | None:
     """The level and key(s) a user's scope hangs from, or None for no scope."""
     level = ROLE_LEVEL.get(user.role)

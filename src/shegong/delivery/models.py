@@ -11,14 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import STATION_STAFF
 from shegong.core.models import Domain, TimeStampedModel
-from shegong.core.scope import Scope, ScopedQuerySet
-
-STATION_PATHS = {
-    "city": "station__street__district__city",
-    "district": "station__street__district",
-    "agency": "station__agency",
-    "station": "station",
-}
+from shegong.core.scope import ScopedQuerySet, station_scope
 
 
 class EventKind(models.TextChoices):
@@ -56,7 +49,7 @@ class Group(TimeStampedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(**STATION_PATHS, change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+    scope = station_scope(change_roles=STATION_STAFF, create_roles=STATION_STAFF)
 
     class Meta:
         verbose_name = _("group")
@@ -142,7 +135,7 @@ class ServiceEvent(TimeStampedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(**STATION_PATHS, change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+    scope = station_scope(change_roles=STATION_STAFF, create_roles=STATION_STAFF)
 
     class Meta:
         verbose_name = _("service event")
@@ -188,11 +181,7 @@ class Attendance(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(
-        **{level: f"event__{path}" for level, path in STATION_PATHS.items()},
-        change_roles=STATION_STAFF,
-        create_roles=STATION_STAFF,
-    )
+    scope = station_scope("event", change_roles=STATION_STAFF, create_roles=STATION_STAFF)
 
     class Meta:
         verbose_name = _("attendance")
@@ -225,11 +214,7 @@ class EventVolunteer(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(
-        **{level: f"event__{path}" for level, path in STATION_PATHS.items()},
-        change_roles=STATION_STAFF,
-        create_roles=STATION_STAFF,
-    )
+    scope = station_scope("event", change_roles=STATION_STAFF, create_roles=STATION_STAFF)
 
     class Meta:
         verbose_name = _("volunteer service")

@@ -9,14 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.roles import Role
 from shegong.core.models import Domain, TimeStampedModel
-from shegong.core.scope import Scope, ScopedQuerySet
-
-PLAN_SCOPE_PATHS = {
-    "city": "station__street__district__city",
-    "district": "station__street__district",
-    "agency": "station__agency",
-    "station": "station",
-}
+from shegong.core.scope import ScopedQuerySet, station_scope
 
 
 class PlanStatus(models.TextChoices):
@@ -53,8 +46,7 @@ class AnnualPlan(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(
-        **PLAN_SCOPE_PATHS,
+    scope = station_scope(
         change_roles=frozenset({Role.STATION_DIRECTOR, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}),
         create_roles=frozenset({Role.STATION_DIRECTOR}),
     )
@@ -100,8 +92,8 @@ class PlanProject(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(
-        **{level: f"plan__{path}" for level, path in PLAN_SCOPE_PATHS.items()},
+    scope = station_scope(
+        "plan",
         change_roles=frozenset({Role.STATION_DIRECTOR}),
         create_roles=frozenset({Role.STATION_DIRECTOR}),
     )
@@ -148,8 +140,8 @@ class ProjectTarget(TimeStampedModel):
     value = models.PositiveIntegerField(_("annual target"))
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(
-        **{level: f"project__plan__{path}" for level, path in PLAN_SCOPE_PATHS.items()},
+    scope = station_scope(
+        "project__plan",
         change_roles=frozenset({Role.STATION_DIRECTOR}),
         create_roles=frozenset({Role.STATION_DIRECTOR}),
     )

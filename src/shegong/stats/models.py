@@ -8,14 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shegong.core.models import Domain
-from shegong.core.scope import Scope, ScopedQuerySet
+from shegong.core.scope import ScopedQuerySet, station_scope
 
-ROLLUP_SCOPE = Scope(
-    city="station__street__district__city",
-    district="station__street__district",
-    agency="station__agency",
-    station="station",
-)
+ROLLUP_SCOPE = station_scope()
 
 
 class DomainMonth(models.Model):
