@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from shegong.accounts.api import UserViewSet
 from shegong.cases import api as cases_api
 from shegong.clients import api as clients_api
+from shegong.community import api as community_api
 from shegong.delivery import api as delivery_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
@@ -35,11 +36,21 @@ router.register("plans", plans_api.AnnualPlanViewSet)
 router.register("plan-projects", plans_api.PlanProjectViewSet)
 router.register("service-events", delivery_api.ServiceEventViewSet)
 router.register("groups", delivery_api.GroupViewSet)
+router.register("volunteers", community_api.VolunteerViewSet)
+router.register("volunteer-teams", community_api.VolunteerTeamViewSet)
+router.register("party-organisations", community_api.PartyOrganisationViewSet)
+router.register("party-members", community_api.PartyMemberViewSet)
+router.register("community-organisations", community_api.CommunityOrganisationViewSet)
+router.register("governance-projects", community_api.GovernanceProjectViewSet)
+router.register("deliberation-meetings", community_api.DeliberationMeetingViewSet)
+router.register("meal-enrolments", community_api.MealEnrolmentViewSet)
+router.register("meal-records", community_api.MealRecordViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("token/", obtain_auth_token, name="token"),
     path("stats/person-times/", PersonTimesView.as_view(), name="stats-person-times"),
+    path("meal-roll-calls/", community_api.MealRollCallView.as_view(), name="meal-roll-calls"),
     path("", include(router.urls)),
 ]

@@ -4,7 +4,8 @@ party members, community organisations and governance projects."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,8 +16,20 @@ from django.utils.translation import gettext as _
 from shegong.accounts.models import User
 from shegong.accounts.roles import Role
 from shegong.cases.alerts import evaluate_meal_absence
+from shegong.clients import identity
 from shegong.clients.models import Resident
-from shegong.community.models import MealEnrolment, MealKind, MealRecord
+from shegong.community.models import (
+    CommunityOrganisation,
+    DeliberationMeeting,
+    GovernanceProject,
+    MealEnrolment,
+    MealKind,
+    MealRecord,
+    PartyMember,
+    PartyOrganisation,
+    Volunteer,
+    VolunteerTeam,
+)
 from shegong.core.access import ensure_visible
 from shegong.org.models import Station
 
@@ -101,3 +114,395 @@ def meal_roll_call(
     created = len(new)
     evaluate_meal_absence(station.pk, served_on)
     return {"present": len(present), "created": created, "updated": updated, "removed": removed}
+
+
+# --- Volunteers --------------------------------------------------------------------
+
+
+def _clean_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    try:
+        return identity.validate_mobile(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
+
+
+def _check_consent(consent_on: datetime.date | None, registered_on: datetime.date) -> None:
+    """PIPL: a volunteer's personal data is kept with their consent, given no later
+    than the day they are registered."""
+    if consent_on is None:
+        raise ValidationError(
+            {"consent_on": _("Record the date the volunteer gave consent to registration.")}
+        )
+    if consent_on > timezone.localdate():
+        raise ValidationError({"consent_on": _("The date cannot be in the future.")})
+    if consent_on > registered_on:
+        raise ValidationError(
+            {"consent_on": _("Consent must be given on or before the day of registration.")}
+        )
+
+
+def _check_party_member(
+    station_id: int, party_member: PartyMember | None, volunteer: Volunteer | None = None
+) -> None:
+    if party_member is None:
+        return
+    if party_member.station_id != station_id:
+        raise ValidationError(
+            {
+                "party_member": _("%(name)s is not a party member of this station.")
+                % {"name": party_member.name}
+            }
+        )
+    taken = Volunteer.objects.filter(party_member=party_member)
+    if volunteer is not None:
+        taken = taken.exclude(pk=volunteer.pk)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "party_member": _("%(name)s is already linked to another volunteer.")
+                % {"name": party_member.name}
+            }
+        )
+
+
+@transaction.atomic
+def volunteer_register(
+    *,
+    actor: User,
+    station: Station,
+    name: str,
+    consent_on: datetime.date | None,
+    registered_on: datetime.date | None = None,
+    phone: str = "",
+    skills: str = "",
+    is_party_member: bool = False,
+    party_member: PartyMember | None = None,
+) -> Volunteer:
+    """义工登记, with the date of consent. Linking a party member record flags the
+    volunteer as a party member."""
+    ensure_visible(actor, station)
+    require_station_staff(actor, station.pk)
+    registered_on = registered_on or timezone.localdate()
+    if registered_on > timezone.localdate():
+        raise ValidationError({"registered_on": _("The date cannot be in the future.")})
+    _check_consent(consent_on, registered_on)
+    _check_party_member(station.pk, party_member)
+    volunteer = Volunteer(
+        station=station,
+        name=name.strip(),
+        phone=_clean_phone(phone),
+        skills=skills.strip(),
+        is_party_member=is_party_member or party_member is not None,
+        party_member=party_member,
+        registered_on=registered_on,
+        consent_on=consent_on,
+    )
+    volunteer.full_clean()
+    volunteer.save()
+    ensure_visible(actor, volunteer)
+    return volunteer
+
+
+VOLUNTEER_EDITABLE_FIELDS = frozenset(
+    {"name", "phone", "skills", "is_party_member", "party_member", "consent_on", "is_active"}
+)
+
+
+@transaction.atomic
+def volunteer_update(*, actor: User, volunteer: Volunteer, **changes: Any) -> Volunteer:
+    """Change a volunteer's details; `is_active=False` takes them off the lists
+    of people who can help at a service, keeping their record of service."""
+    unknown = set(changes) - VOLUNTEER_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    ensure_visible(actor, volunteer)
+    require_station_staff(actor, volunteer.station_id)
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if "phone" in changes:
+        changes["phone"] = _clean_phone(changes["phone"] or "")
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+    if "consent_on" in changes:
+        _check_consent(changes["consent_on"], volunteer.registered_on)
+    if "party_member" in changes:
+        _check_party_member(volunteer.station_id, changes["party_member"], volunteer)
+    for key, value in changes.items():
+        setattr(volunteer, key, value)
+    if volunteer.party_member_id is not None:
+        # A linked party member record is the proof of membership: the flag follows.
+        volunteer.is_party_member = True
+    volunteer.full_clean()
+    volunteer.save()
+    ensure_visible(actor, volunteer)
+    return volunteer
+
+
+def _check_team_members(station_id: int, members: Sequence[Volunteer]) -> None:
+    for volunteer in members:
+        if volunteer.station_id != station_id:
+            raise ValidationError(
+                {
+                    "members": _("%(name)s is not a volunteer of this station.")
+                    % {"name": volunteer.name}
+                }
+            )
+
+
+@transaction.atomic
+def team_create(
+    *, actor: User, station: Station, name: str, members: Sequence[Volunteer] = ()
+) -> VolunteerTeam:
+    ensure_visible(actor, station)
+    require_station_staff(actor, station.pk)
+    members = list(members)
+    _check_team_members(station.pk, members)
+    team = VolunteerTeam(station=station, name=name.strip())
+    team.full_clean()
+    team.save()
+    team.members.set(members)
+    ensure_visible(actor, team)
+    return team
+
+
+@transaction.atomic
+def team_set_members(
+    *, actor: User, team: VolunteerTeam, members: Sequence[Volunteer]
+) -> VolunteerTeam:
+    """The team's members become exactly `members`."""
+    ensure_visible(actor, team)
+    require_station_staff(actor, team.station_id)
+    members = list(members)
+    _check_team_members(team.station_id, members)
+    team.members.set(members)
+    return team
+
+
+# --- Party organisations and members -----------------------------------------------
+
+
+@transaction.atomic
+def party_organisation_create(
+    *, actor: User, station: Station, name: str, kind: str
+) -> PartyOrganisation:
+    ensure_visible(actor, station)
+    require_station_staff(actor, station.pk)
+    organisation = PartyOrganisation(station=station, name=name.strip(), kind=kind)
+    organisation.full_clean()
+    organisation.save()
+    ensure_visible(actor, organisation)
+    return organisation
+
+
+@transaction.atomic
+def party_member_add(
+    *,
+    actor: User,
+    organisation: PartyOrganisation,
+    name: str,
+    is_representative: bool = False,
+) -> PartyMember:
+    """A party member (or party representative 党代表) of the organisation."""
+    ensure_visible(actor, organisation)
+    require_station_staff(actor, organisation.station_id)
+    member = PartyMember(
+        station_id=organisation.station_id,
+        organisation=organisation,
+        name=name.strip(),
+        is_representative=is_representative,
+    )
+    member.full_clean()
+    member.save()
+    ensure_visible(actor, member)
+    return member
+
+
+# --- Community organisations -------------------------------------------------------
+
+
+def _check_not_future(field: str, day: datetime.date | None) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+@transaction.atomic
+def community_organisation_create(
+    *,
+    actor: User,
+    station: Station,
+    name: str,
+    founded_on: datetime.date,
+    field: str = "",
+    member_count: int = 0,
+    status: str = CommunityOrganisation.Status.INCUBATING,
+) -> CommunityOrganisation:
+    """A community organisation (社区组织) incubated by the station."""
+    ensure_visible(actor, station)
+    require_station_staff(actor, station.pk)
+    _check_not_future("founded_on", founded_on)
+    organisation = CommunityOrganisation(
+        station=station,
+        name=name.strip(),
+        field=field.strip(),
+        founded_on=founded_on,
+        member_count=member_count,
+        status=status,
+    )
+    organisation.full_clean()
+    organisation.save()
+    ensure_visible(actor, organisation)
+    return organisation
+
+
+ORGANISATION_EDITABLE_FIELDS = frozenset({"name", "field", "founded_on", "member_count", "status"})
+
+
+@transaction.atomic
+def community_organisation_update(
+    *, actor: User, organisation: CommunityOrganisation, **changes: Any
+) -> CommunityOrganisation:
+    unknown = set(changes) - ORGANISATION_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    ensure_visible(actor, organisation)
+    require_station_staff(actor, organisation.station_id)
+    _check_not_future("founded_on", changes.get("founded_on"))
+    organisation = CommunityOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    for key, value in changes.items():
+        setattr(organisation, key, value.strip() if key in ("name", "field") else value)
+    organisation.full_clean()
+    organisation.save()
+    ensure_visible(actor, organisation)
+    return organisation
+
+
+# --- Governance projects -----------------------------------------------------------
+
+Stage = GovernanceProject.Stage
+# The stages a project goes through, in order. A project may be suspended at
+# any open stage and resumed at any open stage; a completed project is final.
+STAGE_ORDER = [Stage.PROPOSED, Stage.DELIBERATION, Stage.IMPLEMENTATION, Stage.COMPLETED]
+OPEN_STAGES = frozenset({Stage.PROPOSED, Stage.DELIBERATION, Stage.IMPLEMENTATION})
+
+
+def allowed_next_stages(current: str) -> list[str]:
+    """The stages a project at `current` may move to."""
+    if current == Stage.SUSPENDED:
+        return [s for s in STAGE_ORDER if s in OPEN_STAGES]
+    if current not in OPEN_STAGES:
+        return []
+    return [STAGE_ORDER[STAGE_ORDER.index(current) + 1], Stage.SUSPENDED]
+
+
+@transaction.atomic
+def governance_project_create(
+    *,
+    actor: User,
+    station: Station,
+    title: str,
+    started_on: datetime.date,
+    category: str = "",
+) -> GovernanceProject:
+    """A community governance project (社区专案), e.g. 旧楼加装电梯; starts proposed."""
+    ensure_visible(actor, station)
+    require_station_staff(actor, station.pk)
+    _check_not_future("started_on", started_on)
+    project = GovernanceProject(
+        station=station,
+        title=title.strip(),
+        category=category.strip(),
+        started_on=started_on,
+        stage=Stage.PROPOSED,
+    )
+    project.full_clean()
+    project.save()
+    ensure_visible(actor, project)
+    return project
+
+
+@transaction.atomic
+def governance_stage_set(
+    *,
+    actor: User,
+    project: GovernanceProject,
+    stage: str,
+    outcome: str = "",
+    outcome_count: int | None = None,
+) -> GovernanceProject:
+    """Move the project to its next stage (or suspend / resume it). Completing
+    needs the outcome: what was achieved, and the units delivered (e.g. lifts
+    installed)."""
+    ensure_visible(actor, project)
+    require_station_staff(actor, project.station_id)
+    # Two workers moving the same project at once: the second sees the first's stage.
+    project = GovernanceProject.objects.select_for_update().get(pk=project.pk)
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Unknown stage.")})
+    if stage not in allowed_next_stages(project.stage):
+        raise ValidationError(
+            {
+                "stage": _("A project at stage “%(current)s” cannot move to “%(stage)s”.")
+                % {"current": Stage(project.stage).label, "stage": Stage(stage).label}
+            }
+        )
+    if stage == Stage.COMPLETED:
+        outcome = (outcome or "").strip()
+        if not outcome:
+            raise ValidationError({"outcome": _("Describe the outcome to complete the project.")})
+        project.outcome = outcome
+        if outcome_count is not None:
+            project.outcome_count = outcome_count
+    project.stage = stage
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def deliberation_meeting_record(
+    *,
+    actor: User,
+    project: GovernanceProject,
+    held_on: datetime.date,
+    attendees: int,
+    decisions: str,
+    party_members_present: int = 0,
+) -> DeliberationMeeting:
+    """A residents' deliberation meeting (居民议事) of the project, with its attendance
+    and decisions."""
+    ensure_visible(actor, project)
+    require_station_staff(actor, project.station_id)
+    _check_not_future("held_on", held_on)
+    if held_on < project.started_on:
+        raise ValidationError(
+            {
+                "held_on": _("The meeting cannot be before the project started (%(date)s).")
+                % {"date": project.started_on.isoformat()}
+            }
+        )
+    if attendees is None or attendees < 1:
+        raise ValidationError({"attendees": _("A meeting has at least one attendee.")})
+    if party_members_present < 0 or party_members_present > attendees:
+        raise ValidationError(
+            {
+                "party_members_present": _(
+                    "Party members present are counted among the attendees: "
+                    "between 0 and the number of attendees."
+                )
+            }
+        )
+    decisions = (decisions or "").strip()
+    if not decisions:
+        raise ValidationError({"decisions": _("Record what the meeting decided.")})
+    meeting = DeliberationMeeting(
+        project=project,
+        held_on=held_on,
+        attendees=attendees,
+        party_members_present=party_members_present,
+        decisions=decisions,
+    )
+    meeting.full_clean()
+    meeting.save()
+    ensure_visible(actor, meeting)
+    return meeting
