@@ -729,6 +729,7 @@ def test_every_community_model_has_an_endpoint():
         "deliberation-meetings",
         "meal-enrolments",
         "meal-records",
+        "volunteer-signups",
     }
 
 

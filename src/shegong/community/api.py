@@ -32,12 +32,14 @@ from shegong.community.models import (
     PartyMember,
     PartyOrganisation,
     Volunteer,
+    VolunteerSignup,
     VolunteerTeam,
 )
 from shegong.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedRelatedField
 from shegong.core.scope import VIEW, restrict
 from shegong.delivery.models import EventVolunteer
 from shegong.org.models import Station
+from shegong.plans.models import PlanProject
 
 
 def _valid(serializer_class, request, view, partial: bool = False) -> dict:
@@ -568,3 +570,34 @@ class MealRollCallView(GenericAPIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class VolunteerSignupSerializer(serializers.ModelSerializer):
+    volunteer = ScopedRelatedField(queryset=Volunteer.objects.all())
+    project = ScopedRelatedField(queryset=PlanProject.objects.all())
+
+    class Meta:
+        model = VolunteerSignup
+        fields = ["id", "volunteer", "project", "activity_on", "activity_title", "status", "event"]
+        read_only_fields = ["status", "event"]
+
+
+class VolunteerSignupViewSet(ScopedReadOnlyViewSet):
+    """报名: volunteers signed up for upcoming activities. POST signs one up;
+    POST /volunteer-signups/{id}/cancel/ cancels; recording the activity with the
+    volunteer's hours marks the sign-up served."""
+
+    queryset = VolunteerSignup.objects.select_related("volunteer", "project")
+    serializer_class = VolunteerSignupSerializer
+    filterset_fields = ["volunteer", "project", "status", "activity_on"]
+    ordering_fields = ["activity_on", "id"]
+
+    def create(self, request, *args, **kwargs):
+        data = _valid(VolunteerSignupSerializer, request, self)
+        signup = services.volunteer_sign_up(actor=request.user, **data)
+        return Response(self.get_serializer(signup).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        signup = services.volunteer_signup_cancel(actor=request.user, signup=self.get_object())
+        return Response(self.get_serializer(signup).data)

@@ -19,6 +19,7 @@ from shegong.community.models import (
 from shegong.community.selectors import ABSENT
 from shegong.core.forms import DateInput
 from shegong.delivery.forms import EventForm
+from shegong.plans.models import PlanProject
 
 
 class VolunteerForm(forms.Form):
@@ -184,3 +185,15 @@ class MealActivityForm(EventForm):
         elderly = self.fields["project"].queryset.filter(domain="elderly").first()
         if elderly is not None:
             self.fields["project"].initial = elderly.pk
+
+
+class SignupForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("Project"), queryset=PlanProject.objects.none())
+    activity_on = forms.DateField(label=_("Activity date"), widget=DateInput())
+    activity_title = forms.CharField(label=_("Activity"), max_length=150)
+
+    def __init__(self, *args, station=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = PlanProject.objects.filter(
+            plan__station=station, plan__year=timezone.localdate().year
+        ).order_by("kind", "name")

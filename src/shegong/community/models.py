@@ -321,3 +321,57 @@ class DeliberationMeeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project} {self.held_on}"
+
+
+class SignupStatus(models.TextChoices):
+    SIGNED_UP = "signed_up", _("Signed up")
+    CANCELLED = "cancelled", _("Cancelled")
+    SERVED = "served", _("Served")
+
+
+class VolunteerSignup(TimeStampedModel):
+    """报名: a volunteer signs up to help at an upcoming activity of the plan. When
+    the activity is recorded with the volunteer's hours, the sign-up is marked
+    served and linked to the service event."""
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="signups", verbose_name=_("volunteer")
+    )
+    project = models.ForeignKey(
+        "plans.PlanProject", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    activity_on = models.DateField(_("activity date"))
+    activity_title = models.CharField(_("activity"), max_length=150)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SignupStatus.choices, default=SignupStatus.SIGNED_UP
+    )
+    event = models.ForeignKey(
+        "delivery.ServiceEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service event"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = STATION_PROGRAMME_SCOPE
+
+    class Meta:
+        verbose_name = _("volunteer sign-up")
+        verbose_name_plural = _("volunteer sign-ups")
+        ordering = ["activity_on", "activity_title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "activity_on", "activity_title"],
+                condition=~Q(status="cancelled"),
+                name="volunteer_signup_once",
+                violation_error_message=_("The volunteer has already signed up for this."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} {self.activity_on} {self.activity_title}"

@@ -27,11 +27,14 @@ from shegong.community.models import (
     MealRecord,
     PartyMember,
     PartyOrganisation,
+    SignupStatus,
     Volunteer,
+    VolunteerSignup,
     VolunteerTeam,
 )
 from shegong.core.access import ensure_visible
 from shegong.org.models import Station
+from shegong.plans.models import PlanProject
 
 
 def require_station_staff(actor: User, station_id: int) -> None:
@@ -506,3 +509,54 @@ def deliberation_meeting_record(
     meeting.save()
     ensure_visible(actor, meeting)
     return meeting
+
+
+@transaction.atomic
+def volunteer_sign_up(
+    *,
+    actor: User,
+    volunteer: Volunteer,
+    project: PlanProject,
+    activity_on: datetime.date,
+    activity_title: str,
+) -> VolunteerSignup:
+    """报名: put an active volunteer down for an upcoming activity of the plan."""
+    ensure_visible(actor, volunteer)
+    ensure_visible(actor, project)
+    require_station_staff(actor, volunteer.station_id)
+    if project.plan.station_id != volunteer.station_id:
+        raise ValidationError({"project": _("Choose a project of the station's plan.")})
+    if not volunteer.is_active:
+        raise ValidationError(
+            _("%(name)s is no longer an active volunteer.") % {"name": volunteer.name}
+        )
+    if activity_on < timezone.localdate():
+        raise ValidationError({"activity_on": _("Sign-ups are for activities still to come.")})
+    if activity_on.year != project.plan.year:
+        raise ValidationError(
+            {
+                "activity_on": _("The date is outside the plan year %(year)s.")
+                % {"year": project.plan.year}
+            }
+        )
+    signup = VolunteerSignup(
+        station_id=volunteer.station_id,
+        volunteer=volunteer,
+        project=project,
+        activity_on=activity_on,
+        activity_title=activity_title.strip(),
+    )
+    signup.full_clean()
+    signup.save()
+    return signup
+
+
+@transaction.atomic
+def volunteer_signup_cancel(*, actor: User, signup: VolunteerSignup) -> VolunteerSignup:
+    ensure_visible(actor, signup)
+    require_station_staff(actor, signup.station_id)
+    if signup.status != SignupStatus.SIGNED_UP:
+        raise ValidationError(_("Only an open sign-up can be cancelled."))
+    signup.status = SignupStatus.CANCELLED
+    signup.save(update_fields=["status", "updated_at"])
+    return signup

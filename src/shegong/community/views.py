@@ -32,6 +32,7 @@ from shegong.community.models import (
     MealRecord,
     PartyOrganisation,
     Volunteer,
+    VolunteerSignup,
     VolunteerTeam,
 )
 from shegong.core.access import get_visible_or_404, require_change
@@ -162,8 +163,42 @@ def volunteer_detail(request, pk: int):
         "teams": volunteer.teams.visible_to(user).order_by("name"),
         "may_write": selectors.may_write(user, volunteer.station_id),
         "shows_contact": selectors.may_write(user, volunteer.station_id) or user.is_superuser,
+        "signups": volunteer.signups.visible_to(user).select_related("project", "event"),
+        "signup_form": bootstrap(forms.SignupForm(prefix="signup", station=volunteer.station)),
     }
     return render(request, "community/volunteer_detail.html", context)
+
+
+@login_required
+@require_POST
+def volunteer_signup(request, pk: int):
+    """报名: sign the volunteer up for an upcoming activity."""
+    user = request.user
+    volunteer = get_visible_or_404(Volunteer, user, pk=pk)
+    _require_writer(user, volunteer)
+    form = forms.SignupForm(request.POST, prefix="signup", station=volunteer.station)
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.volunteer_sign_up(actor=user, volunteer=volunteer, **form.cleaned_data),
+    ):
+        messages.success(request, _("Signed up."))
+    else:
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors) or _("Please check the form."))
+    return redirect("community:volunteer-detail", pk=volunteer.pk)
+
+
+@login_required
+@require_POST
+def signup_cancel(request, pk: int):
+    user = request.user
+    signup = get_visible_or_404(VolunteerSignup, user, pk=pk)
+    form = forms.SignupForm(station=signup.station)
+    if apply_service(form, lambda: services.volunteer_signup_cancel(actor=user, signup=signup)):
+        messages.success(request, _("Sign-up cancelled."))
+    else:
+        messages.error(request, " ".join(form.non_field_errors()))
+    return redirect("community:volunteer-detail", pk=signup.volunteer_id)
 
 
 @login_required

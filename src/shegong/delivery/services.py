@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from shegong.accounts.models import User
 from shegong.accounts.roles import Role
 from shegong.clients.models import Resident
-from shegong.community.models import PartyMember, Volunteer
+from shegong.community.models import PartyMember, SignupStatus, Volunteer, VolunteerSignup
 from shegong.core.access import ensure_visible
 from shegong.delivery.models import (
     HEADCOUNT_KINDS,
@@ -200,6 +200,13 @@ def _set_people(event, actor, workers, volunteers, party_members) -> None:
     if len({r.volunteer_id for r in rows}) != len(rows):
         raise ValidationError({"volunteers": _("A volunteer is listed twice.")})
     EventVolunteer.objects.bulk_create(rows)
+    # Volunteers who signed up for this day's activity of the project have served.
+    VolunteerSignup.objects.filter(
+        volunteer_id__in=[r.volunteer_id for r in rows],
+        project_id=event.project_id,
+        activity_on=event.held_on,
+        status=SignupStatus.SIGNED_UP,
+    ).update(status=SignupStatus.SERVED, event=event)
     members = list(party_members)
     if any(m.station_id != event.station_id for m in members):
         raise ValidationError({"party_members": _("A party member is not of this station.")})
