@@ -90,3 +90,62 @@ def test_month_range_narrows_the_totals(mixed, api):  # noqa: F811
         .json()["person_times"]
         == 95
     )
+
+
+def _xlsx_rows(response) -> list[list]:
+    import io
+
+    from openpyxl import load_workbook
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_monthly_report_matches_the_dashboard(mixed):  # noqa: F811
+    client = Client()
+    client.force_login(mixed["city"])
+    response = client.get("/stats/reports/monthly.xlsx")
+    rows = _xlsx_rows(response)
+    assert rows[0] == ["月份", "家庭", "长者", "青少年", "特色", "服务人次"]
+    month = timezone.localdate().month
+    this_month = rows[month]
+    assert this_month[1:] == [47, 22, 1, 25, 95]
+    assert sum(r[5] for r in rows[1:]) == 95
+
+
+def test_district_report_and_target_completion(mixed):  # noqa: F811
+    from shegong.plans.services import target_set
+
+    target_set(
+        actor=mixed["director"], project=mixed.projects["elderly"], targets={"person_times": 44}
+    )
+    client = Client()
+    client.force_login(mixed["city"])
+    districts = _xlsx_rows(client.get("/stats/reports/districts.xlsx"))
+    assert districts[1] == ["海珠区", 47, 22, 1, 25, 95]
+    targets = client.get("/stats/reports/targets.csv")
+    lines = b"".join(targets.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[1].split(",") == [
+        "海珠区",
+        "沙园街社工站",
+        "长者服务",
+        "基础项目",
+        "44",
+        "22",
+        "50.0",
+    ]
+
+
+def test_reports_respect_scope_and_refuse_bad_input(mixed):  # noqa: F811
+    client = Client()
+    client.force_login(mixed["worker_c"])
+    rows = _xlsx_rows(client.get("/stats/reports/districts.xlsx"))
+    assert rows == [["区", "家庭", "长者", "青少年", "特色", "服务人次"]]
+    assert (
+        client.get(f"/stats/reports/monthly.xlsx?station={mixed.world.station_a.pk}").status_code
+        == 404
+    )
+    assert client.get("/stats/reports/monthly.pdf").status_code == 404
+    assert client.get("/stats/reports/secret.xlsx").status_code == 404
+    assert client.get("/stats/reports/monthly.xlsx?year=1800").status_code == 400

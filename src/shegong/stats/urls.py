@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("districts/<int:district_pk>/", views.dashboard, name="district"),
     path("stations/<int:station_pk>/", views.dashboard, name="station"),
+    path("reports/<slug:name>.<str:fmt>", views.report, name="report"),
 ]

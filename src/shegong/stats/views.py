@@ -1,13 +1,28 @@
 """Dashboards of person-times for the city, a district or a station."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shegong.core.access import get_visible_or_404
+from shegong.core.exports import FORMATS, tabular_response
 from shegong.org.models import District, Station
+from shegong.stats import reports
 from shegong.stats.forms import PeriodForm
 from shegong.stats.selectors import DOMAINS, person_time_summary
+
+
+def _report_query(year: int, district, station) -> str:
+    params = {"year": year}
+    if station is not None:
+        params["station"] = station.pk
+    elif district is not None:
+        params["district"] = district.pk
+    return urlencode(params)
 
 
 @login_required
@@ -38,5 +53,35 @@ def dashboard(request, district_pk: int | None = None, station_pk: int | None = 
         "domains": DOMAINS,
         "chart": {"months": summary.by_month, "domains": DOMAINS},
         "query": request.GET.urlencode(),
+        "report_query": _report_query(summary.year, district, station),
     }
     return render(request, "stats/dashboard.html", context, status=status)
+
+
+REPORT_TITLES = {
+    "monthly": "person-times-monthly",
+    "districts": "person-times-by-district",
+    "targets": "113x-target-completion",
+}
+
+
+@login_required
+def report(request, name: str, fmt: str):
+    """标准报表 as .xlsx or .csv: the monthly report, the annual report by district
+    and domain, the 113X target completion table."""
+    if name not in REPORT_TITLES or fmt not in FORMATS:
+        raise Http404(_("No such report."))
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(m for ms in form.errors.values() for m in ms))
+    district = station = None
+    if request.GET.get("district", "").isdigit():
+        district = get_visible_or_404(District, request.user, pk=int(request.GET["district"]))
+    if request.GET.get("station", "").isdigit():
+        station = get_visible_or_404(Station, request.user, pk=int(request.GET["station"]))
+    headers, rows = getattr(reports, name)(
+        request.user, year=form.cleaned_data["year"], district=district, station=station
+    )
+    return tabular_response(
+        fmt, f"{REPORT_TITLES[name]}-{form.cleaned_data['year']}", name, headers, rows
+    )

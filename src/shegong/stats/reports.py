@@ -1,0 +1,95 @@
+"""Standard reports as Excel or CSV, with Chinese headers, from the same rollups
+and scope as the dashboard (formula-safe through `core.exports`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from shegong.core.models import Domain
+from shegong.plans.models import Metric, ProjectTarget
+from shegong.stats.models import DomainMonth, ProjectMonth
+from shegong.stats.selectors import DOMAINS, person_time_summary
+
+REPORTS = ("monthly", "districts", "targets")
+
+
+def _domain_labels() -> list[str]:
+    return [str(Domain(d).label) for d in DOMAINS]
+
+
+def monthly(user: Any, *, year: int, district=None, station=None) -> tuple[list, Iterator]:
+    """月报: person-times per month and domain in the viewer's scope."""
+    summary = person_time_summary(user, year=year, district=district, station=station)
+    headers = [_("Month"), *_domain_labels(), _("Person-times")]
+    rows = (
+        [f"{year}-{m['month']:02d}", *[m[d] for d in DOMAINS], m["person_times"]]
+        for m in summary.by_month
+    )
+    return headers, rows
+
+
+def districts(user: Any, *, year: int, district=None, station=None) -> tuple[list, Iterator]:
+    """年度报表: person-times per district and domain for the year."""
+    data: dict[str, dict[str, int]] = {}
+    for row in (
+        DomainMonth.objects.visible_to(user)
+        .filter(year=year)
+        .values("station__street__district__code", "station__street__district__name", "domain")
+        .annotate(p=Sum("person_times"))
+        .order_by("station__street__district__code")
+    ):
+        name = row["station__street__district__name"]
+        data.setdefault(name, dict.fromkeys(DOMAINS, 0))[row["domain"]] = row["p"] or 0
+    headers = [_("District"), *_domain_labels(), _("Person-times")]
+    rows = ([name, *[v[d] for d in DOMAINS], sum(v.values())] for name, v in data.items())
+    return headers, rows
+
+
+def targets(user: Any, *, year: int, district=None, station=None) -> tuple[list, Iterator]:
+    """113X 目标完成表: each project's person-times against its annual target."""
+    done = {
+        r["project"]: r["p"] or 0
+        for r in ProjectMonth.objects.visible_to(user)
+        .filter(year=year)
+        .values("project")
+        .annotate(p=Sum("person_times"))
+    }
+    target_rows = (
+        ProjectTarget.objects.visible_to(user)
+        .filter(project__plan__year=year, metric=Metric.PERSON_TIMES)
+        .select_related("project__plan__station__street__district")
+        .order_by("project__plan__station__code", "project__kind", "project__name")
+    )
+    if district is not None:
+        target_rows = target_rows.filter(project__plan__station__street__district=district)
+    if station is not None:
+        target_rows = target_rows.filter(project__plan__station=station)
+    headers = [
+        _("District"),
+        _("Station"),
+        _("Project"),
+        _("Kind"),
+        _("Annual target"),
+        _("Person-times"),
+        _("Completion (%)"),
+    ]
+
+    def rows():
+        for t in target_rows.iterator(chunk_size=1000):
+            project = t.project
+            value = done.get(project.pk, 0)
+            yield [
+                project.plan.station.street.district.name,
+                project.plan.station.name,
+                project.name,
+                project.get_kind_display(),
+                t.value,
+                value,
+                round(100 * value / t.value, 1) if t.value else "",
+            ]
+
+    return headers, rows()
