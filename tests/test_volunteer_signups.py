@@ -138,3 +138,14 @@ def test_api_sign_up_and_cancel(d, api):
     assert client.post(f"/api/volunteer-signups/{pk}/cancel/").json()["status"] == "cancelled"
     assert api(d["director_b"]).get(f"/api/volunteer-signups/{pk}/").status_code == 404
     assert api(d["city"]).post(f"/api/volunteer-signups/{pk}/cancel/").status_code == 403
+
+
+def test_hours_cannot_be_recorded_for_an_inactive_volunteer(d):
+    volunteer = d.volunteers[1]
+    volunteer.is_active = False
+    volunteer.save()
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        record(d, project="key", headcount=10, volunteers=[(volunteer, Decimal("2"))])
+    assert error.value.message_dict == {
+        "volunteers": [f"{volunteer.name} is no longer an active volunteer."]
+    }

@@ -194,6 +194,13 @@ def _set_people(event, actor, workers, volunteers, party_members) -> None:
                     % {"name": volunteer}
                 }
             )
+        if not volunteer.is_active:
+            raise ValidationError(
+                {
+                    "volunteers": _("%(name)s is no longer an active volunteer.")
+                    % {"name": volunteer}
+                }
+            )
         row = EventVolunteer(event=event, volunteer=volunteer, hours=Decimal(hours))
         row.full_clean(exclude=["event"])
         rows.append(row)
