@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup migrate demo run test lint format messages clean
+.PHONY: setup migrate demo run test lint format messages bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ messages: setup
 test: lint
 	$(BIN)/shegong makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Statistics benchmark at city scale on its own database (BENCH_DATABASE_URL, default
+# a SQLite file in var/). BENCH_ARGS="--years 10" is the full run (slow: ~25 min to
+# generate on SQLite); see docs/performance.md.
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+BENCH_ARGS ?= --years 10
+bench: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/shegong migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/shegong bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

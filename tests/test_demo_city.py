@@ -129,3 +129,32 @@ def test_demo_year_gives_each_station_an_approved_113x_plan_and_countable_servic
     assert drift() == []
     # Idempotent: a second run writes nothing.
     assert load_demo_year("small", stations=stations) == (0, 0)
+
+
+def test_demo_years_stay_inside_their_own_year(db):
+    from django.utils import timezone
+
+    from shegong.delivery.models import ServiceEvent
+    from shegong.demo.year import load_demo_year
+    from shegong.plans.models import AnnualPlan
+
+    call_command(
+        "demo_city",
+        residents_per_station=0,
+        showcase_residents=0,
+        scale="none",
+        stdout=StringIO(),
+    )
+    station = Station.objects.get(code="haizhu-10")
+    load_demo_year("small", stations=[station], years=2)
+    this_year = timezone.localdate().year
+    assert sorted(AnnualPlan.objects.filter(station=station).values_list("year", flat=True)) == [
+        this_year - 1,
+        this_year,
+    ]
+    for plan in AnnualPlan.objects.filter(station=station):
+        years = set(
+            ServiceEvent.objects.filter(project__plan=plan).values_list("held_on__year", flat=True)
+        )
+        assert years == {plan.year}
+    assert ServiceEvent.objects.filter(station=station).count() == 2 * 60

@@ -249,7 +249,8 @@ def _groups(plan: AnnualPlan, station: Station, residents: list[int], workers, r
 
 def _events(station, plan, scale, residents, workers, volunteers, members, groups, rng, today):
     start = datetime.date(plan.year, 1, 1)
-    days = max(1, (today - start).days)
+    end = min(today, datetime.date(plan.year, 12, 31))
+    days = max(1, (end - start).days + 1)
     projects = list(plan.projects.all())
     core = next(p for p in projects if p.kind == ProjectKind.CORE)
     elderly = next(p for p in projects if p.kind == ProjectKind.BASIC and p.domain == "elderly")
@@ -350,7 +351,12 @@ def load_station_year(station: Station, year: int, scale: Scale, seed: int) -> t
         return 0, 0
     plan = _plan(station, year, director, officer)
     residents = _extra_residents(station, scale.residents_per_station, rng)
-    members, volunteers = _programmes(station, scale, rng, today)
+    if PartyOrganisation.objects.filter(station=station).exists():
+        # An earlier year of the demo already set up the station's programmes.
+        members = list(PartyMember.objects.filter(station=station).order_by("pk"))
+        volunteers = list(Volunteer.objects.filter(station=station).order_by("pk"))
+    else:
+        members, volunteers = _programmes(station, scale, rng, today)
     groups = _groups(plan, station, residents, workers, rng)
     return _events(
         station, plan, scale, residents, workers, volunteers, members, groups, rng, today
@@ -358,19 +364,23 @@ def load_station_year(station: Station, year: int, scale: Scale, seed: int) -> t
 
 
 def load_demo_year(
-    scale_name: str = "small", progress=None, stations: list[Station] | None = None
+    scale_name: str = "small",
+    progress=None,
+    stations: list[Station] | None = None,
+    years: int = 1,
 ) -> tuple[int, int]:
-    """Every (or the given) station's plan and a year of service records;
-    returns (events, person-times) written."""
+    """Every (or the given) station's plan and service records for this year and
+    the `years - 1` before it; returns (events, person-times) written."""
     scale = SCALES[scale_name]
-    year = timezone.localdate().year
+    this_year = timezone.localdate().year
     if stations is None:
         stations = list(Station.objects.select_related("street__district").order_by("pk"))
     events = person_times = 0
-    for station in progress(stations) if progress else stations:
-        e, p = load_station_year(station, year, scale, seed=station.pk * 7919)
-        events += e
-        person_times += p
+    for year in range(this_year - years + 1, this_year + 1):
+        for station in progress(stations) if progress else stations:
+            e, p = load_station_year(station, year, scale, seed=station.pk * 7919 + year)
+            events += e
+            person_times += p
     if events:
         # The events were written in bulk: bring the statistics rollups in step.
         rollups.rebuild()

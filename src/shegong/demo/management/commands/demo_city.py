@@ -39,6 +39,13 @@ class Command(BaseCommand):
             "~3 M person-times a year)",
         )
 
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=1,
+            help="years of service records, ending with this one (a plan for each year)",
+        )
+
     def handle(self, *args, **options):
         translation.activate(settings.LANGUAGE_CODE)
         result = load_demo_city()
@@ -52,6 +59,7 @@ class Command(BaseCommand):
             events, person_times = load_demo_year(
                 options["scale"],
                 progress=lambda items: tqdm(items, desc="stations", unit="station", disable=None),
+                years=options["years"],
             )
         if events:
             self.stdout.write(

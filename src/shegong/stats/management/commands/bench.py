@@ -1,0 +1,204 @@
+"""`shegong bench`: the statistics benchmark (`make bench`), separate from the tests.
+
+On the configured database it makes sure the city-scale demo exists for
+`--years` years, then measures, each against a baseline in the same run:
+
+- the city dashboard query (rollups) vs the same answer by GROUP BY over raw events;
+- the validating import of `--import-rows` rows vs a raw executemany of the same rows;
+- recording a service event with the rollup update vs without it.
+
+It prints the figures and the ratios; docs/performance.md records them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import statistics
+import time
+from unittest import mock
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from tqdm import tqdm
+
+from shegong.accounts.models import User
+from shegong.accounts.roles import Role
+from shegong.clients.models import Resident
+from shegong.delivery import services
+from shegong.delivery.importing import service_events_import
+from shegong.delivery.models import ServiceEvent
+from shegong.demo.city import load_demo_city
+from shegong.demo.year import load_demo_year
+from shegong.plans.models import PlanProject
+from shegong.stats.selectors import person_time_summary
+
+
+def _median_ms(fn, runs: int) -> float:
+    times = []
+    for _n in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+class Command(BaseCommand):
+    help = "Benchmark dashboards, import and writes at city scale; prints ratios."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--years", type=int, default=10)
+        parser.add_argument("--import-rows", type=int, default=100_000)
+        parser.add_argument("--writes", type=int, default=200)
+
+    def handle(self, *args, **options):
+        vendor = connection.vendor
+        self.stdout.write(f"Database: {vendor}")
+        load_demo_city()
+        start = time.perf_counter()
+        load_demo_year(
+            "city",
+            years=options["years"],
+            progress=lambda items: tqdm(items, desc="stations", unit="station", disable=None),
+        )
+        events = ServiceEvent.objects.count()
+        total = ServiceEvent.objects.aggregate(n=Sum("person_times"))["n"] or 0
+        self.stdout.write(
+            f"Data: {events:,} events, {total:,} person-times "
+            f"({time.perf_counter() - start:.0f} s to generate)"
+        )
+        self._dashboard()
+        self._writes(options["writes"])
+        self._import(options["import_rows"])
+
+    def _dashboard(self):
+        city = User.objects.filter(role=Role.CITY_OFFICER).first()
+        year = timezone.localdate().year
+        rollup = person_time_summary(city, year=year)
+        rollup_ms = _median_ms(lambda: person_time_summary(city, year=year), 20)
+
+        def raw():
+            return {
+                row["domain"]: row["n"]
+                for row in ServiceEvent.objects.filter(held_on__year=year)
+                .values("domain")
+                .annotate(n=Sum("person_times"))
+                .order_by()
+            }
+
+        answer = raw()
+        assert {d: n for d, n in rollup.by_domain.items() if n} == answer, "figures disagree"
+        raw_ms = _median_ms(raw, 3)
+        self.stdout.write(
+            f"Dashboard (year {year}): rollups {rollup_ms:.1f} ms, raw GROUP BY {raw_ms:.1f} ms "
+            f"-> {raw_ms / rollup_ms:.0f}x faster"
+        )
+
+    def _writes(self, count: int):
+        project = (
+            PlanProject.objects.filter(
+                plan__year=timezone.localdate().year, kind="basic", domain="elderly"
+            )
+            .select_related("plan__station")
+            .first()
+        )
+        station = project.plan.station
+        actor = User.objects.filter(station=station, role=Role.SOCIAL_WORKER).first()
+        attendees = list(Resident.objects.filter(station=station)[:5])
+
+        def record():
+            services.service_event_record(
+                actor=actor,
+                project=project,
+                kind="activity",
+                held_on=timezone.localdate(),
+                title="bench",
+                attendees=attendees,
+                headcount=10,
+            )
+
+        with_ms = _median_ms(record, count)
+        with mock.patch("shegong.delivery.services.record_count_change"):
+            without_ms = _median_ms(record, count)
+        ServiceEvent.objects.filter(title="bench").delete()
+        from shegong.stats.rollups import rebuild
+
+        rebuild()
+        self.stdout.write(
+            f"Record a service event: {with_ms:.2f} ms with the rollup update, "
+            f"{without_ms:.2f} ms without -> +{100 * (with_ms / without_ms - 1):.0f} %"
+        )
+
+    def _import(self, rows: int):
+        project = (
+            PlanProject.objects.filter(
+                plan__year=timezone.localdate().year, kind="basic", domain="family"
+            )
+            .select_related("plan__station")
+            .first()
+        )
+        station = project.plan.station
+        actor = User.objects.filter(station=station, role=Role.SOCIAL_WORKER).first()
+        day = datetime.date(timezone.localdate().year, 1, 2).isoformat()
+        lines = ["记录编号,日期,项目,服务类型,名称,参与居民,人数,社工"]
+        lines += [
+            f"B{n},{day},{project.name},社区活动,bench import,,{n % 30 + 1}," for n in range(rows)
+        ]
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        start = time.perf_counter()
+        result = service_events_import(
+            actor=actor, file=io.BytesIO(data), filename="bench.csv", year=project.plan.year
+        )
+        import_s = time.perf_counter() - start
+        assert result.loaded_events == rows, result
+        ServiceEvent.objects.filter(station=station, import_key__startswith="B").delete()
+        columns = (
+            "station_id",
+            "project_id",
+            "domain",
+            "kind",
+            "held_on",
+            "title",
+            "headcount",
+            "person_times",
+            "import_key",
+            "created_at",
+            "updated_at",
+        )
+        now = timezone.now()
+        values = [
+            (
+                station.pk,
+                project.pk,
+                project.domain,
+                "activity",
+                day,
+                "bench raw",
+                n % 30 + 1,
+                n % 30 + 1,
+                f"R{n}",
+                now,
+                now,
+            )
+            for n in range(rows)
+        ]
+        # Table and column names come from the model, not from any input.
+        table = ServiceEvent._meta.db_table
+        names = ", ".join(columns)
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, values)
+        raw_s = time.perf_counter() - start
+        ServiceEvent.objects.filter(station=station, import_key__startswith="R").delete()
+        from shegong.stats.rollups import rebuild
+
+        rebuild()
+        self.stdout.write(
+            f"Import of {rows:,} rows: {rows / import_s:,.0f} rows/s validating, "
+            f"{rows / raw_s:,.0f} rows/s raw executemany -> {100 * raw_s / import_s:.0f} % "
+            "of the raw rate"
+        )
