@@ -61,6 +61,23 @@ def _require_writer(user, obj) -> None:
         raise PermissionDenied(_("Only the station's own staff can do this."))
 
 
+def _station_create(request, form_class, create, *, success, title, next_url):
+    """A simple "register a new …" page at the user's own station: the form, the
+    service that creates the record, and where to go afterwards."""
+    user = request.user
+    _require_station_staff(user)
+    form = bootstrap(form_class(request.POST or None))
+    if request.method == "POST" and form.is_valid():
+        created = apply_service(
+            form, lambda: create(actor=user, station=user.station, **form.cleaned_data)
+        )
+        if created is not None:
+            messages.success(request, success)
+            return redirect(next_url(created))
+    context = {"form": form, "title": title}
+    return render(request, "community/simple_form.html", context, status=_status(form))
+
+
 def _filtered(filterset_class, request, queryset):
     """The queryset filtered by every valid filter of the request (an invalid
     filter shows on the form and filters nothing)."""
@@ -320,21 +337,14 @@ def party_list(request):
 
 @login_required
 def party_organisation_create(request):
-    user = request.user
-    _require_station_staff(user)
-    form = bootstrap(forms.PartyOrganisationForm(request.POST or None))
-    if request.method == "POST" and form.is_valid():
-        organisation = apply_service(
-            form,
-            lambda: services.party_organisation_create(
-                actor=user, station=user.station, **form.cleaned_data
-            ),
-        )
-        if organisation is not None:
-            messages.success(request, _("Party organisation registered."))
-            return redirect("community:party-detail", pk=organisation.pk)
-    context = {"form": form, "title": _("Register a party organisation")}
-    return render(request, "community/simple_form.html", context, status=_status(form))
+    return _station_create(
+        request,
+        forms.PartyOrganisationForm,
+        services.party_organisation_create,
+        success=_("Party organisation registered."),
+        title=_("Register a party organisation"),
+        next_url=lambda organisation: reverse("community:party-detail", args=[organisation.pk]),
+    )
 
 
 @login_required
@@ -391,21 +401,14 @@ def organisation_list(request):
 
 @login_required
 def organisation_create(request):
-    user = request.user
-    _require_station_staff(user)
-    form = bootstrap(forms.CommunityOrganisationForm(request.POST or None))
-    if request.method == "POST" and form.is_valid():
-        organisation = apply_service(
-            form,
-            lambda: services.community_organisation_create(
-                actor=user, station=user.station, **form.cleaned_data
-            ),
-        )
-        if organisation is not None:
-            messages.success(request, _("Community organisation registered."))
-            return redirect("community:organisation-list")
-    context = {"form": form, "title": _("Register a community organisation")}
-    return render(request, "community/simple_form.html", context, status=_status(form))
+    return _station_create(
+        request,
+        forms.CommunityOrganisationForm,
+        services.community_organisation_create,
+        success=_("Community organisation registered."),
+        title=_("Register a community organisation"),
+        next_url=lambda _organisation: reverse("community:organisation-list"),
+    )
 
 
 @login_required
@@ -454,21 +457,14 @@ def project_list(request):
 
 @login_required
 def project_create(request):
-    user = request.user
-    _require_station_staff(user)
-    form = bootstrap(forms.GovernanceProjectForm(request.POST or None))
-    if request.method == "POST" and form.is_valid():
-        project = apply_service(
-            form,
-            lambda: services.governance_project_create(
-                actor=user, station=user.station, **form.cleaned_data
-            ),
-        )
-        if project is not None:
-            messages.success(request, _("Governance project created."))
-            return redirect("community:project-detail", pk=project.pk)
-    context = {"form": form, "title": _("New governance project")}
-    return render(request, "community/simple_form.html", context, status=_status(form))
+    return _station_create(
+        request,
+        forms.GovernanceProjectForm,
+        services.governance_project_create,
+        success=_("Governance project created."),
+        title=_("New governance project"),
+        next_url=lambda project: reverse("community:project-detail", args=[project.pk]),
+    )
 
 
 def _stage_form(project: GovernanceProject, data=None):
