@@ -736,6 +736,22 @@ def test_party_organisation_and_community_organisation_added_on_the_web(d, login
     assert CommunityOrganisation.objects.get(name="沙园邻里互助队").member_count == 18
 
 
+def test_governance_project_created_on_the_web_opens_its_page(d, login):
+    client = login(d["worker"])
+    response = client.post(
+        "/community/projects/new/",
+        {
+            "title": "广重社区旧楼加装电梯",
+            "category": "旧楼加装电梯",
+            "started_on": day(-30).isoformat(),
+        },
+    )
+    project = GovernanceProject.objects.get(title="广重社区旧楼加装电梯")
+    assert response.status_code == 302
+    assert response["Location"] == f"/community/projects/{project.pk}/"
+    assert (project.stage, project.station_id) == ("proposed", d.world.station_a.pk)
+
+
 # --- Web pages: pre-meal activities, teams, editing -----------------------------------
 
 

@@ -145,14 +145,10 @@ class Case(TimeStampedModel):
         return self.status in OPEN_STATUSES
 
 
-class Assessment(TimeStampedModel):
-    """预估: needs and risk."""
+class CaseContent(TimeStampedModel):
+    """A piece of a case file: written by a worker, confidential (`content_scope`).
+    Each concrete model adds its `case` link and its own fields."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
-    assessed_on = models.DateField(_("assessed on"))
-    needs = models.TextField(_("needs"))
-    strengths = models.TextField(_("strengths and resources"), blank=True)
-    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -164,27 +160,31 @@ class Assessment(TimeStampedModel):
     scope = content_scope("case")
 
     class Meta:
+        abstract = True
+
+
+class Assessment(CaseContent):
+    """预估: needs and risk."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("assessed on"))
+    needs = models.TextField(_("needs"))
+    strengths = models.TextField(_("strengths and resources"), blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+
+    class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["-assessed_on", "-pk"]
 
 
-class ServicePlan(TimeStampedModel):
+class ServicePlan(CaseContent):
     """服务计划: goals and when to review them."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
     planned_on = models.DateField(_("planned on"))
     goals = models.TextField(_("goals"))
     review_due_on = models.DateField(_("review due on"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("author"),
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    scope = content_scope("case")
 
     class Meta:
         verbose_name = _("service plan")
@@ -235,7 +235,7 @@ class ContactMethod(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
 
 
-class CaseNote(TimeStampedModel):
+class CaseNote(CaseContent):
     """介入记录: a dated intervention. Each one is a casework contact that counts
     one person-time for the client, in the case's domain."""
 
@@ -244,15 +244,6 @@ class CaseNote(TimeStampedModel):
     service_type = models.CharField(_("service type"), max_length=24, choices=ServiceType.choices)
     method = models.CharField(_("method"), max_length=16, choices=ContactMethod.choices)
     text = models.TextField(_("note"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("author"),
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    scope = content_scope("case")
 
     class Meta:
         verbose_name = _("intervention note")
@@ -260,22 +251,13 @@ class CaseNote(TimeStampedModel):
         ordering = ["-happened_on", "-pk"]
 
 
-class CaseReview(TimeStampedModel):
+class CaseReview(CaseContent):
     """评估: progress against the plan's goals."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField(_("reviewed on"))
     progress = models.TextField(_("progress"))
     next_review_on = models.DateField(_("next review on"), null=True, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("author"),
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    scope = content_scope("case")
 
     class Meta:
         verbose_name = _("case review")
@@ -283,7 +265,7 @@ class CaseReview(TimeStampedModel):
         ordering = ["-reviewed_on", "-pk"]
 
 
-class Referral(TimeStampedModel):
+class Referral(CaseContent):
     """转介: to another station or an outside agency, only with consent to share."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
@@ -298,15 +280,6 @@ class Referral(TimeStampedModel):
     )
     to_organisation = models.CharField(_("to organisation"), max_length=100, blank=True)
     reason = models.TextField(_("reason"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("author"),
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    scope = content_scope("case")
 
     class Meta:
         verbose_name = _("referral")
