@@ -107,10 +107,22 @@ def test_monthly_report_matches_the_dashboard(mixed):  # noqa: F811
     client.force_login(mixed["city"])
     response = client.get("/stats/reports/monthly.xlsx")
     rows = _xlsx_rows(response)
-    assert rows[0] == ["月份", "家庭", "长者", "青少年", "特色", "服务人次"]
+    assert rows[0] == [
+        "月份",
+        "家庭",
+        "长者",
+        "青少年",
+        "特色",
+        "服务人次",
+        "服务次数",
+        "服务对象人数",
+        "义工时数",
+    ]
     month = timezone.localdate().month
     this_month = rows[month]
-    assert this_month[1:] == [47, 22, 1, 25, 95]
+    # 6 events (key, featured, two sessions, casework, family; the core one deleted)
+    # for 12 different residents.
+    assert this_month[1:] == [47, 22, 1, 25, 95, 6, 12, 0]
     assert sum(r[5] for r in rows[1:]) == 95
 
 

@@ -35,6 +35,7 @@ from shegong.core.models import AccessLog
 from shegong.delivery.models import Attendance, ServiceEvent
 from shegong.delivery.services import count_person_times, record_count_change
 from shegong.org.models import Station
+from shegong.stats.rollups import clients_served_refresh, meals_refresh
 
 
 class DuplicateResident(ValidationError):
@@ -245,10 +246,14 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
             enrolment.save(update_fields=["ended_on", "updated_at"])
     # The same person at the same meal or event counts once: drop the duplicate's
     # row where the kept record has one, and recount the event's person-times.
-    MealRecord.objects.filter(
+    same_day_meals = MealRecord.objects.filter(
         resident=duplicate,
         served_on__in=MealRecord.objects.filter(resident=keep).values("served_on"),
-    ).delete()
+    )
+    meal_months = {(m.station_id, m.served_on.year, m.served_on.month) for m in same_day_meals}
+    same_day_meals.delete()
+    for station_id, year, month in meal_months:
+        meals_refresh(station_id=station_id, year=year, month=month)
     shared = list(
         Attendance.objects.filter(
             resident=duplicate,
@@ -298,6 +303,7 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
     # The tombstone gives up its ID hash so that the unique rule stays meaningful.
     duplicate.id_number_hash = ""
     duplicate.save(update_fields=["merged_into", "id_number_hash", "updated_at"])
+    clients_served_refresh(resident_ids=[keep.pk, duplicate.pk])
     keep.version += 1
     keep.save()
     return keep
@@ -395,6 +401,8 @@ def client_classify(
     )
     status.full_clean()
     status.save()
+    # Who counts as a priority client served depends on the dates classified.
+    clients_served_refresh(resident_ids=[resident.pk], station_id=resident.station_id)
     return status
 
 
@@ -405,6 +413,7 @@ def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.d
     status.ended_on = ended_on
     status.full_clean()
     status.save(update_fields=["ended_on", "updated_at"])
+    clients_served_refresh(resident_ids=[status.resident_id], station_id=status.station_id)
 
 
 @transaction.atomic

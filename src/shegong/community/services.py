@@ -35,6 +35,7 @@ from shegong.community.models import (
 from shegong.core.access import ensure_visible
 from shegong.org.models import Station
 from shegong.plans.models import PlanProject
+from shegong.stats.rollups import meals_refresh
 
 
 def require_station_staff(actor: User, station_id: int) -> None:
@@ -115,6 +116,7 @@ def meal_roll_call(
             updated += 1
     MealRecord.objects.bulk_create(new)
     created = len(new)
+    meals_refresh(station_id=station.pk, year=served_on.year, month=served_on.month)
     evaluate_meal_absence(station.pk, served_on)
     return {"present": len(present), "created": created, "updated": updated, "removed": removed}
 

@@ -42,7 +42,7 @@ from shegong.core.exports import neutralise, tabular_response
 from shegong.delivery import services
 from shegong.delivery.models import Attendance, EventKind, ServiceEvent
 from shegong.plans.models import AnnualPlan, PlanProject
-from shegong.stats.rollups import Delta, record_event_change
+from shegong.stats.rollups import Delta, clients_served_add, record_event_change
 
 BATCH_SIZE = 2000
 # The report keeps the first problems; past that, fix and import again.
@@ -591,19 +591,28 @@ class _Importer:
     def _roll_up(self, rows: list[_Event]) -> None:
         """Add the batch to the statistics rollups in the same transaction, one
         update per (month, domain) and (month, project) rather than per row."""
-        sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for row in rows:
             key = (row.project.pk, row.project.domain, row.held_on.year, row.held_on.month)
             sums[key][0] += 1
             sums[key][1] += row.person_times
-        for (project_id, domain, year, month), (events, person_times) in sums.items():
+            sums[key][2] += row.kind == EventKind.GROUP_SESSION
+            sums[key][3] += row.kind == EventKind.ACTIVITY
+        for (project_id, domain, year, month), counts in sums.items():
+            events, person_times, group_sessions, activities = counts
             record_event_change(
                 station_id=self.station_id,
                 project_id=project_id,
                 domain=domain,
                 held_on=datetime.date(year, month, 1),
-                delta=Delta(events, person_times),
+                delta=Delta(events, person_times, group_sessions, activities),
             )
+        clients_served_add(
+            station_id=self.station_id,
+            attendances=[
+                (r.pk, row.held_on, row.project.domain) for row in rows for r in row.residents
+            ],
+        )
 
 
 def _insert_rows(model, columns: list[str], rows: list[tuple], **constants: Any) -> None:

@@ -28,7 +28,12 @@ from shegong.delivery.models import (
     ServiceEvent,
 )
 from shegong.plans.models import PlanProject
-from shegong.stats.rollups import Delta, record_event_change
+from shegong.stats.rollups import (
+    Delta,
+    clients_served_add,
+    clients_served_refresh,
+    record_event_change,
+)
 
 STAFF_ROLES = (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
 
@@ -164,12 +169,17 @@ def service_event_record(
     event.full_clean()
     event.save()
     Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
-    _set_people(event, actor, workers, volunteers, party_members)
-    record_count_change(event, events=1, person_times=event.person_times)
+    hours = _set_people(event, actor, workers, volunteers, party_members)
+    record_count_change(event, events=1, person_times=event.person_times, volunteer_hours=hours)
+    clients_served_add(
+        station_id=station_id, attendances=[(r.pk, held_on, event.domain) for r in attendees]
+    )
     return event
 
 
-def record_count_change(event: ServiceEvent, *, events: int, person_times: int) -> None:
+def record_count_change(
+    event: ServiceEvent, *, events: int, person_times: int, volunteer_hours=Decimal(0)
+) -> None:
     """Carry a change of an event's counts into the statistics rollups, inside
     the caller's transaction: the dashboards never disagree with the records."""
     record_event_change(
@@ -177,11 +187,15 @@ def record_count_change(event: ServiceEvent, *, events: int, person_times: int) 
         project_id=event.project_id,
         domain=event.domain,
         held_on=event.held_on,
-        delta=Delta(events, person_times),
+        delta=Delta.for_event(
+            event.kind, events=events, person_times=person_times, volunteer_hours=volunteer_hours
+        ),
     )
 
 
-def _set_people(event, actor, workers, volunteers, party_members) -> None:
+def _set_people(event, actor, workers, volunteers, party_members) -> Decimal:
+    """Set the event's workers, volunteers and party members; returns the
+    volunteer hours recorded."""
     workers = list(workers) if workers is not None else [actor]
     check_workers(event.station_id, workers)
     event.workers.set(workers)
@@ -218,6 +232,7 @@ def _set_people(event, actor, workers, volunteers, party_members) -> None:
     if any(m.station_id != event.station_id for m in members):
         raise ValidationError({"party_members": _("A party member is not of this station.")})
     event.party_members.set(members)
+    return sum((r.hours for r in rows), Decimal(0))
 
 
 @transaction.atomic
@@ -235,12 +250,18 @@ def service_event_update_attendance(
     check_someone_attended(len(attendees), headcount)
     event = ServiceEvent.objects.select_for_update().get(pk=event.pk)
     before = event.person_times
+    affected = set(event.attendances.values_list("resident_id", flat=True))
     event.attendances.all().delete()
     Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
     event.headcount = headcount
     event.person_times = count_person_times(len(attendees), headcount)
     event.save(update_fields=["headcount", "person_times", "updated_at"])
     record_count_change(event, events=0, person_times=event.person_times - before)
+    clients_served_refresh(
+        resident_ids=affected | {r.pk for r in attendees},
+        station_id=event.station_id,
+        year=event.held_on.year,
+    )
     return event
 
 
@@ -250,8 +271,13 @@ def service_event_delete(*, actor: User, event: ServiceEvent) -> None:
     require_station_staff(actor, event.station_id)
     if event.kind == EventKind.CASEWORK:
         raise ValidationError(_("Casework contacts are changed through their case."))
-    record_count_change(event, events=-1, person_times=-event.person_times)
+    hours = sum(event.volunteer_service.values_list("hours", flat=True), Decimal(0))
+    attended = list(event.attendances.values_list("resident_id", flat=True))
+    record_count_change(event, events=-1, person_times=-event.person_times, volunteer_hours=-hours)
     event.delete()
+    clients_served_refresh(
+        resident_ids=attended, station_id=event.station_id, year=event.held_on.year
+    )
 
 
 @transaction.atomic
@@ -352,4 +378,7 @@ def casework_event_record(note) -> ServiceEvent:
     Attendance.objects.create(event=event, resident_id=case.client_id)
     event.workers.set([note.author])
     record_count_change(event, events=1, person_times=1)
+    clients_served_add(
+        station_id=case.station_id, attendances=[(case.client_id, event.held_on, event.domain)]
+    )
     return event

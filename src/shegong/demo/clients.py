@@ -39,6 +39,7 @@ from shegong.clients.models import (
 from shegong.community.models import MealEnrolment, MealRecord
 from shegong.demo import guangzhou
 from shegong.org.models import Station
+from shegong.stats import rollups
 
 DEFAULT_RESIDENTS_PER_STATION = 3
 # The stations of the source article get a fuller caseload to look at.
@@ -183,6 +184,9 @@ def _meal_programme(station, resident, worker, today, absent: bool) -> None:
         MealRecord.objects.create(
             station=station, resident=resident, served_on=day, recorded_by=worker
         )
+    for back in (1, 14):  # the months the fortnight touched
+        day = today - datetime.timedelta(days=back)
+        rollups.meals_refresh(station_id=station.pk, year=day.year, month=day.month)
 
 
 def _case(rng, resident, domain, worker, priority, today, stage: int) -> None:

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shegong.core.access import get_visible_or_404
+from shegong.core.models import Domain
 from shegong.org.models import District, Station
 from shegong.stats.forms import PeriodForm
 from shegong.stats.selectors import person_time_summary
@@ -16,10 +17,21 @@ class PersonTimeSummarySerializer(serializers.Serializer):
     year = serializers.IntegerField()
     month_from = serializers.IntegerField()
     month_to = serializers.IntegerField()
+    domain = serializers.CharField(allow_null=True)
     person_times = serializers.IntegerField()
     events = serializers.IntegerField()
+    cumulative_person_times = serializers.IntegerField()
     by_domain = serializers.DictField(child=serializers.IntegerField())
+    cumulative_by_domain = serializers.DictField(child=serializers.IntegerField())
     by_month = serializers.ListField(child=serializers.DictField())
+    clients_served = serializers.IntegerField()
+    priority_clients_served = serializers.IntegerField()
+    clients_by_domain = serializers.DictField(child=serializers.IntegerField())
+    volunteer_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
+    volunteers_active = serializers.IntegerField()
+    meals = serializers.DictField(child=serializers.IntegerField())
+    cases = serializers.DictField(child=serializers.IntegerField())
+    alerts_open = serializers.IntegerField(allow_null=True)
     units = serializers.ListField(child=serializers.DictField())
     projects = serializers.ListField(child=serializers.DictField())
 
@@ -34,6 +46,7 @@ class PersonTimesView(APIView):
             OpenApiParameter("year", int),
             OpenApiParameter("month_from", int),
             OpenApiParameter("month_to", int),
+            OpenApiParameter("domain", str, enum=[d.value for d in Domain]),
             OpenApiParameter("district", int),
             OpenApiParameter("station", int),
         ],

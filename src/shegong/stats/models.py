@@ -22,6 +22,7 @@ class DomainMonth(models.Model):
     domain = models.CharField(max_length=10, choices=Domain.choices)
     events = models.IntegerField(default=0)
     person_times = models.IntegerField(default=0)
+    volunteer_hours = models.DecimalField(max_digits=12, decimal_places=1, default=0)
 
     objects = ScopedQuerySet.as_manager()
     scope = ROLLUP_SCOPE
@@ -52,6 +53,9 @@ class ProjectMonth(models.Model):
     month = models.PositiveSmallIntegerField()
     events = models.IntegerField(default=0)
     person_times = models.IntegerField(default=0)
+    group_sessions = models.IntegerField(default=0)
+    activities = models.IntegerField(default=0)
+    volunteer_hours = models.DecimalField(max_digits=12, decimal_places=1, default=0)
 
     objects = ScopedQuerySet.as_manager()
     scope = ROLLUP_SCOPE
@@ -67,3 +71,61 @@ class ProjectMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.year}-{self.month:02d}"
+
+
+class ClientYear(models.Model):
+    """The months of one year in which one resident was served at one station, as
+    12-bit masks (bit 0 = January): overall, per statistical domain, and while the
+    resident was a priority client. "Clients served from March to June" is then the
+    number of rows whose mask meets that month range — distinct people, read from
+    one small row per person instead of every attendance."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    resident = models.ForeignKey("clients.Resident", on_delete=models.CASCADE, related_name="+")
+    months = models.IntegerField(default=0)
+    family_months = models.IntegerField(default=0)
+    elderly_months = models.IntegerField(default=0)
+    youth_months = models.IntegerField(default=0)
+    featured_months = models.IntegerField(default=0)
+    priority_months = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("clients served by year")
+        verbose_name_plural = _("clients served by year")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "year", "resident"], name="client_year_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "station"])]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.year} {self.resident_id}"
+
+
+class MealMonth(models.Model):
+    """Meals served by one station's canteen in one month (长者饭堂)."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    dine_in = models.IntegerField(default=0)
+    delivery = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("monthly meals")
+        verbose_name_plural = _("monthly meals")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "year", "month"], name="meal_month_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.year}-{self.month:02d}"

@@ -17,27 +17,49 @@ from shegong.stats.selectors import DOMAINS, person_time_summary
 REPORTS = ("monthly", "districts", "targets")
 
 
-def _domain_labels() -> list[str]:
-    return [str(Domain(d).label) for d in DOMAINS]
+def _domain_labels(domains=DOMAINS) -> list[str]:
+    return [str(Domain(d).label) for d in domains]
 
 
-def monthly(user: Any, *, year: int, district=None, station=None) -> tuple[list, Iterator]:
-    """月报: person-times per month and domain in the viewer's scope."""
-    summary = person_time_summary(user, year=year, district=district, station=station)
-    headers = [_("Month"), *_domain_labels(), _("Person-times")]
+def monthly(
+    user: Any, *, year: int, district=None, station=None, domain=None
+) -> tuple[list, Iterator]:
+    """月报: person-times per month and domain in the viewer's scope, with the
+    month's events, distinct clients served and volunteer hours."""
+    summary = person_time_summary(
+        user, year=year, district=district, station=station, domain=domain
+    )
+    domains = [domain] if domain else DOMAINS
+    headers = [
+        _("Month"),
+        *_domain_labels(domains),
+        _("Person-times"),
+        _("Service events"),
+        _("Clients served"),
+        _("Volunteer hours"),
+    ]
     rows = (
-        [f"{year}-{m['month']:02d}", *[m[d] for d in DOMAINS], m["person_times"]]
+        [
+            f"{year}-{m['month']:02d}",
+            *[m[d] for d in domains],
+            m["person_times"],
+            m["events"],
+            m["clients_served"],
+            m["volunteer_hours"],
+        ]
         for m in summary.by_month
     )
     return headers, rows
 
 
-def districts(user: Any, *, year: int, district=None, station=None) -> tuple[list, Iterator]:
+def districts(
+    user: Any, *, year: int, district=None, station=None, domain=None
+) -> tuple[list, Iterator]:
     """年度报表: person-times per district and domain for the year."""
     data: dict[str, dict[str, int]] = {}
     for row in (
         DomainMonth.objects.visible_to(user)
-        .filter(year=year)
+        .filter(year=year, **({"domain": domain} if domain else {}))
         .values("station__street__district__code", "station__street__district__name", "domain")
         .annotate(p=Sum("person_times"))
         .order_by("station__street__district__code")
@@ -49,7 +71,9 @@ def districts(user: Any, *, year: int, district=None, station=None) -> tuple[lis
     return headers, rows
 
 
-def targets(user: Any, *, year: int, district=None, station=None) -> tuple[list, Iterator]:
+def targets(
+    user: Any, *, year: int, district=None, station=None, domain=None
+) -> tuple[list, Iterator]:
     """113X 目标完成表: each project's person-times against its annual target."""
     done = {
         r["project"]: r["p"] or 0
@@ -68,6 +92,8 @@ def targets(user: Any, *, year: int, district=None, station=None) -> tuple[list,
         target_rows = target_rows.filter(project__plan__station__street__district=district)
     if station is not None:
         target_rows = target_rows.filter(project__plan__station=station)
+    if domain:
+        target_rows = target_rows.filter(project__domain=domain)
     headers = [
         _("District"),
         _("Station"),

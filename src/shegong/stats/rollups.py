@@ -1,57 +1,326 @@
-"""Keeping the rollups in step with the raw service records.
+"""Keeping the rollups in step with the raw records.
 
-`record_event_change` is called by the delivery services inside their transaction
-with the change in an event's counts; `recompute` rebuilds every rollup from the
-raw rows with one GROUP BY, and `drift` compares the two.
+Four summary tables (see `stats.models`) are written in the same transaction as the
+raw rows they summarise:
+
+- `record_event_change` adds the change of one event's counts (or of an import
+  batch's) to `DomainMonth` and `ProjectMonth` — one `INSERT … ON CONFLICT DO
+  UPDATE` per table, the same statement on SQLite and PostgreSQL;
+- `clients_served_add` sets the month bits of the residents who attended, and
+  `clients_served_refresh` recounts them from the raw attendance where a change
+  can remove a bit (an edit, a deletion, a merge, a re-classification);
+- `meals_refresh` recounts a canteen's month after a roll call.
+
+`drift` recounts every table from the raw rows and lists the differences;
+`rebuild` replaces the tables with the recount.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
-from shegong.stats.models import DomainMonth, ProjectMonth
+from shegong.core.models import Domain
+from shegong.stats.models import ClientYear, DomainMonth, MealMonth, ProjectMonth
+
+ZERO_HOURS = Decimal("0.0")
+DOMAIN_MASK_FIELDS = {d.value: f"{d.value}_months" for d in Domain}
+MASK_FIELDS = ("months", *DOMAIN_MASK_FIELDS.values(), "priority_months")
 
 
 @dataclass(frozen=True)
 class Delta:
-    events: int
-    person_times: int
+    """A change of counts: +1 event when one is recorded, -1 when deleted, and the
+    differences of its person-times and volunteer hours."""
 
+    events: int = 0
+    person_times: int = 0
+    group_sessions: int = 0
+    activities: int = 0
+    volunteer_hours: Decimal = ZERO_HOURS
 
-def _bump(model, key: dict, delta: Delta) -> None:
-    updated = model.objects.filter(**key).update(
-        events=F("events") + delta.events, person_times=F("person_times") + delta.person_times
-    )
-    if updated:
-        return
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent insert may win the race
-            model.objects.create(**key, events=delta.events, person_times=delta.person_times)
-    except IntegrityError:
-        model.objects.filter(**key).update(
-            events=F("events") + delta.events,
-            person_times=F("person_times") + delta.person_times,
+    @classmethod
+    def for_event(
+        cls, kind: str, *, events: int, person_times: int, volunteer_hours=ZERO_HOURS
+    ) -> Delta:
+        return cls(
+            events=events,
+            person_times=person_times,
+            group_sessions=events if kind == "group_session" else 0,
+            activities=events if kind == "activity" else 0,
+            volunteer_hours=Decimal(volunteer_hours),
         )
+
+    def __bool__(self) -> bool:
+        return any(
+            (
+                self.events,
+                self.person_times,
+                self.group_sessions,
+                self.activities,
+                self.volunteer_hours,
+            )
+        )
+
+
+def _upsert(model, rows: list[dict], *, conflict: tuple[str, ...], combine: dict[str, str]):
+    """INSERT `rows` into `model`'s table; where a row with the same `conflict` key
+    exists, combine each column of `combine` with the new value ("+" adds, "|" sets
+    bits). One statement per 500 rows; a concurrent insert of the same key cannot
+    fail, it turns into the update."""
+    if not rows:
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    names = list(rows[0])
+    fields = [meta.get_field(name) for name in names]
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    target = ", ".join(quote(meta.get_field(name).column) for name in conflict)
+    updates = ", ".join(
+        "{col} = {table}.{col} {op} excluded.{col}".format(
+            col=quote(meta.get_field(name).column), table=table, op=op
+        )
+        for name, op in combine.items()
+    )
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            params = [
+                field.get_db_prep_save(row[name], connection)
+                for row in chunk
+                for name, field in zip(names, fields, strict=True)
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
+                f"ON CONFLICT ({target}) DO UPDATE SET {updates}",
+                params,
+            )
 
 
 def record_event_change(
     *, station_id: int, project_id: int | None, domain: str, held_on, delta: Delta
 ) -> None:
-    """Apply the change of one event's counts (+1 event when created, -1 when
-    deleted; the person-times difference) to the rollups of its month."""
-    if delta.events == 0 and delta.person_times == 0:
+    """Apply the change of an event's counts (or an import batch's, summed per
+    month) to the rollups of its month."""
+    if not delta:
         return
     month = {"year": held_on.year, "month": held_on.month}
-    _bump(DomainMonth, {"station_id": station_id, "domain": domain, **month}, delta)
+    _upsert(
+        DomainMonth,
+        [
+            {
+                "station": station_id,
+                "domain": domain,
+                **month,
+                "events": delta.events,
+                "person_times": delta.person_times,
+                "volunteer_hours": delta.volunteer_hours,
+            }
+        ],
+        conflict=("station", "year", "month", "domain"),
+        combine={"events": "+", "person_times": "+", "volunteer_hours": "+"},
+    )
     if project_id is not None:
-        _bump(ProjectMonth, {"station_id": station_id, "project_id": project_id, **month}, delta)
+        _upsert(
+            ProjectMonth,
+            [
+                {
+                    "station": station_id,
+                    "project": project_id,
+                    **month,
+                    "events": delta.events,
+                    "person_times": delta.person_times,
+                    "group_sessions": delta.group_sessions,
+                    "activities": delta.activities,
+                    "volunteer_hours": delta.volunteer_hours,
+                }
+            ],
+            conflict=("project", "year", "month"),
+            combine={
+                "events": "+",
+                "person_times": "+",
+                "group_sessions": "+",
+                "activities": "+",
+                "volunteer_hours": "+",
+            },
+        )
 
 
-def _raw_domain_months() -> dict[tuple, tuple[int, int]]:
+# --- Clients served (distinct people) ----------------------------------------------
+
+
+def _priority_periods(station_id: int, resident_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    from shegong.clients.models import ClientCategory, ClientStatus
+
+    periods = defaultdict(list)
+    for resident_id, started_on, ended_on in ClientStatus.objects.filter(
+        station_id=station_id, resident_id__in=list(resident_ids), category=ClientCategory.PRIORITY
+    ).values_list("resident_id", "started_on", "ended_on"):
+        periods[resident_id].append((started_on, ended_on))
+    return periods
+
+
+def _is_priority(periods: list[tuple], day: datetime.date) -> bool:
+    # The same rule as clients.services.is_priority_client: the end day still counts.
+    return any(start <= day and (end is None or end >= day) for start, end in periods)
+
+
+def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, datetime.date, str]]):
+    """Mark (resident id, day, domain) attendances at a station as served in their
+    months. Adding attendance can only set bits, so this never reads attendance."""
+    attendances = list(attendances)
+    if not attendances:
+        return
+    periods = _priority_periods(station_id, {a[0] for a in attendances})
+    masks: dict[tuple[int, int], dict[str, int]] = {}
+    for resident_id, day, domain in attendances:
+        bit = 1 << (day.month - 1)
+        row = masks.setdefault((day.year, resident_id), dict.fromkeys(MASK_FIELDS, 0))
+        row["months"] |= bit
+        row[DOMAIN_MASK_FIELDS[domain]] |= bit
+        if _is_priority(periods.get(resident_id, ()), day):
+            row["priority_months"] |= bit
+    _upsert(
+        ClientYear,
+        [
+            {"station": station_id, "year": year, "resident": resident_id, **row}
+            for (year, resident_id), row in masks.items()
+        ],
+        conflict=("station", "year", "resident"),
+        combine=dict.fromkeys(MASK_FIELDS, "|"),
+    )
+
+
+def _raw_client_years(**filters) -> dict[tuple, tuple[int, ...]]:
+    """(station, year, resident) -> masks, recounted from the raw attendance."""
+    from shegong.clients.models import ClientCategory, ClientStatus
+    from shegong.delivery.models import Attendance
+
+    bit = Value(1).bitleftshift(Cast(ExtractMonth("event__held_on"), IntegerField()) - 1)
+    priority = ClientStatus.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("event__held_on")),
+        resident=OuterRef("resident"),
+        station=OuterRef("event__station"),
+        category=ClientCategory.PRIORITY,
+        started_on__lte=OuterRef("event__held_on"),
+    )
+    masks = {"months": Sum(bit, distinct=True)}
+    for domain, name in DOMAIN_MASK_FIELDS.items():
+        masks[name] = Sum(
+            Case(When(event__domain=domain, then=bit), default=Value(0)), distinct=True
+        )
+    masks["priority_months"] = Sum(
+        Case(When(Exists(priority), then=bit), default=Value(0)), distinct=True
+    )
+    rows = (
+        Attendance.objects.filter(**filters)
+        .annotate(year=ExtractYear("event__held_on"))
+        .values("event__station", "year", "resident")
+        .annotate(**masks)
+        .order_by()
+    )
+    return {
+        (r["event__station"], int(r["year"]), r["resident"]): tuple(
+            int(r[name] or 0) for name in MASK_FIELDS
+        )
+        for r in rows
+    }
+
+
+def clients_served_refresh(
+    *, resident_ids: Iterable[int], station_id: int | None = None, year: int | None = None
+) -> None:
+    """Recount the served months of `resident_ids` (at one station, in one year, or
+    everywhere) from the raw attendance, after a change that may clear a bit."""
+    resident_ids = list(set(resident_ids))
+    if not resident_ids:
+        return
+    stored = ClientYear.objects.filter(resident_id__in=resident_ids)
+    raw_filter = {"resident_id__in": resident_ids}
+    if station_id is not None:
+        stored = stored.filter(station_id=station_id)
+        raw_filter["event__station_id"] = station_id
+    if year is not None:
+        stored = stored.filter(year=year)
+        raw_filter["event__held_on__year"] = year
+    stored.delete()
+    ClientYear.objects.bulk_create(
+        ClientYear(station_id=s, year=y, resident_id=r, **dict(zip(MASK_FIELDS, m, strict=True)))
+        for (s, y, r), m in _raw_client_years(**raw_filter).items()
+    )
+
+
+def month_range_mask(month_from: int, month_to: int) -> int:
+    """The bits of the months from `month_from` to `month_to` (1–12, inclusive)."""
+    return sum(1 << (m - 1) for m in range(month_from, month_to + 1))
+
+
+# --- Meals ---------------------------------------------------------------------------
+
+
+def _raw_meal_months(**filters) -> dict[tuple, tuple[int, int]]:
+    from shegong.community.models import MealKind, MealRecord
+
+    rows = (
+        MealRecord.objects.filter(**filters)
+        .annotate(year=ExtractYear("served_on"), month=ExtractMonth("served_on"))
+        .values("station", "year", "month")
+        .annotate(
+            dine_in=Count("pk", filter=Q(kind=MealKind.DINE_IN)),
+            delivery=Count("pk", filter=Q(kind=MealKind.DELIVERY)),
+        )
+        .order_by()
+    )
+    return {
+        (r["station"], int(r["year"]), int(r["month"])): (r["dine_in"], r["delivery"]) for r in rows
+    }
+
+
+def meals_refresh(*, station_id: int, year: int, month: int) -> None:
+    """Recount one canteen's month from its meal records (a few thousand rows at
+    most, read through the (station, served_on) index)."""
+    MealMonth.objects.filter(station_id=station_id, year=year, month=month).delete()
+    start = datetime.date(year, month, 1)
+    end = datetime.date(year + month // 12, month % 12 + 1, 1)
+    counts = _raw_meal_months(station_id=station_id, served_on__gte=start, served_on__lt=end)
+    MealMonth.objects.bulk_create(
+        MealMonth(station_id=s, year=y, month=m, dine_in=d, delivery=v)
+        for (s, y, m), (d, v) in counts.items()
+    )
+
+
+# --- Recount, drift and rebuild ------------------------------------------------------
+
+
+def _add_volunteer_hours(found: dict, keys: tuple[str, ...], position: int, **filters) -> None:
+    from shegong.delivery.models import EventVolunteer
+
+    names = {"station": "event__station", "project": "event__project", "domain": "event__domain"}
+    rows = (
+        EventVolunteer.objects.filter(**filters)
+        .annotate(year=ExtractYear("event__held_on"), month=ExtractMonth("event__held_on"))
+        .values(*[names.get(k, k) for k in keys])
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    for r in rows:
+        key = tuple(
+            int(r[names.get(k, k)]) if k in ("year", "month") else r[names.get(k, k)] for k in keys
+        )
+        values = list(found.get(key, (0,) * position + (ZERO_HOURS,)))
+        values[position] = r["hours"] or ZERO_HOURS
+        found[key] = tuple(values)
+
+
+def _raw_domain_months() -> dict[tuple, tuple]:
     from shegong.delivery.models import ServiceEvent
 
     rows = (
@@ -59,86 +328,136 @@ def _raw_domain_months() -> dict[tuple, tuple[int, int]]:
         .annotate(events=Count("pk"), person_times=Sum("person_times"))
         .order_by()
     )
-    return {
+    found = {
         (r["station_id"], r["held_on__year"], r["held_on__month"], r["domain"]): (
             r["events"],
             r["person_times"] or 0,
+            ZERO_HOURS,
         )
         for r in rows
     }
+    _add_volunteer_hours(found, ("station", "year", "month", "domain"), 2)
+    return found
 
 
-def _raw_project_months() -> dict[tuple, tuple[int, int]]:
-    from shegong.delivery.models import ServiceEvent
+def _raw_project_months() -> dict[tuple, tuple]:
+    from shegong.delivery.models import EventKind, ServiceEvent
 
     rows = (
         ServiceEvent.objects.filter(project__isnull=False)
         .values("station_id", "project_id", "held_on__year", "held_on__month")
-        .annotate(events=Count("pk"), person_times=Sum("person_times"))
+        .annotate(
+            events=Count("pk"),
+            person_times=Sum("person_times"),
+            group_sessions=Count("pk", filter=Q(kind=EventKind.GROUP_SESSION)),
+            activities=Count("pk", filter=Q(kind=EventKind.ACTIVITY)),
+        )
         .order_by()
     )
-    return {
+    found = {
         (r["station_id"], r["project_id"], r["held_on__year"], r["held_on__month"]): (
             r["events"],
             r["person_times"] or 0,
+            r["group_sessions"],
+            r["activities"],
+            ZERO_HOURS,
         )
         for r in rows
     }
+    _add_volunteer_hours(
+        found, ("station", "project", "year", "month"), 4, event__project__isnull=False
+    )
+    return found
 
 
-def _stored(model, fields) -> dict[tuple, tuple[int, int]]:
-    return {
-        tuple(row[:-2]): (row[-2], row[-1])
-        for row in model.objects.values_list(*fields, "events", "person_times")
-        if row[-2] or row[-1]
-    }
+@dataclass(frozen=True)
+class Table:
+    name: str
+    model: type
+    key: tuple[str, ...]
+    values: tuple[str, ...]
+    raw: Callable[[], dict[tuple, tuple]]
+
+    def stored(self) -> dict[tuple, tuple]:
+        return {
+            tuple(row[: len(self.key)]): tuple(row[len(self.key) :])
+            for row in self.model.objects.values_list(*self.key, *self.values).iterator(
+                chunk_size=10000
+            )
+            if any(row[len(self.key) :])
+        }
+
+
+TABLES = (
+    Table(
+        "domain_month",
+        DomainMonth,
+        ("station_id", "year", "month", "domain"),
+        ("events", "person_times", "volunteer_hours"),
+        _raw_domain_months,
+    ),
+    Table(
+        "project_month",
+        ProjectMonth,
+        ("station_id", "project_id", "year", "month"),
+        ("events", "person_times", "group_sessions", "activities", "volunteer_hours"),
+        _raw_project_months,
+    ),
+    Table(
+        "client_year",
+        ClientYear,
+        ("station_id", "year", "resident_id"),
+        MASK_FIELDS,
+        _raw_client_years,
+    ),
+    Table(
+        "meal_month",
+        MealMonth,
+        ("station_id", "year", "month"),
+        ("dine_in", "delivery"),
+        _raw_meal_months,
+    ),
+)
 
 
 @dataclass
 class Drift:
     table: str
     key: tuple
-    stored: tuple[int, int]
-    raw: tuple[int, int]
+    stored: tuple
+    raw: tuple
 
 
 def drift() -> list[Drift]:
     """Every rollup row that differs from a recount of the raw records."""
     found = []
-    for name, raw, stored in (
-        (
-            "domain_month",
-            _raw_domain_months(),
-            _stored(DomainMonth, ("station_id", "year", "month", "domain")),
-        ),
-        (
-            "project_month",
-            _raw_project_months(),
-            _stored(ProjectMonth, ("station_id", "project_id", "year", "month")),
-        ),
-    ):
+    for table in TABLES:
+        raw, stored = table.raw(), table.stored()
+        nothing = (0,) * len(table.values)
         for key in sorted(set(raw) | set(stored), key=str):
-            if raw.get(key, (0, 0)) != stored.get(key, (0, 0)):
-                found.append(Drift(name, key, stored.get(key, (0, 0)), raw.get(key, (0, 0))))
+            if tuple(raw.get(key, nothing)) != tuple(stored.get(key, nothing)):
+                found.append(
+                    Drift(table.name, key, stored.get(key, nothing), raw.get(key, nothing))
+                )
     return found
 
 
 @transaction.atomic
 def rebuild() -> dict[str, int]:
     """Replace every rollup with a recount of the raw records."""
-    DomainMonth.objects.all().delete()
-    ProjectMonth.objects.all().delete()
-    domain_rows = [
-        DomainMonth(station_id=s, year=y, month=m, domain=d, events=e, person_times=p)
-        for (s, y, m, d), (e, p) in _raw_domain_months().items()
-    ]
-    project_rows = [
-        ProjectMonth(station_id=s, project_id=pr, year=y, month=m, events=e, person_times=p)
-        for (s, pr, y, m), (e, p) in _raw_project_months().items()
-    ]
-    DomainMonth.objects.bulk_create(domain_rows, batch_size=5000)
-    ProjectMonth.objects.bulk_create(project_rows, batch_size=5000)
-    return {"domain_month": len(domain_rows), "project_month": len(project_rows)}
+    counts = {}
+    for table in TABLES:
+        table.model.objects.all().delete()
+        rows = [
+            table.model(
+                **dict(zip(table.key, key, strict=True)),
+                **dict(zip(table.values, values, strict=True)),
+            )
+            for key, values in table.raw().items()
+        ]
+        table.model.objects.bulk_create(rows, batch_size=5000)
+        counts[table.name] = len(rows)
+    return counts
 
 
 def totals_by_domain(queryset) -> dict[str, int]:

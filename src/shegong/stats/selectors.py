@@ -1,19 +1,37 @@
-"""The one source of person-time figures: dashboards, exports and the API all ask
-`person_time_summary`, which reads the rollups through the viewer's scope."""
+"""The one source of statistical figures: dashboards, exports and the API all ask
+`person_time_summary`, which reads the rollups (and the small case, alert and
+volunteer tables) through the viewer's scope.
+
+Person-times, events, volunteer hours, group sessions and activities are sums of
+`DomainMonth`/`ProjectMonth`; clients served are rows of `ClientYear` whose month
+mask meets the period (distinct people per station: a resident served by two
+stations counts at each); meals are sums of `MealMonth`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from shegong.core.models import Domain
 from shegong.org.models import District, Station
 from shegong.plans.models import Metric, ProjectTarget
-from shegong.stats.models import DomainMonth, ProjectMonth
+from shegong.stats.models import ClientYear, DomainMonth, MealMonth, ProjectMonth
+from shegong.stats.rollups import DOMAIN_MASK_FIELDS, month_range_mask
 
 DOMAINS = [d.value for d in Domain]
+# Metrics summed from ProjectMonth, by its column.
+PROJECT_MONTH_METRICS = {
+    Metric.PERSON_TIMES: "person_times",
+    Metric.GROUP_SESSIONS: "group_sessions",
+    Metric.ACTIVITIES: "activities",
+    Metric.VOLUNTEER_HOURS: "volunteer_hours",
+}
 
 
 @dataclass
@@ -24,6 +42,18 @@ class Unit:
     pk: int
     name: str
     person_times: int
+    events: int = 0
+
+
+@dataclass
+class TargetProgress:
+    metric: str
+    done: float
+    target: float | None
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.target) if self.target else None
 
 
 @dataclass
@@ -33,6 +63,7 @@ class ProjectProgress:
     domain: str
     person_times: int
     target: int | None
+    targets: list[TargetProgress] = field(default_factory=list)
 
     @property
     def percent(self) -> int | None:
@@ -44,10 +75,21 @@ class PersonTimeSummary:
     year: int
     month_from: int
     month_to: int
+    domain: str | None = None
     total: int = 0
     events: int = 0
+    cumulative: int = 0
     by_domain: dict[str, int] = field(default_factory=dict)
+    cumulative_by_domain: dict[str, int] = field(default_factory=dict)
     by_month: list[dict[str, Any]] = field(default_factory=list)
+    clients_served: int = 0
+    priority_clients_served: int = 0
+    clients_by_domain: dict[str, int] = field(default_factory=dict)
+    volunteer_hours: Decimal = Decimal("0.0")
+    volunteers_active: int = 0
+    meals: dict[str, int] = field(default_factory=dict)
+    cases: dict[str, int] = field(default_factory=dict)
+    alerts_open: int | None = None
     units: list[Unit] = field(default_factory=list)
     projects: list[ProjectProgress] = field(default_factory=list)
 
@@ -56,13 +98,43 @@ class PersonTimeSummary:
             "year": self.year,
             "month_from": self.month_from,
             "month_to": self.month_to,
+            "domain": self.domain,
             "person_times": self.total,
             "events": self.events,
+            "cumulative_person_times": self.cumulative,
             "by_domain": self.by_domain,
+            "cumulative_by_domain": self.cumulative_by_domain,
             "by_month": self.by_month,
-            "units": [u.__dict__ for u in self.units],
-            "projects": [{**p.__dict__, "percent": p.percent} for p in self.projects],
+            "clients_served": self.clients_served,
+            "priority_clients_served": self.priority_clients_served,
+            "clients_by_domain": self.clients_by_domain,
+            "volunteer_hours": str(self.volunteer_hours),
+            "volunteers_active": self.volunteers_active,
+            "meals": self.meals,
+            "cases": self.cases,
+            "alerts_open": self.alerts_open,
+            "units": [asdict(u) for u in self.units],
+            "projects": [
+                {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "domain": p.domain,
+                    "person_times": p.person_times,
+                    "target": p.target,
+                    "percent": p.percent,
+                    "targets": [{**asdict(t), "percent": t.percent} for t in p.targets],
+                }
+                for p in self.projects
+            ],
         }
+
+
+def _narrow(rows, district, station, path: str = "station"):
+    if district is not None:
+        rows = rows.filter(**{f"{path}__street__district": district})
+    if station is not None:
+        rows = rows.filter(**{path: station})
+    return rows
 
 
 def person_time_summary(
@@ -73,33 +145,62 @@ def person_time_summary(
     month_to: int = 12,
     district: District | None = None,
     station: Station | None = None,
+    domain: str | None = None,
 ) -> PersonTimeSummary:
-    """Person-times and events in the user's scope for a year's month range,
-    narrowed to a district or a station; the four domains always add up to the
-    total. Units rank the districts (city view), the stations (district view);
-    a station view lists its 113X projects against their person-time targets."""
-    rows = DomainMonth.objects.visible_to(user).filter(
-        year=year, month__gte=month_from, month__lte=month_to
+    """Every figure of the statistics in the user's scope for a year's month range,
+    narrowed to a district or a station, and optionally to one domain; without a
+    domain the four domains always add up to the total. Units rank the districts
+    (city view), the stations (district view); a station view lists its 113X
+    projects against their targets."""
+    summary = PersonTimeSummary(
+        year=year, month_from=month_from, month_to=month_to, domain=domain or None
     )
-    if district is not None:
-        rows = rows.filter(station__street__district=district)
-    if station is not None:
-        rows = rows.filter(station=station)
-    summary = PersonTimeSummary(year=year, month_from=month_from, month_to=month_to)
-    by_domain = {d: 0 for d in DOMAINS}
-    for row in rows.values("domain").annotate(p=Sum("person_times"), e=Sum("events")):
+    domains = [domain] if domain else DOMAINS
+    all_months = _narrow(DomainMonth.objects.visible_to(user), district, station).filter(
+        domain__in=domains
+    )
+    rows = all_months.filter(year=year, month__gte=month_from, month__lte=month_to)
+    by_domain = dict.fromkeys(domains, 0)
+    for row in rows.values("domain").annotate(
+        p=Sum("person_times"), e=Sum("events"), h=Sum("volunteer_hours")
+    ):
         by_domain[row["domain"]] = row["p"] or 0
         summary.events += row["e"] or 0
+        summary.volunteer_hours += row["h"] or 0
     summary.by_domain = by_domain
     summary.total = sum(by_domain.values())
+    cumulative = dict.fromkeys(domains, 0)
+    for row in (
+        all_months.filter(Q(year__lt=year) | Q(year=year, month__lte=month_to))
+        .values("domain")
+        .annotate(p=Sum("person_times"))
+    ):
+        cumulative[row["domain"]] = row["p"] or 0
+    summary.cumulative_by_domain = cumulative
+    summary.cumulative = sum(cumulative.values())
     months: dict[int, dict[str, int]] = {
-        m: {d: 0 for d in DOMAINS} for m in range(month_from, month_to + 1)
+        m: dict.fromkeys(domains, 0) for m in range(month_from, month_to + 1)
     }
-    for row in rows.values("month", "domain").annotate(p=Sum("person_times")):
+    extra = {m: {"events": 0, "volunteer_hours": Decimal("0.0")} for m in months}
+    for row in rows.values("month", "domain").annotate(
+        p=Sum("person_times"), e=Sum("events"), h=Sum("volunteer_hours")
+    ):
         months[row["month"]][row["domain"]] = row["p"] or 0
+        extra[row["month"]]["events"] += row["e"] or 0
+        extra[row["month"]]["volunteer_hours"] += row["h"] or 0
+    clients_by_month = _clients(summary, user, district, station, domains)
     summary.by_month = [
-        {"month": m, "person_times": sum(v.values()), **v} for m, v in months.items()
+        {
+            "month": m,
+            "person_times": sum(v.values()),
+            **v,
+            "events": extra[m]["events"],
+            "volunteer_hours": float(extra[m]["volunteer_hours"]),
+            "clients_served": clients_by_month[m],
+        }
+        for m, v in months.items()
     ]
+    _programmes(summary, user, district, station, domain)
     if station is None and district is None:
         grouped = rows.values("station__street__district", "station__street__district__name")
         summary.units = [
@@ -108,46 +209,191 @@ def person_time_summary(
                 r["station__street__district"],
                 r["station__street__district__name"],
                 r["p"] or 0,
+                r["e"] or 0,
             )
-            for r in grouped.annotate(p=Sum("person_times")).order_by("-p")
+            for r in grouped.annotate(p=Sum("person_times"), e=Sum("events")).order_by(
+                "-p", "station__street__district"
+            )
         ]
     elif station is None:
         grouped = rows.values("station", "station__name")
         summary.units = [
-            Unit("station", r["station"], r["station__name"], r["p"] or 0)
-            for r in grouped.annotate(p=Sum("person_times")).order_by("-p")
+            Unit("station", r["station"], r["station__name"], r["p"] or 0, r["e"] or 0)
+            for r in grouped.annotate(p=Sum("person_times"), e=Sum("events")).order_by(
+                "-p", "station"
+            )
         ]
     else:
-        summary.projects = _project_progress(user, station, year, month_from, month_to)
+        summary.projects = _project_progress(user, station, year, month_from, month_to, domain)
     return summary
 
 
-def _project_progress(user, station, year, month_from, month_to) -> list[ProjectProgress]:
-    done = {
-        r["project"]: (r["project__name"], r["project__kind"], r["project__domain"], r["p"] or 0)
-        for r in ProjectMonth.objects.visible_to(user)
-        .filter(station=station, year=year, month__gte=month_from, month__lte=month_to)
-        .values("project", "project__name", "project__kind", "project__domain")
-        .annotate(p=Sum("person_times"))
-    }
-    targets = {
-        t.project_id: (t.project.name, t.project.kind, t.project.domain, t.value)
-        for t in ProjectTarget.objects.visible_to(user)
-        .filter(
-            project__plan__station=station, project__plan__year=year, metric=Metric.PERSON_TIMES
+def _clients(summary, user, district, station, domains) -> dict[int, int]:
+    """Distinct residents served in the period: one ClientYear row per person and
+    station, counted when its month mask meets the period's months. Returns the
+    clients served in each month of the period."""
+    period = month_range_mask(summary.month_from, summary.month_to)
+    rows = _narrow(ClientYear.objects.visible_to(user), district, station).filter(year=summary.year)
+    served = Q()
+    counts = {}
+    for domain in domains:
+        name = DOMAIN_MASK_FIELDS[domain]
+        served |= Q(**{f"{name}_in_period__gt": 0})
+        counts[domain] = Count("pk", filter=Q(**{f"{name}_in_period__gt": 0}))
+    month_range = range(summary.month_from, summary.month_to + 1)
+    rows = rows.annotate(
+        **{
+            f"{DOMAIN_MASK_FIELDS[d]}_in_period": F(DOMAIN_MASK_FIELDS[d]).bitand(period)
+            for d in domains
+        },
+        **{f"in_month_{m}": _domains_mask(domains).bitand(1 << (m - 1)) for m in month_range},
+        priority_in_period=F("priority_months").bitand(period),
+    )
+    figures = rows.aggregate(
+        served=Count("pk", filter=served),
+        priority=Count("pk", filter=served & Q(priority_in_period__gt=0)),
+        **counts,
+        **{f"month_{m}": Count("pk", filter=Q(**{f"in_month_{m}__gt": 0})) for m in month_range},
+    )
+    summary.clients_served = figures["served"]
+    summary.priority_clients_served = figures["priority"]
+    summary.clients_by_domain = {d: figures[d] for d in domains}
+    return {m: figures[f"month_{m}"] for m in month_range}
+
+
+def _domains_mask(domains):
+    """The served-months mask of the chosen domains (all of them: `months`)."""
+    if len(domains) == len(DOMAINS):
+        return F("months")
+    return F(DOMAIN_MASK_FIELDS[domains[0]])
+
+
+def _programmes(summary, user, district, station, domain) -> None:
+    """Meals, cases, alerts and volunteers: small tables, counted through the scope."""
+    from shegong.cases.models import OPEN_STATUSES, Alert, AlertStatus, Case, RiskLevel
+    from shegong.community.models import Volunteer
+
+    if domain in (None, Domain.ELDERLY):
+        meals = (
+            _narrow(MealMonth.objects.visible_to(user), district, station)
+            .filter(year=summary.year, month__gte=summary.month_from, month__lte=summary.month_to)
+            .aggregate(dine_in=Sum("dine_in"), delivery=Sum("delivery"))
         )
+        summary.meals = {k: v or 0 for k, v in meals.items()}
+        summary.meals["total"] = summary.meals["dine_in"] + summary.meals["delivery"]
+    start = datetime.date(summary.year, summary.month_from, 1)
+    end = datetime.date(
+        summary.year + summary.month_to // 12, summary.month_to % 12 + 1, 1
+    ) - datetime.timedelta(days=1)
+    cases = _narrow(Case.objects.visible_to(user), district, station)
+    if domain:
+        cases = cases.filter(domain=domain)
+    summary.cases = cases.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        high_risk_open=Count(
+            "pk",
+            filter=Q(status__in=OPEN_STATUSES, risk_level__in=[RiskLevel.HIGH, RiskLevel.CRISIS]),
+        ),
+        opened=Count("pk", filter=Q(opened_on__gte=start, opened_on__lte=end)),
+        closed=Count("pk", filter=Q(closed_on__gte=start, closed_on__lte=end)),
+    )
+    # Alerts are the station's working list: officials see none, not a zero.
+    if user.is_superuser or user.role not in Alert.scope.hidden_from:
+        alerts = _narrow(Alert.objects.visible_to(user), district, station)
+        summary.alerts_open = alerts.exclude(status=AlertStatus.RESOLVED).count()
+    today = timezone.localdate()
+    summary.volunteers_active = (
+        _narrow(Volunteer.objects.visible_to(user), district, station)
+        .filter(is_active=True, registered_on__lte=today)
+        .count()
+    )
+
+
+def _project_progress(
+    user, station, year, month_from, month_to, domain=None
+) -> list[ProjectProgress]:
+    """The station's 113X projects: person-times (and every other target metric)
+    done in the period against the annual targets."""
+    from shegong.cases.models import Case
+    from shegong.delivery.models import EventVolunteer, Group
+
+    months = ProjectMonth.objects.visible_to(user).filter(
+        station=station, year=year, month__gte=month_from, month__lte=month_to
+    )
+    done: dict[int, dict[str, Any]] = {}
+    info: dict[int, tuple[str, str, str]] = {}
+    for r in months.values("project", "project__name", "project__kind", "project__domain").annotate(
+        **{column: Sum(column) for column in PROJECT_MONTH_METRICS.values()}
+    ):
+        info[r["project"]] = (r["project__name"], r["project__kind"], r["project__domain"])
+        done[r["project"]] = {
+            metric: r[column] or 0 for metric, column in PROJECT_MONTH_METRICS.items()
+        }
+    targets: dict[int, dict[str, int]] = {}
+    for t in (
+        ProjectTarget.objects.visible_to(user)
+        .filter(project__plan__station=station, project__plan__year=year)
         .select_related("project")
-    }
+    ):
+        info.setdefault(t.project_id, (t.project.name, t.project.kind, t.project.domain))
+        targets.setdefault(t.project_id, {})[t.metric] = t.value
+    wanted = {m for per in targets.values() for m in per}
+    if Metric.GROUPS in wanted:
+        for r in (
+            Group.objects.visible_to(user)
+            .filter(project__in=list(targets))
+            .values("project")
+            .annotate(n=Count("pk"))
+        ):
+            done.setdefault(r["project"], {})[Metric.GROUPS] = r["n"]
+    if Metric.VOLUNTEERS in wanted:
+        for r in (
+            EventVolunteer.objects.visible_to(user)
+            .filter(
+                event__project__in=list(targets),
+                event__held_on__year=year,
+                event__held_on__month__gte=month_from,
+                event__held_on__month__lte=month_to,
+            )
+            .values("event__project")
+            .annotate(n=Count("volunteer", distinct=True))
+        ):
+            done.setdefault(r["event__project"], {})[Metric.VOLUNTEERS] = r["n"]
+    if Metric.CASES in wanted:
+        # Cases belong to a domain, not a project: a project's cases are the
+        # station's cases of its domain opened in the period.
+        opened = dict(
+            Case.objects.visible_to(user)
+            .filter(
+                station=station,
+                opened_on__year=year,
+                opened_on__month__gte=month_from,
+                opened_on__month__lte=month_to,
+            )
+            .values_list("domain")
+            .annotate(n=Count("pk"))
+        )
+        for pk, (_name, _kind, project_domain) in info.items():
+            if Metric.CASES in targets.get(pk, {}):
+                done.setdefault(pk, {})[Metric.CASES] = opened.get(project_domain, 0)
     progress = []
-    for pk in sorted(set(done) | set(targets)):
-        name, kind, domain = (targets.get(pk) or done[pk])[:3]
+    for pk in sorted(info):
+        name, kind, project_domain = info[pk]
+        if domain and project_domain != domain:
+            continue
+        values, goals = done.get(pk, {}), targets.get(pk, {})
         progress.append(
             ProjectProgress(
                 name=name,
                 kind=kind,
-                domain=domain,
-                person_times=done.get(pk, (0, 0, 0, 0))[3],
-                target=targets[pk][3] if pk in targets else None,
+                domain=project_domain,
+                person_times=int(values.get(Metric.PERSON_TIMES, 0)),
+                target=goals.get(Metric.PERSON_TIMES),
+                targets=[
+                    TargetProgress(metric, float(values.get(metric, 0)), goals[metric])
+                    for metric in Metric.values
+                    if metric in goals and metric != Metric.PERSON_TIMES
+                ],
             )
         )
     order = {"core": 0, "key": 1, "basic": 2, "featured": 3}

@@ -11,13 +11,16 @@ from django.utils.translation import gettext as _
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.org.models import District, Station
+from shegong.plans.models import Metric
 from shegong.stats import reports
-from shegong.stats.forms import PeriodForm
+from shegong.stats.forms import DashboardForm, PeriodForm
 from shegong.stats.selectors import DOMAINS, person_time_summary
 
 
-def _report_query(year: int, district, station) -> str:
+def _report_query(year: int, district, station, domain=None) -> str:
     params = {"year": year}
+    if domain:
+        params["domain"] = domain
     if station is not None:
         params["station"] = station.pk
     elif district is not None:
@@ -37,9 +40,12 @@ def dashboard(request, district_pk: int | None = None, station_pk: int | None = 
         if station_pk
         else None
     )
-    form = PeriodForm(request.GET)
+    form = DashboardForm(request.GET, user=request.user)
     if form.is_valid():
-        period, status = form.cleaned_data, 200
+        period, status = dict(form.cleaned_data), 200
+        chosen = period.pop("district")
+        if district is None and station is None and chosen is not None:
+            district = chosen
     else:
         # Say what is wrong, and show this year meanwhile.
         period = {"year": timezone.localdate().year, "month_from": 1, "month_to": 12}
@@ -52,10 +58,17 @@ def dashboard(request, district_pk: int | None = None, station_pk: int | None = 
         "station": station,
         "domains": DOMAINS,
         "chart": {"months": summary.by_month, "domains": DOMAINS},
-        "query": request.GET.urlencode(),
-        "report_query": _report_query(summary.year, district, station),
+        "query": _drill_query(request.GET),
+        "report_query": _report_query(summary.year, district, station, summary.domain),
+        "cases": summary.cases,
+        "metric_labels": Metric.choices,
     }
     return render(request, "stats/dashboard.html", context, status=status)
+
+
+def _drill_query(params) -> str:
+    """The filters carried down a drill-down link (the district is in the path)."""
+    return urlencode({k: v for k, v in params.items() if k != "district" and v})
 
 
 REPORT_TITLES = {
@@ -80,7 +93,11 @@ def report(request, name: str, fmt: str):
     if request.GET.get("station", "").isdigit():
         station = get_visible_or_404(Station, request.user, pk=int(request.GET["station"]))
     headers, rows = getattr(reports, name)(
-        request.user, year=form.cleaned_data["year"], district=district, station=station
+        request.user,
+        year=form.cleaned_data["year"],
+        district=district,
+        station=station,
+        domain=form.cleaned_data["domain"],
     )
     return tabular_response(
         fmt, f"{REPORT_TITLES[name]}-{form.cleaned_data['year']}", name, headers, rows
