@@ -61,6 +61,10 @@ class Scope:
     # Confidential content (case files) is not shown even to superusers.
     superuser_sees: bool = True
     distinct: bool = False
+    # A row visible exactly when the object at this foreign key is (e.g. a
+    # statistics rollup and its station): filtered by a subquery of the visible
+    # objects, which is cheaper than joining up the tree for every row of a big table.
+    follows: str | None = None
 
     def paths(self, level: str) -> tuple[str, ...]:
         return _paths(getattr(self, level))
@@ -112,6 +116,10 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
         return queryset.none()
     if action == CREATE and user.role not in scope.create_roles:
         return queryset.none()
+    if scope.follows:
+        target = queryset.model._meta.get_field(scope.follows).related_model
+        visible = restrict(target._default_manager.all(), user, VIEW).values("pk")
+        return queryset.filter(**{f"{scope.follows}__in": visible})
     anchor = user_anchor(user)
     if anchor is None:
         return queryset.none()

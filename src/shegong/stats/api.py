@@ -25,7 +25,7 @@ class PersonTimeSummarySerializer(serializers.Serializer):
     cumulative_by_domain = serializers.DictField(child=serializers.IntegerField())
     by_month = serializers.ListField(child=serializers.DictField())
     clients_served = serializers.IntegerField()
-    priority_clients_served = serializers.IntegerField()
+    priority_clients_served = serializers.IntegerField(allow_null=True)
     clients_by_domain = serializers.DictField(child=serializers.IntegerField())
     volunteer_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
     volunteers_active = serializers.IntegerField()

@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shegong.core.models import Domain
-from shegong.core.scope import ScopedQuerySet, station_scope
+from shegong.core.scope import Scope, ScopedQuerySet
 
-ROLLUP_SCOPE = station_scope()
+# A rollup row is visible to whoever sees its station.
+ROLLUP_SCOPE = Scope(follows="station")
 
 
 class DomainMonth(models.Model):
@@ -129,3 +130,43 @@ class MealMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.year}-{self.month:02d}"
+
+
+class ClientRange(models.Model):
+    """How many distinct residents one station served in the months `month_from`
+    to `month_to` of a year — for each of the 78 month ranges of a year, and for
+    all clients, each domain and priority clients. Kept from the `ClientYear`
+    masks as they change, so a dashboard reads 78 × 6 small rows per station
+    instead of counting every resident."""
+
+    class Kind(models.TextChoices):
+        ALL = "all", _("All clients")
+        FAMILY = "family", _("Family")
+        ELDERLY = "elderly", _("Elderly")
+        YOUTH = "youth", _("Youth")
+        FEATURED = "featured", _("Featured")
+        PRIORITY = "priority", _("Priority clients")
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    month_from = models.PositiveSmallIntegerField()
+    month_to = models.PositiveSmallIntegerField()
+    clients = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("clients served by month range")
+        verbose_name_plural = _("clients served by month range")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "year", "kind", "month_from", "month_to"],
+                name="client_range_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month_from", "month_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.year} {self.kind} {self.month_from}-{self.month_to}"

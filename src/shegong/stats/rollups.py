@@ -24,15 +24,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from shegong.core.models import Domain
-from shegong.stats.models import ClientYear, DomainMonth, MealMonth, ProjectMonth
+from shegong.stats.models import ClientRange, ClientYear, DomainMonth, MealMonth, ProjectMonth
 
 ZERO_HOURS = Decimal("0.0")
 DOMAIN_MASK_FIELDS = {d.value: f"{d.value}_months" for d in Domain}
 MASK_FIELDS = ("months", *DOMAIN_MASK_FIELDS.values(), "priority_months")
+# ClientRange kinds, in the order of MASK_FIELDS.
+RANGE_KINDS = ("all", *DOMAIN_MASK_FIELDS, "priority")
+
+
+def month_range_mask(month_from: int, month_to: int) -> int:
+    """The bits of the months from `month_from` to `month_to` (1–12, inclusive)."""
+    return sum(1 << (m - 1) for m in range(month_from, month_to + 1))
+
+
+# The 78 month ranges of a year and their masks.
+RANGES = tuple((a, b, month_range_mask(a, b)) for a in range(1, 13) for b in range(a, 13))
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,7 @@ def _upsert(model, rows: list[dict], *, conflict: tuple[str, ...], combine: dict
         for name, op in combine.items()
     )
     one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    action = f"DO UPDATE SET {updates}" if combine else "DO NOTHING"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 500):
             chunk = rows[start : start + 500]
@@ -100,7 +112,7 @@ def _upsert(model, rows: list[dict], *, conflict: tuple[str, ...], combine: dict
             ]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
-                f"ON CONFLICT ({target}) DO UPDATE SET {updates}",
+                f"ON CONFLICT ({target}) {action}",
                 params,
             )
 
@@ -173,30 +185,100 @@ def _is_priority(periods: list[tuple], day: datetime.date) -> bool:
     return any(start <= day and (end is None or end >= day) for start, end in periods)
 
 
+def _range_changes(station_id: int, year: int, old: tuple, new: tuple, into: dict) -> None:
+    """Add to `into` how the 78 range counts change when one resident's masks go
+    from `old` to `new` (a range counts a resident with any bit inside it)."""
+    for kind, before, after in zip(RANGE_KINDS, old, new, strict=True):
+        if before == after:
+            continue
+        for a, b, mask in RANGES:
+            change = bool(after & mask) - bool(before & mask)
+            if change:
+                key = (station_id, year, kind, a, b)
+                into[key] = into.get(key, 0) + change
+
+
+def _apply_range_changes(changes: dict) -> None:
+    _upsert(
+        ClientRange,
+        [
+            {"station": s, "year": y, "kind": k, "month_from": a, "month_to": b, "clients": n}
+            for (s, y, k, a, b), n in changes.items()
+            if n
+        ],
+        conflict=("station", "year", "kind", "month_from", "month_to"),
+        combine={"clients": "+"},
+    )
+
+
+def _stored_masks(station_id: int, keys: Iterable[tuple[int, int]]) -> dict[tuple, tuple]:
+    """(year, resident) -> masks of the stored rows, locked for this transaction
+    (SQLite's IMMEDIATE transactions serialise writers anyway)."""
+    by_year = defaultdict(list)
+    for year, resident_id in keys:
+        by_year[year].append(resident_id)
+    found = {}
+    for year, residents in by_year.items():
+        for row in (
+            ClientYear.objects.select_for_update()
+            .filter(station_id=station_id, year=year, resident_id__in=residents)
+            .values_list("year", "resident_id", *MASK_FIELDS)
+        ):
+            found[(row[0], row[1])] = tuple(row[2:])
+    return found
+
+
 def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, datetime.date, str]]):
     """Mark (resident id, day, domain) attendances at a station as served in their
-    months. Adding attendance can only set bits, so this never reads attendance."""
+    months. Adding attendance can only set bits, so this never reads attendance;
+    a resident already marked for the month (the usual case) changes nothing."""
     attendances = list(attendances)
     if not attendances:
         return
     periods = _priority_periods(station_id, {a[0] for a in attendances})
-    masks: dict[tuple[int, int], dict[str, int]] = {}
+    added: dict[tuple[int, int], list[int]] = {}
     for resident_id, day, domain in attendances:
         bit = 1 << (day.month - 1)
-        row = masks.setdefault((day.year, resident_id), dict.fromkeys(MASK_FIELDS, 0))
-        row["months"] |= bit
-        row[DOMAIN_MASK_FIELDS[domain]] |= bit
+        row = added.setdefault((day.year, resident_id), [0] * len(MASK_FIELDS))
+        row[0] |= bit
+        row[1 + list(DOMAIN_MASK_FIELDS).index(domain)] |= bit
         if _is_priority(periods.get(resident_id, ()), day):
-            row["priority_months"] |= bit
+            row[-1] |= bit
+    stored = _stored_masks(station_id, added)
+    missing = [key for key in added if key not in stored]
+    if missing:
+        # Create the new rows empty first: a concurrent writer then waits on them.
+        _upsert(
+            ClientYear,
+            [
+                {"station": station_id, "year": y, "resident": r, **dict.fromkeys(MASK_FIELDS, 0)}
+                for y, r in missing
+            ],
+            conflict=("station", "year", "resident"),
+            combine={},
+        )
+        stored.update(_stored_masks(station_id, missing))
+    rows, ranges = [], {}
+    for (year, resident_id), bits in added.items():
+        old = stored[(year, resident_id)]
+        new = tuple(o | b for o, b in zip(old, bits, strict=True))
+        if new != old:
+            rows.append(
+                {
+                    "station": station_id,
+                    "year": year,
+                    "resident": resident_id,
+                    **dict(zip(MASK_FIELDS, new, strict=True)),
+                }
+            )
+            _range_changes(station_id, year, old, new, ranges)
     _upsert(
         ClientYear,
-        [
-            {"station": station_id, "year": year, "resident": resident_id, **row}
-            for (year, resident_id), row in masks.items()
-        ],
+        rows,
         conflict=("station", "year", "resident"),
         combine=dict.fromkeys(MASK_FIELDS, "|"),
     )
+    _apply_range_changes(ranges)
 
 
 def _raw_client_years(**filters) -> dict[tuple, tuple[int, ...]]:
@@ -243,7 +325,7 @@ def clients_served_refresh(
     resident_ids = list(set(resident_ids))
     if not resident_ids:
         return
-    stored = ClientYear.objects.filter(resident_id__in=resident_ids)
+    stored = ClientYear.objects.select_for_update().filter(resident_id__in=resident_ids)
     raw_filter = {"resident_id__in": resident_ids}
     if station_id is not None:
         stored = stored.filter(station_id=station_id)
@@ -251,16 +333,21 @@ def clients_served_refresh(
     if year is not None:
         stored = stored.filter(year=year)
         raw_filter["event__held_on__year"] = year
+    old = {
+        tuple(row[:3]): tuple(row[3:])
+        for row in stored.values_list("station_id", "year", "resident_id", *MASK_FIELDS)
+    }
+    new = _raw_client_years(**raw_filter)
+    nothing = (0,) * len(MASK_FIELDS)
+    ranges = {}
+    for key in set(old) | set(new):
+        _range_changes(key[0], key[1], old.get(key, nothing), new.get(key, nothing), ranges)
     stored.delete()
     ClientYear.objects.bulk_create(
         ClientYear(station_id=s, year=y, resident_id=r, **dict(zip(MASK_FIELDS, m, strict=True)))
-        for (s, y, r), m in _raw_client_years(**raw_filter).items()
+        for (s, y, r), m in new.items()
     )
-
-
-def month_range_mask(month_from: int, month_to: int) -> int:
-    """The bits of the months from `month_from` to `month_to` (1–12, inclusive)."""
-    return sum(1 << (m - 1) for m in range(month_from, month_to + 1))
+    _apply_range_changes(ranges)
 
 
 # --- Meals ---------------------------------------------------------------------------
@@ -370,6 +457,29 @@ def _raw_project_months() -> dict[tuple, tuple]:
     return found
 
 
+def _ranges_from_client_years() -> dict[tuple, tuple[int]]:
+    """The 78 range counts of every station-year, recounted from `ClientYear` (itself
+    checked against the raw attendance): one pass over it per month range."""
+    found = {}
+    for a, b, mask in RANGES:
+        rows = (
+            ClientYear.objects.annotate(**{f"{f}_hit": F(f).bitand(mask) for f in MASK_FIELDS})
+            .values("station_id", "year")
+            .annotate(
+                **{
+                    kind: Count("pk", filter=Q(**{f"{f}_hit__gt": 0}))
+                    for kind, f in zip(RANGE_KINDS, MASK_FIELDS, strict=True)
+                }
+            )
+            .order_by()
+        )
+        for r in rows:
+            for kind in RANGE_KINDS:
+                if r[kind]:
+                    found[(r["station_id"], r["year"], kind, a, b)] = (r[kind],)
+    return found
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -409,6 +519,13 @@ TABLES = (
         ("station_id", "year", "resident_id"),
         MASK_FIELDS,
         _raw_client_years,
+    ),
+    Table(
+        "client_range",
+        ClientRange,
+        ("station_id", "year", "kind", "month_from", "month_to"),
+        ("clients",),
+        _ranges_from_client_years,
     ),
     Table(
         "meal_month",

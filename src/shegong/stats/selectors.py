@@ -21,8 +21,7 @@ from django.utils import timezone
 from shegong.core.models import Domain
 from shegong.org.models import District, Station
 from shegong.plans.models import Metric, ProjectTarget
-from shegong.stats.models import ClientYear, DomainMonth, MealMonth, ProjectMonth
-from shegong.stats.rollups import DOMAIN_MASK_FIELDS, month_range_mask
+from shegong.stats.models import ClientRange, DomainMonth, MealMonth, ProjectMonth
 
 DOMAINS = [d.value for d in Domain]
 # Metrics summed from ProjectMonth, by its column.
@@ -83,7 +82,7 @@ class PersonTimeSummary:
     cumulative_by_domain: dict[str, int] = field(default_factory=dict)
     by_month: list[dict[str, Any]] = field(default_factory=list)
     clients_served: int = 0
-    priority_clients_served: int = 0
+    priority_clients_served: int | None = 0
     clients_by_domain: dict[str, int] = field(default_factory=dict)
     volunteer_hours: Decimal = Decimal("0.0")
     volunteers_active: int = 0
@@ -131,7 +130,8 @@ class PersonTimeSummary:
 
 def _narrow(rows, district, station, path: str = "station"):
     if district is not None:
-        rows = rows.filter(**{f"{path}__street__district": district})
+        in_district = Station.objects.filter(street__district=district).values("pk")
+        rows = rows.filter(**{f"{path}__in": in_district})
     if station is not None:
         rows = rows.filter(**{path: station})
     return rows
@@ -161,14 +161,21 @@ def person_time_summary(
     )
     rows = all_months.filter(year=year, month__gte=month_from, month__lte=month_to)
     by_domain = dict.fromkeys(domains, 0)
-    for row in rows.values("domain").annotate(
+    months: dict[int, dict[str, int]] = {
+        m: dict.fromkeys(domains, 0) for m in range(month_from, month_to + 1)
+    }
+    extra = {m: {"events": 0, "volunteer_hours": Decimal("0.0")} for m in months}
+    for row in rows.values("month", "domain").annotate(
         p=Sum("person_times"), e=Sum("events"), h=Sum("volunteer_hours")
     ):
-        by_domain[row["domain"]] = row["p"] or 0
-        summary.events += row["e"] or 0
-        summary.volunteer_hours += row["h"] or 0
+        months[row["month"]][row["domain"]] = row["p"] or 0
+        by_domain[row["domain"]] += row["p"] or 0
+        extra[row["month"]]["events"] += row["e"] or 0
+        extra[row["month"]]["volunteer_hours"] += row["h"] or 0
     summary.by_domain = by_domain
     summary.total = sum(by_domain.values())
+    summary.events = sum(e["events"] for e in extra.values())
+    summary.volunteer_hours = sum((e["volunteer_hours"] for e in extra.values()), Decimal("0.0"))
     cumulative = dict.fromkeys(domains, 0)
     for row in (
         all_months.filter(Q(year__lt=year) | Q(year=year, month__lte=month_to))
@@ -178,16 +185,6 @@ def person_time_summary(
         cumulative[row["domain"]] = row["p"] or 0
     summary.cumulative_by_domain = cumulative
     summary.cumulative = sum(cumulative.values())
-    months: dict[int, dict[str, int]] = {
-        m: dict.fromkeys(domains, 0) for m in range(month_from, month_to + 1)
-    }
-    extra = {m: {"events": 0, "volunteer_hours": Decimal("0.0")} for m in months}
-    for row in rows.values("month", "domain").annotate(
-        p=Sum("person_times"), e=Sum("events"), h=Sum("volunteer_hours")
-    ):
-        months[row["month"]][row["domain"]] = row["p"] or 0
-        extra[row["month"]]["events"] += row["e"] or 0
-        extra[row["month"]]["volunteer_hours"] += row["h"] or 0
     clients_by_month = _clients(summary, user, district, station, domains)
     summary.by_month = [
         {
@@ -229,43 +226,40 @@ def person_time_summary(
 
 
 def _clients(summary, user, district, station, domains) -> dict[int, int]:
-    """Distinct residents served in the period: one ClientYear row per person and
-    station, counted when its month mask meets the period's months. Returns the
-    clients served in each month of the period."""
-    period = month_range_mask(summary.month_from, summary.month_to)
-    rows = _narrow(ClientYear.objects.visible_to(user), district, station).filter(year=summary.year)
-    served = Q()
-    counts = {}
-    for domain in domains:
-        name = DOMAIN_MASK_FIELDS[domain]
-        served |= Q(**{f"{name}_in_period__gt": 0})
-        counts[domain] = Count("pk", filter=Q(**{f"{name}_in_period__gt": 0}))
-    month_range = range(summary.month_from, summary.month_to + 1)
-    rows = rows.annotate(
-        **{
-            f"{DOMAIN_MASK_FIELDS[d]}_in_period": F(DOMAIN_MASK_FIELDS[d]).bitand(period)
-            for d in domains
-        },
-        **{f"in_month_{m}": _domains_mask(domains).bitand(1 << (m - 1)) for m in month_range},
-        priority_in_period=F("priority_months").bitand(period),
+    """Distinct residents served in the period, per station (a resident served by
+    two stations counts at each), from the ClientRange counts; returns the clients
+    served in each month of the period. Priority clients are counted across
+    domains, so a domain filter leaves them out (None)."""
+    rows = _narrow(ClientRange.objects.visible_to(user), district, station).filter(
+        year=summary.year
     )
-    figures = rows.aggregate(
-        served=Count("pk", filter=served),
-        priority=Count("pk", filter=served & Q(priority_in_period__gt=0)),
-        **counts,
-        **{f"month_{m}": Count("pk", filter=Q(**{f"in_month_{m}__gt": 0})) for m in month_range},
-    )
-    summary.clients_served = figures["served"]
-    summary.priority_clients_served = figures["priority"]
-    summary.clients_by_domain = {d: figures[d] for d in domains}
-    return {m: figures[f"month_{m}"] for m in month_range}
-
-
-def _domains_mask(domains):
-    """The served-months mask of the chosen domains (all of them: `months`)."""
-    if len(domains) == len(DOMAINS):
-        return F("months")
-    return F(DOMAIN_MASK_FIELDS[domains[0]])
+    main = "all" if len(domains) == len(DOMAINS) else domains[0]
+    period = {
+        r["kind"]: r["n"] or 0
+        for r in rows.filter(
+            month_from=summary.month_from,
+            month_to=summary.month_to,
+            kind__in=[main, *domains, "priority"],
+        )
+        .values("kind")
+        .annotate(n=Sum("clients"))
+    }
+    summary.clients_served = period.get(main, 0)
+    summary.priority_clients_served = period.get("priority", 0) if main == "all" else None
+    summary.clients_by_domain = {d: period.get(d, 0) for d in domains}
+    by_month = dict.fromkeys(range(summary.month_from, summary.month_to + 1), 0)
+    for r in (
+        rows.filter(
+            kind=main,
+            month_from=F("month_to"),
+            month_from__gte=summary.month_from,
+            month_to__lte=summary.month_to,
+        )
+        .values("month_from")
+        .annotate(n=Sum("clients"))
+    ):
+        by_month[r["month_from"]] = r["n"] or 0
+    return by_month
 
 
 def _programmes(summary, user, district, station, domain) -> None:
