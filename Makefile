@@ -42,14 +42,11 @@ test: lint
 	$(BIN)/shegong makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-# Statistics benchmark at city scale on its own database (BENCH_DATABASE_URL, default
-# a SQLite file in var/). BENCH_ARGS="--years 10" is the full run (slow: ~25 min to
-# generate on SQLite); see docs/performance.md.
-BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
-BENCH_ARGS ?= --years 10
+# Statistics benchmark at city scale (10 years, ~30 M person-times) on SQLite and on a
+# throwaway PostgreSQL; prints ratios against raw baselines. See docs/performance.md.
+# BENCH_ARGS="--years 10" and BENCH_DATABASES="sqlite postgres" are the defaults.
 bench: setup
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/shegong migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/shegong bench $(BENCH_ARGS)
+	bash scripts/bench.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -158,3 +158,50 @@ def test_demo_years_stay_inside_their_own_year(db):
         )
         assert years == {plan.year}
     assert ServiceEvent.objects.filter(station=station).count() == 2 * 60
+
+
+def test_copied_history_years_mirror_the_last_generated_year(db):
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from shegong.delivery.models import Attendance, EventVolunteer, ServiceEvent
+    from shegong.demo.year import load_demo_year
+    from shegong.plans.models import AnnualPlan
+    from shegong.stats.rollups import drift
+
+    call_command(
+        "demo_city", residents_per_station=0, showcase_residents=0, scale="none", stdout=StringIO()
+    )
+    stations = list(Station.objects.filter(code__startswith="haizhu-").order_by("pk")[:2])
+    events, _person_times = load_demo_year("small", stations=stations, years=4, copy_history=True)
+    this_year = timezone.localdate().year
+    # Two generated years (60 events per station each), two copies of the last one.
+    assert events == 4 * 2 * 60
+
+    def year_of(model, path, year):
+        return model.objects.filter(**{f"{path}held_on__year": year})
+
+    last = this_year - 1
+    for year in (this_year - 2, this_year - 3):
+        assert AnnualPlan.objects.filter(year=year, status="approved").count() == 2
+        assert year_of(ServiceEvent, "", year).count() == year_of(ServiceEvent, "", last).count()
+        assert year_of(ServiceEvent, "", year).aggregate(n=Sum("person_times")) == year_of(
+            ServiceEvent, "", last
+        ).aggregate(n=Sum("person_times"))
+        for model in (Attendance, EventVolunteer):
+            assert (
+                year_of(model, "event__", year).count() == year_of(model, "event__", last).count()
+            )
+        # Every copy hangs from its own year's plan and groups.
+        assert set(
+            year_of(ServiceEvent, "", year).values_list("project__plan__year", flat=True)
+        ) == {year}
+        assert set(
+            year_of(ServiceEvent, "", year)
+            .filter(group__isnull=False)
+            .values_list("group__project__plan__year", flat=True)
+        ) == {year}
+    assert not ServiceEvent.objects.exclude(import_key="").exists()
+    assert drift() == []
+    # Idempotent.
+    assert load_demo_year("small", stations=stations, years=4, copy_history=True) == (0, 0)

@@ -35,6 +35,7 @@ from shegong.community.models import (
 )
 from shegong.delivery.models import Attendance, EventKind, EventVolunteer, Group, ServiceEvent
 from shegong.demo import guangzhou
+from shegong.demo.history import copy_demo_year
 from shegong.org.models import Station
 from shegong.plans import services as plans
 from shegong.plans.models import AnnualPlan, Metric, ProjectKind
@@ -368,20 +369,41 @@ def load_demo_year(
     progress=None,
     stations: list[Station] | None = None,
     years: int = 1,
+    copy_history: bool = False,
 ) -> tuple[int, int]:
     """Every (or the given) station's plan and service records for this year and
-    the `years - 1` before it; returns (events, person-times) written."""
+    the `years - 1` before it; returns (events, person-times) written. With
+    `copy_history`, only this year and the last are generated; the years before are
+    copies of the last one (see `demo.history`), which takes seconds, not hours."""
     scale = SCALES[scale_name]
     this_year = timezone.localdate().year
     if stations is None:
         stations = list(Station.objects.select_related("street__district").order_by("pk"))
     events = person_times = 0
-    for year in range(this_year - years + 1, this_year + 1):
+    first = this_year - years + 1
+    generated = range(max(first, this_year - 1), this_year + 1) if copy_history else None
+    for year in generated or range(first, this_year + 1):
         for station in progress(stations) if progress else stations:
             e, p = load_station_year(station, year, scale, seed=station.pk * 7919 + year)
             events += e
             person_times += p
+    if copy_history:
+        for year in range(this_year - 2, first - 1, -1):
+            events += copy_demo_year(this_year - 1, year, lambda pk, y=year: _copied_plan(pk, y))
     if events:
         # The events were written in bulk: bring the statistics rollups in step.
         rollups.rebuild()
     return events, person_times
+
+
+def _copied_plan(station_id: int, year: int) -> None:
+    """The plan and groups of a station's copied year (`demo.history`)."""
+    station = Station.objects.select_related("street__district").get(pk=station_id)
+    director, workers, officer = _people(station)
+    plan = _plan(station, year, director, officer)
+    residents = list(
+        Resident.objects.filter(station=station, merged_into__isnull=True).values_list(
+            "pk", flat=True
+        )[:200]
+    )
+    _groups(plan, station, residents, workers, random.Random(station_id * 31 + year))

@@ -1,7 +1,8 @@
 """`shegong bench`: the statistics benchmark (`make bench`), separate from the tests.
 
 On the configured database it makes sure the city-scale demo exists for
-`--years` years, then measures, each against a baseline in the same run:
+`--years` years (this year and the last generated, the years before copied from
+the last, see `demo.history`), then measures, each against a baseline in the same run:
 
 - the city dashboard (every figure of `person_time_summary`, from the rollups) vs
   the same person-times and distinct clients served by GROUP BY over the raw rows;
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         load_demo_year(
             "city",
             years=options["years"],
+            copy_history=True,
             progress=lambda items: tqdm(items, desc="stations", unit="station", disable=None),
         )
         events = ServiceEvent.objects.count()
