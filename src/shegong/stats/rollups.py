@@ -211,41 +211,60 @@ def _apply_range_changes(changes: dict) -> None:
     )
 
 
-def _stored_masks(station_id: int, keys: Iterable[tuple[int, int]]) -> dict[tuple, tuple]:
+def _priority_on(station_id: int, day: datetime.date) -> Exists:
+    """Whether the outer row's resident was a priority client of the station on
+    `day` (the end day still counts, as in clients.services.is_priority_client)."""
+    from shegong.clients.models import ClientCategory, ClientStatus
+
+    return Exists(
+        ClientStatus.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day),
+            resident=OuterRef("resident"),
+            station_id=station_id,
+            category=ClientCategory.PRIORITY,
+            started_on__lte=day,
+        )
+    )
+
+
+def _stored_masks(
+    station_id: int, keys: Iterable[tuple[int, int]], day: datetime.date | None = None
+) -> tuple[dict[tuple, tuple], set[int]]:
     """(year, resident) -> masks of the stored rows, locked for this transaction
-    (SQLite's IMMEDIATE transactions serialise writers anyway)."""
+    (SQLite's IMMEDIATE transactions serialise writers anyway); with `day`, also
+    which of them were priority clients that day, in the same query."""
     by_year = defaultdict(list)
     for year, resident_id in keys:
         by_year[year].append(resident_id)
-    found = {}
+    found, priority = {}, set()
     for year, residents in by_year.items():
-        for row in (
-            ClientYear.objects.select_for_update()
-            .filter(station_id=station_id, year=year, resident_id__in=residents)
-            .values_list("year", "resident_id", *MASK_FIELDS)
+        rows = ClientYear.objects.select_for_update().filter(
+            station_id=station_id, year=year, resident_id__in=residents
+        )
+        if day is not None:
+            rows = rows.annotate(priority=_priority_on(station_id, day))
+        for row in rows.values_list(
+            "year", "resident_id", *MASK_FIELDS, *(["priority"] if day else [])
         ):
-            found[(row[0], row[1])] = tuple(row[2:])
-    return found
+            found[(row[0], row[1])] = tuple(row[2 : 2 + len(MASK_FIELDS)])
+            if day is not None and row[-1]:
+                priority.add(row[1])
+    return found, priority
 
 
 def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, datetime.date, str]]):
     """Mark (resident id, day, domain) attendances at a station as served in their
     months. Adding attendance can only set bits, so this never reads attendance;
-    a resident already marked for the month (the usual case) changes nothing."""
+    a resident already marked for the month (the usual case) changes nothing, and
+    one event's write reads the stored masks and the priority status in one query."""
     attendances = list(attendances)
     if not attendances:
         return
-    periods = _priority_periods(station_id, {a[0] for a in attendances})
-    added: dict[tuple[int, int], list[int]] = {}
-    for resident_id, day, domain in attendances:
-        bit = 1 << (day.month - 1)
-        row = added.setdefault((day.year, resident_id), [0] * len(MASK_FIELDS))
-        row[0] |= bit
-        row[1 + list(DOMAIN_MASK_FIELDS).index(domain)] |= bit
-        if _is_priority(periods.get(resident_id, ()), day):
-            row[-1] |= bit
-    stored = _stored_masks(station_id, added)
-    missing = [key for key in added if key not in stored]
+    days = {a[1] for a in attendances}
+    day = next(iter(days)) if len(days) == 1 else None
+    keys = {(a[1].year, a[0]) for a in attendances}
+    stored, priority_today = _stored_masks(station_id, keys, day)
+    missing = [key for key in keys if key not in stored]
     if missing:
         # Create the new rows empty first: a concurrent writer then waits on them.
         _upsert(
@@ -257,7 +276,22 @@ def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, date
             conflict=("station", "year", "resident"),
             combine={},
         )
-        stored.update(_stored_masks(station_id, missing))
+        more, more_priority = _stored_masks(station_id, missing, day)
+        stored.update(more)
+        priority_today |= more_priority
+    periods = {} if day else _priority_periods(station_id, {a[0] for a in attendances})
+    added: dict[tuple[int, int], list[int]] = {}
+    for resident_id, held_on, domain in attendances:
+        bit = 1 << (held_on.month - 1)
+        row = added.setdefault((held_on.year, resident_id), [0] * len(MASK_FIELDS))
+        row[0] |= bit
+        row[1 + list(DOMAIN_MASK_FIELDS).index(domain)] |= bit
+        if (
+            resident_id in priority_today
+            if day
+            else _is_priority(periods.get(resident_id, ()), held_on)
+        ):
+            row[-1] |= bit
     rows, ranges = [], {}
     for (year, resident_id), bits in added.items():
         old = stored[(year, resident_id)]
