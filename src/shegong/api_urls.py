@@ -13,6 +13,7 @@ from shegong.delivery import api as delivery_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
 from shegong.stats.api import PersonTimesView
+from shegong.workforce import api as workforce_api
 
 router = DefaultRouter()
 router.register("districts", org_api.DistrictViewSet)
@@ -46,12 +47,16 @@ router.register("governance-projects", community_api.GovernanceProjectViewSet)
 router.register("deliberation-meetings", community_api.DeliberationMeetingViewSet)
 router.register("meal-enrolments", community_api.MealEnrolmentViewSet)
 router.register("meal-records", community_api.MealRecordViewSet)
+router.register("staff-profiles", workforce_api.StaffProfileViewSet)
+router.register("training-records", workforce_api.TrainingRecordViewSet)
+router.register("supervision-records", workforce_api.SupervisionRecordViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("token/", obtain_auth_token, name="token"),
     path("stats/person-times/", PersonTimesView.as_view(), name="stats-person-times"),
+    path("workforce/staffing/", workforce_api.StaffingView.as_view(), name="workforce-staffing"),
     path("meal-roll-calls/", community_api.MealRollCallView.as_view(), name="meal-roll-calls"),
     path("", include(router.urls)),
 ]
