@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from shegong.accounts.api import UserViewSet
 from shegong.cases import api as cases_api
+from shegong.cases import library_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
 from shegong.delivery import api as delivery_api
@@ -33,6 +34,7 @@ router.register("observations", cases_api.ObservationViewSet)
 router.register("alerts", cases_api.AlertViewSet)
 router.register("alert-rules", cases_api.AlertRuleViewSet)
 router.register("access-log", cases_api.AccessLogViewSet)
+router.register("case-library", library_api.LibraryCaseViewSet)
 router.register("plans", plans_api.AnnualPlanViewSet)
 router.register("plan-projects", plans_api.PlanProjectViewSet)
 router.register("service-events", delivery_api.ServiceEventViewSet)

@@ -186,9 +186,7 @@ class StaffingView(GenericAPIView):
     )
     def get(self, request):
         if not selectors.may_read_summary(request.user):
-            raise PermissionDenied(
-                _("Staffing figures are for directors, agencies and officials.")
-            )
+            raise PermissionDenied(_("Staffing figures are for directors, agencies and officials."))
         query = _StaffingQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         year = query.validated_data.get("year", timezone.localdate().year)
@@ -199,4 +197,3 @@ class StaffingView(GenericAPIView):
         if stations is not None and not rows:
             return Response({"detail": _("No such record.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(StaffingRowSerializer(rows, many=True).data)
-

@@ -50,4 +50,6 @@ class SupervisionForm(forms.Form):
     held_on = forms.DateField(label=_("date"), widget=DateInput())
     hours = forms.DecimalField(label=_("hours"), max_digits=5, decimal_places=1)
     kind = forms.ChoiceField(label=_("kind"), choices=SupervisionKind.choices)
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

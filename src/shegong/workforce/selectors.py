@@ -171,9 +171,7 @@ def staffing_summary(
         (SupervisionRecord, "supervision_hours"),
     ):
         sums = (
-            model.objects.filter(
-                profile__in=profiles, held_on__gte=first, held_on__lte=last
-            )
+            model.objects.filter(profile__in=profiles, held_on__gte=first, held_on__lte=last)
             .values("profile__station_id")
             .annotate(total=Sum("hours"))
             .order_by()
