@@ -7,8 +7,8 @@ identifiers. The rule (docs/architecture.md "Excellent-case library"):
   characters (陈秀英 → 陈秀英, 秀英);
 - household: the same for every member of the client's household and for the
   guardian named in a consent;
-- ID number: the full number, or any run of six or more of its digits in
-  sequence (the birth date, the last six…);
+- ID number: the full number, or any run of six or more of its characters in
+  sequence (the birth date, the last six with the check character…);
 - phone: the client's or a household member's number, and any 11-digit
   mainland mobile number at all;
 - address: the client's or household's address, or a distinctive part of it
@@ -62,12 +62,12 @@ _COMPOUND_SURNAMES = (
     "长孙", "宇文", "司徒", "夏侯", "端木", "西门", "南宫", "钟离", "轩辕", "万俟",
 )  # fmt: skip
 _DIGIT_GAP = re.compile(r"(?<=\d)[ \u00a0\-‐‑–—－]+(?=\d)")
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d+X?")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # An address read as pieces, each ending with one of these; the longer suffixes
 # first so that 街道 is not cut at 街.
 _ADDRESS_PIECE = re.compile(
-    r".+?(?:街道|大道|小区|花园|大厦|广场|新村|号楼|单元|省|市|区|县|镇|乡|路|街|巷|里|坊|村|苑|庭|"
+    r".+?(?:街道|大道|小区|社区|花园|大厦|广场|新村|号楼|单元|省|市|区|县|镇|乡|路|街|巷|里|坊|村|苑|庭|"
     r"号|栋|幢|座|楼|室|房)"
 )
 _ADMINISTRATIVE = ("省", "市", "区", "县", "街道", "镇", "乡")
@@ -117,7 +117,7 @@ class Identifiers:
 
     def kinds_in(self, text: str) -> list[str]:
         plain = unicodedata.normalize("NFKC", text or "")
-        squeezed = _normalise(text)
+        squeezed = _normalise(text).upper()
         runs = _DIGITS.findall(squeezed)
         found = set()
         if any(n and n in plain for n in self.names):
@@ -136,10 +136,9 @@ class Identifiers:
 
     def _has_id(self, squeezed: str, runs: list[str]) -> bool:
         number = self.id_number
-        if number in squeezed.upper():
+        if number in squeezed:
             return True
-        digits = number.rstrip("X")
-        windows = {digits[i : i + ID_RUN] for i in range(len(digits) - ID_RUN + 1)}
+        windows = {number[i : i + ID_RUN] for i in range(len(number) - ID_RUN + 1)}
         return any(
             run[i : i + ID_RUN] in windows
             for run in runs
