@@ -2,13 +2,13 @@
 
 Station A (沙园街社工站), year 2025:
 
-| account  | post           | qualification | employed           | training 2025     | supervision 2025      |
-|----------|----------------|---------------|--------------------|-------------------|-----------------------|
-| director | director       | social worker | 2020-03-01         | 12.5              | 1.0                   |
-| worker   | front-line     | assistant     | 2023-07-01         | 8.0 + 6.0 (+10.0 in 2024) | 2.0 ind. + 1.5 group |
-| worker2  | front-line     | none          | 2025-02-01         | 3.5               | 2.0 group             |
-| sup      | supervisor     | senior        | 2018-05-01         | —                 | —                     |
-| clerk    | administration | none          | 2019-01-01 … 2024-12-31 (left) | (5.0 in 2024) | —           |
+account   post            qualification  employed                  training 2025   supervision 2025
+director  director        social worker  2020-03-01                12.5            1.0 individual
+worker    front-line      assistant      2023-07-01                8.0 + 6.0       2.0 ind + 1.5 grp
+                                                                   (10.0 in 2024)
+worker2   front-line      none           2025-02-01                3.5             2.0 grp
+sup       supervisor      senior         2018-05-01                —               —
+clerk     administration  none           2019-01-01 … 2024-12-31   (5.0 in 2024)   —
 
 Headcount 2025 = 4 (clerk left before 2025); qualified 3 → 75.0 %; training
 30.0 h (7.5 per staff member); supervision 6.5 h (1.6 per staff member).

@@ -71,6 +71,8 @@ _ADDRESS_PIECE = re.compile(
     r"号|栋|幢|座|楼|室|房)"
 )
 _ADMINISTRATIVE = ("省", "市", "区", "县", "街道", "镇", "乡")
+# End in 区 but name a neighbourhood or an estate, not a public administrative unit.
+_NEIGHBOURHOOD = ("社区", "小区", "园区")
 MIN_ADDRESS_PIECE = 3
 
 
@@ -98,7 +100,8 @@ def _address_parts(address: str, public: tuple[str, ...]) -> list[str]:
         pieces.append(tail)
     parts = [address]
     for piece in pieces:
-        if piece.endswith(_ADMINISTRATIVE) or any(piece in p for p in public if p):
+        administrative = piece.endswith(_ADMINISTRATIVE) and not piece.endswith(_NEIGHBOURHOOD)
+        if administrative or any(piece in p for p in public if p):
             continue
         if len(piece) >= MIN_ADDRESS_PIECE:
             parts.append(piece)
