@@ -49,15 +49,18 @@ def nominate(world, case, actor=None, **changes):
 
 
 def refusal(call, exception=ValidationError, **kwargs):
+    """The refusal's messages in English: per field when it names fields."""
     with translation.override("en"), pytest.raises(exception) as caught:
         call(**kwargs)
-    if isinstance(caught.value, ValidationError):
-        return (
-            caught.value.message_dict
-            if hasattr(caught.value, "error_dict")
-            else caught.value.messages
-        )
-    return [str(caught.value)]
+    with translation.override("en"):
+        error = caught.value
+        if not isinstance(error, ValidationError):
+            return [str(error)]
+        if hasattr(error, "error_dict"):
+            return {
+                field: [str(m) for m in messages] for field, messages in error.message_dict.items()
+            }
+        return [str(m) for m in error.messages]
 
 
 # --- Nomination --------------------------------------------------------------------
