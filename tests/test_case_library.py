@@ -407,3 +407,15 @@ def test_api_publish_and_return(world, case, api):
     assert (again.status_code, again.json()["status"]) == (200, "nominated")
     published = api(world["city"]).post(f"/api/case-library/{entry.pk}/publish/")
     assert (published.status_code, published.json()["status"]) == (200, "published")
+
+
+def test_publishing_on_the_web_refuses_a_text_that_now_names_the_client(world, case, login):
+    entry = nominate(world, case, reflection="感谢宝岭社区的支持。")
+    client = case.client
+    client.address = "广州市海珠区宝岭社区8号"
+    client.save()
+    response = login(world["city"]).post(f"/cases/library/{entry.pk}/publish/", {"version": 1})
+    assert response.status_code == 400
+    assert "此处含有服务对象的住址" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == "nominated"

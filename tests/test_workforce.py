@@ -416,3 +416,14 @@ def test_xlsx_export_holds_the_agencys_station_only(staffed, login):
 
 def test_unknown_export_format_is_404(staffed, login):
     assert login(staffed["city"]).get("/workforce/export.pdf").status_code == 404
+
+
+def test_evaluator_reads_the_figures_but_no_names(staffed, login):
+    response = login(staffed["evaluator"]).get(
+        f"/workforce/stations/{staffed.world.station_a.pk}/?year={YEAR}"
+    )
+    assert response.status_code == 200
+    assert figures(response.context["row"]) == STATION_A_2025
+    html = response.content.decode()
+    assert 'data-testid="staff-table"' not in html
+    assert "Worker2" not in html
