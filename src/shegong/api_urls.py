@@ -7,12 +7,14 @@ from rest_framework.routers import DefaultRouter
 
 from shegong.accounts.api import UserViewSet
 from shegong.cases import api as cases_api
+from shegong.cases import library_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
 from shegong.delivery import api as delivery_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
 from shegong.stats.api import PersonTimesView
+from shegong.workforce import api as workforce_api
 
 router = DefaultRouter()
 router.register("districts", org_api.DistrictViewSet)
@@ -32,6 +34,7 @@ router.register("observations", cases_api.ObservationViewSet)
 router.register("alerts", cases_api.AlertViewSet)
 router.register("alert-rules", cases_api.AlertRuleViewSet)
 router.register("access-log", cases_api.AccessLogViewSet)
+router.register("case-library", library_api.LibraryCaseViewSet)
 router.register("plans", plans_api.AnnualPlanViewSet)
 router.register("plan-projects", plans_api.PlanProjectViewSet)
 router.register("service-events", delivery_api.ServiceEventViewSet)
@@ -46,12 +49,16 @@ router.register("governance-projects", community_api.GovernanceProjectViewSet)
 router.register("deliberation-meetings", community_api.DeliberationMeetingViewSet)
 router.register("meal-enrolments", community_api.MealEnrolmentViewSet)
 router.register("meal-records", community_api.MealRecordViewSet)
+router.register("staff-profiles", workforce_api.StaffProfileViewSet)
+router.register("training-records", workforce_api.TrainingRecordViewSet)
+router.register("supervision-records", workforce_api.SupervisionRecordViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("token/", obtain_auth_token, name="token"),
     path("stats/person-times/", PersonTimesView.as_view(), name="stats-person-times"),
+    path("workforce/staffing/", workforce_api.StaffingView.as_view(), name="workforce-staffing"),
     path("meal-roll-calls/", community_api.MealRollCallView.as_view(), name="meal-roll-calls"),
     path("", include(router.urls)),
 ]

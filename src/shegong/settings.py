@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shegong.plans",
     "shegong.delivery",
     "shegong.stats",
+    "shegong.workforce",
     "shegong.demo",
 ]
 

@@ -14,6 +14,7 @@ from shegong.cases.models import (
     AlertRule,
     AlertStatus,
     Case,
+    LibraryCase,
     Observation,
 )
 from shegong.core.models import AccessLog
@@ -101,3 +102,13 @@ class AccessLogFilterSet(SearchFilterSet):
     class Meta:
         model = AccessLog
         fields = ["q", "station", "user", "action", "object_type", "object_id", "since", "until"]
+
+
+class LibraryCaseFilterSet(SearchFilterSet):
+    """The library's filters: domain, year and a keyword over the write-up."""
+
+    search_fields = ("title", "background", "intervention", "outcome", "reflection")
+
+    class Meta:
+        model = LibraryCase
+        fields = ["q", "domain", "year", "status"]

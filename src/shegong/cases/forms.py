@@ -116,3 +116,25 @@ class AlertRuleForm(forms.Form):
     kind = forms.ChoiceField(choices=AlertKind.choices, widget=forms.HiddenInput)
     threshold_days = forms.IntegerField(label=_("Days"), min_value=0, max_value=365)
     enabled = forms.BooleanField(label=_("Enabled"), required=False)
+
+
+class LibraryCaseForm(forms.Form):
+    """The anonymised write-up of an excellent case 优秀案例."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
+    background = forms.CharField(label=_("Background"), widget=forms.Textarea(attrs={"rows": 4}))
+    assessment = forms.CharField(label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 4}))
+    intervention = forms.CharField(
+        label=_("Intervention"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+    reflection = forms.CharField(label=_("Reflection"), widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LibraryReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should change"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -524,3 +524,80 @@ class Alert(TimeStampedModel):
     @property
     def is_unresolved(self) -> bool:
         return self.status != AlertStatus.RESOLVED
+
+
+class LibraryStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    NOMINATED = "nominated", _("Nominated")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
+
+
+class LibraryCase(TimeStampedModel):
+    """优秀案例: an anonymised write-up of a closed case, nominated by the station
+    director and published by a city officer into a library every member of
+    staff of every station reads (for training).
+
+    `case` links the entry to its source only inside the nominating station
+    and for the anonymisation check; no page or API answer shows it, nor the
+    client or the staff, only the station's name."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.PROTECT, related_name="library_entry", verbose_name=_("case")
+    )
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    title = models.CharField(_("title"), max_length=120)
+    domain = models.CharField(_("domain"), max_length=10, choices=Domain.choices)
+    # The year the case closed: the library's year filter.
+    year = models.PositiveIntegerField(_("year"))
+    background = models.TextField(_("background"))
+    assessment = models.TextField(_("assessment"))
+    intervention = models.TextField(_("intervention"))
+    outcome = models.TextField(_("outcome"))
+    reflection = models.TextField(_("reflection"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=LibraryStatus.choices, default=LibraryStatus.DRAFT
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        # Unpublished entries: the nominating station's director and city officers.
+        station="station",
+        city="station__street__district__city",
+        change_roles=frozenset({Role.STATION_DIRECTOR, Role.CITY_OFFICER}),
+        create_roles=DIRECTOR_ONLY,
+        hidden_from=frozenset(
+            {Role.SOCIAL_WORKER, Role.AGENCY_MANAGER, Role.DISTRICT_OFFICER, Role.EVALUATOR}
+        ),
+        # Published entries: everyone, as a library.
+        public=Q(status="published"),
+    )
+
+    class Meta:
+        verbose_name = _("excellent case")
+        verbose_name_plural = _("excellent cases")
+        ordering = ["-published_on", "-pk"]
+        indexes = [models.Index(fields=["status", "domain", "year"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (LibraryStatus.DRAFT, LibraryStatus.RETURNED)

@@ -20,6 +20,8 @@ from shegong.cases.models import (
     CaseNote,
     CaseReview,
     CaseStatus,
+    LibraryCase,
+    LibraryStatus,
     Observation,
     Referral,
     ServicePlan,
@@ -108,3 +110,35 @@ def case_file_open(user: Any, case: Case, ip: str | None = None) -> CaseFile | N
         referrals=content(Referral),
         events=list(CaseEvent.objects.visible_to(user).filter(case=case).select_related("actor")),
     )
+
+
+# --- Excellent-case library ------------------------------------------------------
+
+
+def library_visible_to(user: Any) -> QuerySet[LibraryCase]:
+    """Published entries for everyone; unpublished ones for the nominating
+    station's director and city officers (the model's scope)."""
+    return LibraryCase.objects.visible_to(user).select_related("station")
+
+
+def library_published(user: Any) -> QuerySet[LibraryCase]:
+    return library_visible_to(user).filter(status=LibraryStatus.PUBLISHED)
+
+
+def library_queue(user: Any) -> QuerySet[LibraryCase]:
+    """Nominations waiting for a city officer, oldest first."""
+    return library_visible_to(user).filter(status=LibraryStatus.NOMINATED).order_by("updated_at")
+
+
+def library_own_station(user: Any) -> QuerySet[LibraryCase]:
+    """The director's station's entries that are not (yet) published."""
+    return (
+        library_visible_to(user)
+        .filter(station_id=user.station_id)
+        .exclude(status=LibraryStatus.PUBLISHED)
+        .order_by("-updated_at")
+    )
+
+
+def library_years(user: Any) -> list[int]:
+    return list(library_published(user).order_by("-year").values_list("year", flat=True).distinct())

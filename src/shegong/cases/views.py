@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from shegong.accounts.roles import Role
 from shegong.cases import forms, selectors, services
 from shegong.cases.alerts import rule_settings
-from shegong.cases.models import Alert, AlertKind, Case, CaseStatus
+from shegong.cases.models import Alert, AlertKind, Case, CaseStatus, LibraryCase
 from shegong.clients.models import Resident
 from shegong.core.access import get_visible_or_404
 from shegong.core.forms import apply_service, bootstrap
@@ -117,6 +117,7 @@ def _render_case(request, case, bound_step=None, bound_form=None, status=200):
         "steps": _step_forms(case, bound_step, bound_form) if case_file else [],
         "can_assign": request.user.role == Role.STATION_DIRECTOR
         and request.user.station_id == case.station_id,
+        "library_entry": LibraryCase.objects.filter(case=case).only("pk").first(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

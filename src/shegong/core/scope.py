@@ -65,6 +65,10 @@ class Scope:
     # statistics rollup and its station): filtered by a subquery of the visible
     # objects, which is cheaper than joining up the tree for every row of a big table.
     follows: str | None = None
+    # Rows matching this condition are readable (never changeable) by every active
+    # account, whatever its role or anchor: e.g. published entries of the
+    # excellent-case library 优秀案例, a city-wide training resource.
+    public: Q | None = None
 
     def paths(self, level: str) -> tuple[str, ...]:
         return _paths(getattr(self, level))
@@ -108,6 +112,15 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     scope: Scope = queryset.model.scope
+    if action == VIEW and scope.public is not None and not is_unrestricted(user):
+        own = _restrict_to_anchor(queryset.model._base_manager.all(), user, action, scope)
+        return queryset.filter(Q(pk__in=own.values("pk")) | scope.public)
+    return _restrict_to_anchor(queryset, user, action, scope)
+
+
+def _restrict_to_anchor(
+    queryset: models.QuerySet, user: Any, action: str, scope: Scope
+) -> models.QuerySet:
     if is_unrestricted(user):
         return queryset if scope.superuser_sees else queryset.none()
     if user.role in scope.hidden_from:

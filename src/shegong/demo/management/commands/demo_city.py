@@ -11,6 +11,7 @@ from shegong.demo.clients import (
     DEFAULT_SHOWCASE_RESIDENTS,
     load_demo_clients,
 )
+from shegong.demo.workforce import load_demo_workforce
 from shegong.demo.year import SCALES, load_demo_year
 
 
@@ -54,6 +55,11 @@ class Command(BaseCommand):
         )
         if residents:
             self.stdout.write(f"Registered {residents} demo residents with cases and alerts.")
+        profiles, library_cases = load_demo_workforce()
+        if profiles or library_cases:
+            self.stdout.write(
+                f"Added {profiles} staff profiles and {library_cases} excellent cases."
+            )
         events = person_times = 0
         if options["scale"] != "none":
             events, person_times = load_demo_year(
