@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shegong.plans",
     "shegong.delivery",
     "shegong.stats",
+    "shegong.evaluation",
     "shegong.demo",
 ]
 
@@ -178,6 +179,10 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files (evaluation evidence): never served directly, only through views
+# that check scope and send them as attachments.
+MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Request limits ---------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
