@@ -10,6 +10,7 @@ from shegong.cases import api as cases_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
 from shegong.delivery import api as delivery_api
+from shegong.evaluation import api as evaluation_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
 from shegong.stats.api import PersonTimesView
@@ -46,6 +47,14 @@ router.register("governance-projects", community_api.GovernanceProjectViewSet)
 router.register("deliberation-meetings", community_api.DeliberationMeetingViewSet)
 router.register("meal-enrolments", community_api.MealEnrolmentViewSet)
 router.register("meal-records", community_api.MealRecordViewSet)
+router.register("evaluation-rounds", evaluation_api.EvaluationRoundViewSet)
+router.register("evaluation-assignments", evaluation_api.RoundAssignmentViewSet)
+router.register("station-evaluations", evaluation_api.StationEvaluationViewSet)
+router.register("indicator-scores", evaluation_api.IndicatorScoreViewSet)
+router.register("evaluation-evidence", evaluation_api.EvidenceViewSet)
+router.register("inspections", evaluation_api.InspectionViewSet)
+router.register("rectifications", evaluation_api.RectificationViewSet)
+router.register("rectification-alerts", evaluation_api.RectificationAlertViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

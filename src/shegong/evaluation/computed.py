@@ -153,9 +153,7 @@ def case_closure(station: Station, period: Period) -> Figure:
     the period (opened by its end, not closed before its start)."""
     from shegong.cases.models import Case
 
-    cases = Case.objects.visible_to(PLATFORM).filter(
-        station=station, opened_on__lte=period.ends_on
-    )
+    cases = Case.objects.visible_to(PLATFORM).filter(station=station, opened_on__lte=period.ends_on)
     active = cases.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.starts_on))
     total = active.count()
     closed = active.filter(closed_on__lte=period.ends_on).count()
@@ -182,9 +180,7 @@ def volunteer_hours(station: Station, period: Period) -> Figure:
         )
         .aggregate(total=Sum("value"))["total"]
     )
-    hours = station_volunteer_totals(station, since=period.starts_on, until=period.ends_on)[
-        "hours"
-    ]
+    hours = station_volunteer_totals(station, since=period.starts_on, until=period.ends_on)["hours"]
     if not target:
         return Figure(None, _("No volunteer-hour target in the station's plan."))
     expected = period.expected(target)
@@ -217,7 +213,9 @@ REGISTRY: dict[str, Computation] = {
             "project_completion", gettext_lazy("113X project target completion"), project_completion
         ),
         Computation("case_closure", gettext_lazy("Case closure rate"), case_closure),
-        Computation("volunteer_hours", gettext_lazy("Volunteer hours against target"), volunteer_hours),
+        Computation(
+            "volunteer_hours", gettext_lazy("Volunteer hours against target"), volunteer_hours
+        ),
         Computation("satisfaction", gettext_lazy("Satisfaction rate"), satisfaction),
     )
 }

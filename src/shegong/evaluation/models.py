@@ -215,8 +215,8 @@ class Indicator(models.Model):
         ordering = ["group__position", "group", "position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(method="scored", computation="") | Q(method="computed")
-                & ~Q(computation=""),
+                condition=Q(method="scored", computation="")
+                | Q(method="computed") & ~Q(computation=""),
                 name="indicator_computation_matches_method",
                 violation_error_message=_(
                     "A computed indicator names its computation; a scored one does not."
@@ -490,6 +490,9 @@ class InspectionCheck(models.Model):
                 violation_error_message=_("This item is already on the checklist."),
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()}: {self.get_result_display()}"
 
 
 class RectificationStatus(models.TextChoices):

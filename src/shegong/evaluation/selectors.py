@@ -87,7 +87,9 @@ def groups_of(round: EvaluationRound) -> list[IndicatorGroup]:
     system is not secret to anyone who can see the round."""
     return list(
         IndicatorGroup.objects.filter(round=round)
-        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")))
+        .prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk"))
+        )
         .order_by("position", "pk")
     )
 
@@ -134,7 +136,9 @@ def rectifications_visible_to(user: Any) -> QuerySet[Rectification]:
     )
 
 
-def overdue_rectifications(user: Any, today: datetime.date | None = None) -> QuerySet[Rectification]:
+def overdue_rectifications(
+    user: Any, today: datetime.date | None = None
+) -> QuerySet[Rectification]:
     """Rectifications past their due date and not closed, in the user's scope."""
     today = today or timezone.localdate()
     return (

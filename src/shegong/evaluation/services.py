@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -125,7 +124,9 @@ def round_create(
 
 def _require_draft(round: EvaluationRound) -> None:
     if round.status != RoundStatus.DRAFT:
-        raise ValidationError(_("The indicator system can only be changed while the round is a draft."))
+        raise ValidationError(
+            _("The indicator system can only be changed while the round is a draft.")
+        )
 
 
 @transaction.atomic
@@ -139,8 +140,10 @@ def indicator_group_add(
     total = weight_total_without(round) + weight
     if total > WEIGHT_TOTAL:
         raise ValidationError(
-            {"weight": _("The group weights would add up to %(total)s; they must add up to 100.")
-             % {"total": total}}
+            {
+                "weight": _("The group weights would add up to %(total)s; they must add up to 100.")
+                % {"total": total}
+            }
         )
     group.save()
     return group
@@ -209,7 +212,9 @@ def _sheet(round: EvaluationRound, station: Station) -> StationEvaluation:
 
 
 @transaction.atomic
-def round_open(*, actor: User, round: EvaluationRound, version: int | None = None) -> EvaluationRound:
+def round_open(
+    *, actor: User, round: EvaluationRound, version: int | None = None
+) -> EvaluationRound:
     """draft → open: checks the indicator system, makes a sheet for every active
     station of the round's area and fills in the computed indicators."""
     _require(actor, CHANGE, round)
@@ -351,8 +356,8 @@ def score_set(
     note: str = "",
 ) -> IndicatorScore:
     """An evaluator's score for a scored indicator, within [0, max score]."""
-    sheet = StationEvaluation.objects.select_for_update().select_related("round").get(
-        pk=evaluation.pk
+    sheet = (
+        StationEvaluation.objects.select_for_update().select_related("round").get(pk=evaluation.pk)
     )
     _require_scorer(actor, sheet)
     if indicator.group.round_id != sheet.round_id:
@@ -387,8 +392,8 @@ def evidence_add(
     *, actor: User, evaluation: StationEvaluation, indicator: Indicator, file: UploadedFile
 ) -> Evidence:
     """Attach a checked file to an indicator's score (made empty if needed)."""
-    sheet = StationEvaluation.objects.select_for_update().select_related("round").get(
-        pk=evaluation.pk
+    sheet = (
+        StationEvaluation.objects.select_for_update().select_related("round").get(pk=evaluation.pk)
     )
     _require_scorer(actor, sheet)
     if indicator.group.round_id != sheet.round_id:
@@ -414,8 +419,10 @@ def evaluation_submit(
 ) -> StationEvaluation:
     """scoring → submitted: every scored indicator has a score; computed ones are
     refreshed one last time; from now on the sheet's scores are locked."""
-    sheet = StationEvaluation.objects.select_for_update().select_related("round", "station").get(
-        pk=evaluation.pk
+    sheet = (
+        StationEvaluation.objects.select_for_update()
+        .select_related("round", "station")
+        .get(pk=evaluation.pk)
     )
     _require_scorer(actor, sheet)
     _check_version(sheet, version)
@@ -453,8 +460,8 @@ def evaluation_reply(
     indicator: Indicator | None = None,
 ) -> StationEvaluation | IndicatorScore:
     """The station director's comment on the whole evaluation or on one indicator."""
-    sheet = StationEvaluation.objects.select_for_update().select_related("round").get(
-        pk=evaluation.pk
+    sheet = (
+        StationEvaluation.objects.select_for_update().select_related("round").get(pk=evaluation.pk)
     )
     _require_station_director(actor, sheet)
     text = (text or "").strip()
@@ -495,7 +502,9 @@ def inspection_record(
     )
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("The visit date is in the future.")})
-    inspection = Inspection(station=station, visited_on=visited_on, inspector=actor, findings=findings)
+    inspection = Inspection(
+        station=station, visited_on=visited_on, inspector=actor, findings=findings
+    )
     inspection.full_clean()
     inspection.save()
     ensure_visible(actor, inspection)
@@ -541,7 +550,9 @@ def rectification_add(
     return item
 
 
-def _transition(item: Rectification, version: int | None, allowed: str, message: str) -> Rectification:
+def _transition(
+    item: Rectification, version: int | None, allowed: str, message: str
+) -> Rectification:
     item = _locked(Rectification, item.pk)
     _check_version(item, version)
     if item.status != allowed:
@@ -666,3 +677,33 @@ def overdue_alerts_raise(today: datetime.date | None = None) -> int:
         )
         raised += created
     return raised
+
+
+@transaction.atomic
+def round_add_standard_system(*, actor: User, round: EvaluationRound) -> int:
+    """Add the standard indicator system (`standard.STANDARD_SYSTEM`) to a draft
+    round that has none yet; returns the number of indicators added."""
+    from shegong.evaluation.standard import STANDARD_SYSTEM
+
+    _require(actor, CHANGE, round)
+    _require_draft(round)
+    if IndicatorGroup.objects.filter(round=round).exists():
+        raise ValidationError(_("The round already has indicator groups."))
+    added = 0
+    for g_position, (group_name, weight, indicators) in enumerate(STANDARD_SYSTEM):
+        group = indicator_group_add(
+            actor=actor, round=round, name=group_name, weight=weight, position=g_position
+        )
+        for position, (name, max_score, i_weight, method, computation) in enumerate(indicators):
+            indicator_add(
+                actor=actor,
+                group=group,
+                name=name,
+                max_score=max_score,
+                weight=i_weight,
+                method=method,
+                computation=computation,
+                position=position,
+            )
+            added += 1
+    return added

@@ -32,13 +32,9 @@ KINDS: dict[str, Kind] = {
     "jpeg": Kind("image/jpeg", (b"\xff\xd8\xff",)),
     "gif": Kind("image/gif", (b"GIF87a", b"GIF89a")),
     "webp": Kind("image/webp", (b"RIFF",)),
-    "docx": Kind(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP
-    ),
+    "docx": Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
     "xlsx": Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
-    "pptx": Kind(
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation", _ZIP
-    ),
+    "pptx": Kind("application/vnd.openxmlformats-officedocument.presentationml.presentation", _ZIP),
     "doc": Kind("application/msword", _OLE),
     "xls": Kind("application/vnd.ms-excel", _OLE),
     "ppt": Kind("application/vnd.ms-powerpoint", _OLE),
@@ -61,9 +57,7 @@ def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedFile:
     kind = KINDS.get(extension)
     if kind is None:
         raise ValidationError(
-            {
-                field: _("Only PDF, image (PNG, JPEG, GIF, WebP) or office documents are accepted.")
-            }
+            {field: _("Only PDF, image (PNG, JPEG, GIF, WebP) or office documents are accepted.")}
         )
     if upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError(
@@ -79,7 +73,10 @@ def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedFile:
     upload.seek(0)
     if not head.startswith(kind.magic) or (extension == "webp" and b"WEBP" not in head):
         raise ValidationError(
-            {field: _("The file's content does not match its type (.%(ext)s).") % {"ext": extension}}
+            {
+                field: _("The file's content does not match its type (.%(ext)s).")
+                % {"ext": extension}
+            }
         )
     return CheckedFile(
         original_name=name[:200],
