@@ -159,7 +159,8 @@ class EvaluationRoundViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def results(self, request, pk=None):
         """Weighted totals, grades and ranks of the sheets the caller may see."""
         round = self.get_object()
-        return Response([result_dict(r) for r in selectors.round_results(request.user, round)])
+        rows = [result_dict(r) for r in selectors.round_results(request.user, round)]
+        return Response(StationResultSerializer(rows, many=True).data)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -70,6 +70,12 @@ def _bump(obj) -> None:
     obj.version = F("version") + 1
 
 
+def _plain(value: Decimal) -> str:
+    """10.00 → "10", 4.50 → "4.5" (never "1E+1")."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _locked(model, pk: int):
     return model.objects.select_for_update().get(pk=pk)
 
@@ -370,7 +376,7 @@ def score_set(
         raise ValidationError(
             {
                 "score": _("The score must be between 0 and %(max)s.")
-                % {"max": indicator.max_score.normalize()}
+                % {"max": _plain(indicator.max_score)}
             }
         )
     row, _created = IndicatorScore.objects.update_or_create(
