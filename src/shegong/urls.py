@@ -15,6 +15,7 @@ urlpatterns = [
     path("services/", include("shegong.delivery.urls")),
     path("community/", include("shegong.community.urls")),
     path("stats/", include("shegong.stats.urls")),
+    path("evaluation/", include("shegong.evaluation.urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
