@@ -103,3 +103,9 @@ def score_all(sr: ScoredRound, api, submit: bool = True) -> None:
         if submit:
             response = client.post(f"/api/station-evaluations/{sheet.pk}/submit/", {})
             assert response.status_code == 200, response.json()
+
+
+def english_messages(settings) -> None:
+    """Requests answer in English (the messages compared in the tests); the
+    Chinese default is exercised where a test sets the zh-hans cookie."""
+    settings.LANGUAGE_CODE = "en"

@@ -15,7 +15,12 @@ from django.utils import translation
 from shegong.evaluation import services
 from shegong.evaluation.models import RoundStatus, SheetStatus
 from shegong.evaluation.scoring import grade
-from tests.evaluation_world import draft_round, make_scored_round, score_all
+from tests.evaluation_world import draft_round, english_messages, make_scored_round, score_all
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    english_messages(settings)
 
 
 @pytest.fixture
@@ -279,9 +284,9 @@ def test_grade_thresholds(total, code):
 def test_results_export_has_chinese_headers_and_the_figures(sr, api, login):
     score_all(sr, api)
     api(sr.world["city"]).post(f"/api/evaluation-rounds/{sr.round.pk}/finalise/", {})
-    response = login(sr.world["city"]).get(
-        f"/evaluation/rounds/{sr.round.pk}/export/", {"format": "csv"}
-    )
+    client = login(sr.world["city"])
+    client.cookies["django_language"] = "zh-hans"  # the default language's headers
+    response = client.get(f"/evaluation/rounds/{sr.round.pk}/export/", {"format": "csv"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="evaluation-')
     text = b"".join(response.streaming_content).decode("utf-8-sig")
