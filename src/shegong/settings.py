@@ -226,6 +226,9 @@ SPECTACULAR_SETTINGS = {
         "BasicDomainEnum": "shegong.clients.models.BASIC_DOMAIN_CHOICES",
         "CaseSourceEnum": "shegong.cases.models.CaseSource",
         "ObservationSourceEnum": "shegong.cases.models.ObservationSource",
+        "RoundKindEnum": "shegong.evaluation.models.RoundKind",
+        "IndicatorMethodEnum": "shegong.evaluation.models.Method",
+        "ContactMethodEnum": "shegong.cases.models.ContactMethod",
     },
 }
 
