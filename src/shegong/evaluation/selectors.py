@@ -37,6 +37,7 @@ def evaluator_station_ids(user: Any) -> list[int]:
     rounds are not yet theirs; finalised rounds no longer are."""
     return list(
         RoundAssignment.objects.filter(evaluator=user, evaluation__round__status=RoundStatus.OPEN)
+        .order_by()
         .values_list("evaluation__station_id", flat=True)
         .distinct()
     )
