@@ -72,6 +72,27 @@ def _contract(code, agency, station=None, project=None) -> Contract:
     )
 
 
+def _evaluation_round(city, officer, station, evaluator):
+    from shegong.evaluation.models import (
+        EvaluationRound,
+        RoundAssignment,
+        RoundStatus,
+        StationEvaluation,
+    )
+
+    round = EvaluationRound.objects.create(
+        name="2026 final evaluation",
+        city=city,
+        kind="final",
+        year=2026,
+        status=RoundStatus.OPEN,
+        created_by=officer,
+    )
+    sheet = StationEvaluation.objects.create(round=round, station=station)
+    RoundAssignment.objects.create(evaluation=sheet, evaluator=evaluator)
+    return round
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the default language (Simplified Chinese). A request
@@ -122,7 +143,7 @@ def world(db) -> World:
         "agency": make_user("agency", Role.AGENCY_MANAGER, agency=agency_a),
         "director": make_user("director", Role.STATION_DIRECTOR, station=station_a),
         "worker": make_user("worker", Role.SOCIAL_WORKER, station=station_a),
-        "evaluator": make_user("evaluator", Role.EVALUATOR),
+        "evaluator": make_user("evaluator", Role.EVALUATOR, city=city),
         # Outsiders.
         "other_district": make_user(
             "other_district", Role.DISTRICT_OFFICER, district=other_district
@@ -131,7 +152,8 @@ def world(db) -> World:
         "director_b": make_user("director_b", Role.STATION_DIRECTOR, station=station_b),
         "worker_c": make_user("worker_c", Role.SOCIAL_WORKER, station=station_c),
     }
-    people["evaluator"].evaluation_stations.set([station_a])
+    # The evaluator's stations come from an open evaluation round's assignments.
+    _evaluation_round(city, people["city"], station_a, people["evaluator"])
     return World(
         city=city,
         district=district,

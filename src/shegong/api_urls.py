@@ -11,6 +11,7 @@ from shegong.cases import library_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
 from shegong.delivery import api as delivery_api
+from shegong.evaluation import api as evaluation_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
 from shegong.stats.api import PersonTimesView
@@ -52,6 +53,14 @@ router.register("meal-records", community_api.MealRecordViewSet)
 router.register("staff-profiles", workforce_api.StaffProfileViewSet)
 router.register("training-records", workforce_api.TrainingRecordViewSet)
 router.register("supervision-records", workforce_api.SupervisionRecordViewSet)
+router.register("evaluation-rounds", evaluation_api.EvaluationRoundViewSet)
+router.register("evaluation-assignments", evaluation_api.RoundAssignmentViewSet)
+router.register("station-evaluations", evaluation_api.StationEvaluationViewSet)
+router.register("indicator-scores", evaluation_api.IndicatorScoreViewSet)
+router.register("evaluation-evidence", evaluation_api.EvidenceViewSet)
+router.register("inspections", evaluation_api.InspectionViewSet)
+router.register("rectifications", evaluation_api.RectificationViewSet)
+router.register("rectification-alerts", evaluation_api.RectificationAlertViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

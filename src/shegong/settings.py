@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shegong.delivery",
     "shegong.stats",
     "shegong.workforce",
+    "shegong.evaluation",
     "shegong.demo",
 ]
 
@@ -180,6 +181,10 @@ STORAGES = {
     },
 }
 
+# Uploaded files (evaluation evidence): never served directly, only through views
+# that check scope and send them as attachments.
+MEDIA_ROOT = VAR_DIR / "media"
+
 # --- Request limits ---------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -222,6 +227,9 @@ SPECTACULAR_SETTINGS = {
         "BasicDomainEnum": "shegong.clients.models.BASIC_DOMAIN_CHOICES",
         "CaseSourceEnum": "shegong.cases.models.CaseSource",
         "ObservationSourceEnum": "shegong.cases.models.ObservationSource",
+        "RoundKindEnum": "shegong.evaluation.models.RoundKind",
+        "IndicatorMethodEnum": "shegong.evaluation.models.Method",
+        "ContactMethodEnum": "shegong.cases.models.ContactMethod",
     },
 }
 

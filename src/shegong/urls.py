@@ -16,6 +16,7 @@ urlpatterns = [
     path("community/", include("shegong.community.urls")),
     path("stats/", include("shegong.stats.urls")),
     path("workforce/", include("shegong.workforce.urls")),
+    path("evaluation/", include("shegong.evaluation.urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -11,7 +11,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "station", "district", "agency", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name"]
-    autocomplete_fields = ["station", "district", "agency", "evaluation_stations"]
+    autocomplete_fields = ["station", "district", "agency"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (
@@ -25,7 +25,6 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
                     "district",
                     "agency",
                     "station",
-                    "evaluation_stations",
                 ]
             },
         ),

@@ -50,13 +50,8 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("station"),
     )
-    # Until evaluation rounds exist, an evaluator is assigned stations directly.
-    evaluation_stations = models.ManyToManyField(
-        "org.Station",
-        blank=True,
-        related_name="evaluators",
-        verbose_name=_("stations to evaluate"),
-    )
+    # An evaluator's stations come from their assignments in evaluation rounds
+    # (evaluation.RoundAssignment); their `city` lets the city officer find them.
 
     objects = ScopedUserManager()
     scope = Scope(
@@ -65,7 +60,7 @@ class User(AbstractUser):
             "district__city",
             "station__street__district__city",
             "agency__city",
-            "evaluation_stations__street__district__city",
+            "evaluation_assignments__evaluation__round__city",
         ),
         district=("district", "station__street__district"),
         agency=("agency", "station__agency"),

@@ -58,6 +58,9 @@ class Scope:
     # For social workers, lookups to users: a worker sees only the rows on which
     # they are named (their caseload), not every row of their station.
     assigned: str | tuple[str, ...] | None = None
+    # For evaluators, lookups to users: an evaluator sees only the rows of the
+    # evaluation sheets they are assigned to, not every row of their stations.
+    evaluators: str | tuple[str, ...] | None = None
     # Confidential content (case files) is not shown even to superusers.
     superuser_sees: bool = True
     distinct: bool = False
@@ -94,7 +97,11 @@ def user_anchor(user: User) -> tuple[str, list[Any]] | None:
     if level is None:
         return None
     if user.role == Role.EVALUATOR:
-        return Level.STATION, list(user.evaluation_stations.values_list("pk", flat=True))
+        # The evaluation rounds are the source of an evaluator's stations: those
+        # of their assignments in rounds open for scoring (docs/decisions.md).
+        from shegong.evaluation.selectors import evaluator_station_ids
+
+        return Level.STATION, evaluator_station_ids(user)
     key = getattr(user, f"{LEVEL_FIELD[level]}_id")
     if key is None:
         return None
@@ -147,6 +154,11 @@ def _restrict_to_anchor(
     if user.role == Role.SOCIAL_WORKER and scope.assigned:
         mine = Q()
         for path in _paths(scope.assigned):
+            mine |= Q(**{path: user.pk})
+        condition &= mine
+    if user.role == Role.EVALUATOR and scope.evaluators:
+        mine = Q()
+        for path in _paths(scope.evaluators):
             mine |= Q(**{path: user.pk})
         condition &= mine
     if scope.distinct:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from shegong.accounts.roles import Role
 from shegong.cases import selectors as case_selectors
+from shegong.evaluation import selectors as evaluation_selectors
 from shegong.org import selectors
 from shegong.org.models import Station
 
@@ -29,6 +30,8 @@ def home(request):
         context["alerts"] = case_selectors.open_alerts(user)[:10]
         context["needing_action"] = case_selectors.cases_needing_action(user)[:10]
         context["caseload_count"] = case_selectors.caseload(user).count()
+    if user.role in (Role.STATION_DIRECTOR, Role.SOCIAL_WORKER, Role.DISTRICT_OFFICER):
+        context["overdue"] = evaluation_selectors.overdue_rectifications(user)[:10]
     return render(request, "core/home.html", context)
 
 

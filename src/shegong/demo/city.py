@@ -185,10 +185,10 @@ def load_demo_city() -> DemoResult:
         for n in range(1, WORKERS_PER_STATION + 1):
             account(f"worker-{station.code}-{n}", Role.SOCIAL_WORKER, station=station)
 
-    # The evaluator of the demo reviews the stations of Haizhu district.
-    evaluator = account("evaluator-1", Role.EVALUATOR)
-    haizhu = [s for s in stations if s.code.startswith("haizhu-")]
-    evaluator.evaluation_stations.set(haizhu)
+    # The demo's evaluators get their stations through the demo evaluation rounds
+    # (demo/evaluation.py).
+    account("evaluator-1", Role.EVALUATOR, city=city)
+    account("evaluator-2", Role.EVALUATOR, city=city)
 
     shayuan = Station.objects.get(name="沙园街社工站")
     shayuan_agency = Agency.objects.get(pk=shayuan.agency_id)

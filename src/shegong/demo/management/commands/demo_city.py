@@ -11,6 +11,7 @@ from shegong.demo.clients import (
     DEFAULT_SHOWCASE_RESIDENTS,
     load_demo_clients,
 )
+from shegong.demo.evaluation import load_demo_evaluation
 from shegong.demo.workforce import load_demo_workforce
 from shegong.demo.year import SCALES, load_demo_year
 
@@ -71,6 +72,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Recorded {events} service events ({person_times} person-times) this year."
             )
+        evaluation = load_demo_evaluation()
+        self.stdout.write(
+            f"Evaluation: {evaluation.rounds} rounds ({evaluation.sheets} station sheets), "
+            f"{evaluation.inspections} new inspections, {evaluation.rectifications} new "
+            "rectification items."
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {result.districts} districts, {result.stations} stations, "

@@ -1,0 +1,159 @@
+"""Reads of evaluation rounds, sheets, scores, results and inspections, always
+through the user's scope, plus the stage rules the scope cannot express (a
+station sees its scores only once the round is finalised; an evaluator works only
+in open rounds)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from shegong.accounts.roles import Role
+from shegong.evaluation import scoring
+from shegong.evaluation.models import (
+    EvaluationRound,
+    Evidence,
+    Indicator,
+    IndicatorGroup,
+    IndicatorScore,
+    Inspection,
+    Rectification,
+    RectificationAlert,
+    RectificationStatus,
+    RoundAssignment,
+    RoundStatus,
+    StationEvaluation,
+)
+
+# Station-side roles see a round's scores only after it is finalised.
+STATION_SIDE = frozenset({Role.STATION_DIRECTOR, Role.AGENCY_MANAGER})
+
+
+def evaluator_station_ids(user: Any) -> list[int]:
+    """An evaluator's stations: those of their assignments in open rounds. Draft
+    rounds are not yet theirs; finalised rounds no longer are."""
+    return list(
+        RoundAssignment.objects.filter(evaluator=user, evaluation__round__status=RoundStatus.OPEN)
+        .order_by()
+        .values_list("evaluation__station_id", flat=True)
+        .distinct()
+    )
+
+
+def rounds_visible_to(user: Any) -> QuerySet[EvaluationRound]:
+    rounds = EvaluationRound.objects.visible_to(user).select_related("district", "city")
+    if getattr(user, "role", None) in STATION_SIDE:
+        rounds = rounds.filter(status=RoundStatus.FINALISED)
+    elif getattr(user, "role", None) == Role.EVALUATOR:
+        rounds = rounds.filter(status=RoundStatus.OPEN)
+    return rounds
+
+
+def evaluations_visible_to(user: Any) -> QuerySet[StationEvaluation]:
+    sheets = StationEvaluation.objects.visible_to(user).select_related(
+        "round", "station__street__district", "submitted_by"
+    )
+    if getattr(user, "role", None) in STATION_SIDE:
+        sheets = sheets.filter(round__status=RoundStatus.FINALISED)
+    elif getattr(user, "role", None) == Role.EVALUATOR:
+        sheets = sheets.filter(round__status=RoundStatus.OPEN)
+    return sheets
+
+
+def scores_visible_to(user: Any) -> QuerySet[IndicatorScore]:
+    scores = IndicatorScore.objects.visible_to(user).select_related(
+        "indicator__group", "evaluation__round", "evaluation__station"
+    )
+    if getattr(user, "role", None) in STATION_SIDE:
+        scores = scores.filter(evaluation__round__status=RoundStatus.FINALISED)
+    elif getattr(user, "role", None) == Role.EVALUATOR:
+        scores = scores.filter(evaluation__round__status=RoundStatus.OPEN)
+    return scores
+
+
+def evidence_visible_to(user: Any) -> QuerySet[Evidence]:
+    evidence = Evidence.objects.visible_to(user).select_related("score__evaluation__round")
+    if getattr(user, "role", None) in STATION_SIDE:
+        evidence = evidence.filter(score__evaluation__round__status=RoundStatus.FINALISED)
+    elif getattr(user, "role", None) == Role.EVALUATOR:
+        evidence = evidence.filter(score__evaluation__round__status=RoundStatus.OPEN)
+    return evidence
+
+
+def groups_of(round: EvaluationRound) -> list[IndicatorGroup]:
+    """The round's indicator system (groups with their indicators), in order. The
+    system is not secret to anyone who can see the round."""
+    return list(
+        IndicatorGroup.objects.filter(round=round)
+        .prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk"))
+        )
+        .order_by("position", "pk")
+    )
+
+
+def weight_total(round: EvaluationRound) -> int:
+    return sum(g.weight for g in IndicatorGroup.objects.filter(round=round))
+
+
+def round_results(user: Any, round: EvaluationRound) -> list[scoring.StationResult]:
+    """The results of the sheets of `round` that `user` may see, with their ranks
+    among all the round's sheets (ranks need the others' totals, not their names)."""
+    groups = groups_of(round)
+    every = StationEvaluation.objects.filter(round=round).select_related(
+        "station__street__district", "round"
+    )
+    visible = set(evaluations_visible_to(user).filter(round=round).values_list("pk", flat=True))
+    return [r for r in scoring.results(every, groups) if r.evaluation.pk in visible]
+
+
+def sheet_scores(evaluation: StationEvaluation) -> dict[int, IndicatorScore]:
+    """indicator id → score row of a sheet the caller has already been allowed to see."""
+    rows = IndicatorScore.objects.filter(evaluation=evaluation).prefetch_related("evidence")
+    return {row.indicator_id: row for row in rows}
+
+
+def assignments_of(round: EvaluationRound) -> QuerySet[RoundAssignment]:
+    return RoundAssignment.objects.filter(evaluation__round=round).select_related(
+        "evaluation__station", "evaluator"
+    )
+
+
+# --- Inspection ------------------------------------------------------------------
+
+
+def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
+    return Inspection.objects.visible_to(user).select_related(
+        "station__street__district", "inspector"
+    )
+
+
+def rectifications_visible_to(user: Any) -> QuerySet[Rectification]:
+    return Rectification.objects.visible_to(user).select_related(
+        "station__street__district", "owner", "inspection"
+    )
+
+
+def overdue_rectifications(
+    user: Any, today: datetime.date | None = None
+) -> QuerySet[Rectification]:
+    """Rectifications past their due date and not closed, in the user's scope."""
+    today = today or timezone.localdate()
+    return (
+        rectifications_visible_to(user)
+        .filter(due_on__lt=today)
+        .exclude(status=RectificationStatus.CLOSED)
+        .order_by("due_on", "pk")
+    )
+
+
+def open_rectification_alerts(user: Any) -> QuerySet[RectificationAlert]:
+    return (
+        RectificationAlert.objects.visible_to(user)
+        .filter(resolved_at__isnull=True)
+        .select_related("rectification", "station")
+        .order_by("rectification__due_on", "pk")
+    )
