@@ -13,6 +13,7 @@ from shegong.delivery import api as delivery_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
 from shegong.stats.api import PersonTimesView
+from shegong.surveys import api as surveys_api
 
 router = DefaultRouter()
 router.register("districts", org_api.DistrictViewSet)
@@ -46,6 +47,8 @@ router.register("governance-projects", community_api.GovernanceProjectViewSet)
 router.register("deliberation-meetings", community_api.DeliberationMeetingViewSet)
 router.register("meal-enrolments", community_api.MealEnrolmentViewSet)
 router.register("meal-records", community_api.MealRecordViewSet)
+router.register("surveys", surveys_api.SurveyViewSet)
+router.register("survey-questions", surveys_api.QuestionViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

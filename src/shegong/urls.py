@@ -15,6 +15,8 @@ urlpatterns = [
     path("services/", include("shegong.delivery.urls")),
     path("community/", include("shegong.community.urls")),
     path("stats/", include("shegong.stats.urls")),
+    path("surveys/", include("shegong.surveys.urls")),
+    path("s/", include("shegong.surveys.public_urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
