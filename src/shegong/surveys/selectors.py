@@ -124,6 +124,7 @@ def survey_results(survey: Survey) -> dict[str, Any]:
             )
         else:
             item["texts"] = texts.get(q.pk, [])
+        item["bars"] = item.get("options") or item.get("ratings") or []
         results.append(item)
     return {"responses": responses, "questions": results}
 
@@ -132,8 +133,8 @@ def chart_data(results: dict[str, Any]) -> list[dict]:
     """The bar charts of a results page, for json_script."""
     charts = []
     for item in results["questions"]:
-        bars = item.get("options") or item.get("ratings")
-        if bars is None:
+        bars = item["bars"]
+        if not bars:
             continue
         charts.append(
             {

@@ -428,16 +428,20 @@ def _clean_contact(name: str, phone: str) -> tuple[str, str]:
     return name, phone
 
 
+def _replay() -> ValidationError:
+    return ValidationError(_("This form has already been submitted. Thank you!"), code="replay")
+
+
 def _save_response(response: Response, rows: list[Answer]) -> Response:
-    response.full_clean()
+    if response.form_nonce and Response.objects.filter(form_nonce=response.form_nonce).exists():
+        raise _replay()
+    response.full_clean(exclude=["form_nonce"])
     try:
         with transaction.atomic():
             response.save()
     except IntegrityError:
-        # The unique form nonce: the same form was already submitted.
-        raise ValidationError(
-            _("This form has already been submitted. Thank you!"), code="replay"
-        ) from None
+        # The unique form nonce: the same form was submitted at the same moment.
+        raise _replay() from None
     for row in rows:
         row.response = response
     Answer.objects.bulk_create(rows)
