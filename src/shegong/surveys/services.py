@@ -489,6 +489,7 @@ def response_enter_paper(
     """A paper questionnaire typed in by the station's staff (marked as paper, with
     who entered it)."""
     ensure_visible(actor, survey)
+    survey = Survey.objects.get(pk=survey.pk)
     if survey.is_template or actor.role not in (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR):
         raise PermissionDenied(_("Only the station's own staff enter paper questionnaires."))
     if actor.station_id != survey.station_id:
