@@ -11,6 +11,7 @@ from shegong.demo.clients import (
     DEFAULT_SHOWCASE_RESIDENTS,
     load_demo_clients,
 )
+from shegong.demo.surveys import load_demo_surveys
 from shegong.demo.year import SCALES, load_demo_year
 
 
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Recorded {events} service events ({person_times} person-times) this year."
             )
+        if options["scale"] != "none" and (responses := load_demo_surveys()):
+            self.stdout.write(f"Collected {responses} survey responses.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {result.districts} districts, {result.stations} stations, "
