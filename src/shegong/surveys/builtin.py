@@ -79,12 +79,7 @@ NEEDS_QUESTIONS = [
 ]
 
 SATISFACTION_QUESTIONS = [
-    {
-        "section": "服务评价",
-        "kind": QuestionKind.RATING,
-        "text": "您对社工站服务的总体满意程度",
-        "help_text": "1分为非常不满意，5分为非常满意",
-    },
+    {"section": "服务评价", "kind": QuestionKind.RATING, "text": "您对社工站服务的总体满意程度"},
     {"section": "服务评价", "kind": QuestionKind.RATING, "text": "社工的服务态度"},
     {"section": "服务评价", "kind": QuestionKind.RATING, "text": "服务的及时性"},
     {"section": "服务评价", "kind": QuestionKind.RATING, "text": "服务对您或家人的帮助"},

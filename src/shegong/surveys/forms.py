@@ -134,6 +134,13 @@ class AnswerForm(forms.Form):
                 widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
             )
         self.fields = {**fields, **self.fields}
+        # Styled here rather than by core.forms.bootstrap, which would give the
+        # radio buttons the text-box class.
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                continue
+            widget.attrs.setdefault("class", "form-control")
 
     @staticmethod
     def _field(q) -> forms.Field:
@@ -141,17 +148,23 @@ class AnswerForm(forms.Form):
         choices = [(o.pk, o.label) for o in q.options.all()]
         if q.kind == QuestionKind.SINGLE:
             return forms.TypedChoiceField(
-                choices=choices, coerce=int, widget=forms.RadioSelect, **common
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                **common,
             )
         if q.kind == QuestionKind.MULTIPLE:
             return forms.TypedMultipleChoiceField(
-                choices=choices, coerce=int, widget=forms.CheckboxSelectMultiple, **common
+                choices=choices,
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                **common,
             )
         if q.kind == QuestionKind.RATING:
             return forms.TypedChoiceField(
                 choices=[(n, str(n)) for n in range(1, 6)],
                 coerce=int,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                 **common,
             )
         return forms.CharField(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from shegong.core.forms import add_errors, bootstrap
+from shegong.core.forms import add_errors
 from shegong.core.http import client_ip
 from shegong.surveys import antispam, services
 from shegong.surveys.forms import AnswerForm
@@ -78,7 +78,7 @@ def answer(request, token: str):
     device = antispam.read_device(request.COOKIES.get(antispam.DEVICE_COOKIE))
     device = device or antispam.new_device_id()
     if request.method == "GET":
-        return _render_form(request, survey, bootstrap(AnswerForm(survey=survey)), device)
+        return _render_form(request, survey, AnswerForm(survey=survey), device)
 
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -99,7 +99,7 @@ def answer(request, token: str):
     except antispam.Refused as refused:
         return _refused(request, survey, refused.message, refused.status)
 
-    form = bootstrap(AnswerForm(data, survey=survey))
+    form = AnswerForm(data, survey=survey)
     if form.is_valid():
         try:
             services.response_submit(

@@ -333,13 +333,11 @@ def survey_paper(request, pk: int):
         raise PermissionDenied(_("Only the station's own staff enter paper questionnaires."))
     if survey.status == SurveyStatus.DRAFT:
         raise PermissionDenied(_("Publish the survey before entering responses."))
-    form = bootstrap(
-        forms.AnswerForm(
-            request.POST or None,
-            survey=survey,
-            paper=True,
-            initial={"answered_on": timezone.localdate()},
-        )
+    form = forms.AnswerForm(
+        request.POST or None,
+        survey=survey,
+        paper=True,
+        initial={"answered_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         saved = apply_service(
