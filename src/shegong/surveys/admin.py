@@ -14,6 +14,14 @@ class SurveyAdmin(ScopedAdmin):
     search_fields = ["title", "station__name"]
     readonly_fields = ["status", "version", "previous", "published_at", "closed_at"]
 
+    # Surveys are written through the builder (surveys.services), which keeps
+    # published versions frozen and checks who may edit.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Question)
 class QuestionAdmin(ScopedAdmin):

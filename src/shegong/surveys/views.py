@@ -4,15 +4,15 @@ satisfaction rates. Writes go through `surveys.services`."""
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,8 @@ from shegong.org.models import Station
 from shegong.plans.models import AnnualPlan, PlanStatus
 from shegong.surveys import filtersets, forms, selectors, services
 from shegong.surveys.models import Question, Survey, SurveyKind, SurveyStatus
+
+PAGE_SIZE = 50
 
 
 def _status(form) -> int:
@@ -68,9 +70,11 @@ def survey_list(request):
     filterset = filtersets.SurveyFilterSet(request.GET or None, queryset=queryset, request=request)
     bootstrap(filterset.form)
     surveys = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = Paginator(surveys.select_related("station"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
-        "surveys": surveys[:200],
+        "page": page,
+        "surveys": page.object_list,
         "templates": selectors.visible_surveys(user).filter(is_template=True).order_by("title"),
         "may_create": user.role in (Role.STATION_DIRECTOR, Role.CITY_OFFICER),
     }
@@ -298,8 +302,6 @@ def _published(request, pk: int) -> Survey:
         Survey.objects.select_related("station__street__district"), request.user, pk=pk
     )
     if survey.status != SurveyStatus.PUBLISHED or survey.is_template:
-        from django.http import Http404
-
         raise Http404(_("The survey is not published."))
     return survey
 
@@ -436,5 +438,5 @@ def satisfaction(request):
     return render(
         request,
         "surveys/satisfaction.html",
-        {"overview": overview, "years": years, "today": datetime.date.today()},
+        {"overview": overview, "years": years},
     )
