@@ -544,3 +544,34 @@ def test_director_attaches_the_needs_survey_to_the_plan(world, client):
         plan=plan,
         survey=satisfaction,
     ) == ["Choose a needs survey of the plan's station."]
+
+
+def test_admin_lists_only_surveys_in_scope_and_is_read_only(world, client):
+    from django.contrib.auth.models import Permission
+
+    mine = published(world)
+    theirs = published(world, director=_director_c(world))
+    officer = world["district"]
+    officer.is_staff = True
+    officer.save()
+    officer.user_permissions.add(
+        Permission.objects.get(codename="view_survey"),
+        Permission.objects.get(codename="change_survey"),
+    )
+    client.force_login(officer)
+    listing = client.get("/admin/surveys/survey/")
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].result_list) == [mine]
+    assert client.get(f"/admin/surveys/survey/{theirs.pk}/change/").status_code == 302
+    before = mine.title
+    client.post(f"/admin/surveys/survey/{mine.pk}/change/", {"title": "改", "kind": "other"})
+    mine.refresh_from_db()
+    assert mine.title == before
+
+
+def test_a_second_draft_version_is_refused(world):
+    survey = published(world)
+    services.survey_new_version(actor=world["director"], survey=survey)
+    assert refusal(services.survey_new_version, actor=world["director"], survey=survey) == [
+        "A new version of this survey is already being drafted."
+    ]
