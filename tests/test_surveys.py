@@ -575,3 +575,18 @@ def test_a_second_draft_version_is_refused(world):
     assert refusal(services.survey_new_version, actor=world["director"], survey=survey) == [
         "A new version of this survey is already being drafted."
     ]
+
+
+def test_the_new_survey_page_offers_the_builtin_templates_from_the_start(world, client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client.force_login(world["director"])
+    page = client.get("/surveys/new/")
+    offered = {t.title for t in page.context["from_template"].fields["template"].queryset}
+    assert offered == {"居民服务需求调查", "满意度调查"}
+    out = StringIO()
+    call_command("survey_templates", stdout=out)
+    assert Survey.objects.filter(is_template=True).count() == 2
+    assert "居民服务需求调查" in out.getvalue()

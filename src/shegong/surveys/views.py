@@ -86,6 +86,14 @@ def survey_create(request):
     user = request.user
     if user.role not in (Role.STATION_DIRECTOR, Role.CITY_OFFICER):
         raise PermissionDenied(_("Only the station director creates the station's surveys."))
+    if user.role == Role.CITY_OFFICER:
+        city = user.city
+    else:
+        city = user.station.street.district.city if user.station_id else None
+    if city is not None and not Survey.objects.filter(city=city).exclude(template_key="").exists():
+        # The built-in templates appear with the first survey of the city (and by
+        # `shegong survey_templates`); creating them is idempotent.
+        services.builtin_templates_ensure(city=city)
     templates = Survey.objects.visible_to(user).filter(is_template=True).order_by("title")
     from_template = bootstrap(forms.FromTemplateForm(templates=templates))
     blank = bootstrap(forms.SurveyForm())
