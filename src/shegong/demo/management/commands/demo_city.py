@@ -66,7 +66,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Recorded {events} service events ({person_times} person-times) this year."
             )
-        if options["scale"] != "none" and (responses := load_demo_surveys()):
+        if options["scale"] != "none" and (
+            responses := load_demo_surveys(
+                progress=lambda items: tqdm(items, desc="surveys", unit="station", disable=None)
+            )
+        ):
             self.stdout.write(f"Collected {responses} survey responses.")
         self.stdout.write(
             self.style.SUCCESS(
