@@ -15,6 +15,7 @@ from shegong.evaluation import api as evaluation_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
 from shegong.stats.api import PersonTimesView
+from shegong.surveys import api as surveys_api
 from shegong.workforce import api as workforce_api
 
 router = DefaultRouter()
@@ -61,6 +62,8 @@ router.register("evaluation-evidence", evaluation_api.EvidenceViewSet)
 router.register("inspections", evaluation_api.InspectionViewSet)
 router.register("rectifications", evaluation_api.RectificationViewSet)
 router.register("rectification-alerts", evaluation_api.RectificationAlertViewSet)
+router.register("surveys", surveys_api.SurveyViewSet)
+router.register("survey-questions", surveys_api.QuestionViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shegong.stats",
     "shegong.workforce",
     "shegong.evaluation",
+    "shegong.surveys",
     "shegong.demo",
 ]
 
@@ -118,6 +119,13 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------------
+# Rate limits of the public survey forms count in the cache. Per-process memory is
+# right for one process (development, tests); with several gunicorn workers or
+# hosts, set CACHES to a shared cache (Redis, memcached or Django's database
+# cache), see docs/architecture.md "Surveys".
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Authentication ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

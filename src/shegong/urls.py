@@ -17,6 +17,8 @@ urlpatterns = [
     path("stats/", include("shegong.stats.urls")),
     path("workforce/", include("shegong.workforce.urls")),
     path("evaluation/", include("shegong.evaluation.urls")),
+    path("surveys/", include("shegong.surveys.urls")),
+    path("s/", include("shegong.surveys.public_urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -34,6 +34,15 @@ class AnnualPlan(TimeStampedModel):
         blank=True,
         help_text=_("The needs-survey finding that makes this the most urgent need."),
     )
+    # The needs survey (居民服务需求调查) whose ranking backs the key project.
+    needs_survey = models.ForeignKey(
+        "surveys.Survey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("needs survey"),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -12,6 +12,7 @@ from shegong.demo.clients import (
     load_demo_clients,
 )
 from shegong.demo.evaluation import load_demo_evaluation
+from shegong.demo.surveys import load_demo_surveys
 from shegong.demo.workforce import load_demo_workforce
 from shegong.demo.year import SCALES, load_demo_year
 
@@ -72,6 +73,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Recorded {events} service events ({person_times} person-times) this year."
             )
+        if options["scale"] != "none" and (
+            responses := load_demo_surveys(
+                progress=lambda items: tqdm(items, desc="surveys", unit="station", disable=None)
+            )
+        ):
+            self.stdout.write(f"Collected {responses} survey responses.")
         evaluation = load_demo_evaluation()
         self.stdout.write(
             f"Evaluation: {evaluation.rounds} rounds ({evaluation.sheets} station sheets), "
