@@ -1,7 +1,7 @@
 """The /api/ router: one registration per viewset, all scoped."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -9,6 +9,7 @@ from shegong.accounts.api import UserViewSet
 from shegong.cases import api as cases_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
+from shegong.core.audit_views import AuditEntryViewSet
 from shegong.delivery import api as delivery_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
@@ -32,6 +33,7 @@ router.register("observations", cases_api.ObservationViewSet)
 router.register("alerts", cases_api.AlertViewSet)
 router.register("alert-rules", cases_api.AlertRuleViewSet)
 router.register("access-log", cases_api.AccessLogViewSet)
+router.register("audit-log", AuditEntryViewSet)
 router.register("plans", plans_api.AnnualPlanViewSet)
 router.register("plan-projects", plans_api.PlanProjectViewSet)
 router.register("service-events", delivery_api.ServiceEventViewSet)
@@ -49,7 +51,7 @@ router.register("meal-records", community_api.MealRecordViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("token/", obtain_auth_token, name="token"),
     path("stats/person-times/", PersonTimesView.as_view(), name="stats-person-times"),
     path("meal-roll-calls/", community_api.MealRollCallView.as_view(), name="meal-roll-calls"),

@@ -1,0 +1,53 @@
+"""Which models the audit log follows (core.audit). Adding one is one line.
+
+`redact` names what is never copied into the log (ID numbers, password hashes,
+confidential case text): the entry records only that it changed.
+"""
+
+from shegong.core import audit
+
+
+def _case_label(content) -> str:
+    # Case content has no text worth showing (and its text is confidential).
+    return f"{content._meta.verbose_name} · {content.case}"
+
+
+def register_all() -> None:
+    from shegong.accounts.models import User
+    from shegong.cases import models as cases
+    from shegong.clients import models as clients
+    from shegong.community.models import Volunteer
+    from shegong.delivery.models import Attendance, ServiceEvent
+    from shegong.org.models import Agency, Contract, Station
+    from shegong.plans.models import AnnualPlan, PlanProject, ProjectTarget
+
+    identity = ["id_number_encrypted", "id_number_hash", "id_number_masked"]
+
+    audit.register(User, exclude=["last_login"], redact=["password"])
+    audit.register(Station)
+    audit.register(Agency)
+    audit.register(Contract)
+
+    audit.register(clients.Resident, redact=identity)
+    audit.register(clients.Household)
+    audit.register(clients.Consent)
+    audit.register(clients.ClientStatus)
+    audit.register(clients.ResidentTag)
+
+    audit.register(cases.Case, redact=["risk_level"])
+    audit.register(cases.Assessment, redact=["needs", "strengths", "risk_level"], label=_case_label)
+    audit.register(cases.ServicePlan, redact=["goals"], label=_case_label)
+    audit.register(cases.CaseNote, redact=["text"], label=_case_label)
+    audit.register(cases.CaseReview, redact=["progress"], label=_case_label)
+    audit.register(cases.Referral, redact=["reason"], label=_case_label)
+    audit.register(cases.Observation, redact=["text"])
+    audit.register(cases.AlertRule)
+
+    audit.register(ServiceEvent)
+    audit.register(Attendance)
+
+    audit.register(AnnualPlan)
+    audit.register(PlanProject)
+    audit.register(ProjectTarget)
+
+    audit.register(Volunteer)
