@@ -247,10 +247,6 @@ def _station_id(registration: Registration, obj: models.Model) -> int | None:
         return None
 
 
-def _value(registration: Registration, field: models.Field, value: Any) -> Any:
-    return REDACTED if field.name in registration.redact else _jsonable(value)
-
-
 def _snapshot(registration: Registration, values: dict[str, Any]) -> dict[str, Any]:
     """A row's non-empty fields as [before, after] pairs for a create (before
     None); the caller flips them for a delete."""
@@ -259,7 +255,10 @@ def _snapshot(registration: Registration, values: dict[str, Any]) -> dict[str, A
         value = values.get(field.attname)
         if value in (None, ""):
             continue
-        out[field.name] = [None, _value(registration, field, value)]
+        if field.name in registration.redact:
+            out[field.name] = REDACTED
+        else:
+            out[field.name] = [None, _jsonable(value)]
     return out
 
 
@@ -299,17 +298,20 @@ def _post_save(sender, instance, created=False, raw=False, update_fields=None, *
     counts = _bulk.get()
     registration = _registry[sender]
     before = instance.__dict__.pop("_audit_before", None)
+    notes = instance.__dict__.pop("_audit_notes", {})
     if created or before is None:
         if counts is not None:
             _count_bulk(counts, sender, "create")
             return
         instance._audit_created = True
-        record("create", obj=instance, changes=_snapshot(registration, _row(instance)))
+        changes = _snapshot(registration, _row(instance))
+        changes.update({name: [None, after] for name, (_before, after) in notes.items()})
+        record("create", obj=instance, changes=changes)
         return
     if counts is not None:
         _count_bulk(counts, sender, "update")
         return
-    changes = {}
+    changes = {name: [old, new] for name, (old, new) in notes.items() if old != new}
     for field in registration.fields:
         if field.attname not in before:
             continue
@@ -401,6 +403,15 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """The audited fields of `instance` as they are now, for `record_update`."""
     registration = _registry[type(instance)]
     return {f.attname: getattr(instance, f.attname) for f in registration.fields}
+
+
+def note(instance: models.Model, **changes: tuple[Any, Any]) -> None:
+    """Add (before, after) pairs to the entry that the next save of `instance`
+    writes: changes to rows written in bulk along with it (e.g. an event's
+    attendance), so that one change stays one entry."""
+    notes = instance.__dict__.setdefault("_audit_notes", {})
+    for name, (before, after) in changes.items():
+        notes[name] = (_jsonable(before), _jsonable(after))
 
 
 def record_update(instance: models.Model, before: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ def register_all() -> None:
     from shegong.cases import models as cases
     from shegong.clients import models as clients
     from shegong.community.models import Volunteer
-    from shegong.delivery.models import Attendance, ServiceEvent
+    from shegong.delivery.models import ServiceEvent
     from shegong.org.models import Agency, Contract, Station
     from shegong.plans.models import AnnualPlan, PlanProject, ProjectTarget
 
@@ -43,8 +43,8 @@ def register_all() -> None:
     audit.register(cases.Observation, redact=["text"])
     audit.register(cases.AlertRule)
 
+    # Attendance is written in bulk with its event; the event's entry lists it.
     audit.register(ServiceEvent)
-    audit.register(Attendance)
 
     audit.register(AnnualPlan)
     audit.register(PlanProject)
