@@ -446,14 +446,19 @@ def bulk(action: str, label: str, **detail: Any) -> Iterator[defaultdict]:
 
 def _on_login(sender, request, user, **kwargs):
     with request_context(request):
-        record("login", user=user)
+        record("login", user=user, station_id=getattr(user, "station_id", None))
 
 
 def _on_logout(sender, request, user, **kwargs):
     if user is None:
         return
     with request_context(request):
-        record("logout", user=user, detail=getattr(request, "audit_logout_reason", None))
+        record(
+            "logout",
+            user=user,
+            station_id=getattr(user, "station_id", None),
+            detail=getattr(request, "audit_logout_reason", None),
+        )
 
 
 def _on_login_failed(sender, credentials, request=None, **kwargs):

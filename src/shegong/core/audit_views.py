@@ -109,7 +109,7 @@ def audit_log(request):
     if not may_view_audit_log(request.user):
         raise PermissionDenied(_("Only city officers and station directors read the audit log."))
     entries = restrict(AuditEntry.objects.all(), request.user, VIEW).select_related("station")
-    filterset = AuditEntryFilterSet(request.GET or None, queryset=entries, request=request)
+    filterset = AuditEntryFilterSet(request.GET, queryset=entries, request=request)
     entries = filterset.qs if filterset.is_valid() else entries.none()
     fmt = request.GET.get("format")
     if fmt in FORMATS:
