@@ -386,3 +386,22 @@ def test_upload_validator_accepts_and_rewinds(name, content):
     file = upload(name, content)
     validate_upload(file, suffixes=(".csv", ".xlsx", ".pdf"), max_bytes=1024)
     assert file.read() == content
+
+
+def test_an_api_token_needs_the_second_factor_too(world, api, otp_for_city):
+    device = TOTPDevice.objects.create(user=world["city"], name="phone", confirmed=True)
+    without = api().post("/api/token/", {"username": "city", "password": PASSWORD}, format="json")
+    assert without.status_code == 400
+    assert list(without.json()) == ["otp"]
+    wrong = api().post(
+        "/api/token/", {"username": "city", "password": PASSWORD, "otp": "000000"}, format="json"
+    )
+    assert wrong.status_code == 400
+    right = api().post(
+        "/api/token/",
+        {"username": "city", "password": PASSWORD, "otp": _code(device)},
+        format="json",
+    )
+    assert right.status_code == 200 and right.json()["token"]
+    worker = api().post("/api/token/", {"username": "worker", "password": PASSWORD}, format="json")
+    assert worker.status_code == 200

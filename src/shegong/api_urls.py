@@ -2,10 +2,10 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from shegong.accounts.api import UserViewSet
+from shegong.accounts.two_factor import ObtainAuthToken
 from shegong.cases import api as cases_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
@@ -52,7 +52,7 @@ router.register("meal-records", community_api.MealRecordViewSet)
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("token/", obtain_auth_token, name="token"),
+    path("token/", ObtainAuthToken.as_view(), name="token"),
     path("stats/person-times/", PersonTimesView.as_view(), name="stats-person-times"),
     path("meal-roll-calls/", community_api.MealRollCallView.as_view(), name="meal-roll-calls"),
     path("", include(router.urls)),

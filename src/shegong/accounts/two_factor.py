@@ -26,6 +26,9 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework import serializers
+from rest_framework.authtoken import views as authtoken_views
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from shegong.core import audit
 from shegong.core.forms import bootstrap
@@ -183,3 +186,32 @@ def verify(request):
         {"form": form, "next": _next_url(request)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+class OTPAuthTokenSerializer(AuthTokenSerializer):
+    """User name and password, plus the current two-factor code (`otp`) for an
+    account that must use or has enrolled a second factor: a token must not be a
+    way around it."""
+
+    otp = serializers.CharField(
+        label=gettext_lazy("Two-factor code"), required=False, allow_blank=True, max_length=16
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        if otp_required_for(user) or user_has_device(user, confirmed=True):
+            code = (attrs.get("otp") or "").strip().replace(" ", "")
+            if not code or match_token(user, code) is None:
+                audit.record("login_failed", user=user, detail={"step": "two_factor"})
+                raise serializers.ValidationError(
+                    {"otp": [_("A valid two-factor code is required for this account.")]}
+                )
+        return attrs
+
+
+class ObtainAuthToken(authtoken_views.ObtainAuthToken):
+    serializer_class = OTPAuthTokenSerializer
