@@ -44,12 +44,18 @@ def otp_required_for(user) -> bool:
 
 
 def _has_device(request) -> bool:
-    if request.session.get(NO_DEVICE_KEY):
-        return False
-    found = user_has_device(request.user, confirmed=True)
-    if not found:
-        request.session[NO_DEVICE_KEY] = True
-    return found
+    no_device = request.session.get(NO_DEVICE_KEY)
+    if no_device is None:
+        no_device = not user_has_device(request.user, confirmed=True)
+        request.session[NO_DEVICE_KEY] = no_device
+    return not no_device
+
+
+def remember_device_state(sender, request, user, **kwargs) -> None:
+    """On log-in (user_logged_in): note whether the user has a second factor, so
+    that the pages after it need no query to know."""
+    if hasattr(request, "session"):
+        request.session[NO_DEVICE_KEY] = not user_has_device(user, confirmed=True)
 
 
 class OTPRequiredMiddleware:
@@ -125,7 +131,7 @@ def enrol(request):
             device.save(update_fields=["confirmed"])
             codes = _new_backup_codes(request.user)
             otp_login(request, device)
-            request.session.pop(NO_DEVICE_KEY, None)
+            request.session[NO_DEVICE_KEY] = False
             audit.record("update", obj=request.user, changes={"two_factor": "changed"})
             return render(
                 request,
