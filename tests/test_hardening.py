@@ -405,3 +405,14 @@ def test_an_api_token_needs_the_second_factor_too(world, api, otp_for_city):
     assert right.status_code == 200 and right.json()["token"]
     worker = api().post("/api/token/", {"username": "worker", "password": PASSWORD}, format="json")
     assert worker.status_code == 200
+
+
+def test_the_page_asked_for_survives_the_two_factor_step(world, client, otp_for_city):
+    device = TOTPDevice.objects.create(user=world["city"], name="phone", confirmed=True)
+    client.post("/accounts/login/", {"username": "city", "password": PASSWORD})
+    response = client.get("/org/", {"q": "沙园", "page": "1"})
+    asked = "/org/?q=%E6%B2%99%E5%9B%AD&page=1"
+    verify = client.get(response["Location"])
+    assert verify.context["next"] == asked
+    done = client.post("/accounts/two-factor/verify/", {"token": _code(device), "next": asked})
+    assert done["Location"] == asked

@@ -10,6 +10,7 @@ one-time backup codes), on /accounts/two-factor/verify/ afterwards.
 from __future__ import annotations
 
 import secrets
+from urllib.parse import quote
 
 import segno
 from django import forms
@@ -86,7 +87,9 @@ class OTPRequiredMiddleware:
                         status=403,
                     )
                 target = "accounts:otp-verify" if has_device else "accounts:otp-enrol"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                return redirect(
+                    f"{reverse(target)}?next={quote(request.get_full_path(), safe='/')}"
+                )
         return self.get_response(request)
 
 
@@ -122,7 +125,9 @@ def enrol(request):
     """Set up an authenticator app: scan the QR code (or type the key), enter
     the first code. Open to everyone; required for some roles."""
     if user_has_device(request.user, confirmed=True) and not request.user.is_verified():
-        return redirect(f"{reverse('accounts:otp-verify')}?next={_next_url(request)}")
+        return redirect(
+            f"{reverse('accounts:otp-verify')}?next={quote(_next_url(request), safe='/')}"
+        )
     device = _pending_device(request.user)
     form = bootstrap(TokenForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
@@ -177,7 +182,9 @@ def verify(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
     if not user_has_device(request.user, confirmed=True):
-        return redirect(f"{reverse('accounts:otp-enrol')}?next={_next_url(request)}")
+        return redirect(
+            f"{reverse('accounts:otp-enrol')}?next={quote(_next_url(request), safe='/')}"
+        )
     form = bootstrap(TokenForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].strip().replace(" ", ""))
