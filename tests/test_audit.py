@@ -502,3 +502,21 @@ def test_a_role_is_kept_even_after_the_user_is_gone(world):
     user.delete()
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert (entry.username, entry.role, entry.user_id) == ("temp", "social_worker", pk)
+
+
+def test_a_token_authenticated_api_write_names_the_token_user(world):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    token = Token.objects.create(user=world["worker"])
+    client = APIClient(REMOTE_ADDR="10.1.2.3")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    start = mark()
+    response = client.post(
+        "/api/residents/",
+        {"name": "黄婆婆", "gender": "female", "birth_date": "1945-02-03"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    [entry] = new_entries(start)
+    assert (entry.user, entry.role, entry.ip) == (world["worker"], "social_worker", "10.1.2.3")
