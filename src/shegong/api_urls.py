@@ -1,15 +1,16 @@
 """The /api/ router: one registration per viewset, all scoped."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from shegong.accounts.api import UserViewSet
+from shegong.accounts.two_factor import ObtainAuthToken
 from shegong.cases import api as cases_api
 from shegong.cases import library_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
+from shegong.core.audit_views import AuditEntryViewSet
 from shegong.delivery import api as delivery_api
 from shegong.evaluation import api as evaluation_api
 from shegong.org import api as org_api
@@ -37,6 +38,7 @@ router.register("alerts", cases_api.AlertViewSet)
 router.register("alert-rules", cases_api.AlertRuleViewSet)
 router.register("access-log", cases_api.AccessLogViewSet)
 router.register("case-library", library_api.LibraryCaseViewSet)
+router.register("audit-log", AuditEntryViewSet)
 router.register("plans", plans_api.AnnualPlanViewSet)
 router.register("plan-projects", plans_api.PlanProjectViewSet)
 router.register("service-events", delivery_api.ServiceEventViewSet)
@@ -67,8 +69,8 @@ router.register("survey-questions", surveys_api.QuestionViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("token/", obtain_auth_token, name="token"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("token/", ObtainAuthToken.as_view(), name="token"),
     path("stats/person-times/", PersonTimesView.as_view(), name="stats-person-times"),
     path("workforce/staffing/", workforce_api.StaffingView.as_view(), name="workforce-staffing"),
     path("meal-roll-calls/", community_api.MealRollCallView.as_view(), name="meal-roll-calls"),

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -46,6 +47,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "shegong.core",
     "shegong.accounts",
     "shegong.org",
@@ -68,8 +73,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Sees every response, so it records refusals (403/404) of logged-in users.
+    "shegong.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shegong.core.sessions.SessionTimeoutMiddleware",
+    "shegong.accounts.two_factor.OTPRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
@@ -161,10 +172,46 @@ AXES_VERBOSE = False
 # Every failed log-in is kept in the database (axes.AccessFailureLog), with IP and time.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+# A session ends after SHEGONG_SESSION_IDLE_MINUTES without a request, and at the
+# latest SHEGONG_SESSION_MAX_HOURS after log-in (core.sessions).
+SESSION_IDLE_SECONDS = int(float(os.environ.get("SHEGONG_SESSION_IDLE_MINUTES", "30")) * 60)
+SESSION_MAX_SECONDS = int(float(os.environ.get("SHEGONG_SESSION_MAX_HOURS", "12")) * 3600)
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(SESSION_MAX_SECONDS)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Two-factor log-in (accounts.two_factor): roles that must use a TOTP app, comma-
+# separated ("superuser" for superusers). Everyone else may enrol voluntarily.
+OTP_TOTP_ISSUER = "Shegong"
+SHEGONG_REQUIRE_OTP_ROLES = [
+    role.strip()
+    for role in os.environ.get(
+        "SHEGONG_REQUIRE_OTP_ROLES",
+        "city_officer,district_officer,evaluator,admin,superuser" if PRODUCTION else "",
+    ).split(",")
+    if role.strip()
+]
+
+# Content-Security-Policy (django-csp): same-origin only, no inline script or
+# style anywhere (page data travels in json_script blocks, which are not run).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -265,9 +312,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "DENY"
     SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Field encryption -----------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.models import User
 from shegong.core.admin import ScopedAdmin
+from shegong.core.sessions import end_sessions_of
 
 
 @admin.register(User)
@@ -29,3 +30,10 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A disabled account stops authenticating at once (ModelBackend refuses
+        # inactive users on every request); its sessions are deleted as well.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            end_sessions_of(obj)

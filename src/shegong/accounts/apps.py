@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "shegong.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from shegong.accounts.two_factor import remember_device_state
+
+        user_logged_in.connect(remember_device_state, dispatch_uid="two_factor:device_state")

@@ -29,6 +29,7 @@ from shegong.clients.models import (
     age_on,
 )
 from shegong.community.models import MealEnrolment, MealRecord
+from shegong.core import audit
 from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
@@ -196,6 +197,7 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
         )
         if clash:
             raise DuplicateResident(clash)
+    before = audit.snapshot(resident)
     for key, value in changes.items():
         setattr(resident, key, value)
     resident.full_clean()
@@ -208,6 +210,8 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
     if updated == 0:
         raise EditConflict()
     resident.refresh_from_db()
+    # QuerySet.update() sends no signals: the audit entry is written here.
+    audit.record_update(resident, before)
     return resident
 
 

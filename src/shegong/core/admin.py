@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from shegong.core.models import AuditEntry
 from shegong.core.scope import CHANGE, can, may_create, restrict
 
 
@@ -19,4 +20,23 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Organisation records are deactivated, not deleted: history hangs off them.
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ScopedAdmin):
+    """Read-only: the audit log is written by the platform and never edited."""
+
+    list_display = ["at", "username", "role", "action", "object_type", "object_repr", "ip"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["username", "object_repr", "object_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -6,3 +6,12 @@ class CoreConfig(AppConfig):
     name = "shegong.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from shegong.core import audit, audited, sessions
+
+        audited.register_all()
+        audit.connect_auth_signals()
+        user_logged_in.connect(sessions.mark_session_start, dispatch_uid="sessions:start")

@@ -42,6 +42,11 @@ def tabular_response(
 ):
     stamp = timezone.localdate().isoformat()
     filename = f"{basename}-{stamp}.{fmt}"
+    if fmt in FORMATS:
+        # Every export of data leaves a trace (who, when, which file).
+        from shegong.core import audit
+
+        audit.record("export", object_repr=filename, detail={"title": str(title)})
     if fmt == "csv":
         response = StreamingHttpResponse(
             _csv_stream(headers, rows), content_type="text/csv; charset=utf-8"

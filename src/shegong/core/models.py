@@ -1,6 +1,9 @@
-"""Shared model pieces: statistical domains, the timestamp base, the access log."""
+"""Shared model pieces: statistical domains, the timestamp base, the access log,
+the audit log."""
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.roles import Role
@@ -63,3 +66,98 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_label}"
+
+
+class AppendOnlyError(Exception):
+    """Audit entries are written once and never changed or deleted by the application."""
+
+
+class AuditQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit entries cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+    def prune(self) -> int:
+        """Delete these entries in one statement. Only `shegong audit_prune` calls
+        this, after checking the retention period."""
+        return self._raw_delete(self.db)
+
+
+class AuditEntry(models.Model):
+    """One change or security event (core.audit). Append-only: the model refuses
+    updates and deletes, the admin is read-only, the API has no writes."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Log-in failed")
+        LOGOUT = "logout", _("Logged out")
+        ACCESS_DENIED = "access_denied", _("Access refused")
+        EXPORT = "export", _("Exported")
+        IMPORT = "import", _("Imported")
+        BULK = "bulk", _("Bulk change")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # No database constraint and no cascade: deleting a user or a station must
+    # neither be blocked by its history nor rewrite it.
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("record type"), max_length=100, blank=True)
+    object_id = models.CharField(_("record"), max_length=64, blank=True)
+    object_repr = models.CharField(_("record label"), max_length=200, blank=True)
+    station = models.ForeignKey(
+        "org.Station",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("station"),
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    detail = models.JSONField(_("detail"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditQuerySet.as_manager()
+    scope = Scope(
+        station="station",
+        everything_roles=frozenset({Role.CITY_OFFICER}),
+        hidden_from=frozenset(
+            {Role.SOCIAL_WORKER, Role.AGENCY_MANAGER, Role.DISTRICT_OFFICER, Role.EVALUATOR}
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["station", "at"]),
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit entries cannot be deleted")

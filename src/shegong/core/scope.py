@@ -55,6 +55,9 @@ class Scope:
     create_roles: frozenset[str] = field(default_factory=frozenset)
     # Roles that read nothing of this model even inside their scope.
     hidden_from: frozenset[str] = field(default_factory=frozenset)
+    # Roles that read every row whatever their anchor (the audit log: city
+    # officers oversee the whole deployment, rows without a station included).
+    everything_roles: frozenset[str] = field(default_factory=frozenset)
     # For social workers, lookups to users: a worker sees only the rows on which
     # they are named (their caseload), not every row of their station.
     assigned: str | tuple[str, ...] | None = None
@@ -132,6 +135,8 @@ def _restrict_to_anchor(
         return queryset if scope.superuser_sees else queryset.none()
     if user.role in scope.hidden_from:
         return queryset.none()
+    if action == VIEW and user.role in scope.everything_roles:
+        return queryset
     if action == CHANGE and user.role not in scope.change_roles:
         return queryset.none()
     if action == CREATE and user.role not in scope.create_roles:

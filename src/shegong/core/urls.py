@@ -1,7 +1,10 @@
 from django.urls import path
 
-from shegong.core import views
+from shegong.core import audit_views, views
 
 app_name = "core"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", audit_views.audit_log, name="audit-log"),
+]

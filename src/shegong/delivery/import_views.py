@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from shegong.accounts.roles import STAFF_ROLES
 from shegong.core.forms import bootstrap
+from shegong.core.uploads import validate_upload
 from shegong.delivery import importing
 from shegong.plans.models import AnnualPlan
 
@@ -40,22 +41,12 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in importing.SUFFIXES:
-            raise ValidationError(_("Only .csv and .xlsx files can be imported."))
-        if upload.size > importing.MAX_FILE_SIZE:
-            raise ValidationError(
-                _("The file is larger than %(mb)s MB.")
-                % {"mb": importing.MAX_FILE_SIZE // (1024 * 1024)}
-            )
-        if upload.size == 0:
-            raise ValidationError(_("The file is empty."))
-        if suffix == ".xlsx":
-            upload.seek(0)
-            signature = upload.read(4)
-            upload.seek(0)
-            if signature != b"PK\x03\x04":
-                raise ValidationError(_("The file cannot be read as an Excel workbook (.xlsx)."))
+        validate_upload(
+            upload,
+            suffixes=importing.SUFFIXES,
+            max_bytes=importing.MAX_FILE_SIZE,
+            type_message=_("Only .csv and .xlsx files can be imported."),
+        )
         return upload
 
 

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from shegong.accounts.models import User
 from shegong.clients import identity
 from shegong.clients.models import Resident
+from shegong.core import audit
 from shegong.core.access import ensure_visible
 from shegong.core.exports import neutralise, tabular_response
 from shegong.delivery import services
@@ -731,6 +732,23 @@ def service_events_import(
             )
         if importer.result.rows == 0 and importer.result.ok:
             return _file_error(_("The file has no rows under its header."))
+        if importer.result.loaded_events:
+            # The rows bypass the per-row audit signals (executemany): one entry
+            # records the whole import.
+            audit.record(
+                "import",
+                object_type=ServiceEvent._meta.label_lower,
+                object_repr=Path(filename).name,
+                station_id=plan.station_id,
+                user=actor,
+                detail={
+                    "year": year,
+                    "rows": importer.result.rows,
+                    "events": importer.result.loaded_events,
+                    "person_times": importer.result.loaded_person_times,
+                    "already_loaded": importer.result.already_loaded,
+                },
+            )
         return importer.result
     except ImportFileError as error:
         return _file_error(str(error))

@@ -18,6 +18,7 @@ from shegong.accounts.models import User
 from shegong.accounts.roles import Role
 from shegong.clients.models import Resident
 from shegong.community.models import PartyMember, SignupStatus, Volunteer, VolunteerSignup
+from shegong.core import audit
 from shegong.core.access import ensure_visible
 from shegong.delivery.models import (
     HEADCOUNT_KINDS,
@@ -167,6 +168,8 @@ def service_event_record(
         created_by=actor,
     )
     event.full_clean()
+    # Attendance is written in bulk (no signals): the event's audit entry lists it.
+    audit.note(event, attendees=(None, sorted(r.pk for r in attendees)))
     event.save()
     Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
     hours = _set_people(event, actor, workers, volunteers, party_members)
@@ -251,6 +254,13 @@ def service_event_update_attendance(
     event = ServiceEvent.objects.select_for_update().get(pk=event.pk)
     before = event.person_times
     affected = set(event.attendances.values_list("resident_id", flat=True))
+    audit.note(
+        event,
+        attendees=(
+            sorted(affected),
+            sorted(r.pk for r in attendees),
+        ),
+    )
     event.attendances.all().delete()
     Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
     event.headcount = headcount

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from tqdm import tqdm
 
+from shegong.core import audit
 from shegong.demo.city import load_demo_city
 from shegong.demo.clients import (
     DEFAULT_RESIDENTS_PER_STATION,
@@ -50,6 +51,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # Thousands of generated rows: one summary entry in the audit log, not one each.
+        with audit.bulk("bulk", "demo_city", scale=options["scale"]):
+            self._load(**options)
+
+    def _load(self, **options):
         translation.activate(settings.LANGUAGE_CODE)
         result = load_demo_city()
         residents = load_demo_clients(

@@ -1,0 +1,34 @@
+"""Real Chromium enforces the Content-Security-Policy: the pages work and raise no
+CSP violation (no inline script or style slipped in)."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/org/", "/stats/", "/plans/", "/audit/", "/accounts/two-factor/", "/api/docs/"]
+
+
+def test_pages_raise_no_csp_violations(transactional_db, world, live_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "city")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    for path in PAGES:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+    page.wait_for_selector(".swagger-ui .information-container")
+    assert violations == []
