@@ -1,6 +1,6 @@
 """Computed indicators equal the figures of the stats selectors (the one code
 path for numbers) for a station with known person-times, targets, volunteer hours
-and cases; pro-rating for part of a year; satisfaction says "no data"."""
+and cases; pro-rating for part of a year; satisfaction from the surveys' rate."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_computed_indicators_match_the_stats_selectors(station_a_year):
     assert figures["satisfaction"] == (
         None,
         None,
-        "No data: satisfaction surveys are not connected yet.",
+        f"No satisfaction survey answers in {this_year()}.",
     )
 
 
@@ -136,3 +136,26 @@ def test_events_outside_the_period_do_not_count(station_a_year):
     other = 1 if TODAY().month != 1 else 2
     sheet = _open_round(world, month_from=other, month_to=other)
     assert _computed(sheet)["person_times"][:2] == (Decimal("0.0000"), Decimal("0.00"))
+
+
+def test_satisfaction_comes_from_the_stations_satisfaction_surveys(station_a_year):
+    from shegong.surveys import services as survey_services
+
+    world = station_a_year.world
+    director = world["director"]
+    survey = survey_services.survey_create(actor=director, kind="satisfaction", title="满意度")
+    question = survey_services.question_add(
+        actor=director, survey=survey, kind="rating", text="总体满意度", required=True, options=[]
+    )
+    survey_services.survey_publish(actor=director, survey=survey)
+    for rating in (5, 4, 3, 2):  # two of four satisfied: 50.00 %
+        survey_services.response_enter_paper(
+            actor=world["worker"], survey=survey, answers={question.pk: rating}, answered_on=TODAY()
+        )
+    sheet = _open_round(world)
+    row = IndicatorScore.objects.get(evaluation=sheet, indicator__computation="satisfaction")
+    assert (row.value, row.note) == (
+        Decimal("0.5000"),
+        "50.00% satisfied (2 of 4 rating answers)",
+    )
+    assert row.score == (row.indicator.max_score * Decimal("0.5")).quantize(Decimal("0.01"))

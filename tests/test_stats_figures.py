@@ -247,3 +247,28 @@ def test_an_import_marks_its_residents_served(served, api):
     assert figures["clients_served"] == 9
     assert figures["clients_by_domain"]["youth"] == 3
     assert rollups.drift() == []
+
+
+def test_satisfaction_from_the_surveys(served, api):
+    from shegong.surveys import services as survey_services
+
+    director = served["director"]
+    survey = survey_services.survey_create(actor=director, kind="satisfaction", title="满意度")
+    question = survey_services.question_add(
+        actor=director, survey=survey, kind="rating", text="总体满意度", required=True, options=[]
+    )
+    survey_services.survey_publish(actor=director, survey=survey)
+    for rating, day in ((5, TODAY()), (4, TODAY()), (3, TODAY()), (2, datetime.date(2025, 6, 1))):
+        survey_services.response_enter_paper(
+            actor=served["worker"], survey=survey, answers={question.pk: rating}, answered_on=day
+        )
+    figures = _figures(api, served["city"], year=TODAY().year)
+    # Two of three answers this year are 4–5; last year's only answer was not.
+    assert figures["satisfaction"]["rate"] == "66.67"
+    assert figures["satisfaction"]["answers"] == 3
+    if TODAY().year == 2026:
+        assert figures["satisfaction"]["change_points"] == "66.67"
+    assert _figures(api, served["worker_c"])["satisfaction"]["rate"] is None
+    client = Client()
+    client.force_login(served["city"])
+    assert 'data-testid="satisfaction">66.67%<' in client.get("/stats/").content.decode()

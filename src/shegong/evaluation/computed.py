@@ -14,8 +14,7 @@ Score rule (docs/architecture.md "Evaluation and inspection"):
 For a round covering part of the year, an annual target is pro-rated:
     expected = annual target × months of the round / 12.
 
-The satisfaction indicator is registered but returns "no data" until the surveys
-app's `satisfaction_rate` selector is plugged in (one function to replace).
+The satisfaction indicator reads the surveys app's `satisfaction_rate`.
 """
 
 from __future__ import annotations
@@ -192,10 +191,27 @@ def volunteer_hours(station: Station, period: Period) -> Figure:
 
 
 def satisfaction(station: Station, period: Period) -> Figure:
-    """Satisfaction rate from the surveys app. Not connected yet: the surveys app
-    is built on another branch; after merging, return
-    `Figure(surveys.selectors.satisfaction_rate(...), …)` here (rate 0–1)."""
-    return Figure(None, _("No data: satisfaction surveys are not connected yet."))
+    """Satisfaction rate (surveys app: rating answers of 4–5 among all rating
+    answers of the station's satisfaction surveys answered in the round's year);
+    ratio = rate / 100, so 90 % satisfied earns 90 % of the indicator's score."""
+    from shegong.surveys.selectors import satisfaction_rate
+
+    figures = satisfaction_rate(
+        stations_queryset=Station.objects.filter(pk=station.pk), year=period.year
+    )
+    if figures["rate"] is None:
+        return Figure(
+            None, _("No satisfaction survey answers in %(year)s.") % {"year": period.year}
+        )
+    return Figure(
+        (figures["rate"] / 100).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP),
+        _("%(rate)s%% satisfied (%(satisfied)s of %(answers)s rating answers)")
+        % {
+            "rate": figures["rate"],
+            "satisfied": figures["satisfied"],
+            "answers": figures["answers"],
+        },
+    )
 
 
 @dataclass(frozen=True)

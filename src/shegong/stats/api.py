@@ -32,6 +32,7 @@ class PersonTimeSummarySerializer(serializers.Serializer):
     meals = serializers.DictField(child=serializers.IntegerField())
     cases = serializers.DictField(child=serializers.IntegerField())
     alerts_open = serializers.IntegerField(allow_null=True)
+    satisfaction = serializers.DictField()
     units = serializers.ListField(child=serializers.DictField())
     projects = serializers.ListField(child=serializers.DictField())
 

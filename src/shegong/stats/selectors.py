@@ -89,6 +89,7 @@ class PersonTimeSummary:
     meals: dict[str, int] = field(default_factory=dict)
     cases: dict[str, int] = field(default_factory=dict)
     alerts_open: int | None = None
+    satisfaction: dict[str, Any] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
     projects: list[ProjectProgress] = field(default_factory=list)
 
@@ -112,6 +113,9 @@ class PersonTimeSummary:
             "meals": self.meals,
             "cases": self.cases,
             "alerts_open": self.alerts_open,
+            "satisfaction": {
+                k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.satisfaction.items()
+            },
             "units": [asdict(u) for u in self.units],
             "projects": [
                 {
@@ -295,12 +299,35 @@ def _programmes(summary, user, district, station, domain) -> None:
     if user.is_superuser or user.role not in Alert.scope.hidden_from:
         alerts = _narrow(Alert.objects.visible_to(user), district, station)
         summary.alerts_open = alerts.exclude(status=AlertStatus.RESOLVED).count()
+    _satisfaction(summary, user, district, station)
     today = timezone.localdate()
     summary.volunteers_active = (
         _narrow(Volunteer.objects.visible_to(user), district, station)
         .filter(is_active=True, registered_on__lte=today)
         .count()
     )
+
+
+def _satisfaction(summary, user, district, station) -> None:
+    """The satisfaction rate of the stations in view (surveys app: rating answers
+    of 4–5 among all rating answers of satisfaction surveys) for the year, and its
+    change in percentage points from the year before."""
+    from shegong.surveys.selectors import change_points, satisfaction_rate
+
+    stations = Station.objects.visible_to(user)
+    if station is not None:
+        stations = stations.filter(pk=station.pk)
+    elif district is not None:
+        stations = stations.filter(street__district=district)
+    now = satisfaction_rate(stations_queryset=stations, year=summary.year, user=user)
+    before = satisfaction_rate(stations_queryset=stations, year=summary.year - 1, user=user)
+    summary.satisfaction = {
+        "rate": now["rate"],
+        "answers": now["answers"],
+        "baseline_year": summary.year - 1,
+        "baseline_rate": before["rate"],
+        "change_points": change_points(now["rate"], before["rate"]),
+    }
 
 
 def _project_progress(
