@@ -25,6 +25,8 @@ case "$cmd" in
     fi
     if [ "$cmd" = restart ]; then
       run_pg "'$PG_BIN/pg_ctl' -D '$dir/data' -m fast -w stop" >/dev/null 2>&1 || true
+    elif run_pg "'$PG_BIN/pg_ctl' -D '$dir/data' status" >/dev/null 2>&1; then
+      exit 0  # already running
     fi
     run_pg "'$PG_BIN/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -o \"$opts\" start" >/dev/null
     ;;
