@@ -42,10 +42,13 @@ OUT = ROOT / "var/faults"
 HTTP_PORT = int(os.environ.get("FAULTS_HTTP_PORT", 8032))
 ROLE = "shegong_faults"
 RESULTS: list[tuple[str, bool, str]] = []
+OUT.mkdir(parents=True, exist_ok=True)
+# gunicorn's and the app's error logs (every 503 is logged) go here, not to the terminal.
+LOG = (OUT / "server.log").open("a")  # noqa: SIM115
 
 
 def log(message: str) -> None:
-    print(f"[faults {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[faults {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
 def pg_sh(*args: str) -> None:
@@ -76,6 +79,8 @@ class Server:
             ],
             env=self.env,
             cwd=ROOT,
+            stdout=LOG,
+            stderr=LOG,
             start_new_session=True,
             preexec_fn=limit,  # noqa: PLW1509
         )
@@ -490,7 +495,7 @@ def main() -> None:
             pg_sh("stop", str(pg_dir))
         shutil.rmtree(OUT / "tmp", ignore_errors=True)
 
-    lines = [f"# Fault tests {time.strftime('%Y-%m-%d %H:%M %Z')}", ""]
+    lines = [f"# Fault tests {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", ""]
     lines += [f"- {'PASS' if ok else 'FAIL'} {name}: {details}" for name, ok, details in RESULTS]
     lines.append(
         f"\n{sum(ok for _n, ok, _d in RESULTS)} passed, "

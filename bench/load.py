@@ -33,7 +33,7 @@ BIN = Path(sys.executable).parent
 
 
 def log(message: str) -> None:
-    print(f"[load {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[load {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
 def pg(*args: str) -> None:
@@ -287,7 +287,7 @@ def main() -> None:
         )
         text = "\n".join(
             [
-                f"# Load test {time.strftime('%Y-%m-%d %H:%M %Z')}",
+                f"# Load test {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
                 "",
                 f"Machine: {machine}; loadavg before {uptime_before}, after {uptime_after}.",
                 f"Database before: {database_rows}. gunicorn {args.workers} sync workers; "

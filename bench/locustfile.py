@@ -23,6 +23,7 @@ import os
 import random
 import re
 import time
+import urllib.parse
 import uuid
 
 from locust import FastHttpUser, LoadTestShape, constant_throughput, events, task
@@ -60,11 +61,11 @@ def _close(environment, **kwargs):
     _acks.flush()
 
 
-def _id_number() -> str:
+def _id_number() -> tuple[str, datetime.date]:
     born = datetime.date(1940, 1, 1) + datetime.timedelta(days=random.randrange(25000))
     first17 = f"440105{born:%Y%m%d}{random.randrange(1000):03d}"
     total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return first17 + CHECK[total % 11]
+    return first17 + CHECK[total % 11], born
 
 
 def _ack(**record) -> None:
@@ -110,10 +111,16 @@ class SocialWorker(FastHttpUser):
     def _post(self, url: str, data: dict, name: str) -> int | None:
         """POST a form; the id of the record the redirect points to, or None."""
         with self.client.post(
-            url, data=data, name=name, allow_redirects=False, catch_response=True
+            url,
+            data=urllib.parse.urlencode(data, doseq=True),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
         ) as response:
             if response.status_code != 302:
-                response.failure(f"{response.status_code}: {response.text[:200]!r}")
+                problems = re.findall(r"(?:invalid-feedback|alert)[^>]*>\s*([^<]+)", response.text)
+                response.failure(f"{response.status_code}: {problems[:3]}")
                 return None
             found = NEW_ID.search(response.headers.get("Location", ""))
             return int(found.group(1)) if found else 0
@@ -133,13 +140,13 @@ class SocialWorker(FastHttpUser):
             return
         today = datetime.date.today().isoformat()
         name = random.choice(SURNAMES) + "".join(random.sample(GIVEN, 2))
+        id_number, born = _id_number()
         data = {
             "csrfmiddlewaretoken": CSRF.search(page).group(1),
             "name": name,
             "gender": random.choice(["female", "male"]),
-            "birth_date": f"{random.randrange(1935, 2010)}-0{random.randrange(1, 10)}-1"
-            f"{random.randrange(0, 9)}",
-            "id_number": _id_number(),
+            "birth_date": born.isoformat(),
+            "id_number": id_number,
             "phone": f"13{random.randrange(10**9):09d}",
             "address": f"压测路{random.randrange(1000)}号",
             "consent_date": today,
