@@ -279,13 +279,13 @@ def restart_postgres(env: dict, token: str, pg_dir: Path, port: int) -> None:
     pid = server.process.pid
     with Burst(token, "pg-restart-", reads=True) as burst:
         time.sleep(2)
-        down_at = time.monotonic()
         pg_sh("stop", str(pg_dir))
+        down_at = time.monotonic()  # from here on the server is down
         time.sleep(3)
         pg_sh("start", str(pg_dir), str(port), "-c max_connections=100")
         up_at = time.monotonic()
         time.sleep(5)
-    during = [s for t, s, _r in burst.statuses if down_at + 0.5 < t < up_at]
+    during = [s for t, s, _r in burst.statuses if down_at + 0.2 < t < up_at]
     after = [s for t, s, _r in burst.statuses if t > up_at + 2]
     ok = (
         not burst.bad
@@ -323,11 +323,18 @@ def out_of_connections(env: dict, token: str, port: int) -> None:
         a.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [ROLE]
         )
-    time.sleep(1)  # the terminated backends leave
-    for _ in range(2):
-        held.append(
-            psycopg.connect(host="127.0.0.1", port=port, user=ROLE, dbname=ROLE, autocommit=True)
-        )
+    deadline = time.monotonic() + 20
+    while len(held) < 2:
+        try:
+            held.append(
+                psycopg.connect(
+                    host="127.0.0.1", port=port, user=ROLE, dbname=ROLE, autocommit=True
+                )
+            )
+        except psycopg.OperationalError:  # the terminated backends are still leaving
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     with Burst(token, "no-conn-", threads=4, reads=True) as burst:
         time.sleep(3)
         starved_until = time.monotonic()
