@@ -465,18 +465,22 @@ def main() -> None:
         from rest_framework.authtoken.models import Token
 
         from shegong.accounts.models import User
+        from shegong.demo.year import SCALES, load_station_year
+        from shegong.org.models import Station
         from shegong.plans.models import PlanProject
 
-        log("migrating and loading a small demo city")
+        log("migrating; the demo city's organisation, and a year of records at 3 stations")
         call_command("migrate", verbosity=0)
         call_command(
             "demo_city",
-            "--residents-per-station=1",
+            "--residents-per-station=0",
             "--showcase-residents=0",
-            "--scale=small",
+            "--scale=none",
             stdout=open(os.devnull, "w"),  # noqa: SIM115
         )
         year = timezone.localdate().year
+        for station in Station.objects.order_by("pk")[:3]:
+            load_station_year(station, year, SCALES["small"], seed=station.pk)
         project = PlanProject.objects.filter(plan__year=year, kind="basic").order_by("pk").first()
         worker = User.objects.filter(station=project.plan.station, role="social_worker").first()
         token = Token.objects.get_or_create(user=worker)[0].key
