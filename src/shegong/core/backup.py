@@ -259,14 +259,19 @@ def restore(path, *, alias: str = DEFAULT_DB_ALIAS, progress: Callable | None = 
             cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 - known table names
         lines = _lines(path)
         next(lines)  # the header
-        model = fields = sql = None
+        model = fields = sql = copy_sql = None
         batch: list[list] = []
         loaded = 0
 
         def flush():
             nonlocal loaded
             if batch:
-                cursor.executemany(sql, batch)
+                if copy_sql:  # PostgreSQL: COPY is several times faster than INSERTs
+                    with cursor.cursor.copy(copy_sql) as copy:
+                        for row in batch:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(sql, batch)
                 loaded += len(batch)
                 if progress:
                     progress(len(batch))
@@ -298,6 +303,10 @@ def restore(path, *, alias: str = DEFAULT_DB_ALIAS, progress: Callable | None = 
                     ", ".join(quote(c) for c in item["columns"]),
                     ", ".join(["%s"] * len(fields)),
                 )
+                if connection.vendor == "postgresql":
+                    copy_sql = "COPY {} ({}) FROM STDIN".format(
+                        quote(item["table"]), ", ".join(quote(c) for c in item["columns"])
+                    )
             elif "end" in item:
                 flush()
                 if loaded != item["rows"]:
