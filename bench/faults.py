@@ -468,6 +468,7 @@ def main() -> None:
         from shegong.demo.year import SCALES, load_station_year
         from shegong.org.models import Station
         from shegong.plans.models import PlanProject
+        from shegong.stats import rollups
 
         log("migrating; the demo city's organisation, and a year of records at 3 stations")
         call_command("migrate", verbosity=0)
@@ -481,6 +482,7 @@ def main() -> None:
         year = timezone.localdate().year
         for station in Station.objects.order_by("pk")[:3]:
             load_station_year(station, year, SCALES["small"], seed=station.pk)
+        rollups.rebuild()  # the demo writes events in bulk, then rolls them up
         project = PlanProject.objects.filter(plan__year=year, kind="basic").order_by("pk").first()
         worker = User.objects.filter(station=project.plan.station, role="social_worker").first()
         token = Token.objects.get_or_create(user=worker)[0].key
