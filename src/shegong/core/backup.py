@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -43,7 +44,9 @@ FORMAT = "shegong-backup"
 VERSION = 1
 CHUNK = 2000
 # Filled by `migrate` itself; a restore replaces their rows with the backup's so that
-# the content-type ids that other rows point to stay right.
+# the content-type ids that other rows point to stay right. Rows that data migrations
+# seed elsewhere are replaced the same way: a database counts as empty while it has
+# no user account (every real record is made by one).
 MIGRATE_FILLED = {"django_content_type", "auth_permission"}
 
 
@@ -224,6 +227,13 @@ def non_empty_tables(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     ]
 
 
+def in_use(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The tables with rows, if the database is in use (has a user account); else []."""
+    if not get_user_model()._base_manager.using(alias).exists():
+        return []
+    return non_empty_tables(alias)
+
+
 def count_rows(alias: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     return {m._meta.db_table: m._base_manager.using(alias).count() for m in models_in_order()}
 
@@ -244,7 +254,7 @@ def restore(path, *, alias: str = DEFAULT_DB_ALIAS, progress: Callable | None = 
             "Restore with the same version of Shegong that made the backup, "
             "on a database migrated with it."
         )
-    busy = non_empty_tables(alias)
+    busy = in_use(alias)
     if busy:
         raise BackupError(
             f"The database is not empty ({len(busy)} tables have rows, e.g. {busy[0]}). "
@@ -255,7 +265,7 @@ def restore(path, *, alias: str = DEFAULT_DB_ALIAS, progress: Callable | None = 
     result = RestoreResult()
     manifest = None
     with transaction.atomic(using=alias), connection.cursor() as cursor:
-        for table in MIGRATE_FILLED:
+        for table in [*MIGRATE_FILLED, *non_empty_tables(alias)]:  # what migrate wrote
             cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 - known table names
         lines = _lines(path)
         next(lines)  # the header
