@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup migrate demo run test lint format messages bench clean
+.PHONY: setup migrate demo run test lint format messages bench load faults clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,5 +48,23 @@ test: lint
 bench: setup
 	bash scripts/bench.sh
 
+# Load test: a social worker's day replayed by Locust against gunicorn on a throwaway
+# PostgreSQL (port LOAD_PG_PORT, data kept in var/load/pg), in steps of users for
+# ~3 minutes; checks that every acknowledged write is stored. See docs/performance.md.
+LOAD_VENV := .venv-load
+LOAD_ARGS ?=
+$(LOAD_VENV)/.installed: bench/requirements-load.txt
+	test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install -q --disable-pip-version-check -r bench/requirements-load.txt
+	touch $@
+load: setup $(LOAD_VENV)/.installed
+	$(BIN)/python bench/load.py --locust $(LOAD_VENV)/bin/locust $(LOAD_ARGS)
+
+# Fault tests: SIGKILL gunicorn during an import and a burst of writes, restart
+# PostgreSQL under load, exhaust its connections, fill the disk. Uses DATABASE_URL's
+# PostgreSQL server if it is one (CI), else starts a throwaway one. See docs/reliability.md.
+faults: setup
+	$(BIN)/python bench/faults.py
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOAD_VENV) var .pytest_cache .ruff_cache

@@ -1,8 +1,14 @@
 """Request middleware of the platform."""
 
+import logging
+
+from django import db
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -51,3 +57,44 @@ class AuditContextMiddleware:
                         },
                     )
         return response
+
+
+# --- Database outages ---------------------------------------------------------------
+# A lost or refused database connection (server restarting, max_connections reached,
+# SQLite busy or out of disk) is temporary: the caller gets 503 + Retry-After with a
+# translated message, not a 500 and a stack trace. Nothing was half-saved: every write
+# runs in a transaction that the error rolled back. With CONN_HEALTH_CHECKS Django
+# drops the broken connection and the next request reconnects by itself.
+DATABASE_ERRORS = (db.OperationalError, db.InterfaceError)
+RETRY_AFTER_SECONDS = 5
+logger = logging.getLogger("shegong.database")
+
+
+def database_unavailable(request, error: BaseException):
+    logger.error("database unavailable: %s %s: %s", request.method, request.path, error)
+    message = _("The database is briefly unavailable. Please try again in a few seconds.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": str(message)}, status=503)
+    else:
+        response = HttpResponse(
+            render_to_string("core/unavailable.html", {"message": message}),
+            status=503,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a view's OperationalError/InterfaceError into 503 (core.views.error_500
+    does the same for errors raised outside a view, e.g. while saving the session)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable(request, exception)
+        return None

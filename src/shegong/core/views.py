@@ -1,10 +1,13 @@
 """The home page each role lands on, and the error pages."""
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from shegong.accounts.roles import Role
 from shegong.cases import selectors as case_selectors
+from shegong.core.middleware import DATABASE_ERRORS, database_unavailable
 from shegong.evaluation import selectors as evaluation_selectors
 from shegong.org import selectors
 from shegong.org.models import Station
@@ -48,4 +51,7 @@ def error_400(request, exception=None):
 
 
 def error_500(request):
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
+        return database_unavailable(request, error)
     return render(request, "500.html", status=500)

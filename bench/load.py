@@ -1,0 +1,317 @@
+"""`make load`: a social worker's day under increasing load, on PostgreSQL + gunicorn.
+
+Starts a throwaway PostgreSQL cluster on loopback (bench/pg.sh), migrates, generates
+the demo city at city scale (once: kept in var/load/pg for the next run), starts
+gunicorn with several workers, and runs Locust headless (bench/locustfile.py) in
+steps of users until it stops by itself. Then it checks that every write the server
+acknowledged is in the database, checks the rollups, and writes the figures to
+var/load/report.md (throughput and p50/p95/p99 per action and step).
+
+Run from the project root with the project's Python:
+    .venv/bin/python bench/load.py [--steps 20,60,120,200] [--step-seconds 45]
+Locust lives in its own virtualenv (.venv-load, bench/requirements-load.txt): its
+pytest plugin and gevent stay out of the application's environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def log(message: str) -> None:
+    print(f"[load {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
+
+
+def pg(*args: str) -> None:
+    subprocess.run(["bash", str(ROOT / "bench/pg.sh"), *args], check=True)  # noqa: S603, S607
+
+
+def wait_http(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer in {seconds} s")
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))
+    return values[k]
+
+
+def report(out: Path, steps: list[int], step_seconds: int) -> tuple[str, dict]:
+    rows = collections.defaultdict(list)  # (step, name) -> times
+    errors = collections.Counter()
+    first = last = None
+    with (out / "samples.csv").open() as handle:
+        for at, step, name, ms, ok in csv.reader(handle):
+            at = float(at)
+            first = at if first is None else min(first, at)
+            last = at if last is None else max(last, at)
+            rows[int(step), name].append(float(ms))
+            if ok != "1":
+                errors[int(step), name] += 1
+    names = sorted({name for _s, name in rows})
+    lines = [
+        "| step (users) | action | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    overall = {}
+    for index, users in enumerate(steps):
+        everything: list[float] = []
+        failed = 0
+        for name in names:
+            times = rows.get((index, name), [])
+            if not times:
+                continue
+            everything += times
+            failed += errors[index, name]
+            lines.append(
+                f"| {index + 1} ({users}) | {name} | {len(times)} | "
+                f"{len(times) / step_seconds:.1f} | {percentile(times, 50):.0f} | "
+                f"{percentile(times, 95):.0f} | {percentile(times, 99):.0f} | "
+                f"{errors[index, name]} |"
+            )
+        if everything:
+            summary = {
+                "requests": len(everything),
+                "rps": len(everything) / step_seconds,
+                "p50": percentile(everything, 50),
+                "p95": percentile(everything, 95),
+                "p99": percentile(everything, 99),
+                "errors": failed,
+            }
+            overall[users] = summary
+            lines.append(
+                f"| **{index + 1} ({users})** | **all** | **{summary['requests']}** | "
+                f"**{summary['rps']:.1f}** | **{summary['p50']:.0f}** | "
+                f"**{summary['p95']:.0f}** | **{summary['p99']:.0f}** | **{failed}** |"
+            )
+    return "\n".join(lines), overall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=str(ROOT / "var/load"))
+    parser.add_argument("--pg-port", type=int, default=int(os.environ.get("LOAD_PG_PORT", 54331)))
+    parser.add_argument("--pg-dir", help="the cluster's directory; default OUT/pg")
+    parser.add_argument("--db", default="shegong_load", help="database name")
+    parser.add_argument("--http-port", type=int, default=8031)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--steps", default="20,60,120,200", help="users in each step")
+    parser.add_argument("--step-seconds", type=int, default=45)
+    parser.add_argument("--pace", type=float, default=1.0, help="tasks per user per second")
+    parser.add_argument("--demo", default="--scale city", help="demo_city arguments")
+    parser.add_argument("--locust", default=str(ROOT / ".venv-load/bin/locust"))
+    parser.add_argument("--keep-pg", action="store_true", help="leave PostgreSQL running")
+    args = parser.parse_args()
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("acks.jsonl", "samples.csv"):
+        (out / name).unlink(missing_ok=True)
+    pg_dir = Path(args.pg_dir) if args.pg_dir else out / "pg"
+    url = f"postgres://postgres@127.0.0.1:{args.pg_port}/{args.db}"
+    env = dict(os.environ, DATABASE_URL=url, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    os.environ.update(env)
+
+    log(f"PostgreSQL in {pg_dir} on 127.0.0.1:{args.pg_port}")
+    pg(
+        "start",
+        str(pg_dir),
+        str(args.pg_port),
+        "-c max_connections=100 -c shared_buffers=256MB -c synchronous_commit=on",
+    )
+    gunicorn = None
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=args.pg_port, user="postgres", dbname="postgres", autocommit=True
+        ) as admin:
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [args.db]
+            ).fetchone()
+            if not exists:
+                admin.execute(f'CREATE DATABASE "{args.db}"')
+        shegong = [str(BIN / "python"), "-m", "shegong.manage"]
+        subprocess.run([*shegong, "migrate", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
+        marker = pg_dir / f"demo-generated-{args.db}"
+        if not marker.exists() or marker.read_text() != args.demo:
+            log(f"generating the demo city ({args.demo}); minutes at city scale")
+            started = time.monotonic()
+            subprocess.run([*shegong, "demo_city", *args.demo.split()], env=env, check=True)  # noqa: S603
+            marker.write_text(args.demo)
+            log(f"demo city generated in {time.monotonic() - started:.0f} s")
+
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shegong.settings")
+        django.setup()
+        from django.conf import settings
+
+        from shegong.accounts.models import User
+        from shegong.cases.models import Case, CaseNote
+        from shegong.clients.models import Resident
+        from shegong.delivery.models import Attendance, ServiceEvent
+        from shegong.stats import rollups
+
+        # Workers with open cases of their own first, so that notes get written.
+        with_cases = set(
+            Case.objects.filter(status__in=["planned", "in_service", "reviewed"])
+            .values_list("workers__username", flat=True)
+            .distinct()
+        )
+        workers = sorted(
+            User.objects.filter(role="social_worker", is_active=True).values_list(
+                "username", flat=True
+            ),
+            key=lambda u: (u not in with_cases, u),
+        )
+        (out / "users.json").write_text(json.dumps(workers))
+        counted = {
+            "residents": Resident.objects,
+            "events": ServiceEvent.objects,
+            "notes": CaseNote.objects,
+            "attendances": Attendance.objects,
+        }
+        before = {k: m.count() for k, m in counted.items()}
+        database_rows = {
+            "events": before["events"],
+            "attendances": before["attendances"],
+            "residents": before["residents"],
+        }
+        log(f"database before: {before}")
+
+        log(f"gunicorn, {args.workers} workers, on 127.0.0.1:{args.http_port}")
+        gunicorn = subprocess.Popen(  # noqa: S603
+            [
+                str(BIN / "gunicorn"),
+                "shegong.wsgi",
+                f"--workers={args.workers}",
+                f"--bind=127.0.0.1:{args.http_port}",
+                "--worker-class=sync",
+                "--backlog=2048",
+                "--timeout=60",
+                "--log-level=warning",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        wait_http(f"http://127.0.0.1:{args.http_port}/accounts/login/")
+        steps = [int(n) for n in args.steps.split(",")]
+        locust_env = dict(
+            env,
+            LOAD_OUT=str(out),
+            LOAD_USERS=str(out / "users.json"),
+            LOAD_PASSWORD=settings.DEMO_PASSWORD,
+            LOAD_STEPS=args.steps,
+            LOAD_STEP_SECONDS=str(args.step_seconds),
+            LOAD_PACE=str(args.pace),
+        )
+        uptime_before = Path("/proc/loadavg").read_text().strip()
+        log(f"locust: steps {steps} users x {args.step_seconds} s; loadavg {uptime_before}")
+        started = time.monotonic()
+        locust = subprocess.run(  # noqa: S603
+            [
+                args.locust,
+                "-f",
+                str(ROOT / "bench/locustfile.py"),
+                "--headless",
+                "--host",
+                f"http://127.0.0.1:{args.http_port}",
+                "--csv",
+                str(out / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--stop-timeout",
+                "10",
+            ],
+            env=locust_env,
+            cwd=ROOT,
+            check=False,
+        )
+        elapsed = time.monotonic() - started
+        uptime_after = Path("/proc/loadavg").read_text().strip()
+        log(f"locust exited {locust.returncode} after {elapsed:.0f} s; loadavg {uptime_after}")
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=60)
+        gunicorn = None
+
+        # Every acknowledged write must be in the database.
+        acks = [json.loads(line) for line in (out / "acks.jsonl").read_text().splitlines()]
+        by_kind = collections.Counter(a["kind"] for a in acks)
+        lost = []
+        residents = {a["id"]: a for a in acks if a["kind"] == "resident"}
+        found = dict(Resident.objects.filter(pk__in=residents).values_list("pk", "name"))
+        lost += [a for pk, a in residents.items() if found.get(pk) != a["name"]]
+        events = {a["id"]: a for a in acks if a["kind"] == "event"}
+        found = dict(ServiceEvent.objects.filter(pk__in=events).values_list("pk", "title"))
+        lost += [a for pk, a in events.items() if found.get(pk) != a["title"]]
+        attended = collections.Counter(
+            Attendance.objects.filter(event_id__in=events).values_list("event_id", flat=True)
+        )
+        lost += [a for pk, a in events.items() if attended[pk] != a["attendees"]]
+        for note in (a for a in acks if a["kind"] == "note"):
+            if not CaseNote.objects.filter(case_id=note["case"], text__contains=note["marker"]):
+                lost.append(note)
+        after = {k: m.count() for k, m in counted.items()}
+        delta = {k: after[k] - before[k] for k in after}
+        drift = rollups.drift()
+        table, overall = report(out, steps, args.step_seconds)
+        machine = (
+            f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+            f"PostgreSQL {psycopg.connect(url.replace('postgres://', 'postgresql://')).info.server_version}"
+        )
+        text = "\n".join(
+            [
+                f"# Load test {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+                "",
+                f"Machine: {machine}; loadavg before {uptime_before}, after {uptime_after}.",
+                f"Database before: {database_rows}. gunicorn {args.workers} sync workers; "
+                f"steps {steps} users x {args.step_seconds} s, {args.pace} task/user/s.",
+                "",
+                table,
+                "",
+                f"Acknowledged writes: {dict(by_kind)}; rows added: {delta}.",
+                f"Acknowledged writes missing from the database: {len(lost)}.",
+                f"Rollup drift after the run: {len(drift)} rows.",
+                f"Locust exit code: {locust.returncode}.",
+            ]
+        )
+        (out / "report.md").write_text(text + "\n")
+        print(text)
+        if lost or drift:
+            raise SystemExit("lost writes or rollup drift: see above")
+    finally:
+        if gunicorn is not None:
+            gunicorn.kill()
+        if not args.keep_pg:
+            pg("stop", str(pg_dir))
+        shutil.rmtree(out / "tmp", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

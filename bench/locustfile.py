@@ -1,0 +1,216 @@
+"""A social worker's day, replayed by Locust against a running Shegong (`make load`).
+
+Each simulated user is one demo social worker (worker-<station>-<n>): it logs in
+through the real log-in form, then loops over the day's work with the real forms and
+their CSRF tokens: open the caseload, open the dashboard, register a client, record
+a group session's attendance, open a case and write an intervention note. The API
+(session-authenticated GETs) is used only to find the worker's groups and cases.
+
+Every write the server acknowledged (a 302 to the new record) is appended to
+$LOAD_OUT/acks.jsonl; bench/load.py then checks that each one is in the database.
+Every request's time is appended to $LOAD_OUT/samples.csv with the load step it ran
+in, for the per-step percentiles of the report.
+
+Load: LOAD_STEPS users ("20,60,120,200"), LOAD_STEP_SECONDS each, then stop.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import json
+import os
+import random
+import re
+import time
+import urllib.parse
+import uuid
+
+from locust import FastHttpUser, LoadTestShape, constant_throughput, events, task
+
+OUT = os.environ.get("LOAD_OUT", "var/load")
+USERS = json.loads(open(os.environ.get("LOAD_USERS", f"{OUT}/users.json")).read())  # noqa: SIM115
+PASSWORD = os.environ["LOAD_PASSWORD"]
+STEPS = [int(n) for n in os.environ.get("LOAD_STEPS", "20,60,120,200").split(",")]
+STEP_SECONDS = int(os.environ.get("LOAD_STEP_SECONDS", "45"))
+# Each user starts one task a second (a task is one or two requests).
+PACE = float(os.environ.get("LOAD_PACE", "1"))
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NEW_ID = re.compile(r"/(\d+)/$")
+CHECK = "10X98765432"
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "秀英桂英玉兰志强建华国庆丽娟淑珍文华伟明海燕春梅"
+
+_usernames = itertools.cycle(USERS)
+_step = {"index": 0}
+_acks = open(f"{OUT}/acks.jsonl", "a", buffering=1)  # noqa: SIM115
+_samples = open(f"{OUT}/samples.csv", "a", buffering=1 << 16)  # noqa: SIM115
+
+
+@events.request.add_listener
+def _sample(request_type, name, response_time, response_length, exception=None, **kwargs):
+    ok = 0 if exception else 1
+    _samples.write(f"{time.time():.3f},{_step['index']},{name},{response_time:.2f},{ok}\n")
+
+
+@events.quitting.add_listener
+def _close(environment, **kwargs):
+    _samples.flush()
+    _acks.flush()
+
+
+def _id_number() -> tuple[str, datetime.date]:
+    born = datetime.date(1940, 1, 1) + datetime.timedelta(days=random.randrange(25000))
+    first17 = f"440105{born:%Y%m%d}{random.randrange(1000):03d}"
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    return first17 + CHECK[total % 11], born
+
+
+def _ack(**record) -> None:
+    _acks.write(json.dumps(record) + "\n")
+
+
+class SocialWorker(FastHttpUser):
+    wait_time = constant_throughput(PACE)
+
+    def on_start(self):
+        self.username = next(_usernames)
+        self.groups: list[int] = []
+        self.cases: list[int] = []
+        page = self.client.get("/accounts/login/", name="log in (form)")
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+            },
+            name="log in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"log-in refused: {response.status_code}")
+                return
+        groups = self.client.get("/api/groups/", name="api: my groups").json()
+        self.groups = [g["id"] for g in groups.get("results", [])]
+        cases = self.client.get("/api/cases/?page_size=50", name="api: my cases").json()
+        self.cases = [
+            c["id"]
+            for c in cases.get("results", [])
+            if c.get("status") in {"planned", "in_service", "reviewed"}
+        ]
+
+    def _form(self, url: str, name: str) -> str | None:
+        page = self.client.get(url, name=name)
+        found = CSRF.search(page.text or "")
+        return page.text if found else None
+
+    def _post(self, url: str, data: dict, name: str) -> int | None:
+        """POST a form; the id of the record the redirect points to, or None."""
+        with self.client.post(
+            url,
+            data=urllib.parse.urlencode(data, doseq=True),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                problems = re.findall(r"(?:invalid-feedback|alert)[^>]*>\s*([^<]+)", response.text)
+                response.failure(f"{response.status_code}: {problems[:3]}")
+                return None
+            found = NEW_ID.search(response.headers.get("Location", ""))
+            return int(found.group(1)) if found else 0
+
+    @task(4)
+    def caseload(self):
+        self.client.get("/cases/", name="caseload")
+
+    @task(2)
+    def dashboard(self):
+        self.client.get("/stats/", name="dashboard")
+
+    @task(1)
+    def register_client(self):
+        page = self._form("/residents/new/", "register client (form)")
+        if page is None:
+            return
+        today = datetime.date.today().isoformat()
+        name = random.choice(SURNAMES) + "".join(random.sample(GIVEN, 2))
+        id_number, born = _id_number()
+        data = {
+            "csrfmiddlewaretoken": CSRF.search(page).group(1),
+            "name": name,
+            "gender": random.choice(["female", "male"]),
+            "birth_date": born.isoformat(),
+            "id_number": id_number,
+            "phone": f"13{random.randrange(10**9):09d}",
+            "address": f"压测路{random.randrange(1000)}号",
+            "consent_date": today,
+            "lawful_basis": "consent",
+            "given_by": "self",
+        }
+        pk = self._post("/residents/new/", data, "register client")
+        if pk:
+            _ack(kind="resident", id=pk, name=name)
+
+    @task(1)
+    def group_attendance(self):
+        if not self.groups:
+            return
+        group = random.choice(self.groups)
+        url = f"/services/groups/{group}/sessions/new/"
+        page = self._form(url, "group attendance (form)")
+        if page is None:
+            return
+        members = re.findall(r'name="attendees" value="(\d+)"', page)[:8]
+        title = f"压测 {uuid.uuid4().hex[:12]}"
+        data = {
+            "csrfmiddlewaretoken": CSRF.search(page).group(1),
+            "held_on": datetime.date.today().isoformat(),
+            "title": title,
+            "attendees": members,
+        }
+        pk = self._post(url, data, "group attendance")
+        if pk:
+            _ack(kind="event", id=pk, attendees=len(members), title=title)
+
+    @task(2)
+    def case_note(self):
+        if not self.cases:
+            return
+        case = random.choice(self.cases)
+        page = self._form(f"/cases/{case}/", "case (open)")
+        if page is None:
+            return
+        version = re.search(r'name="note-version" value="(\d+)"', page)
+        if version is None:  # the case moved on (closed, referred): not a note any more
+            self.cases.remove(case)
+            return
+        marker = uuid.uuid4().hex
+        data = {
+            "csrfmiddlewaretoken": CSRF.search(page).group(1),
+            "note-version": version.group(1),
+            "note-happened_on": datetime.date.today().isoformat(),
+            "note-method": "home_visit",
+            "note-service_type": "supportive",
+            "note-text": f"上门探访，情况稳定。{marker}",
+        }
+        if self._post(f"/cases/{case}/note/", data, "case note") is not None:
+            _ack(kind="note", case=case, marker=marker)
+
+
+class Steps(LoadTestShape):
+    """LOAD_STEPS users, LOAD_STEP_SECONDS each, then stop."""
+
+    def tick(self):
+        elapsed = self.get_run_time()
+        index = int(elapsed // STEP_SECONDS)
+        if index >= len(STEPS):
+            return None
+        _step["index"] = index
+        users = STEPS[index]
+        return users, max(users / 5, 5)

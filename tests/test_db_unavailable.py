@@ -1,0 +1,54 @@
+"""A lost database connection answers 503 + Retry-After with a translated message,
+never a 500 with a stack trace (core.middleware.database_unavailable). The real
+outages (PostgreSQL restarted, out of connections) are driven by `make faults`."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import InterfaceError, OperationalError
+from django.test import Client
+from django.utils import translation
+
+from shegong.org import api as org_api
+from shegong.org import selectors
+from tests.conftest import PASSWORD
+
+MESSAGE_EN = "The database is briefly unavailable. Please try again in a few seconds."
+MESSAGE_ZH = "数据库暂时不可用，请几秒钟后重试。"
+
+
+def _fail(*args, **kwargs):
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+def test_a_page_answers_503_in_chinese(world, login, monkeypatch):
+    monkeypatch.setattr(selectors, "org_summary", _fail)
+    response = login(world["worker"]).get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    body = response.content.decode()
+    assert MESSAGE_ZH in body
+    assert "Traceback" not in body and "127.0.0.1" not in body
+
+
+def test_the_api_answers_503_json(world, api, monkeypatch):
+    def broken(self, *args, **kwargs):
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr(org_api.StationViewSet, "get_queryset", broken)
+    with translation.override("en"):
+        response = api(world["worker"]).get("/api/stations/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["detail"] in {MESSAGE_EN, MESSAGE_ZH}
+
+
+@pytest.mark.django_db
+def test_an_error_outside_the_view_answers_503_too(world, monkeypatch):
+    """Saving the session at log-in happens in middleware, after the view."""
+    monkeypatch.setattr(SessionStore, "save", _fail)
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        "/accounts/login/", {"username": "worker", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert response.status_code == 503
+    assert MESSAGE_ZH in response.content.decode()
