@@ -45,6 +45,32 @@ class DomainMonth(models.Model):
         return f"{self.station_id} {self.year}-{self.month:02d} {self.domain}"
 
 
+class DomainYear(models.Model):
+    """Events and person-times of one station, one year, one domain: the cumulative
+    figures ("累计服务 … 万人次") add ten of these per station instead of 120 months."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    domain = models.CharField(max_length=10, choices=Domain.choices)
+    events = models.IntegerField(default=0)
+    person_times = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("yearly figures by domain")
+        verbose_name_plural = _("yearly figures by domain")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "year", "domain"], name="domain_year_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.year} {self.domain}"
+
+
 class ProjectMonth(models.Model):
     """Events and person-times of one 113X plan project in one month."""
 

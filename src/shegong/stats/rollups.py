@@ -28,7 +28,14 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from shegong.core.models import Domain
-from shegong.stats.models import ClientRange, ClientYear, DomainMonth, MealMonth, ProjectMonth
+from shegong.stats.models import (
+    ClientRange,
+    ClientYear,
+    DomainMonth,
+    DomainYear,
+    MealMonth,
+    ProjectMonth,
+)
 
 ZERO_HOURS = Decimal("0.0")
 DOMAIN_MASK_FIELDS = {d.value: f"{d.value}_months" for d in Domain}
@@ -139,6 +146,20 @@ def record_event_change(
         ],
         conflict=("station", "year", "month", "domain"),
         combine={"events": "+", "person_times": "+", "volunteer_hours": "+"},
+    )
+    _upsert(
+        DomainYear,
+        [
+            {
+                "station": station_id,
+                "year": held_on.year,
+                "domain": domain,
+                "events": delta.events,
+                "person_times": delta.person_times,
+            }
+        ],
+        conflict=("station", "year", "domain"),
+        combine={"events": "+", "person_times": "+"},
     )
     if project_id is not None:
         _upsert(
@@ -461,6 +482,18 @@ def _raw_domain_months() -> dict[tuple, tuple]:
     return found
 
 
+def _raw_domain_years() -> dict[tuple, tuple]:
+    found = defaultdict(lambda: [0, 0])
+    for (station, year, _month, domain), (
+        events,
+        person_times,
+        _hours,
+    ) in _raw_domain_months().items():
+        found[(station, year, domain)][0] += events
+        found[(station, year, domain)][1] += person_times
+    return {key: tuple(values) for key, values in found.items()}
+
+
 def _raw_project_months() -> dict[tuple, tuple]:
     from shegong.delivery.models import EventKind, ServiceEvent
 
@@ -539,6 +572,13 @@ TABLES = (
         ("station_id", "year", "month", "domain"),
         ("events", "person_times", "volunteer_hours"),
         _raw_domain_months,
+    ),
+    Table(
+        "domain_year",
+        DomainYear,
+        ("station_id", "year", "domain"),
+        ("events", "person_times"),
+        _raw_domain_years,
     ),
     Table(
         "project_month",

@@ -21,7 +21,7 @@ from django.utils import timezone
 from shegong.core.models import Domain
 from shegong.org.models import District, Station
 from shegong.plans.models import Metric, ProjectTarget
-from shegong.stats.models import ClientRange, DomainMonth, MealMonth, ProjectMonth
+from shegong.stats.models import ClientRange, DomainMonth, DomainYear, MealMonth, ProjectMonth
 
 DOMAINS = [d.value for d in Domain]
 # Metrics summed from ProjectMonth, by its column.
@@ -180,13 +180,14 @@ def person_time_summary(
     summary.total = sum(by_domain.values())
     summary.events = sum(e["events"] for e in extra.values())
     summary.volunteer_hours = sum((e["volunteer_hours"] for e in extra.values()), Decimal("0.0"))
+    # Cumulative: the years before from DomainYear, this year's months from DomainMonth.
     cumulative = dict.fromkeys(domains, 0)
-    for row in (
-        all_months.filter(Q(year__lt=year) | Q(year=year, month__lte=month_to))
-        .values("domain")
-        .annotate(p=Sum("person_times"))
-    ):
-        cumulative[row["domain"]] = row["p"] or 0
+    earlier = _narrow(DomainYear.objects.visible_to(user), district, station).filter(
+        domain__in=domains, year__lt=year
+    )
+    for source in (earlier, all_months.filter(year=year, month__lte=month_to)):
+        for row in source.values("domain").annotate(p=Sum("person_times")):
+            cumulative[row["domain"]] += row["p"] or 0
     summary.cumulative_by_domain = cumulative
     summary.cumulative = sum(cumulative.values())
     clients_by_month = _clients(summary, user, district, station, domains)
