@@ -222,6 +222,11 @@ SPECTACULAR_SETTINGS = {
         "CaseSourceEnum": "shegong.cases.models.CaseSource",
         "ObservationSourceEnum": "shegong.cases.models.ObservationSource",
     },
+    # The errors every operation can answer (core/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shegong.core.schema.add_error_responses",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------

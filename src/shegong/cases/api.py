@@ -53,6 +53,10 @@ class CaseSerializer(serializers.ModelSerializer):
     domain and state, and who works on it. Those who may read its content also
     get the client's name."""
 
+    # Blank until the case is closed: declared so that the schema says so (a
+    # read-only model field loses its blank choice).
+    outcome = serializers.ChoiceField(choices=CaseOutcome.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = Case
         fields = [
@@ -541,7 +545,7 @@ class AlertRuleViewSet(ScopedModelViewSet):
             many=True,
         )
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def effective(self, request):
         """Every rule as it runs at the caller's station, defaults included."""
         user = request.user

@@ -1,0 +1,70 @@
+"""The error answers of the API in its OpenAPI schema.
+
+drf-spectacular documents the success of each operation; the errors come from
+one place (`core.api.exception_handler`) and are the same everywhere, so they
+are added here to every operation, once, instead of on each view:
+
+- 400: bad input (serializer, filter or model validation: field → messages, or
+  `detail` with a list of messages); on operations that take input.
+- 401: no or bad credentials; 403: the caller may not do this (read-only
+  insiders); 404: no such record, or out of the caller's scope (also a page
+  number past the end, or an id in a query that the caller cannot see).
+- 413: a request body over the limit; on operations that take a body.
+
+(tests/test_api_fuzz.py checks every response against these.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "description": "Messages per field (`non_field_errors` or `detail` for the whole input).",
+    "anyOf": [
+        {"type": "object", "additionalProperties": {}},
+        {"type": "array", "items": {"type": "string"}},
+    ],
+}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _response(description: str, component: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+    }
+
+
+def add_error_responses(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", ERROR)
+    schemas.setdefault("ValidationError", VALIDATION_ERROR)
+    for path_item in result.get("paths", {}).values():
+        for method in METHODS:
+            operation = path_item.get(method)
+            if operation is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            has_body = "requestBody" in operation
+            takes_input = has_body or any(
+                p.get("in") == "query" for p in operation.get("parameters", [])
+            )
+            anonymous = {} in operation.get("security", [])
+            extra = {}
+            if takes_input:
+                extra["400"] = _response("Bad input", "ValidationError")
+            if not anonymous:
+                extra["401"] = _response("Not logged in", "Error")
+                extra["403"] = _response("Not allowed for the caller's role", "Error")
+                extra["404"] = _response("No such record within the caller's scope", "Error")
+            if has_body:
+                extra["413"] = _response("Request body too large", "Error")
+            for status, response in extra.items():
+                responses.setdefault(status, response)
+    return result
