@@ -571,7 +571,7 @@ API = [
     api("token", write="400 400 400 400 400 400 400 400"),
     api("api-root", get="200 200 200 200 200 200 200 401"),
     api("stats-person-times", get="200 200 200 200 200 200 200 401"),
-    api("meal-roll-calls", write="400 400 400 400 400 400 400 401"),
+    api("meal-roll-calls", write="403 403 403 403 400 400 403 401"),
     api("district-list", get="200 200 200 200 200 200 200 401"),
     api(
         "district-detail",
@@ -723,12 +723,12 @@ API = [
         get=("200 200 200 200 200 200 404 401", "200 200 404 404 404 404 404 401"),
     ),
     *[
-        # Input is checked before the service refuses who may not write: an empty
-        # body is 400 for the superuser and the director alike.
+        # Only the assigned workers and the director work on a case: 403 for the
+        # others who may read it (the superuser too), before the input is read.
         api(
             f"case-{action}",
             "case",
-            write=("400 403 403 403 400 400 404 401", "400 403 404 404 404 404 404 401"),
+            write=("403 403 403 403 400 400 404 401", "403 403 404 404 404 404 404 401"),
         )
         for action in ("assess", "assign", "close", "notes", "plan", "refer", "reopen", "review")
     ],

@@ -196,7 +196,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shegong.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "shegong.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -53,10 +53,6 @@ class CaseSerializer(serializers.ModelSerializer):
     domain and state, and who works on it. Those who may read its content also
     get the client's name."""
 
-    # Blank until the case is closed: declared so that the schema says so (a
-    # read-only model field loses its blank choice).
-    outcome = serializers.ChoiceField(choices=CaseOutcome.choices, allow_blank=True, read_only=True)
-
     class Meta:
         model = Case
         fields = [
@@ -306,6 +302,12 @@ class CaseViewSet(ConflictMixin, ScopedModelViewSet):
 
     def _step(self, request, serializer_class, service) -> Response:
         case = self.get_object()
+        # Those who may read the case but not work on it get 403 whatever they
+        # send, as on the web page (the service checks again, and the details).
+        if not services.can_write_case(request.user, case):
+            raise PermissionDenied(
+                _("Only the assigned workers and the station director can do this.")
+            )
         data = _valid(serializer_class, request, self)
         service(actor=request.user, case=case, **data)
         return self._answer(case)
@@ -516,7 +518,10 @@ class AlertRuleViewSet(ScopedModelViewSet):
         rule = services.alert_rule_set(actor=self.request.user, station=station, kind=kind, **data)
         return Response(AlertRuleSerializer(rule).data, status=code)
 
-    @extend_schema(request=AlertRuleInputSerializer, responses={201: AlertRuleSerializer})
+    @extend_schema(
+        request=AlertRuleInputSerializer,
+        responses={201: AlertRuleSerializer, 200: AlertRuleSerializer},
+    )
     def create(self, request, *args, **kwargs):
         """Set one rule of the caller's station (201 if it had none, else 200)."""
         data = _valid(AlertRuleInputSerializer, request, self)

@@ -12,11 +12,19 @@ are added here to every operation, once, instead of on each view:
 - 413: a request body over the limit; on operations that take a body.
 
 (tests/test_api_fuzz.py checks every response against these.)
+
+`AutoSchema` also keeps the blank choice of read-only model fields (DRF drops
+`allow_blank` from read-only fields, so a blank `outcome` or `priority_kind`
+would break the documented enum).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
 
 ERROR = {
     "type": "object",
@@ -68,3 +76,27 @@ def add_error_responses(result: dict, generator: Any, request: Any, public: bool
             for status, response in extra.items():
                 responses.setdefault(status, response)
     return result
+
+
+def _model_field_is_blank(field: serializers.Field) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source or field.source == "*":
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except FieldDoesNotExist:  # a property or an annotation
+        return False
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, with the blank choice of read-only model fields."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if (
+            isinstance(field, serializers.ChoiceField)
+            and field.read_only
+            and not field.allow_blank
+            and _model_field_is_blank(field)
+        ):
+            field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
