@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -277,7 +277,13 @@ class CaseViewSet(ConflictMixin, ScopedModelViewSet):
     ordering_fields = ["number", "opened_on", "closed_on", "status", "domain", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
-    @extend_schema(responses=CaseFileSerializer)
+    @extend_schema(
+        responses=PolymorphicProxySerializer(
+            component_name="CaseFileOrCase",
+            serializers=[CaseFileSerializer, CaseSerializer],
+            resource_type_field_name=None,
+        )
+    )
     def retrieve(self, request, *args, **kwargs):
         """The case file for the assigned workers and the director (a read of a
         priority client's file is logged); the bare case for anyone else."""
