@@ -50,9 +50,7 @@ def tokens(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             objects = make_objects(build_world())
-            yield {
-                role: Token.objects.create(user=objects.world[role]).key for role in ROLES
-            }
+            yield {role: Token.objects.create(user=objects.world[role]).key for role in ROLES}
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
