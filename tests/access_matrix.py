@@ -31,6 +31,7 @@ How to declare a new URL (a new app's urls.py or API viewset):
    observed rows in this format. Check each against the scope rules (outsiders
    404, read-only insiders 403, anonymous to log-in / 401) before pasting
    them; a row you would not defend is a bug to fix in the view or the scope.
+   `SHEGONG_MATRIX_RECORD=/tmp/rows.jsonl` also appends every observed row there.
 """
 
 from __future__ import annotations
