@@ -17,7 +17,8 @@ import os
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -45,6 +46,11 @@ OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 def tokens(django_db_setup, django_db_blocker):
     """The world and its objects, once for the module, in a transaction rolled
     back at the end; one API token per role."""
+    # Calls go through the WSGI handler, which closes the database connection
+    # at the end of each request; inside the test's transaction that would end
+    # it (PostgreSQL). Django's own test client turns this off the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -54,6 +60,8 @@ def tokens(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.label)
