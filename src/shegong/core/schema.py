@@ -5,7 +5,9 @@ one place (`core.api.exception_handler`) and are the same everywhere, so they
 are added here to every operation, once, instead of on each view:
 
 - 400: bad input (serializer, filter or model validation: field → messages, or
-  `detail` with a list of messages); on operations that take input.
+  `detail` with a list of messages), or a write a business rule refuses (a
+  project with service records is not deleted); on operations that take input
+  and on every write.
 - 401: no or bad credentials; 403: the caller may not do this (read-only
   insiders); 404: no such record, or out of the caller's scope (also a page
   number past the end, or an id in a query that the caller cannot see).
@@ -72,7 +74,7 @@ def add_error_responses(result: dict, generator: Any, request: Any, public: bool
             )
             anonymous = {} in operation.get("security", [])
             extra = {}
-            if takes_input:
+            if takes_input or method != "get":
                 extra["400"] = _response("Bad input", "ValidationError")
             if not anonymous:
                 extra["401"] = _response("Not logged in", "Error")
