@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup migrate demo run test lint format messages bench load faults clean
+.PHONY: setup migrate demo run test fuzz lint format messages bench load faults clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ messages: setup
 test: lint
 	$(BIN)/shegong makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# The API fuzzing of `make test` (tests/test_api_fuzz.py) with many more examples,
+# new ones each run.
+FUZZ_EXAMPLES ?= 200
+fuzz: setup
+	SHEGONG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n 2 tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 # Statistics benchmark at city scale (10 years, ~30 M person-times) on SQLite and on a
 # throwaway PostgreSQL; prints ratios against raw baselines. See docs/performance.md.

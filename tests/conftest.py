@@ -108,6 +108,11 @@ def default_language():
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The world itself, for fixtures of a wider scope (tests/test_access_matrix.py)."""
     city = City.objects.create(name="广州市", code="440100")
     district = District.objects.create(city=city, name="海珠区", code="440105")
     other_district = District.objects.create(city=city, name="越秀区", code="440104")

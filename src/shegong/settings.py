@@ -258,7 +258,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shegong.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "shegong.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -287,6 +287,11 @@ SPECTACULAR_SETTINGS = {
         "IndicatorMethodEnum": "shegong.evaluation.models.Method",
         "ContactMethodEnum": "shegong.cases.models.ContactMethod",
     },
+    # The errors every operation can answer (core/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shegong.core.schema.add_error_responses",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -277,7 +277,13 @@ class CaseViewSet(ConflictMixin, ScopedModelViewSet):
     ordering_fields = ["number", "opened_on", "closed_on", "status", "domain", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
-    @extend_schema(responses=CaseFileSerializer)
+    @extend_schema(
+        responses=PolymorphicProxySerializer(
+            component_name="CaseFileOrCase",
+            serializers=[CaseFileSerializer, CaseSerializer],
+            resource_type_field_name=None,
+        )
+    )
     def retrieve(self, request, *args, **kwargs):
         """The case file for the assigned workers and the director (a read of a
         priority client's file is logged); the bare case for anyone else."""
@@ -302,6 +308,12 @@ class CaseViewSet(ConflictMixin, ScopedModelViewSet):
 
     def _step(self, request, serializer_class, service) -> Response:
         case = self.get_object()
+        # Those who may read the case but not work on it get 403 whatever they
+        # send, as on the web page (the service checks again, and the details).
+        if not services.can_write_case(request.user, case):
+            raise PermissionDenied(
+                _("Only the assigned workers and the station director can do this.")
+            )
         data = _valid(serializer_class, request, self)
         service(actor=request.user, case=case, **data)
         return self._answer(case)
@@ -512,7 +524,10 @@ class AlertRuleViewSet(ScopedModelViewSet):
         rule = services.alert_rule_set(actor=self.request.user, station=station, kind=kind, **data)
         return Response(AlertRuleSerializer(rule).data, status=code)
 
-    @extend_schema(request=AlertRuleInputSerializer, responses={201: AlertRuleSerializer})
+    @extend_schema(
+        request=AlertRuleInputSerializer,
+        responses={201: AlertRuleSerializer, 200: AlertRuleSerializer},
+    )
     def create(self, request, *args, **kwargs):
         """Set one rule of the caller's station (201 if it had none, else 200)."""
         data = _valid(AlertRuleInputSerializer, request, self)
@@ -541,7 +556,7 @@ class AlertRuleViewSet(ScopedModelViewSet):
             many=True,
         )
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def effective(self, request):
         """Every rule as it runs at the caller's station, defaults included."""
         user = request.user

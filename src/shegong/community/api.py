@@ -552,6 +552,9 @@ class MealRollCallView(GenericAPIView):
 
     @extend_schema(request=RollCallSerializer, responses={201: RollCallResultSerializer})
     def post(self, request, *args, **kwargs):
+        # Officials read the meal records; the roll call is the station staff's.
+        if not selectors.is_station_staff(request.user):
+            raise PermissionDenied(_("Only the station's own staff can do this."))
         data = _valid(RollCallSerializer, request, self)
         station = get_object_or_404(
             restrict(Station.objects.all(), request.user, VIEW), pk=data["station"]

@@ -55,7 +55,9 @@ class ServiceEventSerializer(serializers.Serializer):
     station = serializers.IntegerField(source="station_id", read_only=True)
     # Null only on casework contacts of a station without a plan for the year.
     project = ScopedRelatedField(queryset=PlanProject.objects.all(), allow_null=True)
-    project_name = serializers.CharField(source="project.name", read_only=True, default=None)
+    project_name = serializers.CharField(
+        source="project.name", read_only=True, default=None, allow_null=True
+    )
     domain = serializers.ChoiceField(choices=Domain.choices, read_only=True)
     kind = serializers.ChoiceField(choices=EventKind.choices)
     held_on = serializers.DateField()

@@ -46,7 +46,9 @@ class StationSerializer(CleanModelSerializer):
     street_name = serializers.CharField(source="street.name", read_only=True)
     district = serializers.IntegerField(source="street.district_id", read_only=True)
     district_name = serializers.CharField(source="street.district.name", read_only=True)
-    agency_name = serializers.CharField(source="agency.name", read_only=True, default=None)
+    agency_name = serializers.CharField(
+        source="agency.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Station

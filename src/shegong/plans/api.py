@@ -88,7 +88,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     decided_by_name = serializers.CharField(
-        source="decided_by.full_name", read_only=True, default=None
+        source="decided_by.full_name", read_only=True, default=None, allow_null=True
     )
     projects = PlanProjectSerializer(many=True, read_only=True)
     structure_errors = serializers.SerializerMethodField()

@@ -1,0 +1,1239 @@
+"""The access matrix's declarations: for every URL the resolver knows, who gets
+what (tests/test_access_matrix.py runs them).
+
+Each `Route` names a URL (by its URL name, "namespace:name"; an unnamed pattern
+by its route) and gives the expected HTTP status per role as a row of tokens in
+the order of `ROLES`:
+
+    admin  city  district  agency  director  worker  evaluator  anon
+
+The people are the conftest world's, all anchored at station A (海珠, agency A).
+A route with an object (`obj=`) has two rows: the object at station A ("in",
+inside their scope) and the same kind of object at station C (越秀, agency B:
+"out", outside every scope except the city's and the superuser's). A route
+without an object has one row. Tokens: a status code ("200", "302" = sent to
+the log-in page for anonymous, "401", "403", "404", "405", "400"...) or "-"
+(not checked: the outcome depends on the body, e.g. a writer's empty form).
+
+`get=` is the row(s) for GET; `post=` (web) or `write=` (API) the row(s) for
+each write method, sent with an empty body. Every refused write (4xx, or a
+redirect to the log-in page) must leave every Shegong table unchanged.
+
+How to declare a new URL (a new app's urls.py or API viewset):
+
+1. Run `pytest tests/test_access_matrix.py -k declared`: it lists the URL names
+   without a declaration.
+2. Add one line per URL to the app's list below (or a new list added to
+   `ROUTES`), with `obj="<Side attribute>"` when the URL takes a record's pk
+   (add the record to tests/access_objects.py `_side` if it is a new kind),
+   and rows of "?" for a start.
+3. Run the matrix for the new lines (`-k <name>`): the failure prints the
+   observed rows in this format. Check each against the scope rules (outsiders
+   404, read-only insiders 403, anonymous to log-in / 401) before pasting
+   them; a row you would not defend is a bug to fix in the view or the scope.
+   `SHEGONG_MATRIX_RECORD=/tmp/rows.jsonl` also appends every observed row there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver
+
+ROLES = ("admin", "city", "district", "agency", "director", "worker", "evaluator", "anon")
+# Admin pages add a staff district officer holding every view/change permission.
+ADMIN_ROLES = (*ROLES, "staff")
+LOGIN = "/accounts/login/"
+ADMIN_LOGIN = "/admin/login/"
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+Row = str
+Rows = Row | tuple[Row, Row]
+
+
+def parse_row(row: Row, width: int) -> list[str]:
+    tokens = row.split()
+    if tokens == ["?"]:
+        return ["?"] * width
+    assert len(tokens) == width, f"row {row!r} needs {width} tokens"
+    return tokens
+
+
+def format_row(tokens: list[str]) -> str:
+    return " ".join(tokens)
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str
+    obj: str | Callable[[Any], dict] | None = None
+    kwarg: str = "pk"
+    kwargs: dict = field(default_factory=dict)
+    get: Rows | None = None
+    write: Rows | dict[str, Rows] | None = None
+    api: bool = False
+    roles: tuple[str, ...] = ROLES
+    url: str | None = None  # literal URL of an unnamed pattern
+    # Public: anonymous may be redirected elsewhere than the log-in page.
+    public: bool = False
+
+    @property
+    def name(self) -> str | None:
+        return None if self.url else self.key
+
+    @property
+    def label(self) -> str:
+        return self.key
+
+    @property
+    def has_object(self) -> bool:
+        return self.obj is not None
+
+    def url_kwargs(self, side) -> dict:
+        kwargs = dict(self.kwargs)
+        if callable(self.obj):
+            kwargs.update(self.obj(side))
+        elif self.obj:
+            kwargs[self.kwarg] = getattr(side, self.obj).pk
+        return kwargs
+
+    def path(self, kwargs: dict) -> str:
+        return self.url.format(**kwargs)
+
+    def allowed_write_methods(self) -> list[str]:
+        if self.api:
+            return [m for m in WRITE_METHODS if m in API_METHODS.get(self.key, ())]
+        return ["post"] if self.write is not None else []
+
+    def write_methods(self) -> list[str]:
+        if self.write is None:
+            return []
+        if isinstance(self.write, dict):
+            return list(self.write)
+        return self.allowed_write_methods()
+
+    def expected(self, method: str) -> tuple[Row, ...]:
+        rows = self.get if method == "get" else self.write
+        if isinstance(rows, dict):
+            rows = rows[method]
+        if isinstance(rows, str):
+            rows = (rows,)
+        assert len(rows) == (2 if self.has_object else 1), f"{self.key}: rows for in/out"
+        return rows
+
+
+def page(key: str, obj=None, *, get: Rows | None = None, post: Rows | None = None, **kw) -> Route:
+    return Route(key, obj=obj, get=get, write=post, **kw)
+
+
+def api(key: str, obj=None, *, get: Rows | None = None, write=None, **kw) -> Route:
+    return Route(f"api:{key}", obj=obj, get=get, write=write, api=True, **kw)
+
+
+# --- Enumerating the resolver ---------------------------------------------------
+
+
+def _walk(patterns, prefix: str = "", namespace: str | None = None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield prefix + str(pattern.pattern), name, pattern.callback
+
+
+def resolver_urls(resolver) -> list[str]:
+    """Every URL as the declarations key it: its name, or its route if unnamed."""
+    return [name or route for route, name, _callback in _walk(resolver.url_patterns)]
+
+
+def _api_methods() -> dict[str, set[str]]:
+    from django.urls import get_resolver
+
+    methods: dict[str, set[str]] = {}
+    for _route, name, callback in _walk(get_resolver().url_patterns):
+        if not name or not name.startswith("api:"):
+            continue
+        actions = getattr(callback, "actions", None)
+        if actions:
+            allowed = set(actions) & set(callback.cls.http_method_names)
+        else:
+            view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+            allowed = {m for m in ("get", *WRITE_METHODS) if view and hasattr(view, m)}
+        methods.setdefault(name, set()).update(allowed)
+    return methods
+
+
+API_METHODS = _api_methods()
+
+
+# --- Rows used again and again ---------------------------------------------------
+
+EVERYONE = "200 200 200 200 200 200 200 200"
+EVERYONE_302 = "302 302 302 302 302 302 302 302"
+LOGGED_IN = "200 200 200 200 200 200 200 302"
+API_LOGGED_IN = "200 200 200 200 200 200 200 401"
+
+
+# --- Web pages ------------------------------------------------------------------
+
+Q = "?"
+QQ = ("?", "?")
+
+CORE = [
+    page("core:home", get="200 200 200 200 200 200 200 302"),
+    page(
+        "accounts:login",
+        get="302 302 302 302 302 302 302 200",
+        post="302 302 302 302 302 302 302 200",
+    ),
+    page(
+        "accounts:logout",
+        get="405 405 405 405 405 405 405 405",
+        post="302 302 302 302 302 302 302 302",
+    ),
+    page("set_language", get=EVERYONE_302, public=True),
+]
+
+ORG = [
+    page("org:directory", get="200 200 200 200 200 200 200 302"),
+    page("org:directory-export", kwargs={"fmt": "csv"}, get="200 200 200 200 200 200 200 302"),
+    page(
+        "org:station-detail",
+        "station",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+]
+
+CLIENTS = [
+    page("clients:resident-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "clients:resident-register",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "clients:resident-detail",
+        "resident",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:resident-edit",
+        "resident",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+        post=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:resident-reveal-id",
+        "resident",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 404 404 404 403 200 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:consent-add",
+        "resident",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 404 404 404 302 302 404 302", "302 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:classify",
+        "resident",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 404 404 404 302 302 404 302", "302 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:tag-add",
+        "resident",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 404 404 404 302 302 404 302", "302 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:observation-add",
+        "resident",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 404 404 404 302 302 404 302", "302 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:merge",
+        "resident",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 404 404 404 302 302 404 302", "302 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:household-link",
+        "resident",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 404 404 404 302 302 404 302", "302 404 404 404 404 404 404 302"),
+    ),
+]
+
+CASES = [
+    page("cases:case-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "cases:case-open",
+        "resident",
+        kwarg="resident_pk",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+        post=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:case-detail",
+        "case",
+        get=("200 200 200 200 200 200 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:case-assign",
+        "case",
+        get=("403 403 403 403 200 403 404 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 403 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:case-step",
+        "case",
+        kwargs={"step": "assess"},
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("cases:alert-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "cases:alert-rules",
+        get="403 403 403 403 200 403 403 302",
+        post="403 403 403 403 302 403 403 302",
+    ),
+    page(
+        "cases:alert-acknowledge",
+        "alert",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 404 404 404 302 302 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:alert-resolve",
+        "alert",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 404 404 404 302 302 404 302", "302 404 404 404 404 404 404 302"),
+    ),
+    page("cases:access-log", get="200 200 200 200 200 200 200 302"),
+]
+
+PLANS = [
+    page("plans:plan-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "plans:plan-create",
+        get="403 403 403 403 200 403 403 302",
+        post="403 403 403 403 200 403 403 302",
+    ),
+    page(
+        "plans:plan-detail",
+        "plan",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "plans:plan-edit",
+        "plan",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 400 403 403 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "plans:plan-copy",
+        "plan",
+        get=("403 403 403 403 200 403 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "plans:project-add",
+        "plan",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 400 403 403 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "plans:plan-submit",
+        "plan",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 400 403 403 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "plans:plan-approve",
+        "plan",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 400 400 403 403 403 403 302", "403 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "plans:plan-return",
+        "plan",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 400 403 403 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "plans:project-targets",
+        "plan_project",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "plans:project-remove",
+        "plan_project",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+]
+
+DELIVERY = [
+    page(
+        "imports:upload",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 400 400 403 302",
+    ),
+    page("imports:result", get="403 403 403 403 302 302 403 302"),
+    page("imports:template", get="403 403 403 403 200 200 403 302"),
+    page("imports:report", kwargs={"fmt": "csv"}, get="403 403 403 403 404 404 403 302"),
+    page("delivery:event-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "delivery:event-record",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "delivery:event-detail",
+        "event",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:event-attendance",
+        "event",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:event-delete",
+        "event",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 302 302 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("delivery:group-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "delivery:group-create",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "delivery:group-detail",
+        "group",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-session-record",
+        "group",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+]
+
+COMMUNITY = [
+    page("community:overview", get="200 200 200 200 200 200 200 302"),
+    page("community:volunteer-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "community:volunteer-register",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "community:volunteer-detail",
+        "volunteer",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "community:volunteer-edit",
+        "volunteer",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "community:volunteer-signup",
+        "volunteer",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 302 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "community:signup-cancel",
+        "signup",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 302 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("community:team-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "community:team-create",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "community:team-detail",
+        "team",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("community:party-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "community:party-create",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "community:party-detail",
+        "party_organisation",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("community:organisation-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "community:organisation-create",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "community:organisation-edit",
+        "community_organisation",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("community:project-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "community:project-create",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "community:project-detail",
+        "governance_project",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "community:project-stage",
+        "governance_project",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "community:project-meeting",
+        "governance_project",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("community:meal-home", get="403 403 403 403 200 200 403 302"),
+    page(
+        "community:meal-enrol",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "community:meal-roll-call",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "community:meal-activity-record",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+]
+
+STATS = [
+    page("stats:dashboard", get="200 200 200 200 200 200 200 302"),
+    page(
+        "stats:district",
+        "district",
+        kwarg="district_pk",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "stats:station",
+        "station",
+        kwarg="station_pk",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "stats:report",
+        kwargs={"name": "monthly", "fmt": "csv"},
+        get="200 200 200 200 200 200 200 302",
+    ),
+]
+
+# --- API --------------------------------------------------------------------------
+
+API = [
+    api("schema", get="200 200 200 200 200 200 200 200"),
+    api("docs", get="200 200 200 200 200 200 200 200"),
+    api("token", write="400 400 400 400 400 400 400 400"),
+    api("api-root", get="200 200 200 200 200 200 200 401"),
+    api("stats-person-times", get="200 200 200 200 200 200 200 401"),
+    api("meal-roll-calls", write="403 403 403 403 400 400 403 401"),
+    api("district-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "district-detail",
+        "district",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api("street-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "street-detail",
+        "street",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "agency-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 403 403 403 403 403 401",
+    ),
+    api(
+        "agency-detail",
+        "agency",
+        get=("200 200 200 200 200 200 200 401", "200 200 200 404 404 404 404 401"),
+        write={
+            "put": ("400 400 403 403 403 403 403 401", "400 400 403 404 404 404 404 401"),
+            "patch": ("200 200 403 403 403 403 403 401", "200 200 403 404 404 404 404 401"),
+        },
+    ),
+    api(
+        "station-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 400 403 403 403 403 401",
+    ),
+    api(
+        "station-detail",
+        "station",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+        write={
+            "put": ("400 400 400 403 403 403 403 401", "400 400 404 404 404 404 404 401"),
+            "patch": ("200 200 200 403 403 403 403 401", "200 200 404 404 404 404 404 401"),
+        },
+    ),
+    api("specialproject-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "specialproject-detail",
+        "special_project",
+        get=("200 200 404 200 404 404 404 401", "200 200 404 404 404 404 404 401"),
+        write={
+            "put": ("400 400 404 403 404 404 404 401", "400 400 404 404 404 404 404 401"),
+            "patch": ("200 200 404 403 404 404 404 401", "200 200 404 404 404 404 404 401"),
+        },
+    ),
+    api(
+        "contract-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 400 403 403 403 403 401",
+    ),
+    api(
+        "contract-detail",
+        "contract",
+        get=("200 200 200 200 200 404 404 401", "200 200 404 404 404 404 404 401"),
+        write={
+            "put": ("400 400 400 403 403 404 404 401", "400 400 404 404 404 404 404 401"),
+            "patch": ("200 200 200 403 403 404 404 401", "200 200 404 404 404 404 404 401"),
+        },
+    ),
+    api("user-list", get="200 200 200 200 200 200 200 401"),
+    api("user-me", get="200 200 200 200 200 200 200 401"),
+    api(
+        "user-detail",
+        "worker",
+        get=("200 200 200 200 200 200 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "resident-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "resident-detail",
+        "resident",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+        write=("400 404 404 404 400 400 404 401", "400 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "resident-merge",
+        "resident",
+        write=("400 404 404 404 400 400 404 401", "400 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "resident-reveal-id",
+        "resident",
+        write=("403 404 404 404 403 200 404 401", "403 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "household-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "household-detail",
+        "household",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "consent-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "consent-detail",
+        "consent",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "clientstatus-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "clientstatus-detail",
+        "client_status",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "clientstatus-end",
+        "client_status",
+        write=("403 404 404 404 200 200 404 401", "403 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "residenttag-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "residenttag-detail",
+        "tag",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "residenttag-end",
+        "tag",
+        write=("403 404 404 404 200 200 404 401", "403 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "case-list", get="200 200 200 200 200 200 200 401", write="400 403 403 403 400 400 403 401"
+    ),
+    api(
+        "case-detail",
+        "case",
+        get=("200 200 200 200 200 200 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    *[
+        # Only the assigned workers and the director work on a case: 403 for the
+        # others who may read it (the superuser too), before the input is read.
+        api(
+            f"case-{action}",
+            "case",
+            write=("403 403 403 403 400 400 404 401", "403 403 404 404 404 404 404 401"),
+        )
+        for action in ("assess", "assign", "close", "notes", "plan", "refer", "reopen", "review")
+    ],
+    api(
+        "observation-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "observation-detail",
+        "observation",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    api("alert-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "alert-detail",
+        "alert",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "alert-acknowledge",
+        "alert",
+        write=("403 404 404 404 200 200 404 401", "403 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "alert-resolve",
+        "alert",
+        write=("403 404 404 404 400 400 404 401", "403 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "alertrule-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 403 403 401",
+    ),
+    api("alertrule-effective", get="200 200 200 200 200 200 200 401"),
+    api(
+        "alertrule-detail",
+        "alert_rule",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+        write=("400 404 404 404 400 403 404 401", "400 404 404 404 404 404 404 401"),
+    ),
+    api("accesslog-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "accesslog-detail",
+        "access_log",
+        get=("200 200 404 404 200 404 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "annualplan-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 403 403 401",
+    ),
+    api(
+        "annualplan-detail",
+        "plan",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+        write=("400 400 400 403 400 403 403 401", "400 400 404 404 404 404 404 401"),
+    ),
+    # Copy and return check their input first (400), then who may act.
+    api(
+        "annualplan-copy",
+        "plan",
+        write=("400 400 400 403 400 403 403 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "annualplan-submit",
+        "plan",
+        write=("403 403 403 403 400 403 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    # The district (and city) decide; the empty body lacks the decision's fields.
+    api(
+        "annualplan-approve",
+        "plan",
+        write=("403 400 400 403 403 403 403 401", "403 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "annualplan-return",
+        "plan",
+        write=("400 400 400 403 400 403 403 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "planproject-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 403 403 401",
+    ),
+    api(
+        "planproject-detail",
+        "plan_project",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+        write=("403 403 403 403 400 403 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "planproject-targets",
+        "plan_project",
+        write=("403 403 403 403 200 403 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "serviceevent-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "serviceevent-detail",
+        "event",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+        write={
+            "patch": ("400 403 403 403 400 400 403 401", "400 403 404 404 404 404 404 401"),
+            "delete": ("403 403 403 403 204 204 403 401", "403 403 404 404 404 404 404 401"),
+        },
+    ),
+    api(
+        "group-list", get="200 200 200 200 200 200 200 401", write="400 403 403 403 400 400 403 401"
+    ),
+    api(
+        "group-detail",
+        "group",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "group-sessions",
+        "group",
+        write=("400 403 403 403 400 400 403 401", "400 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "volunteer-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api("volunteer-totals", get="404 404 404 404 200 200 404 401"),
+    api(
+        "volunteer-detail",
+        "volunteer",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+        write=("403 403 403 403 200 200 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "volunteer-service",
+        "volunteer",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "volunteerteam-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "volunteerteam-detail",
+        "team",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "volunteerteam-members",
+        "team",
+        write=("400 403 403 403 400 400 403 401", "400 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "volunteersignup-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "volunteersignup-detail",
+        "signup",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "volunteersignup-cancel",
+        "signup",
+        write=("403 403 403 403 200 200 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "partyorganisation-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "partyorganisation-detail",
+        "party_organisation",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "partymember-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "partymember-detail",
+        "party_member",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "communityorganisation-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "communityorganisation-detail",
+        "community_organisation",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+        write=("403 403 403 403 200 200 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "governanceproject-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "governanceproject-detail",
+        "governance_project",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "governanceproject-stage",
+        "governance_project",
+        write=("400 403 403 403 400 400 403 401", "400 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "deliberationmeeting-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "deliberationmeeting-detail",
+        "meeting",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "mealenrolment-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 400 403 401",
+    ),
+    api(
+        "mealenrolment-detail",
+        "meal_enrolment",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    api("mealrecord-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "mealrecord-detail",
+        "meal_record",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+]
+
+# --- Admin --------------------------------------------------------------------------
+
+# Which record of a side each admin model's object pages open; models absent
+# here (no record in the fixtures) open a missing id.
+ADMIN_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "accounts.user": lambda s: s.worker,
+    "org.district": lambda s: s.district,
+    "org.street": lambda s: s.street,
+    "org.agency": lambda s: s.agency,
+    "org.station": lambda s: s.station,
+    "org.contract": lambda s: s.contract,
+}
+
+
+def _admin_routes() -> list[Route]:
+    """Every admin URL, each model's pages included; rows from `ADMIN_ROWS`."""
+
+    def admin_page(key, obj=None, **kw) -> Route:
+        rows = ADMIN_ROWS.get(key, QQ if obj else Q)
+        return page(key, obj, get=rows, roles=ADMIN_ROLES, **kw)
+
+    routes = [
+        admin_page("admin:index"),
+        admin_page("admin:login"),
+        admin_page("admin:logout", public=True),
+        admin_page("admin:password_change"),
+        admin_page("admin:password_change_done"),
+        admin_page("admin:autocomplete"),
+        admin_page("admin:jsi18n"),
+        admin_page("admin:app_list", kwargs={"app_label": "org"}),
+        admin_page(
+            "admin:view_on_site",
+            lambda s: {
+                "content_type_id": ContentType.objects.get_for_model(s.station).pk,
+                "object_id": s.station.pk,
+            },
+        ),
+        admin_page("admin:auth_user_password_change", "worker", kwarg="id"),
+        Route(
+            "admin/(?P<url>.*)$",
+            url="/admin/no-such-page/",
+            get=ADMIN_ROWS.get("admin/(?P<url>.*)$", Q),
+            roles=ADMIN_ROLES,
+        ),
+    ]
+    for model in admin.site._registry:
+        opts = model._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        routes.append(admin_page(f"{prefix}_changelist"))
+        routes.append(admin_page(f"{prefix}_add"))
+        getter = ADMIN_OBJECTS.get(opts.label_lower)
+        obj = None if getter is None else (lambda g: lambda s: {"object_id": g(s).pk})(getter)
+        kwargs = {} if getter else {"object_id": 999999}
+        for page_name in ("change", "history", "delete"):
+            routes.append(admin_page(f"{prefix}_{page_name}", obj, kwargs=kwargs))
+        # The bare object URL redirects to the change page.
+        bare = f"admin/{opts.app_label}/{opts.model_name}/<path:object_id>/"
+        routes.append(
+            Route(
+                bare,
+                obj=obj,
+                kwargs=kwargs,
+                get=ADMIN_ROWS.get(bare, QQ if obj else Q),
+                roles=ADMIN_ROLES,
+                url=f"/admin/{opts.app_label}/{opts.model_name}/{{object_id}}/",
+            )
+        )
+    return routes
+
+
+# Admin rows, in the order of `ADMIN_ROLES` (the last column is the staff district
+# officer). Non-staff are sent to the admin's log-in page; the staff officer's
+# out-of-scope record reads as missing (302 to the admin index).
+ADMIN_ROWS: dict[str, Rows] = {
+    "admin:auth_group_history": "302 302 302 302 302 302 302 302 302",
+    "admin:auth_group_delete": "302 302 302 302 302 302 302 302 403",
+    "admin/auth/group/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin:authtoken_tokenproxy_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:authtoken_tokenproxy_add": "200 302 302 302 302 302 302 302 403",
+    "admin:authtoken_tokenproxy_change": "302 302 302 302 302 302 302 302 302",
+    "admin:authtoken_tokenproxy_history": "302 302 302 302 302 302 302 302 302",
+    "admin:authtoken_tokenproxy_delete": "302 302 302 302 302 302 302 302 403",
+    "admin/authtoken/tokenproxy/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin:axes_accessattempt_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:axes_accessattempt_add": "403 302 302 302 302 302 302 302 403",
+    "admin:axes_accessattempt_change": "302 302 302 302 302 302 302 302 302",
+    "admin:axes_accessattempt_history": "302 302 302 302 302 302 302 302 302",
+    "admin:axes_accessattempt_delete": "302 302 302 302 302 302 302 302 403",
+    "admin/axes/accessattempt/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin:axes_accesslog_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:axes_accesslog_add": "403 302 302 302 302 302 302 302 403",
+    "admin:axes_accesslog_change": "302 302 302 302 302 302 302 302 302",
+    "admin:axes_accesslog_history": "302 302 302 302 302 302 302 302 302",
+    "admin:axes_accesslog_delete": "302 302 302 302 302 302 302 302 403",
+    "admin/axes/accesslog/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin:axes_accessfailurelog_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:axes_accessfailurelog_add": "403 302 302 302 302 302 302 302 403",
+    "admin:axes_accessfailurelog_change": "302 302 302 302 302 302 302 302 302",
+    "admin:axes_accessfailurelog_history": "302 302 302 302 302 302 302 302 302",
+    "admin:axes_accessfailurelog_delete": "302 302 302 302 302 302 302 302 403",
+    "admin/axes/accessfailurelog/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin:accounts_user_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:accounts_user_add": "200 302 302 302 302 302 302 302 403",
+    "admin:accounts_user_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:accounts_user_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:accounts_user_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/accounts/user/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_city_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:org_city_add": "200 302 302 302 302 302 302 302 403",
+    "admin:org_city_change": "302 302 302 302 302 302 302 302 302",
+    "admin:org_city_history": "302 302 302 302 302 302 302 302 302",
+    "admin:org_city_delete": "403 302 302 302 302 302 302 302 403",
+    "admin/org/city/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin:org_district_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:org_district_add": "200 302 302 302 302 302 302 302 403",
+    "admin:org_district_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_district_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_district_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/org/district/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_street_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:org_street_add": "200 302 302 302 302 302 302 302 403",
+    "admin:org_street_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_street_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_street_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/org/street/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_community_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:org_community_add": "200 302 302 302 302 302 302 302 403",
+    "admin:org_community_change": "302 302 302 302 302 302 302 302 302",
+    "admin:org_community_history": "302 302 302 302 302 302 302 302 302",
+    "admin:org_community_delete": "403 302 302 302 302 302 302 302 403",
+    "admin/org/community/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin:org_agency_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:org_agency_add": "200 302 302 302 302 302 302 302 403",
+    "admin:org_agency_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 200",
+    ),
+    "admin:org_agency_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 200",
+    ),
+    "admin:org_agency_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/org/agency/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_station_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:org_station_add": "200 302 302 302 302 302 302 302 403",
+    "admin:logout": "405 302 302 302 302 302 302 302 405",
+    "admin:index": "200 302 302 302 302 302 302 302 200",
+    "admin:org_station_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:login": "302 200 200 200 200 200 200 200 302",
+    "admin:org_station_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:password_change": "200 302 302 302 302 302 302 302 200",
+    "admin:password_change_done": "200 302 302 302 302 302 302 302 200",
+    "admin:org_station_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin:autocomplete": "403 302 302 302 302 302 302 302 403",
+    "admin/org/station/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:jsi18n": "200 302 302 302 302 302 302 302 200",
+    "admin:app_list": "200 302 302 302 302 302 302 302 200",
+    "admin:org_specialproject_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:view_on_site": (
+        "404 302 302 302 302 302 302 302 404",
+        "404 302 302 302 302 302 302 302 404",
+    ),
+    "admin:org_specialproject_add": "200 302 302 302 302 302 302 302 403",
+    "admin:org_specialproject_change": "302 302 302 302 302 302 302 302 302",
+    "admin:org_specialproject_history": "302 302 302 302 302 302 302 302 302",
+    "admin:auth_user_password_change": (
+        "200 302 302 302 302 302 302 302 403",
+        "200 302 302 302 302 302 302 302 404",
+    ),
+    "admin:org_specialproject_delete": "403 302 302 302 302 302 302 302 403",
+    "admin/org/specialproject/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin/(?P<url>.*)$": "404 302 302 302 302 302 302 302 404",
+    "admin:org_contract_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:auth_group_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:org_contract_add": "200 302 302 302 302 302 302 302 403",
+    "admin:auth_group_add": "200 302 302 302 302 302 302 302 403",
+    "admin:org_contract_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_contract_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:auth_group_change": "302 302 302 302 302 302 302 302 302",
+    "admin:org_contract_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/org/contract/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+}
+
+ADMIN = _admin_routes()
+
+ROUTES: list[Route] = [
+    *CORE,
+    *ORG,
+    *CLIENTS,
+    *CASES,
+    *PLANS,
+    *DELIVERY,
+    *COMMUNITY,
+    *STATS,
+    *API,
+    *ADMIN,
+]
