@@ -18,6 +18,7 @@ raw rows they summarise:
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -95,20 +96,10 @@ def _upsert(model, rows: list[dict], *, conflict: tuple[str, ...], combine: dict
     fail, it turns into the update."""
     if not rows:
         return
-    meta, quote = model._meta, connection.ops.quote_name
-    names = list(rows[0])
-    fields = [meta.get_field(name) for name in names]
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    target = ", ".join(quote(meta.get_field(name).column) for name in conflict)
-    updates = ", ".join(
-        "{col} = {table}.{col} {op} excluded.{col}".format(
-            col=quote(meta.get_field(name).column), table=table, op=op
-        )
-        for name, op in combine.items()
+    names = tuple(rows[0])
+    fields, head, one, tail = _upsert_sql(
+        model, names, tuple(conflict), tuple(combine.items()), connection.vendor
     )
-    one = "(" + ", ".join(["%s"] * len(names)) + ")"
-    action = f"DO UPDATE SET {updates}" if combine else "DO NOTHING"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 500):
             chunk = rows[start : start + 500]
@@ -117,11 +108,27 @@ def _upsert(model, rows: list[dict], *, conflict: tuple[str, ...], combine: dict
                 for row in chunk
                 for name, field in zip(names, fields, strict=True)
             ]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
-                f"ON CONFLICT ({target}) {action}",
-                params,
-            )
+            cursor.execute(f"{head} {', '.join([one] * len(chunk))} {tail}", params)
+
+
+@functools.cache
+def _upsert_sql(model, names: tuple, conflict: tuple, combine: tuple, vendor: str):
+    """The parts of `_upsert`'s statement, built once per shape (writes are hot)."""
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in names]
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    target = ", ".join(quote(meta.get_field(name).column) for name in conflict)
+    updates = ", ".join(
+        "{col} = {table}.{col} {op} excluded.{col}".format(
+            col=quote(meta.get_field(name).column), table=table, op=op
+        )
+        for name, op in combine
+    )
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    action = f"DO UPDATE SET {updates}" if combine else "DO NOTHING"
+    head = f"INSERT INTO {table} ({columns}) VALUES"  # noqa: S608 (names from the model)
+    return fields, head, one, f"ON CONFLICT ({target}) {action}"
 
 
 def record_event_change(
@@ -232,22 +239,6 @@ def _apply_range_changes(changes: dict) -> None:
     )
 
 
-def _priority_on(station_id: int, day: datetime.date) -> Exists:
-    """Whether the outer row's resident was a priority client of the station on
-    `day` (the end day still counts, as in clients.services.is_priority_client)."""
-    from shegong.clients.models import ClientCategory, ClientStatus
-
-    return Exists(
-        ClientStatus.objects.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=day),
-            resident=OuterRef("resident"),
-            station_id=station_id,
-            category=ClientCategory.PRIORITY,
-            started_on__lte=day,
-        )
-    )
-
-
 def _stored_masks(
     station_id: int, keys: Iterable[tuple[int, int]], day: datetime.date | None = None
 ) -> tuple[dict[tuple, tuple], set[int]]:
@@ -259,18 +250,46 @@ def _stored_masks(
         by_year[year].append(resident_id)
     found, priority = {}, set()
     for year, residents in by_year.items():
-        rows = ClientYear.objects.select_for_update().filter(
-            station_id=station_id, year=year, resident_id__in=residents
-        )
         if day is not None:
-            rows = rows.annotate(priority=_priority_on(station_id, day))
-        for row in rows.values_list(
-            "year", "resident_id", *MASK_FIELDS, *(["priority"] if day else [])
-        ):
+            rows = _masks_with_priority(station_id, year, residents, day)
+        else:
+            rows = (
+                ClientYear.objects.select_for_update()
+                .filter(station_id=station_id, year=year, resident_id__in=residents)
+                .values_list("year", "resident_id", *MASK_FIELDS)
+            )
+        for row in rows:
             found[(row[0], row[1])] = tuple(row[2 : 2 + len(MASK_FIELDS)])
             if day is not None and row[-1]:
                 priority.add(row[1])
     return found, priority
+
+
+def _masks_with_priority(station_id: int, year: int, residents: list[int], day) -> list:
+    """One event's write: the attendees' stored masks and whether each was a
+    priority client that day, in one hand-written statement (the ORM's compile time
+    was a visible share of a write). Priority as in clients.services.is_priority_client:
+    classified priority at the station on that day, the end day included."""
+    from shegong.clients.models import ClientCategory, ClientStatus
+
+    quote = connection.ops.quote_name
+    status = quote(ClientStatus._meta.db_table)
+    masks = ", ".join(f"cy.{quote(name)}" for name in MASK_FIELDS)
+    lock = " FOR UPDATE OF cy" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"SELECT cy.year, cy.resident_id, {masks}, EXISTS (SELECT 1 FROM {status} s "  # noqa: S608
+        "WHERE s.resident_id = cy.resident_id AND s.station_id = %s AND s.category = %s "
+        "AND s.started_on <= %s AND (s.ended_on IS NULL OR s.ended_on >= %s)) "
+        f"FROM {quote(ClientYear._meta.db_table)} cy "
+        f"WHERE cy.station_id = %s AND cy.year = %s AND cy.resident_id IN "
+        f"({', '.join(['%s'] * len(residents))}){lock}"
+    )
+    on = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [station_id, ClientCategory.PRIORITY.value, on, on, station_id, year, *residents]
+        )
+        return cursor.fetchall()
 
 
 def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, datetime.date, str]]):
