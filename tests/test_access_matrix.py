@@ -6,7 +6,8 @@ For each declared route it checks GET, and for write routes each write method
 (web: POST; API: POST/PUT/PATCH/DELETE as the route allows) with an empty body,
 asserting the declared status per role and, whenever the request is refused
 (3xx to the log-in page, 4xx), that no row of any Shegong model was added,
-removed or updated. Each request runs inside a savepoint that is rolled back,
+removed or updated (the audit log may gain security events: `access_denied`...).
+Each request runs inside a savepoint that is rolled back,
 so every role meets the same data. The world is built once per module.
 
 A failure prints the observed rows in the declaration's own format.
