@@ -625,7 +625,7 @@ WORKFORCE = [
     page(
         "workforce:station",
         "station",
-        get=("200 200 200 200 200 403 200 302", "200 200 404 404 404 403 404 302"),
+        get=("200 200 200 200 200 403 200 302", "200 200 404 404 404 404 404 302"),
     ),
     page(
         "workforce:profile-create",
