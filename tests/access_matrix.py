@@ -564,6 +564,567 @@ STATS = [
     ),
 ]
 
+# --- Apps merged after the matrix (generated from recorded rows, then reviewed) ---
+# BEGIN NEW APPS
+ACCOUNTS_OTP = [
+    page(
+        "accounts:otp-enrol",
+        get="200 200 200 200 200 200 200 302",
+        post="400 400 400 400 400 400 400 302",
+    ),
+    page("accounts:otp-verify", get="302 302 302 302 302 302 302 302"),
+]
+
+AUDIT = [
+    page("core:audit-log", get="200 200 403 403 200 403 403 302"),
+]
+
+CASE_LIBRARY = [
+    page(
+        "cases:case-nominate",
+        "closed_case",
+        get=("403 403 403 403 200 403 404 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 403 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("cases:library-list", get="200 200 200 200 200 200 200 302"),
+    page("cases:library-queue", get="200 200 403 403 403 403 403 302"),
+    page(
+        "cases:library-detail",
+        "library_case",
+        get=("200 200 404 404 200 404 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:library-detail",
+        "published_library_case",
+        get=("200 200 200 200 200 200 200 302", "200 200 200 200 200 200 200 302"),
+    ),
+    page(
+        "cases:library-edit",
+        "library_case",
+        get=("403 403 404 404 200 404 404 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 404 404 200 404 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:library-publish",
+        "library_case",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 302 404 404 403 404 404 302", "302 302 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:library-return",
+        "library_case",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 404 404 400 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+]
+
+WORKFORCE = [
+    page("workforce:staffing", get="200 200 200 200 302 302 200 302"),
+    page("workforce:staffing-export", kwargs={"fmt": "csv"}, get="200 200 200 200 200 403 200 302"),
+    page("workforce:my-profile", get="200 200 200 200 200 302 200 302"),
+    page(
+        "workforce:station",
+        "station",
+        get=("200 200 200 200 200 403 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "workforce:profile-create",
+        "station",
+        get=("200 403 403 200 200 403 403 302", "200 403 404 404 404 404 404 302"),
+        post=("200 403 403 200 200 403 403 302", "200 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "workforce:profile-detail",
+        "staff_profile",
+        get=("200 200 200 200 200 200 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "workforce:profile-edit",
+        "staff_profile",
+        get=("200 403 403 200 200 403 404 302", "200 403 404 404 404 404 404 302"),
+        post=("200 403 403 200 200 403 404 302", "200 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "workforce:training-add",
+        "staff_profile",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 403 403 400 400 403 404 302", "400 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "workforce:supervision-add",
+        "staff_profile",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 403 403 400 400 403 404 302", "400 403 404 404 404 404 404 302"),
+    ),
+]
+
+EVALUATION = [
+    page("evaluation:round-list", get="200 200 200 200 200 403 200 302"),
+    page(
+        "evaluation:round-create",
+        get="200 200 403 403 403 403 403 302",
+        post="200 200 403 403 403 403 403 302",
+    ),
+    page(
+        "evaluation:round-detail",
+        "round",
+        get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:round-export",
+        "round",
+        get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:round-group-add",
+        "round",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 403 404 404 404 403 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:round-indicator-add",
+        "round",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 403 404 404 404 403 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:round-assign",
+        "round",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 403 404 404 404 403 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:round-transition",
+        "round",
+        kwargs={"action": "finalise"},
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 302 403 404 404 404 403 302", "302 302 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:assignment-remove",
+        "assignment",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 302 403 403 403 404 403 302", "302 302 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sheet-detail",
+        "sheet",
+        get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sheet-score",
+        "sheet",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 400 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sheet-evidence",
+        "sheet",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 400 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sheet-submit",
+        "sheet",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 302 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sheet-reply",
+        "sheet",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:evidence-download",
+        "evidence",
+        get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page("evaluation:inspection-list", get="200 200 200 200 200 200 403 302"),
+    page(
+        "evaluation:inspection-create",
+        get="200 200 200 403 403 403 403 302",
+        post="200 200 200 403 403 403 403 302",
+    ),
+    page(
+        "evaluation:inspection-detail",
+        "inspection",
+        get=("200 200 200 200 200 404 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:rectification-add",
+        "inspection",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:rectification-detail",
+        "rectification",
+        get=("200 200 200 200 200 200 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:rectification-submit",
+        "rectification",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:rectification-evidence",
+        "rectification",
+        get=("404 404 404 404 404 404 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:rectification-decide",
+        "rectification",
+        kwargs={"decision": "accept"},
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("302 302 302 403 403 403 404 302", "302 302 404 404 404 404 404 302"),
+    ),
+]
+
+SURVEYS = [
+    page("surveys:list", get="200 200 200 200 200 200 200 302"),
+    page("surveys:create", get="403 200 403 403 200 403 403 302"),
+    page("surveys:satisfaction", get="200 200 200 200 200 200 200 302"),
+    page(
+        "surveys:detail",
+        "survey",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:edit",
+        "survey",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:question-add",
+        "survey",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:publish",
+        "survey",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:close",
+        "published_survey",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:new-version",
+        "published_survey",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:qr",
+        "published_survey",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:poster",
+        "published_survey",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:paper",
+        "published_survey",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:results",
+        "published_survey",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:attach-plan",
+        "survey",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:question-edit",
+        "question",
+        get=("403 403 403 403 200 403 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 400 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:question-delete",
+        "question",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys:question-move",
+        "question",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 403 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "surveys-public:answer",
+        lambda s: {"token": s.public_survey.token},
+        public=True,
+        get=("200 200 200 200 200 200 200 200", "410 410 410 410 410 410 410 410"),
+        post=("400 400 400 400 400 400 400 400", "410 410 410 410 410 410 410 410"),
+    ),
+    page(
+        "surveys-public:answer",
+        lambda s: {"token": s.survey.token},
+        public=True,
+        get=("404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"),
+        post=("404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"),
+    ),
+    page(
+        "surveys-public:thanks",
+        lambda s: {"token": s.public_survey.token},
+        public=True,
+        get=("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
+    ),
+    page(
+        "surveys-public:thanks",
+        lambda s: {"token": s.survey.token},
+        public=True,
+        get=("404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"),
+    ),
+]
+
+API_NEW = [
+    api("workforce-staffing", get="200 200 200 200 200 403 200 401"),
+    api(
+        "librarycase-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 403 400 403 403 401",
+    ),
+    api(
+        "librarycase-detail",
+        "library_case",
+        get=("200 200 404 404 200 404 404 401", "200 200 404 404 404 404 404 401"),
+        write=("403 403 404 404 400 404 404 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "librarycase-publish",
+        "library_case",
+        write=("200 200 404 404 403 404 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "librarycase-return-",
+        "library_case",
+        write=("400 400 404 404 403 404 404 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "librarycase-submit",
+        "library_case",
+        write=("403 403 404 404 400 404 404 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "librarycase-detail",
+        "published_library_case",
+        get=("200 200 200 200 200 200 200 401", "200 200 200 200 200 200 200 401"),
+        write=("403 403 403 403 400 403 403 401", "403 403 403 403 403 403 403 401"),
+    ),
+    api("auditentry-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "auditentry-detail",
+        "audit_entry",
+        get=("200 200 404 404 200 404 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "staffprofile-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 400 400 403 403 401",
+    ),
+    api(
+        "staffprofile-detail",
+        "staff_profile",
+        get=("200 200 200 200 200 200 404 401", "200 200 404 404 404 404 404 401"),
+        write=("200 403 403 200 200 403 404 401", "200 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "trainingrecord-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 400 400 403 403 401",
+    ),
+    api(
+        "trainingrecord-detail",
+        "training_record",
+        get=("200 200 200 200 200 200 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "supervisionrecord-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 403 403 400 400 403 403 401",
+    ),
+    api(
+        "supervisionrecord-detail",
+        "supervision_record",
+        get=("200 200 200 200 200 200 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "evaluationround-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 403 403 403 403 403 401",
+    ),
+    api(
+        "evaluationround-detail",
+        "round",
+        get=("200 200 200 404 404 404 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "evaluationround-finalise",
+        "round",
+        write=("400 400 403 404 404 404 403 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "evaluationround-open",
+        "round",
+        write=("400 400 403 404 404 404 403 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "evaluationround-results",
+        "round",
+        get=("200 200 200 404 404 404 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "roundassignment-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 403 403 403 403 403 401",
+    ),
+    api(
+        "roundassignment-detail",
+        "assignment",
+        get=("200 200 200 200 200 404 200 401", "200 200 404 404 404 404 404 401"),
+        write=("204 204 403 403 403 404 403 401", "204 204 404 404 404 404 404 401"),
+    ),
+    api("stationevaluation-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "stationevaluation-detail",
+        "sheet",
+        get=("200 200 200 404 404 404 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "stationevaluation-evidence",
+        "sheet",
+        write=("403 403 403 404 404 404 400 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "stationevaluation-reply",
+        "sheet",
+        write=("403 403 403 404 404 404 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "stationevaluation-scores",
+        "sheet",
+        write=("403 403 403 404 404 404 400 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "stationevaluation-submit",
+        "sheet",
+        write=("403 403 403 404 404 404 200 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api("indicatorscore-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "indicatorscore-detail",
+        "indicator_score",
+        get=("200 200 200 404 404 404 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api("evidence-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "evidence-detail",
+        "evidence",
+        get=("200 200 200 404 404 404 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "inspection-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 400 403 403 403 403 401",
+    ),
+    api(
+        "inspection-detail",
+        "inspection",
+        get=("200 200 200 200 200 404 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "rectification-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 400 403 403 403 403 401",
+    ),
+    api(
+        "rectification-accept",
+        "rectification",
+        write=("400 400 400 403 403 403 404 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "rectification-detail",
+        "rectification",
+        get=("200 200 200 200 200 200 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "rectification-reject",
+        "rectification",
+        write=("400 400 400 403 403 403 404 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "rectification-submit",
+        "rectification",
+        write=("403 403 403 403 400 400 404 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api("rectificationalert-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "rectificationalert-detail",
+        "rectification_alert",
+        get=("200 200 200 200 200 200 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "survey-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 403 403 400 403 403 401",
+    ),
+    api(
+        "survey-close",
+        "published_survey",
+        write=("403 403 403 403 200 403 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "survey-detail",
+        "survey",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api("survey-from-template", write="400 400 403 403 400 403 403 401"),
+    api(
+        "survey-new-version",
+        "published_survey",
+        write=("403 403 403 403 201 403 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "survey-publish",
+        "survey",
+        write=("403 403 403 403 200 403 403 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "survey-results",
+        "published_survey",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "question-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 403 403 400 403 403 401",
+    ),
+    api(
+        "question-detail",
+        "question",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+]
+
+# END NEW APPS
+
 # --- API --------------------------------------------------------------------------
 
 API = [
@@ -985,6 +1546,19 @@ ADMIN_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "org.agency": lambda s: s.agency,
     "org.station": lambda s: s.station,
     "org.contract": lambda s: s.contract,
+    "otp_totp.totpdevice": lambda s: s.totp_device,
+    "core.auditentry": lambda s: s.audit_entry,
+    "workforce.staffprofile": lambda s: s.staff_profile,
+    "workforce.trainingrecord": lambda s: s.training_record,
+    "workforce.supervisionrecord": lambda s: s.supervision_record,
+    "evaluation.evaluationround": lambda s: s.round,
+    "evaluation.stationevaluation": lambda s: s.sheet,
+    "evaluation.roundassignment": lambda s: s.assignment,
+    "evaluation.inspection": lambda s: s.inspection,
+    "evaluation.rectification": lambda s: s.rectification,
+    "evaluation.rectificationalert": lambda s: s.rectification_alert,
+    "surveys.survey": lambda s: s.survey,
+    "surveys.question": lambda s: s.question,
 }
 
 
@@ -1012,6 +1586,9 @@ def _admin_routes() -> list[Route]:
             },
         ),
         admin_page("admin:auth_user_password_change", "worker", kwarg="id"),
+        # A worker's authenticator: its secret (config, QR code) is the superuser's only.
+        admin_page("admin:otp_totp_totpdevice_config", "totp_device"),
+        admin_page("admin:otp_totp_totpdevice_qrcode", "totp_device"),
         Route(
             "admin/(?P<url>.*)$",
             url="/admin/no-such-page/",
@@ -1221,6 +1798,262 @@ ADMIN_ROWS: dict[str, Rows] = {
         "302 302 302 302 302 302 302 302 302",
         "302 302 302 302 302 302 302 302 302",
     ),
+    # Apps merged after the matrix. Two-factor devices (their secrets: config, QR
+    # code) are the superuser's only, whatever permissions a staff account holds.
+    "admin:otp_totp_totpdevice_changelist": "200 302 302 302 302 302 302 302 403",
+    "admin:otp_totp_totpdevice_add": "200 302 302 302 302 302 302 302 403",
+    "admin:otp_totp_totpdevice_change": (
+        "200 302 302 302 302 302 302 302 403",
+        "200 302 302 302 302 302 302 302 403",
+    ),
+    "admin:otp_totp_totpdevice_history": (
+        "200 302 302 302 302 302 302 302 403",
+        "200 302 302 302 302 302 302 302 403",
+    ),
+    "admin:otp_totp_totpdevice_delete": (
+        "200 302 302 302 302 302 302 302 403",
+        "200 302 302 302 302 302 302 302 403",
+    ),
+    "admin/otp_totp/totpdevice/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:otp_static_staticdevice_changelist": "200 302 302 302 302 302 302 302 403",
+    "admin:otp_static_staticdevice_add": "200 302 302 302 302 302 302 302 403",
+    "admin:otp_static_staticdevice_change": "302 302 302 302 302 302 302 302 403",
+    "admin:otp_static_staticdevice_history": "302 302 302 302 302 302 302 302 302",
+    "admin:otp_static_staticdevice_delete": "302 302 302 302 302 302 302 302 403",
+    "admin/otp_static/staticdevice/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin:core_auditentry_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:core_auditentry_add": "403 302 302 302 302 302 302 302 403",
+    "admin:core_auditentry_change": (
+        "200 302 302 302 302 302 302 302 302",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:core_auditentry_history": (
+        "200 302 302 302 302 302 302 302 302",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:core_auditentry_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/core/auditentry/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:workforce_staffprofile_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:otp_totp_totpdevice_config": (
+        "200 302 302 302 302 302 302 302 403",
+        "200 302 302 302 302 302 302 302 403",
+    ),
+    "admin:workforce_staffprofile_add": "200 302 302 302 302 302 302 302 403",
+    "admin:otp_totp_totpdevice_qrcode": (
+        "200 302 302 302 302 302 302 302 403",
+        "200 302 302 302 302 302 302 302 403",
+    ),
+    "admin:workforce_staffprofile_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:workforce_staffprofile_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:workforce_staffprofile_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/workforce/staffprofile/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:workforce_trainingrecord_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:workforce_trainingrecord_add": "200 302 302 302 302 302 302 302 403",
+    "admin:workforce_trainingrecord_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_rectification_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:workforce_trainingrecord_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_rectification_add": "403 302 302 302 302 302 302 302 403",
+    "admin:workforce_trainingrecord_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/workforce/trainingrecord/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_rectification_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:workforce_supervisionrecord_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:workforce_supervisionrecord_add": "200 302 302 302 302 302 302 302 403",
+    "admin:evaluation_rectification_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_rectification_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin:workforce_supervisionrecord_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin/evaluation/rectification/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:workforce_supervisionrecord_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_rectificationalert_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:workforce_supervisionrecord_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin:evaluation_rectificationalert_add": "403 302 302 302 302 302 302 302 403",
+    "admin/workforce/supervisionrecord/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_evaluationround_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:evaluation_evaluationround_add": "403 302 302 302 302 302 302 302 403",
+    "admin:evaluation_rectificationalert_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_rectificationalert_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_evaluationround_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_rectificationalert_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/evaluation/rectificationalert/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_evaluationround_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:surveys_survey_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:surveys_survey_add": "403 302 302 302 302 302 302 302 403",
+    "admin:evaluation_evaluationround_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/evaluation/evaluationround/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:surveys_survey_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_stationevaluation_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:surveys_survey_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_stationevaluation_add": "403 302 302 302 302 302 302 302 403",
+    "admin:surveys_survey_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/surveys/survey/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_stationevaluation_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:surveys_question_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:surveys_question_add": "403 302 302 302 302 302 302 302 403",
+    "admin:evaluation_stationevaluation_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_stationevaluation_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin:surveys_question_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin/evaluation/stationevaluation/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_roundassignment_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:surveys_question_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_roundassignment_add": "403 302 302 302 302 302 302 302 403",
+    "admin:surveys_question_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/surveys/question/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_roundassignment_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:surveys_response_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:surveys_response_add": "403 302 302 302 302 302 302 302 403",
+    "admin:surveys_response_change": "302 302 302 302 302 302 302 302 302",
+    "admin:evaluation_roundassignment_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:surveys_response_history": "302 302 302 302 302 302 302 302 302",
+    "admin:surveys_response_delete": "403 302 302 302 302 302 302 302 403",
+    "admin:evaluation_roundassignment_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/evaluation/roundassignment/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_inspection_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:evaluation_inspection_add": "403 302 302 302 302 302 302 302 403",
+    "admin/surveys/response/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
+    "admin:evaluation_inspection_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_inspection_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:evaluation_inspection_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/evaluation/inspection/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
 }
 
 ADMIN = _admin_routes()
@@ -1234,6 +2067,13 @@ ROUTES: list[Route] = [
     *DELIVERY,
     *COMMUNITY,
     *STATS,
+    *ACCOUNTS_OTP,
+    *AUDIT,
+    *CASE_LIBRARY,
+    *WORKFORCE,
+    *EVALUATION,
+    *SURVEYS,
     *API,
+    *API_NEW,
     *ADMIN,
 ]

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shegong.accounts.models import User
 from shegong.accounts.roles import Role
+from shegong.cases import library as library_services
 from shegong.cases import services as case_services
-from shegong.cases.models import Alert, AlertRule, Case, Observation
+from shegong.cases.models import Alert, AlertRule, Case, LibraryCase, Observation
 from shegong.clients import services as client_services
 from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
 from shegong.community import services as community_services
@@ -33,13 +37,31 @@ from shegong.community.models import (
     VolunteerSignup,
     VolunteerTeam,
 )
-from shegong.core.models import AccessLog
+from shegong.core.models import AccessLog, AuditEntry
 from shegong.delivery import services as delivery_services
 from shegong.delivery.models import Group, ServiceEvent
+from shegong.evaluation import services as evaluation_services
+from shegong.evaluation.models import (
+    EvaluationRound,
+    Evidence,
+    IndicatorScore,
+    Inspection,
+    Rectification,
+    RectificationAlert,
+    RoundAssignment,
+    StationEvaluation,
+)
 from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
 from shegong.plans import services as plan_services
 from shegong.plans.models import AnnualPlan, PlanProject
+from shegong.surveys import services as survey_services
+from shegong.surveys.models import Question, Survey
+from shegong.workforce import services as workforce_services
+from shegong.workforce.models import StaffProfile, SupervisionRecord, TrainingRecord
+from tests.case_library_world import CLEAN
 from tests.conftest import World, make_user
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 @dataclass
@@ -78,6 +100,26 @@ class Side:
     meeting: DeliberationMeeting
     meal_enrolment: MealEnrolment
     meal_record: MealRecord
+    closed_case: Case
+    library_case: LibraryCase
+    published_library_case: LibraryCase
+    audit_entry: AuditEntry
+    survey: Survey
+    question: Question
+    published_survey: Survey
+    public_survey: Survey
+    staff_profile: StaffProfile
+    training_record: TrainingRecord
+    supervision_record: SupervisionRecord
+    round: EvaluationRound
+    sheet: StationEvaluation
+    assignment: RoundAssignment
+    indicator_score: IndicatorScore
+    evidence: Evidence
+    inspection: Inspection
+    rectification: Rectification
+    totp_device: TOTPDevice
+    rectification_alert: RectificationAlert | None = None
 
 
 @dataclass
@@ -97,6 +139,9 @@ def _side(
     director: User,
     worker: User,
     tag: str,
+    evaluator: User,
+    city_officer: User,
+    inspector: User,
 ) -> Side:
     today = timezone.localdate()
     household = client_services.household_create(
@@ -197,6 +242,125 @@ def _side(
     community_services.meal_roll_call(
         actor=worker, station=station, served_on=today, present={resident.pk: "dine_in"}
     )
+    # Excellent-case library: a closed case nominated, another published.
+    library = {}
+    for domain in ("youth", "family"):
+        other = case_services.case_open(
+            actor=worker, client=resident, domain=domain, source="walk_in", opened_on=today
+        )
+        library[domain] = case_services.case_close(
+            actor=director, case=other, closed_on=today, outcome="client_withdrew"
+        )
+    library_case = library_services.library_case_create(
+        actor=director, case=library["youth"], **{**CLEAN, "title": f"{tag}优秀案例"}
+    )
+    published = library_services.library_case_create(
+        actor=director, case=library["family"], **{**CLEAN, "title": f"{tag}已发布案例"}
+    )
+    published = library_services.library_case_publish(actor=city_officer, entry=published)
+    # A closed case of another resident, not yet nominated.
+    neighbour = client_services.resident_register(
+        actor=worker,
+        station=station,
+        name=f"{tag}邻居",
+        gender="male",
+        birth_date=datetime.date(1950, 1, 1),
+        allow_similar=True,
+    )
+    client_services.consent_record(actor=worker, resident=neighbour, recorded_on=today)
+    closed_case = case_services.case_close(
+        actor=director,
+        case=case_services.case_open(
+            actor=worker, client=neighbour, domain="elderly", source="walk_in", opened_on=today
+        ),
+        closed_on=today,
+        outcome="client_withdrew",
+    )
+
+    # Surveys: a draft with a question, a published one, and the one the public
+    # link of the side opens (station A: published; station C: closed).
+    survey = survey_services.survey_create(actor=director, kind="needs", title=f"{tag}需求调查")
+    question = survey_services.question_add(
+        actor=director, survey=survey, kind="rating", text="您对服务满意吗？"
+    )
+    surveys = []
+    for n in range(2):
+        one = survey_services.survey_create(
+            actor=director, kind="satisfaction", title=f"{tag}满意度调查{n}"
+        )
+        survey_services.question_add(actor=director, survey=one, kind="rating", text="满意度")
+        surveys.append(survey_services.survey_publish(actor=director, survey=one))
+    published_survey = surveys[0]
+    public_survey = surveys[1]
+    if tag != "A":
+        public_survey = survey_services.survey_close(actor=director, survey=public_survey)
+
+    # Workforce: the worker's profile with a training and a supervision record.
+    staff_profile = workforce_services.staff_profile_create(
+        actor=director,
+        user=worker,
+        post="frontline",
+        qualification="none",
+        employed_since=datetime.date(2023, 7, 1),
+    )
+    training_record = workforce_services.training_record_add(
+        actor=director,
+        profile=staff_profile,
+        course="个案管理实务",
+        provider="广州市社会工作协会",
+        held_on=today,
+        hours=Decimal("8"),
+    )
+    supervision_record = workforce_services.supervision_record_add(
+        actor=director,
+        profile=staff_profile,
+        supervisor="外聘督导刘老师",
+        held_on=today,
+        hours=Decimal("2"),
+        kind="individual",
+    )
+
+    # Evaluation: an open round of the side's district with the evaluator
+    # assigned to the station, a score with evidence; an inspection with an
+    # overdue rectification (its alert is raised once both sides exist).
+    round = evaluation_services.round_create(
+        actor=city_officer,
+        name=f"{tag}区{today.year}年末期评估",
+        kind="final",
+        year=today.year,
+        district=station.street.district,
+    )
+    group = evaluation_services.indicator_group_add(
+        actor=city_officer, round=round, name="服务产出", weight=100
+    )
+    indicator = evaluation_services.indicator_add(
+        actor=city_officer, group=group, name="服务计划执行", max_score=Decimal(10), method="scored"
+    )
+    assignment = evaluation_services.round_assign(
+        actor=city_officer, round=round, station=station, evaluator=evaluator
+    )
+    round = evaluation_services.round_open(actor=city_officer, round=round)
+    sheet = StationEvaluation.objects.get(round=round, station=station)
+    indicator_score = evaluation_services.score_set(
+        actor=evaluator, evaluation=sheet, indicator=indicator, score=Decimal(8)
+    )
+    evidence = evaluation_services.evidence_add(
+        actor=evaluator,
+        evaluation=sheet,
+        indicator=indicator,
+        file=SimpleUploadedFile("现场照片.pdf", PDF, content_type="application/pdf"),
+    )
+    inspection = evaluation_services.inspection_record(
+        actor=inspector, station=station, visited_on=today - datetime.timedelta(days=2)
+    )
+    rectification = evaluation_services.rectification_add(
+        actor=inspector,
+        inspection=inspection,
+        description="档案未按月归档",
+        owner=worker,
+        due_on=today - datetime.timedelta(days=1),
+    )
+
     return Side(
         station=station,
         street=station.street,
@@ -230,6 +394,31 @@ def _side(
         meeting=meeting,
         meal_enrolment=meal_enrolment,
         meal_record=MealRecord.objects.get(resident=resident),
+        closed_case=closed_case,
+        library_case=library_case,
+        published_library_case=published,
+        audit_entry=AuditEntry.objects.filter(station=station).order_by("pk").first(),
+        survey=survey,
+        question=question,
+        published_survey=published_survey,
+        public_survey=public_survey,
+        staff_profile=staff_profile,
+        training_record=training_record,
+        supervision_record=supervision_record,
+        round=round,
+        sheet=sheet,
+        assignment=assignment,
+        indicator_score=indicator_score,
+        evidence=evidence,
+        inspection=inspection,
+        rectification=rectification,
+        # A colleague's authenticator (a device on a role's own account would send
+        # it to the two-factor check on every page).
+        totp_device=TOTPDevice.objects.create(
+            user=make_user(f"otp_{tag}", Role.SOCIAL_WORKER, station=station),
+            name="手机",
+            confirmed=True,
+        ),
     )
 
 
@@ -244,17 +433,34 @@ def make_objects(world: World) -> Objects:
         code="GZ-ZX-02",
         domain="elderly",
     )
-    return Objects(
-        world=world,
-        inside=_side(
-            world.station_a,
-            world.contract_a,
-            world.project,
-            world["director"],
-            world["worker"],
-            "A",
-        ),
-        outside=_side(
-            world.station_c, world.contract_c, project_b, director_c, world["worker_c"], "C"
-        ),
+    # The built-in survey templates (`shegong survey_templates`), as deployed; the
+    # survey creation page would otherwise make them on its first visit.
+    survey_services.builtin_templates_ensure(city=world.city)
+    # Station C's evaluator (the world's evaluator is assigned to station A only).
+    evaluator_c = make_user("evaluator_c", Role.EVALUATOR, city=world.city)
+    inside = _side(
+        world.station_a,
+        world.contract_a,
+        world.project,
+        world["director"],
+        world["worker"],
+        "A",
+        evaluator=world["evaluator"],
+        city_officer=world["city"],
+        inspector=world["district"],
     )
+    outside = _side(
+        world.station_c,
+        world.contract_c,
+        project_b,
+        director_c,
+        world["worker_c"],
+        "C",
+        evaluator=evaluator_c,
+        city_officer=world["city"],
+        inspector=world["city"],
+    )
+    evaluation_services.overdue_alerts_raise()
+    for side in (inside, outside):
+        side.rectification_alert = RectificationAlert.objects.get(rectification=side.rectification)
+    return Objects(world=world, inside=inside, outside=outside)

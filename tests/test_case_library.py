@@ -354,9 +354,13 @@ def test_api_answer_holds_no_case_client_or_staff(world, published, api):
         "outcome",
         "reflection",
         "status",
+        "review_comment",
         "published_on",
         "version",
     }
+    # The review stays between the city and the station: blank once published
+    # (kept in the answer, as the schema documents it).
+    assert body["review_comment"] == ""
 
 
 def test_api_list_scoping(world, case, api):

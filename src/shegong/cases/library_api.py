@@ -51,8 +51,9 @@ class LibraryCaseSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if instance.status == "published":
-            # The review is between the city and the station.
-            data.pop("review_comment", None)
+            # The review is between the city and the station (blanked, not
+            # dropped: the field stays in the documented shape).
+            data["review_comment"] = ""
         return data
 
 

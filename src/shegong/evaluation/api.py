@@ -281,6 +281,7 @@ class StationEvaluationViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def scores(self, request, pk=None):
         sheet = self.get_object()
+        services.require_assigned_evaluator(request.user, sheet)
         data = _valid(ScoreInputSerializer, request, self)
         row = services.score_set(actor=request.user, evaluation=sheet, **data)
         return Response(ScoreSerializer(row).data)
@@ -289,6 +290,7 @@ class StationEvaluationViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         sheet = self.get_object()
+        services.require_assigned_evaluator(request.user, sheet)
         data = _valid(EvidenceUploadSerializer, request, self)
         row = services.evidence_add(actor=request.user, evaluation=sheet, **data)
         return Response(EvidenceSerializer(row).data, status=status.HTTP_201_CREATED)
@@ -304,6 +306,7 @@ class StationEvaluationViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         sheet = self.get_object()
+        services.require_replier(request.user, sheet)
         data = _valid(ReplySerializer, request, self)
         services.evaluation_reply(actor=request.user, evaluation=sheet, **data)
         sheet.refresh_from_db()
@@ -434,9 +437,12 @@ class RectificationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=RectificationSubmitSerializer, responses=RectificationSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
+        # The record (outsiders 404) and the submitter (readers 403) before the body.
+        rectification = self.get_object()
+        services.require_submitter(request.user, rectification)
         data = _valid(RectificationSubmitSerializer, request, self)
         item = services.rectification_submit(
-            actor=request.user, rectification=self.get_object(), **data
+            actor=request.user, rectification=rectification, **data
         )
         return Response(RectificationSerializer(item).data)
 

@@ -339,13 +339,19 @@ def round_finalise(
 # --- Scoring ---------------------------------------------------------------------
 
 
-def _require_scorer(actor: User, sheet: StationEvaluation) -> None:
-    """Only an evaluator assigned to the sheet scores it, while it is open."""
+def require_assigned_evaluator(actor: User, sheet: StationEvaluation) -> None:
+    """Only an evaluator assigned to the sheet scores it (views call this before
+    reading the body)."""
     if not (
         actor.role == Role.EVALUATOR
         and RoundAssignment.objects.filter(evaluation=sheet, evaluator=actor).exists()
     ):
         raise PermissionDenied(_("Only the evaluators assigned to this station score it."))
+
+
+def _require_scorer(actor: User, sheet: StationEvaluation) -> None:
+    """Only an evaluator assigned to the sheet scores it, while it is open."""
+    require_assigned_evaluator(actor, sheet)
     if sheet.round.status != RoundStatus.OPEN:
         raise ValidationError(_("The round is not open for scoring."))
     if sheet.status != SheetStatus.SCORING:
@@ -450,9 +456,14 @@ def evaluation_submit(
     return sheet
 
 
-def _require_station_director(actor: User, sheet: StationEvaluation) -> None:
+def require_replier(actor: User, sheet: StationEvaluation) -> None:
+    """Only the station's director replies (views call this before the body)."""
     if not (actor.role == Role.STATION_DIRECTOR and actor.station_id == sheet.station_id):
         raise PermissionDenied(_("Only the station's director replies to its evaluation."))
+
+
+def _require_station_director(actor: User, sheet: StationEvaluation) -> None:
+    require_replier(actor, sheet)
     if sheet.round.status != RoundStatus.FINALISED:
         raise ValidationError(_("Replies are possible once the round is finalised."))
 
@@ -566,6 +577,18 @@ def _transition(
     return item
 
 
+def require_submitter(actor: User, rectification: Rectification) -> None:
+    """Only the item's owner or the station's director submits it (views call this
+    before reading the body, so that a reader is refused whatever they send)."""
+    if not (
+        actor.pk == rectification.owner_id
+        or (actor.role == Role.STATION_DIRECTOR and actor.station_id == rectification.station_id)
+    ):
+        if can(actor, VIEW, rectification):
+            raise PermissionDenied(_("Only the owner or the station director submits this item."))
+        raise PermissionDenied(_("No such record."))
+
+
 @transaction.atomic
 def rectification_submit(
     *,
@@ -577,13 +600,7 @@ def rectification_submit(
 ) -> Rectification:
     """open → submitted, by the owner or the station director, with what was done
     and optionally a file."""
-    if not (
-        actor.pk == rectification.owner_id
-        or (actor.role == Role.STATION_DIRECTOR and actor.station_id == rectification.station_id)
-    ):
-        if can(actor, VIEW, rectification):
-            raise PermissionDenied(_("Only the owner or the station director submits this item."))
-        raise PermissionDenied(_("No such record."))
+    require_submitter(actor, rectification)
     item = _transition(
         rectification,
         version,

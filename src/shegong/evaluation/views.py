@@ -335,6 +335,12 @@ def _indicator_of(sheet, value):
 @require_POST
 def sheet_score(request, pk: int):
     sheet = _visible_sheet(request, pk)
+    services.require_assigned_evaluator(request.user, sheet)
+    if not request.POST.get("indicator"):
+        messages.error(request, _("Choose an indicator."))
+        return render(
+            request, "evaluation/sheet_detail.html", _sheet_context(request, sheet), status=400
+        )
     indicator = _indicator_of(sheet, request.POST.get("indicator"))
     form = forms.ScoreForm(request.POST)
     if form.is_valid():
@@ -356,6 +362,12 @@ def sheet_score(request, pk: int):
 @require_POST
 def sheet_evidence(request, pk: int):
     sheet = _visible_sheet(request, pk)
+    services.require_assigned_evaluator(request.user, sheet)
+    if not request.POST.get("indicator"):
+        messages.error(request, _("Choose an indicator."))
+        return render(
+            request, "evaluation/sheet_detail.html", _sheet_context(request, sheet), status=400
+        )
     indicator = _indicator_of(sheet, request.POST.get("indicator"))
     form = forms.EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -546,6 +558,7 @@ def rectification_detail(request, pk: int):
 @require_POST
 def rectification_submit(request, pk: int):
     item = _visible_rectification(request, pk)
+    services.require_submitter(request.user, item)
     form = bootstrap(forms.RectificationSubmitForm(request.POST, request.FILES))
     if form.is_valid():
         done = apply_service(

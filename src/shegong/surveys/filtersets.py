@@ -9,7 +9,10 @@ from shegong.surveys.models import Question, Survey
 
 class SurveyFilterSet(SearchFilterSet):
     search_fields = ("title", "station__name")
-    year = django_filters.NumberFilter(field_name="created_at__year", label=_("Year"))
+    # Bounded: a huge year overflows the date arithmetic of the lookup (a 500).
+    year = django_filters.NumberFilter(
+        field_name="created_at__year", label=_("Year"), min_value=1900, max_value=2100
+    )
 
     class Meta:
         model = Survey

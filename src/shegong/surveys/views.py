@@ -404,6 +404,8 @@ def survey_results(request, pk: int):
 def survey_attach_plan(request, pk: int):
     user = request.user
     survey = get_visible_or_404(Survey, user, pk=pk)
+    if user.role != Role.STATION_DIRECTOR or user.station_id != survey.station_id:
+        raise PermissionDenied(_("Only the station director drafts the station's plan."))
     plans = AnnualPlan.objects.visible_to(user).filter(station=survey.station_id)
     form = forms.AttachPlanForm(request.POST, plans=plans)
     if not form.is_valid():

@@ -20,7 +20,9 @@ class _RecordFilterSet(SearchFilterSet):
     held_before = django_filters.DateFilter(
         field_name="held_on", lookup_expr="lte", label=_("Until")
     )
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
+    year = django_filters.NumberFilter(
+        field_name="held_on", lookup_expr="year", label=_("Year"), min_value=1900, max_value=2100
+    )
 
 
 class TrainingRecordFilterSet(_RecordFilterSet):

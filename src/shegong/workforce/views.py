@@ -145,6 +145,8 @@ def my_profile(request):
 def station_staffing(request, pk: int):
     """A station's staffing figures and its staff with their hours in the year."""
     user = request.user
+    # The station first: an outsider's station is missing (404), whatever the role.
+    get_visible_or_404(Station, user, pk=pk)
     _require_summary(user)
     station = get_visible_or_404(selectors.summary_stations(user), user, pk=pk)
     year = _year(request)
