@@ -391,6 +391,7 @@ def _raw_client_years(**filters) -> dict[tuple, tuple[int, ...]]:
     }
 
 
+@transaction.atomic
 def clients_served_refresh(
     *, resident_ids: Iterable[int], station_id: int | None = None, year: int | None = None
 ) -> None:
