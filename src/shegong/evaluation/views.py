@@ -331,9 +331,9 @@ def _indicator_of(sheet, value):
         raise Http404(_("No such record.")) from None
 
 
-@login_required
-@require_POST
-def sheet_score(request, pk: int):
+def _indicator_post(request, pk: int, form_class, save, success: str):
+    """A scoring evaluator's POST about one indicator of a sheet (a score, an
+    evidence file): access first, then the indicator, then the form and `save`."""
     sheet = _visible_sheet(request, pk)
     services.require_assigned_evaluator(request.user, sheet)
     if not request.POST.get("indicator"):
@@ -342,50 +342,46 @@ def sheet_score(request, pk: int):
             request, "evaluation/sheet_detail.html", _sheet_context(request, sheet), status=400
         )
     indicator = _indicator_of(sheet, request.POST.get("indicator"))
-    form = forms.ScoreForm(request.POST)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.score_set(
-                actor=request.user, evaluation=sheet, indicator=indicator, **form.cleaned_data
-            )
+            save(sheet, indicator, form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
     if form.errors:
         errors = [str(m) for messages_ in form.errors.values() for m in messages_]
         context = _sheet_context(request, sheet, score_errors={indicator.pk: errors})
         return render(request, "evaluation/sheet_detail.html", context, status=400)
-    messages.success(request, _("The score was saved."))
+    messages.success(request, success)
     return redirect("evaluation:sheet-detail", pk=sheet.pk)
+
+
+@login_required
+@require_POST
+def sheet_score(request, pk: int):
+    return _indicator_post(
+        request,
+        pk,
+        forms.ScoreForm,
+        lambda sheet, indicator, data: services.score_set(
+            actor=request.user, evaluation=sheet, indicator=indicator, **data
+        ),
+        _("The score was saved."),
+    )
 
 
 @login_required
 @require_POST
 def sheet_evidence(request, pk: int):
-    sheet = _visible_sheet(request, pk)
-    services.require_assigned_evaluator(request.user, sheet)
-    if not request.POST.get("indicator"):
-        messages.error(request, _("Choose an indicator."))
-        return render(
-            request, "evaluation/sheet_detail.html", _sheet_context(request, sheet), status=400
-        )
-    indicator = _indicator_of(sheet, request.POST.get("indicator"))
-    form = forms.EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.evidence_add(
-                actor=request.user,
-                evaluation=sheet,
-                indicator=indicator,
-                file=form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-    if form.errors:
-        errors = [str(m) for messages_ in form.errors.values() for m in messages_]
-        context = _sheet_context(request, sheet, score_errors={indicator.pk: errors})
-        return render(request, "evaluation/sheet_detail.html", context, status=400)
-    messages.success(request, _("The file was attached."))
-    return redirect("evaluation:sheet-detail", pk=sheet.pk)
+    return _indicator_post(
+        request,
+        pk,
+        forms.EvidenceForm,
+        lambda sheet, indicator, data: services.evidence_add(
+            actor=request.user, evaluation=sheet, indicator=indicator, file=data["file"]
+        ),
+        _("The file was attached."),
+    )
 
 
 @login_required
