@@ -84,12 +84,19 @@ def test_month_range_narrows_the_totals(mixed, api):  # noqa: F811
         .json()
     )
     assert figures["person_times"] == 0
-    assert (
+    # The ranking of a part of the year reads the months (a whole year reads
+    # DomainYear); the cumulative figure always runs to the period's end.
+    assert figures["units"] == []
+    assert figures["cumulative_person_times"] == (95 if other > month else 0)
+    this_month = (
         api(mixed["city"])
         .get(f"/api/stats/person-times/?month_from={month}&month_to={month}")
-        .json()["person_times"]
-        == 95
+        .json()
     )
+    assert this_month["person_times"] == 95
+    assert [(u["name"], u["person_times"]) for u in this_month["units"]] == [("海珠区", 95)]
+    assert this_month["cumulative_person_times"] == 95
+    assert sum(m["person_times"] for m in this_month["by_month"]) == 95
 
 
 def _xlsx_rows(response) -> list[list]:

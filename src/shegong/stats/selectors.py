@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from shegong.core.models import Domain
@@ -160,34 +160,44 @@ def person_time_summary(
         year=year, month_from=month_from, month_to=month_to, domain=domain or None
     )
     domains = [domain] if domain else DOMAINS
-    all_months = _narrow(DomainMonth.objects.visible_to(user), district, station).filter(
-        domain__in=domains
+    this_year = _narrow(DomainMonth.objects.visible_to(user), district, station).filter(
+        domain__in=domains, year=year
     )
-    rows = all_months.filter(year=year, month__gte=month_from, month__lte=month_to)
     by_domain = dict.fromkeys(domains, 0)
+    cumulative = dict.fromkeys(domains, 0)
     months: dict[int, dict[str, int]] = {
         m: dict.fromkeys(domains, 0) for m in range(month_from, month_to + 1)
     }
     extra = {m: {"events": 0, "volunteer_hours": Decimal("0.0")} for m in months}
-    for row in rows.values("month", "domain").annotate(
-        p=Sum("person_times"), e=Sum("events"), h=Sum("volunteer_hours")
+    # One pass over the year's months up to the period's end: the period's figures
+    # and this year's share of the cumulative ones.
+    for row in (
+        this_year.filter(month__lte=month_to)
+        .values("month", "domain")
+        .annotate(p=Sum("person_times"), e=Sum("events"), h=Sum("volunteer_hours"))
+        .order_by()
     ):
-        months[row["month"]][row["domain"]] = row["p"] or 0
-        by_domain[row["domain"]] += row["p"] or 0
+        person_times = row["p"] or 0
+        cumulative[row["domain"]] += person_times
+        if row["month"] < month_from:
+            continue
+        months[row["month"]][row["domain"]] = person_times
+        by_domain[row["domain"]] += person_times
         extra[row["month"]]["events"] += row["e"] or 0
         extra[row["month"]]["volunteer_hours"] += row["h"] or 0
     summary.by_domain = by_domain
     summary.total = sum(by_domain.values())
     summary.events = sum(e["events"] for e in extra.values())
     summary.volunteer_hours = sum((e["volunteer_hours"] for e in extra.values()), Decimal("0.0"))
-    # Cumulative: the years before from DomainYear, this year's months from DomainMonth.
-    cumulative = dict.fromkeys(domains, 0)
-    earlier = _narrow(DomainYear.objects.visible_to(user), district, station).filter(
-        domain__in=domains, year__lt=year
-    )
-    for source in (earlier, all_months.filter(year=year, month__lte=month_to)):
-        for row in source.values("domain").annotate(p=Sum("person_times")):
-            cumulative[row["domain"]] += row["p"] or 0
+    # The years before from DomainYear (ten rows per station instead of 120 months).
+    for row in (
+        _narrow(DomainYear.objects.visible_to(user), district, station)
+        .filter(domain__in=domains, year__lt=year)
+        .values("domain")
+        .annotate(p=Sum("person_times"))
+        .order_by()
+    ):
+        cumulative[row["domain"]] += row["p"] or 0
     summary.cumulative_by_domain = cumulative
     summary.cumulative = sum(cumulative.values())
     clients_by_month = _clients(summary, user, district, station, domains)
@@ -203,31 +213,45 @@ def person_time_summary(
         for m, v in months.items()
     ]
     _programmes(summary, user, district, station, domain)
-    if station is None and district is None:
-        grouped = rows.values("station__street__district", "station__street__district__name")
-        summary.units = [
-            Unit(
-                "district",
-                r["station__street__district"],
-                r["station__street__district__name"],
-                r["p"] or 0,
-                r["e"] or 0,
+    if station is None:
+        if (month_from, month_to) == (1, 12):
+            # A whole year: one DomainYear row per station and domain.
+            period = _narrow(DomainYear.objects.visible_to(user), district, station).filter(
+                domain__in=domains, year=year
             )
-            for r in grouped.annotate(p=Sum("person_times"), e=Sum("events")).order_by(
-                "-p", "station__street__district"
-            )
-        ]
-    elif station is None:
-        grouped = rows.values("station", "station__name")
-        summary.units = [
-            Unit("station", r["station"], r["station__name"], r["p"] or 0, r["e"] or 0)
-            for r in grouped.annotate(p=Sum("person_times"), e=Sum("events")).order_by(
-                "-p", "station"
-            )
-        ]
+        else:
+            period = this_year.filter(month__gte=month_from, month__lte=month_to)
+        summary.units = _ranking(user, period, by_district=district is None)
     else:
         summary.projects = _project_progress(user, station, year, month_from, month_to, domain)
     return summary
+
+
+def _ranking(user, rows, *, by_district: bool) -> list[Unit]:
+    """The districts (city view) or the stations (district view) by person-times:
+    the period's rollup rows (DomainMonth or DomainYear) summed per station from
+    the covering index, then per district through the station list, so the
+    rollup table is never joined."""
+    per_station = {
+        r["station"]: (r["p"] or 0, r["e"] or 0)
+        for r in rows.values("station").annotate(p=Sum("person_times"), e=Sum("events")).order_by()
+    }
+    units: dict[int, Unit] = {}
+    stations = Station.objects.visible_to(user).order_by()
+    for s in stations.values("pk", "name", "street__district", "street__district__name"):
+        if s["pk"] not in per_station:
+            continue
+        person_times, events = per_station[s["pk"]]
+        if by_district:
+            unit = units.setdefault(
+                s["street__district"],
+                Unit("district", s["street__district"], s["street__district__name"], 0),
+            )
+        else:
+            unit = units.setdefault(s["pk"], Unit("station", s["pk"], s["name"], 0))
+        unit.person_times += person_times
+        unit.events += events
+    return sorted(units.values(), key=lambda u: (-u.person_times, u.pk))
 
 
 def _clients(summary, user, district, station, domains) -> dict[int, int]:
@@ -235,36 +259,31 @@ def _clients(summary, user, district, station, domains) -> dict[int, int]:
     two stations counts at each), from the ClientRange counts; returns the clients
     served in each month of the period. Priority clients are counted across
     domains, so a domain filter leaves them out (None)."""
-    rows = _narrow(ClientRange.objects.visible_to(user), district, station).filter(
-        year=summary.year
-    )
     main = "all" if len(domains) == len(DOMAINS) else domains[0]
-    period = {
-        r["kind"]: r["n"] or 0
-        for r in rows.filter(
-            month_from=summary.month_from,
-            month_to=summary.month_to,
-            kind__in=[main, *domains, "priority"],
-        )
-        .values("kind")
-        .annotate(n=Sum("clients"))
-    }
-    summary.clients_served = period.get(main, 0)
-    summary.priority_clients_served = period.get("priority", 0) if main == "all" else None
-    summary.clients_by_domain = {d: period.get(d, 0) for d in domains}
-    by_month = dict.fromkeys(range(summary.month_from, summary.month_to + 1), 0)
+    period = (summary.month_from, summary.month_to)
+    singles = [(m, m) for m in range(summary.month_from, summary.month_to + 1)]
+    # Each exact (year, kind, month_from, month_to) is an index look-up; SQLite and
+    # PostgreSQL both answer an OR of them without scanning the year's 78 ranges.
+    kinds = {period: [main, *domains, "priority"]}
+    for single in singles:
+        kinds.setdefault(single, [main])
+    pairs = Q()
+    for (first, last), wanted in kinds.items():
+        pairs |= Q(year=summary.year, kind__in=wanted, month_from=first, month_to=last)
+    figures: dict[tuple[int, int], dict[str, int]] = {}
     for r in (
-        rows.filter(
-            kind=main,
-            month_from=F("month_to"),
-            month_from__gte=summary.month_from,
-            month_to__lte=summary.month_to,
-        )
-        .values("month_from")
+        _narrow(ClientRange.objects.visible_to(user), district, station)
+        .filter(pairs)
+        .values("month_from", "month_to", "kind")
         .annotate(n=Sum("clients"))
+        .order_by()
     ):
-        by_month[r["month_from"]] = r["n"] or 0
-    return by_month
+        figures.setdefault((r["month_from"], r["month_to"]), {})[r["kind"]] = r["n"] or 0
+    whole = figures.get(period, {})
+    summary.clients_served = whole.get(main, 0)
+    summary.priority_clients_served = whole.get("priority", 0) if main == "all" else None
+    summary.clients_by_domain = {d: whole.get(d, 0) for d in domains}
+    return {first: figures.get((first, last), {}).get(main, 0) for first, last in singles}
 
 
 def _programmes(summary, user, district, station, domain) -> None:
@@ -313,15 +332,17 @@ def _satisfaction(summary, user, district, station) -> None:
     """The satisfaction rate of the stations in view (surveys app: rating answers
     of 4–5 among all rating answers of satisfaction surveys) for the year, and its
     change in percentage points from the year before."""
-    from shegong.surveys.selectors import change_points, satisfaction_rate
+    from shegong.surveys.selectors import change_points, satisfaction_rates
 
     stations = Station.objects.visible_to(user)
     if station is not None:
         stations = stations.filter(pk=station.pk)
     elif district is not None:
         stations = stations.filter(street__district=district)
-    now = satisfaction_rate(stations_queryset=stations, year=summary.year, user=user)
-    before = satisfaction_rate(stations_queryset=stations, year=summary.year - 1, user=user)
+    rates = satisfaction_rates(
+        stations_queryset=stations, years=[summary.year, summary.year - 1], user=user
+    )
+    now, before = rates[summary.year], rates[summary.year - 1]
     summary.satisfaction = {
         "rate": now["rate"],
         "answers": now["answers"],

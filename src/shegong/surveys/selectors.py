@@ -16,11 +16,13 @@ points.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 
 from shegong.core.models import Domain
 from shegong.surveys.models import (
@@ -197,13 +199,18 @@ def top_needs(survey: Survey, limit: int = 5) -> list[dict[str, Any]]:
 # --- Satisfaction rate --------------------------------------------------------------
 
 
-def _rating_answers(stations_queryset: QuerySet, year: int, user=None) -> QuerySet[Answer]:
+def _rating_answers(
+    stations_queryset: QuerySet, year: int, user=None, *, last_year: int | None = None
+) -> QuerySet[Answer]:
+    """Rating answers of satisfaction surveys of the stations, answered in `year`
+    (through `last_year` when given)."""
     answers = Answer.objects.visible_to(user) if user is not None else Answer.objects.all()
     return answers.filter(
         rating__isnull=False,
         response__survey__kind=SurveyKind.SATISFACTION,
         response__survey__station__in=stations_queryset.values("pk"),
-        response__answered_on__year=year,
+        response__answered_on__gte=datetime.date(year, 1, 1),
+        response__answered_on__lte=datetime.date(last_year or year, 12, 31),
     )
 
 
@@ -230,6 +237,22 @@ def satisfaction_rate(*, stations_queryset: QuerySet, year: int, user=None) -> d
     (and/or `user`, which also restricts the answers through their scope)."""
     row = _rating_answers(stations_queryset, year, user).aggregate(**_AGGREGATE)
     return _figures(row["satisfied"], row["answers"], row["responses"])
+
+
+def satisfaction_rates(
+    *, stations_queryset: QuerySet, years: list[int], user=None
+) -> dict[int, dict[str, Any]]:
+    """`satisfaction_rate` of several years in one query: {year: figures}, every
+    year present (a year without answers has rate None)."""
+    rows = (
+        _rating_answers(stations_queryset, min(years), user, last_year=max(years))
+        .annotate(year=ExtractYear("response__answered_on"))
+        .values("year")
+        .annotate(**_AGGREGATE)
+        .order_by()
+    )
+    found = {r["year"]: _figures(r["satisfied"], r["answers"], r["responses"]) for r in rows}
+    return {y: found.get(y, _figures(0, 0, 0)) for y in years}
 
 
 def _grouped(stations_queryset, year, user, key: str) -> dict[int, dict[str, Any]]:
@@ -275,10 +298,10 @@ def satisfaction_overview(
             "street__district__code", "code"
         )
     )
-    now, base = (
-        satisfaction_rate(stations_queryset=stations_queryset, year=y, user=user)
-        for y in (year, baseline_year)
+    rates = satisfaction_rates(
+        stations_queryset=stations_queryset, years=[year, baseline_year], user=user
     )
+    now, base = rates[year], rates[baseline_year]
     by_station = satisfaction_rate_by_station(
         stations_queryset=stations_queryset, year=year, user=user
     )
