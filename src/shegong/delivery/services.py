@@ -59,8 +59,11 @@ def check_event_kind(kind: str) -> None:
         raise ValidationError({"kind": _("Choose the kind of service.")})
 
 
-def check_event_date(held_on: datetime.date, project: PlanProject | None) -> None:
-    if held_on > timezone.localdate():
+def check_event_date(
+    held_on: datetime.date, project: PlanProject | None, today: datetime.date | None = None
+) -> None:
+    """`today` lets a caller checking many rows (the import) look it up once."""
+    if held_on > (today or timezone.localdate()):
         raise ValidationError({"held_on": _("The date cannot be in the future.")})
     if project is not None and held_on.year != project.plan.year:
         raise ValidationError(
