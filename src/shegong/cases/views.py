@@ -16,7 +16,7 @@ from shegong.cases import forms, selectors, services
 from shegong.cases.alerts import rule_settings
 from shegong.cases.models import Alert, AlertKind, Case, CaseStatus, LibraryCase
 from shegong.clients.models import Resident
-from shegong.core.access import get_visible_or_404
+from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.models import AccessLog
@@ -197,6 +197,7 @@ def alert_list(request):
 @require_POST
 def alert_acknowledge(request, pk: int):
     alert = get_visible_or_404(Alert, request.user, pk=pk)
+    require_change(request.user, alert)
     form = forms.ResolveForm()
     if apply_service(form, lambda: services.alert_acknowledge(actor=request.user, alert=alert)):
         messages.success(request, _("Alert acknowledged."))
@@ -209,6 +210,7 @@ def alert_acknowledge(request, pk: int):
 @require_POST
 def alert_resolve(request, pk: int):
     alert = get_visible_or_404(Alert, request.user, pk=pk)
+    require_change(request.user, alert)
     form = forms.ResolveForm(request.POST)
     if form.is_valid() and apply_service(
         form, lambda: services.alert_resolve(actor=request.user, alert=alert, **form.cleaned_data)

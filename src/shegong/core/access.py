@@ -24,9 +24,11 @@ def get_visible_or_404(source: type[models.Model] | models.QuerySet, user: Any, 
         raise Http404(_("No such record.")) from None
 
 
-def require_change(user: Any, obj: models.Model) -> None:
-    """403 for an insider who may read `obj` but not change it."""
-    if not can(user, CHANGE, obj):
+def require_change(user: Any, obj: models.Model, action: str = CHANGE) -> None:
+    """403 for an insider who may read `obj` but not change it (or not perform
+    the scope's named `action` on it). Call it before reading the request's
+    input, so that the refusal does not depend on what was sent."""
+    if not can(user, action, obj):
         raise PermissionDenied(_("You may view this record but not change it."))
 
 
