@@ -33,6 +33,9 @@ class ScopedPermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
+        if hasattr(view, "action_map") and view.action is None:
+            # A method the viewset does not route: DRF answers 405.
+            return True
         queryset = getattr(view, "queryset", None)
         if queryset is None or not hasattr(queryset.model, "scope"):
             return True
