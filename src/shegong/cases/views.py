@@ -16,7 +16,7 @@ from shegong.cases import forms, selectors, services
 from shegong.cases.alerts import rule_settings
 from shegong.cases.models import Alert, AlertKind, Case, CaseStatus, LibraryCase
 from shegong.clients.models import Resident
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require_change, require_create
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.models import AccessLog
@@ -80,6 +80,8 @@ def case_list(request):
 @login_required
 def case_open(request, resident_pk: int):
     client = get_visible_or_404(Resident, request.user, pk=resident_pk)
+    # Readers of the resident who may not open cases get 403 before the form.
+    require_create(request.user, Case)
     form = bootstrap(forms.OpenCaseForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         case = apply_service(
