@@ -806,3 +806,11 @@ def test_crisis_alert_without_case_is_seen_by_its_worker_and_the_director(world)
 def test_alert_text_in_english(world, alert):
     with translation.override("en"):
         assert alert.text == f"High-risk case {alert.case.number}: no contact for 14 days."
+
+
+def test_the_alert_list_offers_handling_to_the_station_staff_only(world, alert, login):
+    for person, offered in (("admin", False), ("worker", True), ("director", True)):
+        page = login(world[person]).get("/cases/alerts/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert (f"/cases/alerts/{alert.pk}/resolve/" in html) is offered, person

@@ -20,6 +20,7 @@ from shegong.core.access import get_visible_or_404, require_change, require_crea
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.models import AccessLog
+from shegong.core.scope import CHANGE, may
 
 # step name → (form, service)
 STEPS = {
@@ -191,6 +192,8 @@ def alert_list(request):
             "page": page,
             "resolve_form": bootstrap(forms.ResolveForm()),
             "showing_resolved": request.GET.get("status") == "resolved",
+            # Superusers read the alerts; the station's staff handle them.
+            "may_handle": may(request.user, CHANGE, Alert),
         },
     )
 
