@@ -219,7 +219,7 @@ def may(user: Any, action: str, model: type[models.Model]) -> bool:
         return _superuser_may(scope, action)
     if user.role in scope.hidden_from:
         return False
-    return user.role in roles_for(scope, action)
+    return action == VIEW or user.role in roles_for(scope, action)
 
 
 def may_create(user: Any, model: type[models.Model]) -> bool:
