@@ -692,6 +692,29 @@ def test_others_cannot_handle_the_alert(world, alert, role):
     assert alert.status == "open"
 
 
+@pytest.mark.parametrize("action", ["acknowledge", "resolve"])
+@pytest.mark.parametrize("form", [{}, {"note": "已处理"}], ids=["empty", "with a note"])
+def test_the_superuser_reads_the_alert_but_its_pages_refuse_handling_it(
+    world, alert, login, action, form
+):
+    """A superuser sees the station's alerts but is not station staff: the web
+    page answers 403 whatever the form, as every refused write, not a redirect."""
+    response = login(world["admin"]).post(f"/cases/alerts/{alert.pk}/{action}/", form)
+    assert response.status_code == 403
+    alert.refresh_from_db()
+    assert (alert.status, alert.acknowledged_by, alert.resolved_by) == ("open", None, None)
+
+
+def test_the_worker_resolving_without_a_note_is_sent_back_with_the_message(world, alert, login):
+    """The control: staff who may resolve the alert are told what is missing."""
+    response = login(world["worker"]).post(f"/cases/alerts/{alert.pk}/resolve/", {}, follow=True)
+    assert response.redirect_chain == [("/cases/alerts/", 302)]
+    # Django's own "This field is required." in the default language.
+    assert [str(m) for m in response.context["messages"]] == ["该字段是必填项。"]
+    alert.refresh_from_db()
+    assert alert.status == "open"
+
+
 # --- The `alerts` command -------------------------------------------------------------
 
 
@@ -783,3 +806,11 @@ def test_crisis_alert_without_case_is_seen_by_its_worker_and_the_director(world)
 def test_alert_text_in_english(world, alert):
     with translation.override("en"):
         assert alert.text == f"High-risk case {alert.case.number}: no contact for 14 days."
+
+
+def test_the_alert_list_offers_handling_to_the_station_staff_only(world, alert, login):
+    for person, offered in (("admin", False), ("worker", True), ("director", True)):
+        page = login(world[person]).get("/cases/alerts/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert (f"/cases/alerts/{alert.pk}/resolve/" in html) is offered, person

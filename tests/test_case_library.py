@@ -423,3 +423,38 @@ def test_publishing_on_the_web_refuses_a_text_that_now_names_the_client(world, c
     assert "此处含有服务对象的住址" in response.content.decode()
     entry.refresh_from_db()
     assert entry.status == "nominated"
+
+
+# --- Refused before the input is read ----------------------------------------------
+
+
+@pytest.mark.parametrize("form", [{}, {"comment": "请修改。", "version": 1}], ids=["empty", "full"])
+@pytest.mark.parametrize("action", ["publish", "return"])
+def test_the_director_may_not_review_the_own_nomination_whatever_the_form(
+    world, case, login, api, action, form
+):
+    """Publishing and returning are the city's (the scope's "review"): the
+    director who nominated gets 403 on the page and the API, before the form is
+    read; the entry is unchanged."""
+    entry = nominate(world, case)
+    page = login(world["director"]).post(f"/cases/library/{entry.pk}/{action}/", form)
+    assert page.status_code == 403
+    answer = api(world["director"]).post(
+        f"/api/case-library/{entry.pk}/{action}/", form, format="json"
+    )
+    assert answer.status_code == 403
+    entry.refresh_from_db()
+    assert (entry.status, entry.version) == ("nominated", 1)
+
+
+def test_the_superuser_reviews_but_does_not_nominate(world, case, api):
+    """Superusers publish or return nominations (as city officers do) but write
+    none up: the nomination through the API is 403 whatever the body."""
+    client = api(world["admin"])
+    assert client.post("/api/case-library/", {}, format="json").status_code == 403
+    assert client.post("/api/case-library/", {"case": case.pk}, format="json").status_code == 403
+    assert LibraryCase.objects.count() == 0
+    entry = nominate(world, case)
+    returned = client.post(f"/api/case-library/{entry.pk}/return/", {}, format="json")
+    assert returned.status_code == 400  # allowed: the comment is missing
+    assert client.post(f"/api/case-library/{entry.pk}/publish/").status_code == 200

@@ -276,3 +276,56 @@ def test_household_of_another_station_cannot_be_chosen(casework, client):
     )
     casework.resident.refresh_from_db()
     assert casework.resident.household is None
+
+
+# --- The superuser reads residents but does not work on them ------------------------
+
+
+def _resident_state(resident) -> tuple:
+    from shegong.cases.models import Case, Observation
+    from shegong.clients.models import ClientStatus, Consent, ResidentTag
+
+    resident.refresh_from_db()
+    counts = [m.objects.count() for m in (Consent, ClientStatus, ResidentTag, Observation, Case)]
+    return (resident.version, resident.household_id, resident.merged_into_id, *counts)
+
+
+@pytest.mark.parametrize(
+    "path", ["edit", "consents", "classify", "tags", "observations", "merge", "household"]
+)
+@pytest.mark.parametrize(
+    "form", [{}, {"merge-duplicate": "1", "tag-tag": "x"}], ids=["empty", "some"]
+)
+def test_the_resident_pages_refuse_the_superuser_whatever_the_form(casework, path, form):
+    """A superuser sees the resident (and the page offers no forms to them) but
+    every form refuses them with 403 before it is read; nothing changes."""
+    client = Client()
+    client.force_login(casework["admin"])
+    resident = casework.resident
+    page = client.get(f"/residents/{resident.pk}/")
+    assert page.status_code == 200
+    assert page.context["may_change"] is False
+    assert f"/residents/{resident.pk}/{path}/" not in page.content.decode()
+    before = _resident_state(resident)
+    assert client.post(f"/residents/{resident.pk}/{path}/", form).status_code == 403
+    assert _resident_state(resident) == before
+
+
+def test_the_case_open_page_refuses_the_superuser(casework):
+    client = Client()
+    client.force_login(casework["admin"])
+    url = f"/cases/open/{casework.resident.pk}/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
+    assert casework.resident.cases.count() == 1
+
+
+def test_the_resident_page_offers_its_forms_to_the_station_staff(casework):
+    client = Client()
+    client.force_login(casework["worker"])
+    page = client.get(f"/residents/{casework.resident.pk}/")
+    assert (page.context["may_change"], page.context["may_open_case"]) == (True, True)
+    html = page.content.decode()
+    for path in ("edit", "consents", "classify", "tags", "observations", "household"):
+        assert f"/residents/{casework.resident.pk}/{path}/" in html
+    assert f"/cases/open/{casework.resident.pk}/" in html

@@ -952,3 +952,39 @@ def test_plan_page_query_count_does_not_grow_with_projects(world):
             targets={"activities": n + 1},
         )
     assert _queries(client, f"/plans/{plan.pk}/") == with_6
+
+
+# The plan page's forms refuse a reader who may not perform the write before the
+# form is read: 403 whatever was posted, and the plan unchanged.
+# (person, path under /plans/<draft or submitted plan>/, posted form)
+WEB_REFUSED_WHATEVER_THE_FORM = [
+    ("district", "draft", "edit", {}),
+    ("city", "draft", "edit", {"reason-key_need_reason": ""}),
+    ("admin", "draft", "edit", {}),
+    ("district", "draft", "projects", {"project-kind": "nonsense"}),
+    ("admin", "draft", "submit", {}),
+    ("city", "draft", "submit", {"submit-version": "x"}),
+    ("director", "submitted", "return", {}),
+    ("admin", "submitted", "return", {"return-comment": ""}),
+    ("admin", "submitted", "approve", {}),
+]
+
+
+@pytest.mark.parametrize(("person", "which", "url", "form"), WEB_REFUSED_WHATEVER_THE_FORM)
+def test_plan_forms_refuse_a_reader_before_reading_the_form(world, person, which, url, form):
+    plans = {"draft": draft(world), "submitted": submitted(world, year=YEAR - 1)}
+    before = sorted(AnnualPlan.objects.values_list("pk", "status", "version", "key_need_reason"))
+    response = logged_in(world, person).post(f"/plans/{plans[which].pk}/{url}/", form)
+    assert response.status_code == 403
+    after = sorted(AnnualPlan.objects.values_list("pk", "status", "version", "key_need_reason"))
+    assert after == before
+
+
+def test_the_officer_deciding_with_an_empty_form_is_told_what_is_missing(world):
+    """The control: the district officer may return the plan, so an empty
+    comment is a 400 with the page's errors, not a 403."""
+    plan = submitted(world)
+    response = english(logged_in(world, "district")).post(f"/plans/{plan.pk}/return/", {})
+    assert response.status_code == 400
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED

@@ -517,6 +517,65 @@ def test_only_the_director_copies(world, client_of, person, expected):
     assert AnnualPlan.objects.count() == 1
 
 
+# --- Refused before the input is read --------------------------------------------
+
+# (person, method, path, body): a user who may read the plan but not perform the
+# write gets 403 whatever the body, even an invalid one; the plan is unchanged.
+# Paths: {draft} is a draft at A, {submitted} last year's submitted plan at A,
+# {project} a project of the draft.
+REFUSED_WHATEVER_THE_BODY = [
+    ("district", "patch", "/api/plans/{draft}/", {}),
+    ("district", "patch", "/api/plans/{draft}/", {"version": "x"}),
+    ("city", "patch", "/api/plans/{draft}/", {"key_need_reason": ["not", "text"]}),
+    ("admin", "patch", "/api/plans/{draft}/", {}),
+    ("district", "post", "/api/plans/{draft}/copy/", {}),
+    ("city", "post", "/api/plans/{draft}/copy/", {"year": "next"}),
+    ("admin", "post", "/api/plans/{draft}/copy/", {}),
+    ("director", "post", "/api/plans/{submitted}/return/", {}),
+    ("admin", "post", "/api/plans/{submitted}/return/", {}),
+    ("admin", "post", "/api/plans/{submitted}/approve/", {"comment": ["x"]}),
+    ("admin", "post", "/api/plans/", {}),
+    ("district", "post", "/api/plans/", {"year": "x"}),
+    ("admin", "post", "/api/plan-projects/", {}),
+    ("district", "post", "/api/plan-projects/", {"plan": "{draft}"}),
+    ("admin", "put", "/api/plan-projects/{project}/targets/", {"cases": -1}),
+    ("admin", "delete", "/api/plan-projects/{project}/", None),
+]
+
+
+def _plan_state() -> list[tuple]:
+    return sorted(
+        AnnualPlan.objects.values_list("pk", "status", "version", "key_need_reason")
+    ) + sorted(PlanProject.objects.values_list("pk", "name"))
+
+
+@pytest.mark.parametrize(
+    ("person", "method", "path", "body"),
+    REFUSED_WHATEVER_THE_BODY,
+    ids=lambda x: x if isinstance(x, str) else str(x),
+)
+def test_a_reader_is_refused_before_the_input_is_read(world, client_of, person, method, path, body):
+    plan = draft(world)
+    older = submitted(world, year=YEAR - 1)
+    keys = {"draft": plan.pk, "submitted": older.pk, "project": plan.projects.first().pk}
+    body = {k: v.format(**keys) if isinstance(v, str) else v for k, v in (body or {}).items()}
+    before = _plan_state()
+    response = getattr(client_of(person), method)(path.format(**keys), body, format="json")
+    assert response.status_code == 403, response.content
+    assert _plan_state() == before
+
+
+def test_the_director_sending_the_same_invalid_body_gets_400(world, client_of):
+    """The control: the user who may act is told what is wrong with the input."""
+    plan = draft(world)
+    response = client_of("director").patch(f"/api/plans/{plan.pk}/", {}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"key_need_reason": ["This field is required."]}
+    response = client_of("director").post(f"/api/plans/{plan.pk}/copy/", {}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"year": ["This field is required."]}
+
+
 # --- Ordering and query counts ---------------------------------------------------
 
 

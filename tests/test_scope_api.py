@@ -470,3 +470,78 @@ def test_directory_query_count_does_not_grow_with_stations(world, client):
     assert client.get("/org/").context["page"].paginator.count == 20
     with_20 = _queries(client, "/org/")
     assert with_20 == with_3
+
+
+# --- Who may write, checked before the body is read -------------------------------
+
+# The stations' own work: a superuser reads it but creates none of it, so a POST
+# is 403 whatever the body (station staff sending the same empty body get 400).
+STATION_WORK_COLLECTIONS = [
+    "residents",
+    "households",
+    "consents",
+    "client-statuses",
+    "tags",
+    "cases",
+    "observations",
+    "alert-rules",
+    "plans",
+    "plan-projects",
+    "service-events",
+    "groups",
+    "volunteers",
+    "volunteer-teams",
+    "volunteer-signups",
+    "party-organisations",
+    "party-members",
+    "community-organisations",
+    "governance-projects",
+    "deliberation-meetings",
+    "meal-enrolments",
+]
+
+
+@pytest.mark.parametrize("endpoint", STATION_WORK_COLLECTIONS)
+def test_the_superuser_creates_none_of_the_stations_work(world, api, endpoint):
+    assert api(world["admin"]).get(f"/api/{endpoint}/").status_code == 200
+    assert api(world["admin"]).post(f"/api/{endpoint}/", {}, format="json").status_code == 403
+    assert api(world["director"]).post(f"/api/{endpoint}/", {}, format="json").status_code == 400
+
+
+@pytest.mark.parametrize("endpoint", ["agencies", "stations", "contracts", "staff-profiles"])
+def test_the_superuser_administers_the_organisations_tables(world, api, endpoint):
+    """The organisation's own tables stay the superuser's to write: an empty
+    body is a 400 that says what is missing, not a refusal."""
+    assert api(world["admin"]).post(f"/api/{endpoint}/", {}, format="json").status_code == 400
+
+
+def test_a_read_only_endpoint_answers_405_not_403(world, api):
+    for person in ("admin", "district", "worker"):
+        response = api(world[person]).post("/api/meal-records/", {}, format="json")
+        assert response.status_code == 405
+
+
+def test_named_scope_actions(world):
+    """A scope's named action (the plan's "decide") is a right of its own roles,
+    within their scope; change is not implied by it nor it by change."""
+    from shegong.core.scope import CHANGE, VIEW, can, may
+    from shegong.plans.models import DECIDE, AnnualPlan
+
+    plan = AnnualPlan.objects.create(station=world.station_a, year=2026)
+    rights = {
+        person: (can(world[person], DECIDE, plan), can(world[person], CHANGE, plan))
+        for person in ("admin", "city", "district", "director", "other_district", "director_b")
+    }
+    assert rights == {
+        "admin": (False, False),
+        "city": (True, False),
+        "district": (True, False),
+        "director": (False, True),
+        "other_district": (False, False),
+        "director_b": (False, False),
+    }
+    assert can(world["admin"], VIEW, plan)
+    assert may(world["district"], DECIDE, AnnualPlan)
+    assert not may(world["admin"], DECIDE, AnnualPlan)
+    with pytest.raises(ValueError, match="unknown action 'publish'"):
+        can(world["city"], "publish", plan)

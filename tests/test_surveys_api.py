@@ -87,6 +87,25 @@ def test_worker_and_officials_cannot_create_surveys(world, api):
     assert Survey.objects.count() == 0
 
 
+def test_the_superuser_creates_no_survey_whatever_the_body(world, api):
+    """Superusers edit the city's templates but create no survey: 403 before the
+    body is read, for a valid body and an invalid one alike."""
+    template = templates(world)["satisfaction"]
+    count = Survey.objects.count()
+    client = api(world["admin"])
+    for path, body in [
+        ("/api/surveys/", {}),
+        ("/api/surveys/", {"kind": "other", "title": "x"}),
+        ("/api/surveys/from-template/", {}),
+        ("/api/surveys/from-template/", {"template": template.pk}),
+    ]:
+        assert client.post(path, body, format="json").status_code == 403, (path, body)
+    assert Survey.objects.count() == count
+    # A city officer may make a template from a template: a bad body is a 400.
+    response = api(world["city"]).post("/api/surveys/from-template/", {}, format="json")
+    assert response.status_code == 400
+
+
 def test_results_endpoint(world, api, client):
     survey = published(world)
     submit(client, survey, full_answers(survey, rating=4, text="好"))

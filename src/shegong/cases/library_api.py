@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from shegong.cases import library
 from shegong.cases.filtersets import LibraryCaseFilterSet
-from shegong.cases.models import Case, LibraryCase
+from shegong.cases.models import LIBRARY_REVIEW, Case, LibraryCase
 from shegong.core.api import ScopedModelViewSet, ScopedRelatedField
 
 
@@ -121,13 +121,13 @@ class LibraryCaseViewSet(ScopedModelViewSet):
             "LibraryPublish", {"version": serializers.IntegerField(required=False)}
         )
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], scope_action=LIBRARY_REVIEW)
     def publish(self, request, pk=None):
         """Publish a nomination into the library (city officer)."""
         return self._transition(request, library.library_case_publish)
 
     @extend_schema(request=_Transition)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], scope_action=LIBRARY_REVIEW, url_path="return")
     def return_(self, request, pk=None):
         """Return a nomination to the station with a `comment` (city officer)."""
         return self._transition(request, library.library_case_return, comment=True)

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from shegong.accounts.roles import Role
 from shegong.cases import forms, library, selectors
 from shegong.cases.filtersets import LibraryCaseFilterSet
-from shegong.cases.models import LibraryCase, LibraryStatus
-from shegong.core.access import get_visible_or_404
+from shegong.cases.models import LIBRARY_REVIEW, LibraryCase, LibraryStatus
+from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import apply_service, bootstrap
 
 PAGE_SIZE = 20
@@ -152,6 +152,7 @@ def library_edit(request, pk: int):
 def library_publish(request, pk: int):
     user = request.user
     entry = get_visible_or_404(selectors.library_visible_to(user), user, pk=pk)
+    require_change(user, entry, LIBRARY_REVIEW)
     form = forms.LibraryReturnForm(request.POST)
     form.is_valid()
     done = apply_service(
@@ -172,6 +173,7 @@ def library_publish(request, pk: int):
 def library_return(request, pk: int):
     user = request.user
     entry = get_visible_or_404(selectors.library_visible_to(user), user, pk=pk)
+    require_change(user, entry, LIBRARY_REVIEW)
     form = bootstrap(forms.LibraryReturnForm(request.POST))
     if form.is_valid() and apply_service(
         form,

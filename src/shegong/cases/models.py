@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from shegong.accounts.roles import Role
 from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
 from shegong.core.models import Domain, TimeStampedModel
-from shegong.core.scope import Scope, ScopedQuerySet, station_scope
+from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet, station_scope
 
 DIRECTOR_ONLY = frozenset({Role.STATION_DIRECTOR})
+# The scope action of publishing or returning a nominated excellent case.
+LIBRARY_REVIEW = "review"
 
 
 def content_scope(path: str) -> Scope:
@@ -117,6 +119,7 @@ class Case(TimeStampedModel):
         change_roles=STATION_STAFF,
         create_roles=STATION_STAFF,
         hidden_from=frozenset({Role.EVALUATOR}),
+        superuser_acts=STAFF_WORK,
     )
 
     class Meta:
@@ -359,6 +362,7 @@ class Observation(TimeStampedModel):
         change_roles=STATION_STAFF,
         create_roles=STATION_STAFF,
         hidden_from=STATION_STAFF_ONLY,
+        superuser_acts=STAFF_WORK,
     )
 
     class Meta:
@@ -402,6 +406,7 @@ class AlertRule(TimeStampedModel):
         change_roles=DIRECTOR_ONLY,
         create_roles=DIRECTOR_ONLY,
         hidden_from=STATION_STAFF_ONLY,
+        superuser_acts=STAFF_WORK,
     )
 
     class Meta:
@@ -481,6 +486,7 @@ class Alert(TimeStampedModel):
         change_roles=STATION_STAFF,
         hidden_from=STATION_STAFF_ONLY,
         distinct=True,
+        superuser_acts=STAFF_WORK,
     )
 
     class Meta:
@@ -580,8 +586,12 @@ class LibraryCase(TimeStampedModel):
         # Unpublished entries: the nominating station's director and city officers.
         station="station",
         city="station__street__district__city",
-        change_roles=frozenset({Role.STATION_DIRECTOR, Role.CITY_OFFICER}),
+        # The director writes the entry up and nominates it (change, create);
+        # city officers and superusers review it: publish or return.
+        change_roles=DIRECTOR_ONLY,
         create_roles=DIRECTOR_ONLY,
+        acts={LIBRARY_REVIEW: frozenset({Role.CITY_OFFICER})},
+        superuser_acts=frozenset({LIBRARY_REVIEW}),
         hidden_from=frozenset(
             {Role.SOCIAL_WORKER, Role.AGENCY_MANAGER, Role.DISTRICT_OFFICER, Role.EVALUATOR}
         ),

@@ -16,10 +16,11 @@ from shegong.cases import forms, selectors, services
 from shegong.cases.alerts import rule_settings
 from shegong.cases.models import Alert, AlertKind, Case, CaseStatus, LibraryCase
 from shegong.clients.models import Resident
-from shegong.core.access import get_visible_or_404
+from shegong.core.access import get_visible_or_404, require_change, require_create
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.models import AccessLog
+from shegong.core.scope import CHANGE, may
 
 # step name → (form, service)
 STEPS = {
@@ -80,6 +81,8 @@ def case_list(request):
 @login_required
 def case_open(request, resident_pk: int):
     client = get_visible_or_404(Resident, request.user, pk=resident_pk)
+    # Readers of the resident who may not open cases get 403 before the form.
+    require_create(request.user, Case)
     form = bootstrap(forms.OpenCaseForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         case = apply_service(
@@ -189,6 +192,8 @@ def alert_list(request):
             "page": page,
             "resolve_form": bootstrap(forms.ResolveForm()),
             "showing_resolved": request.GET.get("status") == "resolved",
+            # Superusers read the alerts; the station's staff handle them.
+            "may_handle": may(request.user, CHANGE, Alert),
         },
     )
 
@@ -197,6 +202,7 @@ def alert_list(request):
 @require_POST
 def alert_acknowledge(request, pk: int):
     alert = get_visible_or_404(Alert, request.user, pk=pk)
+    require_change(request.user, alert)
     form = forms.ResolveForm()
     if apply_service(form, lambda: services.alert_acknowledge(actor=request.user, alert=alert)):
         messages.success(request, _("Alert acknowledged."))
@@ -209,6 +215,7 @@ def alert_acknowledge(request, pk: int):
 @require_POST
 def alert_resolve(request, pk: int):
     alert = get_visible_or_404(Alert, request.user, pk=pk)
+    require_change(request.user, alert)
     form = forms.ResolveForm(request.POST)
     if form.is_valid() and apply_service(
         form, lambda: services.alert_resolve(actor=request.user, alert=alert, **form.cleaned_data)

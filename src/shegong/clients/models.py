@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.roles import Role
 from shegong.core.models import Domain, TimeStampedModel
-from shegong.core.scope import Scope, ScopedQuerySet
+from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet
 
 # Personal data of residents stays with the station that serves them: officials,
 # agencies and evaluators see counts (from statistics), not people.
@@ -43,6 +43,7 @@ def _resident_scope(path: str = "") -> Scope:
         change_roles=STATION_STAFF,
         create_roles=STATION_STAFF,
         hidden_from=STATION_STAFF_ONLY,
+        superuser_acts=STAFF_WORK,
     )
 
 

@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.cases.forms import ObservationForm
+from shegong.cases.models import Case
 from shegong.cases.selectors import observations_of
 from shegong.cases.services import observation_record
 from shegong.clients import forms, identity, services
 from shegong.clients.models import ClientStatus, Resident, ResidentTag
 from shegong.community.selectors import is_station_staff
-from shegong.core.access import get_visible_or_404
+from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.http import client_ip
+from shegong.core.scope import CHANGE, CREATE, can, may
 
 PAGE_SIZE = 25
 
@@ -118,6 +120,9 @@ def resident_detail(request, pk: int):
         "cases": resident.cases.visible_to(request.user).prefetch_related("workers"),
         "observations": observations_of(request.user, resident)[:20],
         "is_priority": services.is_priority_client(resident, today),
+        # Superusers read the record but do not work on it: no forms for them.
+        "may_change": can(request.user, CHANGE, resident),
+        "may_open_case": may(request.user, CREATE, Case),
         "consent_form": bootstrap(forms.ConsentForm(prefix="consent")),
         "classify_form": bootstrap(forms.ClassifyForm(prefix="classify")),
         "tag_form": bootstrap(forms.TagForm(prefix="tag")),
@@ -140,6 +145,8 @@ def resident_detail(request, pk: int):
 @login_required
 def resident_edit(request, pk: int):
     resident = get_visible_or_404(Resident, request.user, pk=pk)
+    # Readers who may not edit (officials, superusers) get 403 before the form.
+    require_change(request.user, resident)
     initial = {
         "name": resident.name,
         "gender": resident.gender,
@@ -178,8 +185,10 @@ def resident_reveal_id(request, pk: int):
 
 
 def _detail_post(request, pk: int, form_class, prefix: str, call, success: str):
-    """Handle one of the small forms on the resident page."""
+    """Handle one of the small forms on the resident page: 403 for a reader who
+    may not change the resident's record, before the form is read."""
     resident = get_visible_or_404(Resident, request.user, pk=pk)
+    require_change(request.user, resident)
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid() and apply_service(form, lambda: call(resident, form.cleaned_data)):
         messages.success(request, success)
@@ -256,6 +265,7 @@ def merge(request, pk: int):
 def household_link(request, pk: int):
     """家庭: put the resident in an existing household of the station or a new one."""
     resident = get_visible_or_404(Resident, request.user, pk=pk)
+    require_change(request.user, resident)
     form = forms.HouseholdForm(request.POST, prefix="household", station=resident.station)
 
     def link():

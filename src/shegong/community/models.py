@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
 from shegong.core.models import TimeStampedModel
-from shegong.core.scope import Scope, ScopedQuerySet, station_scope
+from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet, station_scope
 
 MEAL_SCOPE = Scope(
     station="station",
     change_roles=STATION_STAFF,
     create_roles=STATION_STAFF,
     hidden_from=STATION_STAFF_ONLY,
+    superuser_acts=STAFF_WORK,
 )
 
 
@@ -102,7 +103,9 @@ class MealRecord(TimeStampedModel):
         return f"{self.resident} {self.served_on}"
 
 
-STATION_PROGRAMME_SCOPE = station_scope(change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+STATION_PROGRAMME_SCOPE = station_scope(
+    change_roles=STATION_STAFF, create_roles=STATION_STAFF, superuser_acts=STAFF_WORK
+)
 
 
 class PartyOrganisation(TimeStampedModel):
@@ -312,7 +315,12 @@ class DeliberationMeeting(TimeStampedModel):
     decisions = models.TextField(_("decisions"))
 
     objects = ScopedQuerySet.as_manager()
-    scope = station_scope("project", change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+    scope = station_scope(
+        "project",
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+        superuser_acts=STAFF_WORK,
+    )
 
     class Meta:
         verbose_name = _("deliberation meeting")

@@ -73,6 +73,9 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     whose writes run in one transaction that re-checks scope after saving."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    # The scope action a write needs (core.permissions.scope_action); an extra
+    # action sets it with `@action(..., scope_action="...")`.
+    scope_action: str | None = None
 
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user, VIEW)
@@ -87,6 +90,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only by default; a subclass that mixes in writes or adds write
+    actions gets the same permission check as `ScopedModelViewSet`."""
+
+    scope_action: str | None = None
+
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user, VIEW)
 

@@ -1,30 +1,51 @@
 """The API's default permission. Kept apart from `core.api` because DRF imports
 it while its own modules are still loading."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from shegong.core.scope import CHANGE, can, may_create
+from shegong.core.scope import CHANGE, CREATE, can, may
+
+
+def scope_action(view) -> str:
+    """The scope action a write through `view` needs: the one its `@action`
+    declares (`scope_action="decide"`), else change for a write on one record
+    (update, partial update, delete, a detail action) and create for a write on
+    the collection (create, a list action)."""
+    declared = getattr(view, "scope_action", None)
+    if declared:
+        return declared
+    return CHANGE if getattr(view, "detail", False) else CREATE
 
 
 class ScopedPermission(permissions.BasePermission):
-    """Logged-in users only; writes need the role's change/create right.
-
-    Reads of objects out of scope never reach here: the viewset's queryset does
-    not contain them, so DRF answers 404.
+    """Logged-in users only; writes need the role's right for the write's scope
+    action, checked before the request body is read: a user who may see the
+    record but not do this gets 403 whatever they send (an outsider 404, since
+    the viewset's queryset does not contain the record; only a user who may act
+    and sends bad input gets 400).
     """
+
+    message = _("You may view this record but not change it.")
 
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        model = getattr(view, "queryset", None)
-        model = model.model if model is not None else None
-        if getattr(view, "action", None) == "create" and model is not None:
-            return may_create(request.user, model)
-        return True
+        if hasattr(view, "action_map") and view.action is None:
+            # A method the viewset does not route: DRF answers 405.
+            return True
+        queryset = getattr(view, "queryset", None)
+        if queryset is None or not hasattr(queryset.model, "scope"):
+            return True
+        if getattr(view, "detail", False):
+            # Checked on the record itself (has_object_permission).
+            return True
+        self.message = _("Your role cannot do this.")
+        return may(request.user, scope_action(view), queryset.model)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        return can(request.user, CHANGE, obj)
+        return can(request.user, scope_action(view), obj)

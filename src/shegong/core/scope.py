@@ -13,6 +13,7 @@ read but not change get 403 (see `core.access`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,9 @@ VIEW = "view"
 CHANGE = "change"
 CREATE = "create"
 ACTIONS = (VIEW, CHANGE, CREATE)
+# `Scope.superuser_acts` of the stations' own work (residents, cases, services,
+# plans...): superusers read it but write none of it.
+STAFF_WORK: frozenset[str] = frozenset()
 
 
 def _paths(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -64,8 +68,18 @@ class Scope:
     # For evaluators, lookups to users: an evaluator sees only the rows of the
     # evaluation sheets they are assigned to, not every row of their stations.
     evaluators: str | tuple[str, ...] | None = None
+    # Named actions beyond change and create, each with the roles that may
+    # perform it on a row of their scope (e.g. a plan's "decide": approve or
+    # return, by district and city officers, who do not draft it). An API
+    # action declares the one it needs: `@action(..., scope_action="decide")`.
+    acts: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False)
     # Confidential content (case files) is not shown even to superusers.
     superuser_sees: bool = True
+    # The write actions (change, create, named) superusers may perform; None:
+    # every one (they administer the organisation's own tables). Where the work
+    # belongs to the stations or the officials alone (`STAFF_WORK`), superusers
+    # read it but are refused the writes, as every other reader is.
+    superuser_acts: frozenset[str] | None = None
     distinct: bool = False
     # A row visible exactly when the object at this foreign key is (e.g. a
     # statistics rollup and its station): filtered by a subquery of the visible
@@ -117,11 +131,11 @@ def is_unrestricted(user: User) -> bool:
 
 def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models.QuerySet:
     """Filter `queryset` to the rows `user` may act on."""
-    if action not in ACTIONS:
-        raise ValueError(f"unknown action {action!r}")
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     scope: Scope = queryset.model.scope
+    if action not in ACTIONS and action not in scope.acts:
+        raise ValueError(f"unknown action {action!r} for {queryset.model.__name__}")
     if action == VIEW and scope.public is not None and not is_unrestricted(user):
         own = _restrict_to_anchor(queryset.model._base_manager.all(), user, action, scope)
         return queryset.filter(Q(pk__in=own.values("pk")) | scope.public)
@@ -132,14 +146,12 @@ def _restrict_to_anchor(
     queryset: models.QuerySet, user: Any, action: str, scope: Scope
 ) -> models.QuerySet:
     if is_unrestricted(user):
-        return queryset if scope.superuser_sees else queryset.none()
+        return queryset if _superuser_may(scope, action) else queryset.none()
     if user.role in scope.hidden_from:
         return queryset.none()
     if action == VIEW and user.role in scope.everything_roles:
         return queryset
-    if action == CHANGE and user.role not in scope.change_roles:
-        return queryset.none()
-    if action == CREATE and user.role not in scope.create_roles:
+    if action != VIEW and user.role not in roles_for(scope, action):
         return queryset.none()
     if scope.follows:
         target = queryset.model._meta.get_field(scope.follows).related_model
@@ -173,17 +185,46 @@ def _restrict_to_anchor(
     return queryset.filter(condition)
 
 
+def roles_for(scope: Scope, action: str) -> frozenset[str]:
+    """The roles that may perform the write `action` (change, create or one of
+    the scope's named actions) on rows of their scope."""
+    if action == CHANGE:
+        return scope.change_roles
+    if action == CREATE:
+        return scope.create_roles
+    if action in scope.acts:
+        return frozenset(scope.acts[action])
+    raise ValueError(f"unknown action {action!r}")
+
+
+def _superuser_may(scope: Scope, action: str) -> bool:
+    if not scope.superuser_sees:
+        return False
+    return action == VIEW or scope.superuser_acts is None or action in scope.superuser_acts
+
+
 def can(user: Any, action: str, obj: models.Model) -> bool:
     """Whether `user` may perform `action` on the saved object `obj`."""
     return restrict(type(obj)._default_manager.all(), user, action).filter(pk=obj.pk).exists()
 
 
-def may_create(user: Any, model: type[models.Model]) -> bool:
-    """Whether `user`'s role may create `model` rows at all (the row itself is
+def may(user: Any, action: str, model: type[models.Model]) -> bool:
+    """Whether `user`'s role may perform the write `action` on some `model` rows
+    at all, before any row is at hand (the row itself is checked by `can`, or
     re-checked after saving, see `core.access.ensure_visible`)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_superuser or user.role in model.scope.create_roles)
+    scope: Scope = model.scope
+    if is_unrestricted(user):
+        return _superuser_may(scope, action)
+    if user.role in scope.hidden_from:
+        return False
+    return action == VIEW or user.role in roles_for(scope, action)
+
+
+def may_create(user: Any, model: type[models.Model]) -> bool:
+    """Whether `user`'s role may create `model` rows at all."""
+    return may(user, CREATE, model)
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import STATION_STAFF
 from shegong.core.models import Domain, TimeStampedModel
-from shegong.core.scope import ScopedQuerySet, station_scope
+from shegong.core.scope import STAFF_WORK, ScopedQuerySet, station_scope
 
 
 class EventKind(models.TextChoices):
@@ -49,7 +49,11 @@ class Group(TimeStampedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope = station_scope(change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+    scope = station_scope(
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+        superuser_acts=STAFF_WORK,
+    )
 
     class Meta:
         verbose_name = _("group")
@@ -135,7 +139,11 @@ class ServiceEvent(TimeStampedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope = station_scope(change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+    scope = station_scope(
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+        superuser_acts=STAFF_WORK,
+    )
 
     class Meta:
         verbose_name = _("service event")
@@ -181,7 +189,12 @@ class Attendance(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope = station_scope("event", change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+    scope = station_scope(
+        "event",
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+        superuser_acts=STAFF_WORK,
+    )
 
     class Meta:
         verbose_name = _("attendance")
@@ -214,7 +227,12 @@ class EventVolunteer(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
 
     objects = ScopedQuerySet.as_manager()
-    scope = station_scope("event", change_roles=STATION_STAFF, create_roles=STATION_STAFF)
+    scope = station_scope(
+        "event",
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+        superuser_acts=STAFF_WORK,
+    )
 
     class Meta:
         verbose_name = _("volunteer service")

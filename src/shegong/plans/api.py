@@ -17,8 +17,9 @@ from rest_framework.response import Response
 
 from shegong.clients.api import ConflictMixin
 from shegong.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedRelatedField
+from shegong.core.scope import CREATE
 from shegong.plans import filtersets, selectors, services
-from shegong.plans.models import AnnualPlan, Metric, PlanProject
+from shegong.plans.models import DECIDE, AnnualPlan, Metric, PlanProject
 
 # --- Targets ---------------------------------------------------------------------
 
@@ -205,7 +206,7 @@ class AnnualPlanViewSet(ConflictMixin, ScopedModelViewSet):
         return self._answer(services.plan_submit(actor=request.user, plan=plan, **data))
 
     @extend_schema(request=AnnualPlanDecisionSerializer, responses=AnnualPlanSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], scope_action=DECIDE)
     def approve(self, request, pk=None):
         """批准 a submitted plan (district or city officers)."""
         plan = self.get_object()
@@ -213,7 +214,9 @@ class AnnualPlanViewSet(ConflictMixin, ScopedModelViewSet):
         return self._answer(services.plan_approve(actor=request.user, plan=plan, **data))
 
     @extend_schema(request=AnnualPlanDecisionSerializer, responses=AnnualPlanSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    @action(
+        detail=True, methods=["post"], url_path="return", url_name="return", scope_action=DECIDE
+    )
     def return_(self, request, pk=None):
         """退回 a submitted plan to the station, with a comment saying what to change."""
         plan = self.get_object()
@@ -221,7 +224,8 @@ class AnnualPlanViewSet(ConflictMixin, ScopedModelViewSet):
         return self._answer(services.plan_return(actor=request.user, plan=plan, **data))
 
     @extend_schema(request=AnnualPlanCopySerializer, responses={201: AnnualPlanSerializer})
-    @action(detail=True, methods=["post"])
+    # Copying starts a new plan of the source's station: a create there.
+    @action(detail=True, methods=["post"], scope_action=CREATE)
     def copy(self, request, pk=None):
         """A new draft plan for `year` with this plan's projects and targets."""
         source = self.get_object()

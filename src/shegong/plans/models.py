@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.roles import Role
 from shegong.core.models import Domain, TimeStampedModel
-from shegong.core.scope import ScopedQuerySet, station_scope
+from shegong.core.scope import STAFF_WORK, ScopedQuerySet, station_scope
+
+# The officials' scope action on a submitted plan: approve or return it.
+DECIDE = "decide"
 
 
 class PlanStatus(models.TextChoices):
@@ -55,9 +58,13 @@ class AnnualPlan(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
+    # The director drafts (change, create); the district and city officers
+    # decide (approve or return) and do nothing else; superusers only read.
     scope = station_scope(
-        change_roles=frozenset({Role.STATION_DIRECTOR, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}),
+        change_roles=frozenset({Role.STATION_DIRECTOR}),
         create_roles=frozenset({Role.STATION_DIRECTOR}),
+        acts={DECIDE: frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER})},
+        superuser_acts=STAFF_WORK,
     )
 
     class Meta:
@@ -105,6 +112,7 @@ class PlanProject(TimeStampedModel):
         "plan",
         change_roles=frozenset({Role.STATION_DIRECTOR}),
         create_roles=frozenset({Role.STATION_DIRECTOR}),
+        superuser_acts=STAFF_WORK,
     )
 
     class Meta:
@@ -153,6 +161,7 @@ class ProjectTarget(TimeStampedModel):
         "project__plan",
         change_roles=frozenset({Role.STATION_DIRECTOR}),
         create_roles=frozenset({Role.STATION_DIRECTOR}),
+        superuser_acts=STAFF_WORK,
     )
 
     class Meta:

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_POST
 from shegong.accounts.roles import Role
 from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.scope import CHANGE
 from shegong.plans import forms, selectors, services
 from shegong.plans.filtersets import AnnualPlanFilterSet
-from shegong.plans.models import AnnualPlan, PlanProject, PlanStatus
+from shegong.plans.models import DECIDE, AnnualPlan, PlanProject, PlanStatus
 
 PAGE_SIZE = 25
 
@@ -187,10 +188,12 @@ def _post(
     form_class: type[django_forms.Form],
     call: Callable[[django_forms.Form], object],
     success: str,
+    action: str = CHANGE,
 ):
     """Handle one of the forms of the plan page: 403 for an insider who may only
-    read `obj`; the service's refusal re-renders the page with the form's errors."""
-    require_change(request.user, obj)
+    read `obj` (may not perform the scope `action` on it), before the form is
+    read; the service's refusal re-renders the page with the form's errors."""
+    require_change(request.user, obj, action)
     form = bootstrap(form_class(request.POST, prefix=prefix))
 
     def run() -> bool:
@@ -295,6 +298,7 @@ def plan_approve(request, pk: int):
         forms.ApproveForm,
         lambda f: services.plan_approve(actor=request.user, plan=plan, **f.cleaned_data),
         _("Plan approved."),
+        action=DECIDE,
     )
 
 
@@ -310,4 +314,5 @@ def plan_return(request, pk: int):
         forms.ReturnForm,
         lambda f: services.plan_return(actor=request.user, plan=plan, **f.cleaned_data),
         _("Plan returned to the station."),
+        action=DECIDE,
     )

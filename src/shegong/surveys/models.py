@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from shegong.accounts.roles import Role
 from shegong.clients.models import STATION_STAFF
 from shegong.core.models import Domain, TimeStampedModel
-from shegong.core.scope import Scope, ScopedQuerySet, station_scope
+from shegong.core.scope import CHANGE, Scope, ScopedQuerySet, station_scope
 
 # Survey editors: the station director for the station's surveys, the city officer
 # for city-wide templates (the services check which one applies).
@@ -100,6 +100,9 @@ class Survey(TimeStampedModel):
         station=("station", "city__districts__streets__stations"),
         change_roles=SURVEY_EDITORS,
         create_roles=SURVEY_EDITORS,
+        # Superusers edit the city's templates but create no survey (a new one
+        # is a station director's or a city officer's).
+        superuser_acts=frozenset({CHANGE}),
         distinct=True,
     )
 
