@@ -221,37 +221,26 @@ def person_time_summary(
             )
         else:
             period = this_year.filter(month__gte=month_from, month__lte=month_to)
-        summary.units = _ranking(user, period, by_district=district is None)
+        summary.units = _ranking(period, by_district=district is None)
     else:
         summary.projects = _project_progress(user, station, year, month_from, month_to, domain)
     return summary
 
 
-def _ranking(user, rows, *, by_district: bool) -> list[Unit]:
-    """The districts (city view) or the stations (district view) by person-times:
-    the period's rollup rows (DomainMonth or DomainYear) summed per station from
-    the covering index, then per district through the station list, so the
-    rollup table is never joined."""
-    per_station = {
-        r["station"]: (r["p"] or 0, r["e"] or 0)
-        for r in rows.values("station").annotate(p=Sum("person_times"), e=Sum("events")).order_by()
-    }
-    units: dict[int, Unit] = {}
-    stations = Station.objects.visible_to(user).order_by()
-    for s in stations.values("pk", "name", "street__district", "street__district__name"):
-        if s["pk"] not in per_station:
-            continue
-        person_times, events = per_station[s["pk"]]
-        if by_district:
-            unit = units.setdefault(
-                s["street__district"],
-                Unit("district", s["street__district"], s["street__district__name"], 0),
-            )
-        else:
-            unit = units.setdefault(s["pk"], Unit("station", s["pk"], s["name"], 0))
-        unit.person_times += person_times
-        unit.events += events
-    return sorted(units.values(), key=lambda u: (-u.person_times, u.pk))
+def _ranking(rows, *, by_district: bool) -> list[Unit]:
+    """The districts (city view) or the stations (district view) by person-times,
+    from the period's rollup rows (DomainYear for a whole year: one row per station
+    and domain)."""
+    if by_district:
+        kind, key, name = "district", "station__street__district", "station__street__district__name"
+    else:
+        kind, key, name = "station", "station", "station__name"
+    return [
+        Unit(kind, r[key], r[name], r["p"] or 0, r["e"] or 0)
+        for r in rows.values(key, name)
+        .annotate(p=Sum("person_times"), e=Sum("events"))
+        .order_by("-p", key)
+    ]
 
 
 def _clients(summary, user, district, station, domains) -> dict[int, int]:
