@@ -30,8 +30,11 @@ for db in $DATABASES; do
     if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
       as_pg "'$PG_BIN/initdb' -D '$PG_DIR/data' -U postgres -A trust -E UTF8 --locale=C.UTF-8" >/dev/null
     fi
-    as_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/server.log' -w -o \"-p $PG_PORT -k '$PG_DIR' -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c work_mem=64MB -c max_wal_size=8GB\" start" >/dev/null
-    trap "as_pg \"'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -m fast -w stop\" >/dev/null 2>&1 || true" EXIT
+    # A cluster left running (e.g. by a developer's own measurements) is used as is.
+    if ! as_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' status" >/dev/null 2>&1; then
+      as_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/server.log' -w -o \"-p $PG_PORT -k '$PG_DIR' -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c work_mem=64MB -c max_wal_size=8GB\" start" >/dev/null
+      trap "as_pg \"'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -m fast -w stop\" >/dev/null 2>&1 || true" EXIT
+    fi
     as_pg "'$PG_BIN/createdb' -h 127.0.0.1 -p $PG_PORT -U postgres bench" 2>/dev/null || true
     export DATABASE_URL="postgres://postgres@127.0.0.1:${PG_PORT}/bench"
     $BIN/shegong migrate --noinput -v0
