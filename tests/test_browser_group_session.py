@@ -3,6 +3,7 @@ ticks the members who came (finding one with the checklist's search box), adds a
 resident who is not a member, and sees the session's person-times."""
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong.delivery.models import Attendance, ServiceEvent
 from tests.browser import screenshot
@@ -18,6 +19,8 @@ def test_worker_records_a_group_session_by_ticking_attendance(
     d = make_delivery(world)
     grp = group(d, members=10, planned=6)
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", world["worker"].username)
     page.fill("#id_password", PASSWORD)
@@ -40,15 +43,27 @@ def test_worker_records_a_group_session_by_ticking_attendance(
     page.fill("#members-search", "")
     assert page.locator('[data-ticked-count="members"]').inner_text() == "8"
 
-    # Someone who is not a member came too.
+    # Someone who is not a member came too: found by name, ticked, kept when
+    # the look-up changes.
     page.locator("details summary").click()
-    page.get_by_test_id("others").get_by_label("居民12", exact=True).check()
+    page.fill("#lookup-q", "居民1")
+    page.get_by_test_id("lookup-results").get_by_label("居民12", exact=True).click()
+    assert page.get_by_test_id("others").get_by_label("居民12", exact=True).is_checked()
+    page.fill("#lookup-q", "居民11")
+    found = page.get_by_test_id("lookup-results").locator("[data-filter-text]")
+    expect(found).to_have_count(1)
+    assert found.inner_text().startswith("居民11")
+    assert page.locator('[data-ticked-count="others"]').inner_text() == "1"
+    # (A full-page screenshot resizes the window: with the text field focused,
+    # Chromium then scrolls it back into view on the next click.)
+    page.locator("#lookup-q").blur()
     screenshot(page, "worker-group-session-form")
 
     page.get_by_test_id("save-session").click()
     page.wait_for_url(f"{live_server.url}/services/*/")
     assert page.get_by_test_id("person-times").inner_text() == "9"
     screenshot(page, "worker-group-session")
+    assert [m for m in console if "Content Security Policy" in m] == []
 
     event = ServiceEvent.objects.get(group=grp)
     names = set(Attendance.objects.filter(event=event).values_list("resident__name", flat=True))

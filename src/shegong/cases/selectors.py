@@ -98,8 +98,9 @@ def case_file_open(user: Any, case: Case, ip: str | None = None) -> CaseFile | N
             ip=ip,
         )
 
-    def content(model):
-        return list(model.objects.visible_to(user).filter(case=case).select_related("author"))
+    def content(model, *related):
+        rows = model.objects.visible_to(user).filter(case=case)
+        return list(rows.select_related("author", *related))
 
     return CaseFile(
         case=case,
@@ -107,7 +108,7 @@ def case_file_open(user: Any, case: Case, ip: str | None = None) -> CaseFile | N
         plans=content(ServicePlan),
         notes=content(CaseNote),
         reviews=content(CaseReview),
-        referrals=content(Referral),
+        referrals=content(Referral, "to_station"),
         events=list(CaseEvent.objects.visible_to(user).filter(case=case).select_related("actor")),
     )
 

@@ -70,7 +70,13 @@ def _lock(actor: User, case: Case, version: int | None) -> Case:
     """Re-read the case under a row lock; refuse if it changed since `version`
     was read, or if the actor may not work on it."""
     ensure_visible(actor, case)
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    # The client and station are read by every step (dates, categories, the
+    # casework event): in the same query; only the case's row is locked.
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("client", "station")
+        .get(pk=case.pk)
+    )
     if version is not None and locked.version != version:
         raise EditConflict()
     if not can_write_case(actor, locked):

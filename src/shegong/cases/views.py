@@ -94,33 +94,86 @@ def case_open(request, resident_pk: int):
     return render(request, "cases/case_open.html", {"form": form, "client": client})
 
 
-def _step_forms(case: Case, bound_step: str | None = None, bound_form=None) -> list:
+def _step_form(case: Case, step: str, version: int | None = None):
+    form_class, _service = STEPS[step]
+    initial = {"version": case.version if version is None else version}
+    return bootstrap(form_class(initial=initial, prefix=step))
+
+
+def _step_forms(
+    case: Case, bound_step: str | None = None, bound_form=None, shown: str | None = None
+) -> list:
+    """The steps offered in the case's status. Only the first step's form (and the
+    one just submitted, or asked for with ?step=) is rendered with the page; the
+    others are fetched when their section is opened (htmx), or shown by a link to
+    the page with ?step= without JavaScript. Most visits write a note, the first
+    step, and rendering every form cost most of the page's time."""
     steps = []
-    for step in OFFERED[case.status]:
-        form_class, _service = STEPS[step]
+    for index, step in enumerate(OFFERED[case.status]):
         if step == bound_step:
             form = bound_form
+        elif index == 0 or step == shown:
+            form = _step_form(case, step)
         else:
-            form = bootstrap(form_class(initial={"version": case.version}, prefix=step))
-        steps.append({"name": step, "label": STEP_LABELS[step], "form": form})
+            form = None
+        steps.append(
+            {
+                "name": step,
+                "label": STEP_LABELS[step],
+                "form": form,
+                "open": index == 0 or step in (bound_step, shown),
+            }
+        )
     return steps
+
+
+def _case_queryset(user):
+    # The assigned workers decide who may read and write the file, and the page
+    # lists them: fetched once.
+    return selectors.cases_visible_to(user).prefetch_related("workers")
 
 
 @login_required
 def case_detail(request, pk: int):
-    case = get_visible_or_404(selectors.cases_visible_to(request.user), request.user, pk=pk)
-    return _render_case(request, case)
+    user = request.user
+    case = get_visible_or_404(_case_queryset(user), user, pk=pk)
+    step = request.GET.get("step")
+    if step is not None and step not in OFFERED[case.status]:
+        step = None
+    if step is not None and request.htmx:
+        return _step_fragment(request, case, step)
+    return _render_case(request, case, shown=step)
 
 
-def _render_case(request, case, bound_step=None, bound_form=None, status=200):
+def _step_fragment(request, case: Case, step: str):
+    """One step's form, for a section of the case page opened by the user. The
+    form carries the version of the case the page showed (?version=), so that a
+    change made by someone else since then is still refused as a conflict."""
+    if not services.can_write_case(request.user, case):
+        raise PermissionDenied(_("Only the assigned workers and the station director can do this."))
+    version = request.GET.get("version", "")
+    form = _step_form(case, step, int(version) if version.isdigit() else None)
+    return render(
+        request,
+        "cases/_step_form.html",
+        {"case": case, "step": {"name": step, "label": STEP_LABELS[step], "form": form}},
+    )
+
+
+def _render_case(request, case, bound_step=None, bound_form=None, status=200, shown=None):
     case_file = selectors.case_file_open(request.user, case, ip=client_ip(request))
+    can_assign = (
+        request.user.role == Role.STATION_DIRECTOR and request.user.station_id == case.station_id
+    )
     context = {
         "case": case,
         "file": case_file,
-        "steps": _step_forms(case, bound_step, bound_form) if case_file else [],
-        "can_assign": request.user.role == Role.STATION_DIRECTOR
-        and request.user.station_id == case.station_id,
-        "library_entry": LibraryCase.objects.filter(case=case).only("pk").first(),
+        "steps": _step_forms(case, bound_step, bound_form, shown) if case_file else [],
+        "can_assign": can_assign,
+        # Shown only to the station director (who nominates excellent cases).
+        "library_entry": LibraryCase.objects.filter(case=case).only("pk").first()
+        if can_assign
+        else None,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -128,7 +181,7 @@ def _render_case(request, case, bound_step=None, bound_form=None, status=200):
 @login_required
 @require_POST
 def case_step(request, pk: int, step: str):
-    case = get_visible_or_404(selectors.cases_visible_to(request.user), request.user, pk=pk)
+    case = get_visible_or_404(_case_queryset(request.user), request.user, pk=pk)
     if step not in STEPS:
         return redirect("cases:case-detail", pk=case.pk)
     if not services.can_write_case(request.user, case):

@@ -33,6 +33,11 @@ ACTIONS = (VIEW, CHANGE, CREATE)
 # plans...): superusers read it but write none of it.
 STAFF_WORK: frozenset[str] = frozenset()
 
+# Set on the user object loaded for one request (accounts.backends): per-request
+# caches may live on it. Its evaluator stations are then read once per request.
+REQUEST_USER_FLAG = "_shegong_request_user"
+EVALUATOR_STATIONS_CACHE = "_shegong_evaluator_stations"
+
 
 def _paths(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     if value is None:
@@ -118,7 +123,13 @@ def user_anchor(user: User) -> tuple[str, list[Any]] | None:
         # of their assignments in rounds open for scoring (docs/decisions.md).
         from shegong.evaluation.selectors import evaluator_station_ids
 
-        return Level.STATION, evaluator_station_ids(user)
+        # Read once per request: the user object of a request lives for that request
+        # only (accounts.backends); other user objects are asked every time.
+        if not getattr(user, REQUEST_USER_FLAG, False):
+            return Level.STATION, evaluator_station_ids(user)
+        if EVALUATOR_STATIONS_CACHE not in user.__dict__:
+            user.__dict__[EVALUATOR_STATIONS_CACHE] = evaluator_station_ids(user)
+        return Level.STATION, list(user.__dict__[EVALUATOR_STATIONS_CACHE])
     key = getattr(user, f"{LEVEL_FIELD[level]}_id")
     if key is None:
         return None

@@ -134,6 +134,27 @@ def station_residents(user: Any) -> QuerySet[Resident]:
     )
 
 
+# How many residents a name lookup on a form lists at most.
+LOOKUP_LIMIT = 20
+
+
+def station_residents_matching(
+    user: Any, query: str, *, exclude: QuerySet[Resident] | None = None, leave_out=()
+) -> QuerySet[Resident]:
+    """Residents of the user's station (through the scope) whose name contains
+    `query`, other than those of `exclude` and the ids `leave_out`: a form's
+    look-up of someone to add (e.g. a non-member at a group session)."""
+    query = query.strip()
+    if not query:
+        return Resident.objects.none()
+    residents = station_residents(user).filter(name__icontains=query)
+    if exclude is not None:
+        residents = residents.exclude(pk__in=exclude.values("pk"))
+    if leave_out:
+        residents = residents.exclude(pk__in=list(leave_out))
+    return residents
+
+
 def station_workers(user: Any) -> QuerySet[User]:
     if not is_station_staff(user):
         return User.objects.none()

@@ -342,12 +342,37 @@ def group_session_record(request, pk: int):
             return redirect("delivery:event-detail", pk=event.pk)
     residents = _people(form.fields["attendees"].queryset)
     ticked = form.ticked()
+    members = _checklist(residents.filter(groups=group), ticked)
+    member_ids = {r.pk for r, _ticked in members.rows}
+    # Non-members are not listed (a station has hundreds of residents): they are
+    # looked up by name; those ticked in a form shown again stay listed.
+    others = ticked - member_ids
+    query = request.GET.get("q", "").strip()[:50]
+    found = None
+    if query:
+        leave_out = others | {int(v) for v in request.GET.getlist("attendees") if v.isdigit()}
+        matching = selectors.station_residents_matching(
+            user, query, exclude=group.members.all(), leave_out=leave_out
+        )
+        found = _checklist(_people(matching)[: selectors.LOOKUP_LIMIT + 1], ticked)
+    if found is not None and request.htmx:
+        return render(request, "delivery/_lookup_results.html", _lookup_context(found, query))
     context = {
         "group": group,
         "form": form,
-        "members": _checklist(residents.filter(groups=group), ticked),
-        "residents": _checklist(residents.exclude(groups=group), ticked),
+        "members": members,
+        "others": _checklist(residents.filter(pk__in=others), ticked) if others else Checklist([]),
+        **_lookup_context(found, query),
         "next_number": (group.sessions.aggregate(last=Max("session_number"))["last"] or 0) + 1,
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "delivery/group_session.html", context, status=status)
+
+
+def _lookup_context(found: Checklist | None, query: str) -> dict:
+    """The residents found by a name look-up (at most LOOKUP_LIMIT; `more` if the
+    name matched more of them)."""
+    more = found is not None and len(found.rows) > selectors.LOOKUP_LIMIT
+    if more:
+        found = Checklist(found.rows[: selectors.LOOKUP_LIMIT])
+    return {"found": found, "query": query, "more": more, "limit": selectors.LOOKUP_LIMIT}

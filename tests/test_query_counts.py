@@ -1,0 +1,165 @@
+"""Queries per page of a social worker's day (the pages of `make load`), pinned:
+each page asks a fixed number of queries whatever the number of rows it shows
+(cases, notes, group members, attendees), so an N+1 query added later fails here.
+docs/performance.md "Per-page cost" has the figures and timings.
+
+Counts leave out SAVEPOINT/RELEASE statements (the test runs inside a
+transaction, so each atomic block adds them), so they hold on SQLite and
+PostgreSQL alike."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shegong.cases import services as case_services
+from shegong.cases.models import Case
+from shegong.clients import services as client_services
+from shegong.delivery import services as delivery_services
+from tests.delivery_world import TODAY, group, make_delivery
+
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def queries(client, method: str, url: str, data: dict | None = None, status=(200,)) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in status, response.content[:2000]
+    return sum(not q["sql"].startswith(TRANSACTION_CONTROL) for q in captured.captured_queries)
+
+
+@pytest.fixture
+def day(world, client):
+    """Station A's delivery world, with `worker` logged in (one request made, so
+    the session's clock is set)."""
+    d = make_delivery(world)
+    client.force_login(world["worker"])
+    client.get("/")
+    d.client = client
+    return d
+
+
+def planned_case(d, resident) -> Case:
+    worker = d["worker"]
+    client_services.consent_record(actor=worker, resident=resident, recorded_on=TODAY())
+    case = case_services.case_open(
+        actor=worker, client=resident, domain="elderly", source="walk_in", opened_on=TODAY()
+    )
+    case_services.case_assess(
+        actor=worker, case=case, assessed_on=TODAY(), needs="独居", risk_level="low"
+    )
+    case_services.case_plan(
+        actor=worker,
+        case=case,
+        planned_on=TODAY(),
+        goals="每周探访",
+        review_due_on=TODAY() + datetime.timedelta(days=30),
+    )
+    return case
+
+
+def add_notes(d, case: Case, n: int) -> None:
+    for i in range(n):
+        case_services.case_note_add(
+            actor=d["worker"],
+            case=case,
+            happened_on=TODAY(),
+            service_type="supportive",
+            method="home_visit",
+            text=f"上门探访 {i}",
+        )
+
+
+def note_post(d, case: Case) -> int:
+    case.refresh_from_db()
+    return queries(
+        d.client,
+        "post",
+        f"/cases/{case.pk}/note/",
+        {
+            "note-version": case.version,
+            "note-happened_on": TODAY().isoformat(),
+            "note-method": "home_visit",
+            "note-service_type": "supportive",
+            "note-text": "上门探访，情况稳定。",
+        },
+        status=(302,),
+    )
+
+
+def session_post(d, grp, attendees) -> int:
+    return queries(
+        d.client,
+        "post",
+        f"/services/groups/{grp.pk}/sessions/new/",
+        {"held_on": TODAY().isoformat(), "attendees": [r.pk for r in attendees]},
+        status=(302,),
+    )
+
+
+def test_caseload_asks_the_same_queries_for_one_case_or_six(day):
+    case = planned_case(day, day.residents[0])
+    add_notes(day, case, 1)
+    one = queries(day.client, "get", "/cases/")
+    for resident in day.residents[1:6]:
+        add_notes(day, planned_case(day, resident), 2)
+    assert queries(day.client, "get", "/cases/") == one == 6
+
+
+def test_case_page_and_note_ask_the_same_queries_for_one_note_or_twelve(day):
+    case = planned_case(day, day.residents[0])
+    add_notes(day, case, 1)
+    page, note = queries(day.client, "get", f"/cases/{case.pk}/"), note_post(day, case)
+    add_notes(day, case, 10)
+    assert queries(day.client, "get", f"/cases/{case.pk}/") == page == 11
+    assert note_post(day, case) == note == 30
+
+
+def test_case_step_form_fetched_on_demand(day):
+    case = planned_case(day, day.residents[0])
+    add_notes(day, case, 1)
+    url = f"/cases/{case.pk}/?step=close&version={case.version}"
+    with CaptureQueriesContext(connection) as captured:
+        response = day.client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.templates[0].name == "cases/_step_form.html"
+    # Session, user, case, its workers: no case file read, no access log entry.
+    assert sum(not q["sql"].startswith(TRANSACTION_CONTROL) for q in captured) == 4
+
+
+def test_group_session_form_asks_the_same_queries_for_two_members_or_twelve(day):
+    small = group(day, members=2)
+    two = queries(day.client, "get", f"/services/groups/{small.pk}/sessions/new/")
+    big = delivery_services.group_create(
+        actor=day["worker"],
+        project=day.projects["family"],
+        name="亲子小组",
+        planned_sessions=6,
+        members=day.residents[:12],
+    )
+    assert queries(day.client, "get", f"/services/groups/{big.pk}/sessions/new/") == two == 8
+    # The look-up of a non-member by name: one query more than the form.
+    lookup = queries(day.client, "get", f"/services/groups/{big.pk}/sessions/new/", {"q": "居民1"})
+    assert lookup == 9
+
+
+def test_group_session_post_asks_the_same_queries_for_two_attendees_or_eight(day):
+    small = group(day, members=2)
+    big = delivery_services.group_create(
+        actor=day["worker"],
+        project=day.projects["family"],
+        name="亲子小组",
+        planned_sessions=6,
+        members=day.residents[2:12],
+    )
+    two = session_post(day, small, day.residents[:2])
+    eight = session_post(day, big, day.residents[2:10])
+    assert eight == two == 35, (two, eight)
+
+
+def test_dashboard_and_registration_form(day):
+    assert queries(day.client, "get", "/stats/") == 16
+    assert queries(day.client, "get", "/residents/new/") == 2
