@@ -38,6 +38,19 @@ PACE = float(os.environ.get("LOAD_PACE", "1"))
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NEW_ID = re.compile(r"/(\d+)/$")
+# A refused form's messages: field errors and the error alert, not the navigation.
+PROBLEM = re.compile(
+    r'class="[^"]*(?:invalid-feedback|alert-danger|errorlist)[^"]*"[^>]*>\s*(?:<li>)?\s*([^<]+)'
+)
+
+
+def _selected(page: str, name: str) -> str | None:
+    """The value a form's <select name=…> preselects."""
+    select = re.search(rf'name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    chosen = select and re.search(r'value="([^"]+)"\s+selected', select.group(1))
+    return chosen.group(1) if chosen else None
+
+
 CHECK = "10X98765432"
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -119,7 +132,7 @@ class SocialWorker(FastHttpUser):
             catch_response=True,
         ) as response:
             if response.status_code != 302:
-                problems = re.findall(r"(?:invalid-feedback|alert)[^>]*>\s*([^<]+)", response.text)
+                problems = PROBLEM.findall(response.text or "")
                 response.failure(f"{response.status_code}: {problems[:3]}")
                 return None
             found = NEW_ID.search(response.headers.get("Location", ""))
@@ -196,7 +209,8 @@ class SocialWorker(FastHttpUser):
             "note-version": version.group(1),
             "note-happened_on": datetime.date.today().isoformat(),
             "note-method": "home_visit",
-            "note-service_type": "supportive",
+            # The type the form preselects for the client (priority or general).
+            "note-service_type": _selected(page, "note-service_type") or "supportive",
             "note-text": f"上门探访，情况稳定。{marker}",
         }
         if self._post(f"/cases/{case}/note/", data, "case note") is not None:

@@ -329,3 +329,25 @@ def test_the_resident_page_offers_its_forms_to_the_station_staff(casework):
     for path in ("edit", "consents", "classify", "tags", "observations", "household"):
         assert f"/residents/{casework.resident.pk}/{path}/" in html
     assert f"/cases/open/{casework.resident.pk}/" in html
+
+
+def test_the_note_form_preselects_a_service_type_that_fits_the_client(casework, client):
+    """The types are grouped by the clients they are for; a priority client's note
+    starts on a priority type, so the usual note is accepted as it comes."""
+    client.force_login(casework["worker"])
+    page = client.get(f"/cases/{casework.case.pk}/").content.decode()
+    select = page[page.index('name="note-service_type"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="emotional_support" selected>' in select
+    assert select.index('<optgroup label="适用于重点服务对象">') < select.index(
+        '<optgroup label="适用于一般服务对象">'
+    )
+    clients.client_classify(
+        actor=casework["worker"],
+        resident=casework.case.client,
+        domain="elderly",
+        category="general",
+        started_on=OPENED + datetime.timedelta(days=1),
+    )
+    page = client.get(f"/cases/{casework.case.pk}/").content.decode()
+    assert '<option value="supportive" selected>' in page

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from shegong.accounts.models import User
 from shegong.accounts.roles import Role
 from shegong.cases.models import (
+    GENERAL_SERVICE_TYPES,
+    PRIORITY_SERVICE_TYPES,
     AlertKind,
     CaseOutcome,
     CaseSource,
@@ -51,10 +53,24 @@ class PlanForm(VersionedForm):
     review_due_on = forms.DateField(label=_("Review due on"), widget=DateInput())
 
 
+def _service_type_choices() -> list:
+    """The service types grouped by the clients they are for (重点 / 一般服务对象)."""
+    return [
+        (
+            _("For priority clients"),
+            [(v, label) for v, label in ServiceType.choices if v in PRIORITY_SERVICE_TYPES],
+        ),
+        (
+            _("For general clients"),
+            [(v, label) for v, label in ServiceType.choices if v in GENERAL_SERVICE_TYPES],
+        ),
+    ]
+
+
 class NoteForm(VersionedForm):
     happened_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("Method"), choices=ContactMethod.choices)
-    service_type = forms.ChoiceField(label=_("Service type"), choices=ServiceType.choices)
+    service_type = forms.ChoiceField(label=_("Service type"), choices=_service_type_choices)
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_POST
 from shegong.accounts.roles import Role
 from shegong.cases import forms, selectors, services
 from shegong.cases.alerts import rule_settings
-from shegong.cases.models import Alert, AlertKind, Case, CaseStatus, LibraryCase
-from shegong.clients.models import Resident
+from shegong.cases.models import Alert, AlertKind, Case, CaseStatus, LibraryCase, ServiceType
+from shegong.clients.models import ClientCategory, Resident
 from shegong.core.access import get_visible_or_404, require_change, require_create
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
@@ -97,6 +98,13 @@ def case_open(request, resident_pk: int):
 def _step_form(case: Case, step: str, version: int | None = None):
     form_class, _service = STEPS[step]
     initial = {"version": case.version if version is None else version}
+    if step == "note":
+        # Preselect a service type that fits the client's category today.
+        category = services.client_category_on(case, timezone.localdate())
+        if category == ClientCategory.PRIORITY:
+            initial["service_type"] = ServiceType.EMOTIONAL_SUPPORT
+        elif category == ClientCategory.GENERAL:
+            initial["service_type"] = ServiceType.SUPPORTIVE
     return bootstrap(form_class(initial=initial, prefix=step))
 
 
