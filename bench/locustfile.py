@@ -40,7 +40,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NEW_ID = re.compile(r"/(\d+)/$")
 # A refused form's messages: field errors and the error alert, not the navigation.
 PROBLEM = re.compile(
-    r'class="[^"]*(?:invalid-feedback|alert-danger|errorlist)[^"]*"[^>]*>\s*(?:<li>)?\s*([^<]+)'
+    r'class="[^"]*(?:invalid-feedback|alert-danger|errorlist)[^"]*"[^>]*>\s*(?:<(?:li|div)>)?\s*([^<]+)'
 )
 
 
@@ -90,7 +90,7 @@ class SocialWorker(FastHttpUser):
 
     def on_start(self):
         self.username = next(_usernames)
-        self.groups: list[int] = []
+        self.groups: dict[int, int] = {}
         self.cases: list[int] = []
         page = self.client.get("/accounts/login/", name="log in (form)")
         with self.client.post(
@@ -108,7 +108,13 @@ class SocialWorker(FastHttpUser):
                 response.failure(f"log-in refused: {response.status_code}")
                 return
         groups = self.client.get("/api/groups/", name="api: my groups").json()
-        self.groups = [g["id"] for g in groups.get("results", [])]
+        # Groups with sessions left to record, and how many (a full group takes
+        # no more: the server refuses the session, as it should).
+        self.groups = {
+            g["id"]: g["planned_sessions"] - g["sessions_recorded"]
+            for g in groups.get("results", [])
+            if g["sessions_recorded"] < g["planned_sessions"]
+        }
         cases = self.client.get("/api/cases/?page_size=50", name="api: my cases").json()
         self.cases = [
             c["id"]
@@ -117,8 +123,10 @@ class SocialWorker(FastHttpUser):
         ]
 
     def _form(self, url: str, name: str) -> str | None:
-        page = self.client.get(url, name=name)
-        found = CSRF.search(page.text or "")
+        """The form page, or None if the server sends the user elsewhere (e.g. a
+        group whose planned sessions are all recorded)."""
+        page = self.client.get(url, name=name, allow_redirects=False)
+        found = page.status_code == 200 and CSRF.search(page.text or "")
         return page.text if found else None
 
     def _post(self, url: str, data: dict, name: str) -> int | None:
@@ -174,10 +182,11 @@ class SocialWorker(FastHttpUser):
     def group_attendance(self):
         if not self.groups:
             return
-        group = random.choice(self.groups)
+        group = random.choice(list(self.groups))
         url = f"/services/groups/{group}/sessions/new/"
         page = self._form(url, "group attendance (form)")
         if page is None:
+            self.groups.pop(group, None)
             return
         members = re.findall(r'name="attendees" value="(\d+)"', page)[:8]
         title = f"压测 {uuid.uuid4().hex[:12]}"
@@ -188,6 +197,9 @@ class SocialWorker(FastHttpUser):
             "attendees": members,
         }
         pk = self._post(url, data, "group attendance")
+        self.groups[group] -= 1
+        if self.groups[group] <= 0:
+            self.groups.pop(group, None)
         if pk:
             _ack(kind="event", id=pk, attendees=len(members), title=title)
 

@@ -734,6 +734,12 @@ def test_session_beyond_the_planned_ones_is_refused_on_the_web(delivery):
         "All 1 planned sessions of this group are recorded."
     ]
     assert ServiceEvent.objects.count() == 1
+    # The form is not offered any more: back to the group with the reason.
+    page = client.get(f"/services/groups/{grp.pk}/sessions/new/", follow=True)
+    assert page.redirect_chain == [(f"/services/groups/{grp.pk}/", 302)]
+    assert [str(m) for m in page.context["messages"]] == [
+        "All 1 planned sessions of this group are recorded."
+    ]
 
 
 def test_officials_see_a_groups_counts_but_not_its_members(delivery):

@@ -318,6 +318,17 @@ def group_session_record(request, pk: int):
     group = get_visible_or_404(Group, user, pk=pk)
     require_change(user, group)
     _require_recorder(user)
+    next_number = None
+    if request.method == "GET":
+        next_number = (group.sessions.aggregate(last=Max("session_number"))["last"] or 0) + 1
+    if next_number is not None and next_number > group.planned_sessions:
+        # No form that cannot be sent: the service refuses a session past the plan.
+        messages.info(
+            request,
+            _("All %(n)s planned sessions of this group are recorded.")
+            % {"n": group.planned_sessions},
+        )
+        return redirect("delivery:group-detail", pk=group.pk)
     form = bootstrap(forms.SessionForm(request.POST or None, user=user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -363,7 +374,8 @@ def group_session_record(request, pk: int):
         "members": members,
         "others": _checklist(residents.filter(pk__in=others), ticked) if others else Checklist([]),
         **_lookup_context(found, query),
-        "next_number": (group.sessions.aggregate(last=Max("session_number"))["last"] or 0) + 1,
+        "next_number": next_number
+        or (group.sessions.aggregate(last=Max("session_number"))["last"] or 0) + 1,
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "delivery/group_session.html", context, status=status)
