@@ -157,8 +157,8 @@ def session(d: Delivery, grp: Group, attendees) -> ServiceEvent:
     )
 
 
-def casework_note(d: Delivery, client: Resident, domain: str = "elderly"):
-    """A planned case of `client` at station A, then one intervention note."""
+def planned_case(d: Delivery, client: Resident, domain: str = "elderly"):
+    """A case of `client` at station A, assessed and planned by `worker` today."""
     worker = d["worker"]
     client_services.consent_record(actor=worker, resident=client, recorded_on=TODAY())
     case = case_services.case_open(
@@ -174,6 +174,13 @@ def casework_note(d: Delivery, client: Resident, domain: str = "elderly"):
         goals="每周探访",
         review_due_on=TODAY() + datetime.timedelta(days=30),
     )
+    return case
+
+
+def casework_note(d: Delivery, client: Resident, domain: str = "elderly"):
+    """A planned case of `client` at station A, then one intervention note."""
+    worker = d["worker"]
+    case = planned_case(d, client, domain)
     return case_services.case_note_add(
         actor=worker,
         case=case,

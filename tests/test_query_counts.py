@@ -9,17 +9,14 @@ PostgreSQL alike."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from shegong.cases import services as case_services
 from shegong.cases.models import Case
-from shegong.clients import services as client_services
 from shegong.delivery import services as delivery_services
-from tests.delivery_world import TODAY, group, make_delivery
+from tests.delivery_world import TODAY, group, make_delivery, planned_case
 
 TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
@@ -40,25 +37,6 @@ def day(world, client):
     client.get("/")
     d.client = client
     return d
-
-
-def planned_case(d, resident) -> Case:
-    worker = d["worker"]
-    client_services.consent_record(actor=worker, resident=resident, recorded_on=TODAY())
-    case = case_services.case_open(
-        actor=worker, client=resident, domain="elderly", source="walk_in", opened_on=TODAY()
-    )
-    case_services.case_assess(
-        actor=worker, case=case, assessed_on=TODAY(), needs="独居", risk_level="low"
-    )
-    case_services.case_plan(
-        actor=worker,
-        case=case,
-        planned_on=TODAY(),
-        goals="每周探访",
-        review_due_on=TODAY() + datetime.timedelta(days=30),
-    )
-    return case
 
 
 def add_notes(d, case: Case, n: int) -> None:
