@@ -318,10 +318,9 @@ def group_session_record(request, pk: int):
     group = get_visible_or_404(Group, user, pk=pk)
     require_change(user, group)
     _require_recorder(user)
-    next_number = None
-    if request.method == "GET":
-        next_number = (group.sessions.aggregate(last=Max("session_number"))["last"] or 0) + 1
-    if next_number is not None and next_number > group.planned_sessions:
+    # On a POST the service numbers the session under the group's lock.
+    next_number = _next_session_number(group) if request.method == "GET" else None
+    if next_number and next_number > group.planned_sessions:
         # No form that cannot be sent: the service refuses a session past the plan.
         messages.info(
             request,
@@ -374,11 +373,14 @@ def group_session_record(request, pk: int):
         "members": members,
         "others": _checklist(residents.filter(pk__in=others), ticked) if others else Checklist([]),
         **_lookup_context(found, query),
-        "next_number": next_number
-        or (group.sessions.aggregate(last=Max("session_number"))["last"] or 0) + 1,
+        "next_number": next_number or _next_session_number(group),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "delivery/group_session.html", context, status=status)
+
+
+def _next_session_number(group: Group) -> int:
+    return (group.sessions.aggregate(last=Max("session_number"))["last"] or 0) + 1
 
 
 def _lookup_context(found: Checklist | None, query: str) -> dict:

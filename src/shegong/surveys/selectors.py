@@ -235,8 +235,7 @@ def satisfaction_rate(*, stations_queryset: QuerySet, year: int, user=None) -> d
     docstring): {"rate": Decimal percent or None, "satisfied", "answers",
     "responses"}. Pass `stations_queryset` from `Station.objects.visible_to(user)`
     (and/or `user`, which also restricts the answers through their scope)."""
-    row = _rating_answers(stations_queryset, year, user).aggregate(**_AGGREGATE)
-    return _figures(row["satisfied"], row["answers"], row["responses"])
+    return satisfaction_rates(stations_queryset=stations_queryset, years=[year], user=user)[year]
 
 
 def satisfaction_rates(
