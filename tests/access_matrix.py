@@ -200,6 +200,7 @@ CORE = [
         post="302 302 302 302 302 302 302 302",
     ),
     page("set_language", get=EVERYONE_302, public=True),
+    page("core:health", get="200 200 200 200 200 200 200 200", public=True),
 ]
 
 ORG = [

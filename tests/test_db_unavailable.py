@@ -52,3 +52,27 @@ def test_an_error_outside_the_view_answers_503_too(world, monkeypatch):
     )
     assert response.status_code == 503
     assert MESSAGE_ZH in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_ok_without_a_session():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+    assert not response.cookies  # no session, no CSRF cookie: monitoring leaves no trace
+    assert Client().post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_503_when_the_database_is_down(monkeypatch):
+    from shegong.core import views
+
+    class Unreachable:
+        def cursor(self):
+            raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr(views, "connection", Unreachable())
+    response = Client(raise_request_exception=False).get("/healthz")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"

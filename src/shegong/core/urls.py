@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path("healthz", views.health, name="health"),
 ]

@@ -3,7 +3,11 @@
 import sys
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from shegong.accounts.roles import Role
 from shegong.cases import selectors as case_selectors
@@ -36,6 +40,18 @@ def home(request):
     if user.role in (Role.STATION_DIRECTOR, Role.SOCIAL_WORKER, Role.DISTRICT_OFFICER):
         context["overdue"] = evaluation_selectors.overdue_rectifications(user)[:10]
     return render(request, "core/home.html", context)
+
+
+@require_GET
+@never_cache
+def health(request):
+    """For the load balancer and the operator's monitoring (/healthz): the app
+    answers and reaches its database. No log-in, no session, no data. While the
+    database is unreachable the request ends in DatabaseUnavailableMiddleware:
+    503 with Retry-After."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
 
 
 def error_404(request, exception=None):
