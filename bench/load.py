@@ -110,6 +110,27 @@ def report(out: Path, steps: list[int], step_seconds: int) -> tuple[str, dict]:
     return "\n".join(lines), overall
 
 
+def baseline_lines(baselines: dict, overall: dict) -> str:
+    """The day's best step against the two baselines measured in the same run."""
+    best = max(overall.values(), key=lambda f: f["rps"], default={"rps": 0.0, "p95": 0.0})
+    lines = [
+        "| measured in this run | req/s | p95 ms | errors | the day's best step as a share |",
+        "|---|---|---|---|---|",
+    ]
+    labels = {
+        "HealthCheck": "baseline: /healthz, no log-in, 1 query, no pause",
+        "CheapestPage": "baseline: the register form, logged in, no pause",
+    }
+    for name, figures in baselines.items():
+        share = best["rps"] / figures["rps"] if figures["rps"] else 0.0
+        lines.append(
+            f"| {labels[name]} | {figures['rps']:.1f} | {figures['p95']:.0f} | "
+            f"{figures['errors']} | {share:.2f}× |"
+        )
+    lines.append(f"| the day's best step | {best['rps']:.1f} | {best['p95']:.0f} | | 1.00× |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(ROOT / "var/load"))
@@ -121,6 +142,8 @@ def main() -> None:
     parser.add_argument("--steps", default="20,60,120,200", help="users in each step")
     parser.add_argument("--step-seconds", type=int, default=45)
     parser.add_argument("--pace", type=float, default=1.0, help="tasks per user per second")
+    parser.add_argument("--baseline-users", type=int, default=8, help="users of each baseline")
+    parser.add_argument("--baseline-seconds", type=int, default=20, help="length of each baseline")
     parser.add_argument("--demo", default="--scale city", help="demo_city arguments")
     parser.add_argument("--locust", default=str(ROOT / ".venv-load/bin/locust"))
     parser.add_argument("--keep-pg", action="store_true", help="leave PostgreSQL running")
@@ -128,8 +151,6 @@ def main() -> None:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("acks.jsonl", "samples.csv"):
-        (out / name).unlink(missing_ok=True)
     pg_dir = Path(args.pg_dir) if args.pg_dir else out / "pg"
     url = f"postgres://postgres@127.0.0.1:{args.pg_port}/{args.db}"
     env = dict(os.environ, DATABASE_URL=url, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
@@ -223,39 +244,44 @@ def main() -> None:
         steps = [int(n) for n in args.steps.split(",")]
         locust_env = dict(
             env,
-            LOAD_OUT=str(out),
             LOAD_USERS=str(out / "users.json"),
             LOAD_PASSWORD=settings.DEMO_PASSWORD,
-            LOAD_STEPS=args.steps,
-            LOAD_STEP_SECONDS=str(args.step_seconds),
             LOAD_PACE=str(args.pace),
         )
+
+        def run_locust(user_class: str, folder: Path, steps: str, seconds: int) -> int:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in ("acks.jsonl", "samples.csv"):
+                (folder / name).unlink(missing_ok=True)
+            run_env = dict(
+                locust_env, LOAD_OUT=str(folder), LOAD_STEPS=steps, LOAD_STEP_SECONDS=str(seconds)
+            )
+            command = [args.locust, "-f", str(ROOT / "bench/locustfile.py"), user_class]
+            command += ["--headless", "--host", f"http://127.0.0.1:{args.http_port}"]
+            command += ["--csv", str(folder / "locust"), "--only-summary"]
+            command += ["--loglevel", "WARNING", "--stop-timeout", "10"]
+            return subprocess.run(command, env=run_env, cwd=ROOT, check=False).returncode  # noqa: S603
+
+        # Baselines, in this run, on this machine: how many requests a second the
+        # stack answers when a request costs next to nothing, and when it is the
+        # cheapest page of the day. The day's throughput is reported against them.
+        baselines = {}
+        for user_class in ("HealthCheck", "CheapestPage"):
+            folder = out / f"baseline-{user_class}"
+            users, seconds = args.baseline_users, args.baseline_seconds
+            log(f"baseline {user_class}: {users} users, no pause, {seconds} s")
+            run_locust(user_class, folder, str(users), seconds)
+            _table, figures = report(folder, [users], seconds)
+            baselines[user_class] = figures.get(users, {"rps": 0.0, "p95": 0.0, "errors": 0})
+            log(f"baseline {user_class}: {baselines[user_class]}")
+
         uptime_before = Path("/proc/loadavg").read_text().strip()
         log(f"locust: steps {steps} users x {args.step_seconds} s; loadavg {uptime_before}")
         started = time.monotonic()
-        locust = subprocess.run(  # noqa: S603
-            [
-                args.locust,
-                "-f",
-                str(ROOT / "bench/locustfile.py"),
-                "--headless",
-                "--host",
-                f"http://127.0.0.1:{args.http_port}",
-                "--csv",
-                str(out / "locust"),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--stop-timeout",
-                "10",
-            ],
-            env=locust_env,
-            cwd=ROOT,
-            check=False,
-        )
+        locust_exit = run_locust("SocialWorker", out, args.steps, args.step_seconds)
         elapsed = time.monotonic() - started
         uptime_after = Path("/proc/loadavg").read_text().strip()
-        log(f"locust exited {locust.returncode} after {elapsed:.0f} s; loadavg {uptime_after}")
+        log(f"locust exited {locust_exit} after {elapsed:.0f} s; loadavg {uptime_after}")
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=60)
         gunicorn = None
@@ -295,10 +321,12 @@ def main() -> None:
                 "",
                 table,
                 "",
+                baseline_lines(baselines, overall),
+                "",
                 f"Acknowledged writes: {dict(by_kind)}; rows added: {delta}.",
                 f"Acknowledged writes missing from the database: {len(lost)}.",
                 f"Rollup drift after the run: {len(drift)} rows.",
-                f"Locust exit code: {locust.returncode}.",
+                f"Locust exit code: {locust_exit}.",
             ]
         )
         (out / "report.md").write_text(text + "\n")

@@ -26,7 +26,7 @@ import time
 import urllib.parse
 import uuid
 
-from locust import FastHttpUser, LoadTestShape, constant_throughput, events, task
+from locust import FastHttpUser, LoadTestShape, constant, constant_throughput, events, task
 
 OUT = os.environ.get("LOAD_OUT", "var/load")
 USERS = json.loads(open(os.environ.get("LOAD_USERS", f"{OUT}/users.json")).read())  # noqa: SIM115
@@ -85,6 +85,53 @@ def _ack(**record) -> None:
     _acks.write(json.dumps(record) + "\n")
 
 
+def _log_in(client, username: str) -> bool:
+    """Log in through the real form, as a person does."""
+    page = client.get("/accounts/login/", name="log in (form)")
+    with client.post(
+        "/accounts/login/",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+        },
+        name="log in",
+        allow_redirects=False,
+        catch_response=True,
+    ) as response:
+        if response.status_code != 302:
+            response.failure(f"log-in refused: {response.status_code}")
+            return False
+    return True
+
+
+class HealthCheck(FastHttpUser):
+    """Baseline (`bench/load.py` runs it before the day): the stack's ceiling on this
+    machine. /healthz goes through gunicorn and Django's middleware and makes one
+    database round trip, with no log-in; users ask again as soon as answered."""
+
+    wait_time = constant(0)
+
+    @task
+    def health(self):
+        self.client.get("/healthz", name="baseline: /healthz")
+
+
+class CheapestPage(FastHttpUser):
+    """Baseline: the cheapest page of the day, as fast as it is answered. The
+    register form costs what every logged-in page costs (session, user, menu, a
+    form) and two queries; the other pages of the day cost more."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        _log_in(self.client, next(_usernames))
+
+    @task
+    def form(self):
+        self.client.get("/residents/new/", name="baseline: register form")
+
+
 class SocialWorker(FastHttpUser):
     wait_time = constant_throughput(PACE)
 
@@ -92,21 +139,8 @@ class SocialWorker(FastHttpUser):
         self.username = next(_usernames)
         self.groups: dict[int, int] = {}
         self.cases: list[int] = []
-        page = self.client.get("/accounts/login/", name="log in (form)")
-        with self.client.post(
-            "/accounts/login/",
-            data={
-                "username": self.username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
-            },
-            name="log in",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"log-in refused: {response.status_code}")
-                return
+        if not _log_in(self.client, self.username):
+            return
         groups = self.client.get("/api/groups/", name="api: my groups").json()
         # Groups with sessions left to record, and how many (a full group takes
         # no more: the server refuses the session, as it should).
