@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -49,6 +50,68 @@ def wait_http(url: str, seconds: float = 60) -> None:
         except OSError:
             time.sleep(0.5)
     raise SystemExit(f"{url} did not answer in {seconds} s")
+
+
+# Where the CPU goes: the processes of each part of the test, by name.
+CPU_PARTS = {"app": ("gunicorn",), "database": ("postgres",), "load generator": ("locust",)}
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) used so far by the running processes of each part,
+    read from /proc. A process that ends takes its time with it; the app's workers,
+    their database connections and Locust live through the whole run."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys(CPU_PARTS, 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        for part, names in CPU_PARTS.items():
+            if name.startswith(names):
+                totals[part] += (int(fields[11]) + int(fields[12])) / tick
+    return totals
+
+
+class CpuSampler(threading.Thread):
+    """Reads cpu_seconds() every second while the load runs."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.readings: list[tuple[float, dict[str, float]]] = []
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            self.readings.append((time.time(), cpu_seconds()))
+            self.done.wait(1.0)
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        self.readings.append((time.time(), cpu_seconds()))
+
+
+def cpu_per_request(folder: Path, readings: list) -> dict[int, dict[str, float]]:
+    """CPU milliseconds per request of each part, per step: the CPU used between the
+    first and the last reading inside the step, over the requests answered between
+    those two readings."""
+    times = collections.defaultdict(list)
+    with (folder / "samples.csv").open() as handle:
+        for at, step, _name, _ms, _ok in csv.reader(handle):
+            times[int(step)].append(float(at))
+    result = {}
+    for step, answered in times.items():
+        inside = [r for r in readings if min(answered) <= r[0] <= max(answered)]
+        if len(inside) < 2:
+            continue
+        (start, before), (end, after) = inside[0], inside[-1]
+        requests = sum(1 for t in answered if start < t <= end)
+        if requests:
+            result[step] = {k: (after[k] - before[k]) * 1000 / requests for k in before}
+    return result
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -108,6 +171,24 @@ def report(out: Path, steps: list[int], step_seconds: int) -> tuple[str, dict]:
                 f"**{summary['p95']:.0f}** | **{summary['p99']:.0f}** | **{failed}** |"
             )
     return "\n".join(lines), overall
+
+
+def demand_lines(demand: dict[str, dict[str, float] | None]) -> str:
+    """CPU per request of each part, and the rate that many cores could answer if
+    the test used every core for nothing else (cores × 1000 ms / CPU ms per request)."""
+    cores = os.cpu_count() or 1
+    parts = list(CPU_PARTS)
+    lines = [
+        f"| CPU ms per request | {' | '.join(parts)} | all | ceiling on {cores} cores, req/s |",
+        "|---|" + "---|" * (len(parts) + 2),
+    ]
+    for label, figures in demand.items():
+        if not figures:
+            continue
+        total = sum(figures.values())
+        cells = " | ".join(f"{figures[p]:.2f}" for p in parts)
+        lines.append(f"| {label} | {cells} | {total:.2f} | {cores * 1000 / total:.0f} |")
+    return "\n".join(lines)
 
 
 def baseline_lines(baselines: dict, overall: dict) -> str:
@@ -266,6 +347,8 @@ def main() -> None:
         # stack answers when a request costs next to nothing, and when it is the
         # cheapest page of the day. The day's throughput is reported against them.
         baselines = {}
+        sampler = CpuSampler()
+        sampler.start()
         for user_class in ("HealthCheck", "CheapestPage"):
             folder = out / f"baseline-{user_class}"
             users, seconds = args.baseline_users, args.baseline_seconds
@@ -279,6 +362,7 @@ def main() -> None:
         log(f"locust: steps {steps} users x {args.step_seconds} s; loadavg {uptime_before}")
         started = time.monotonic()
         locust_exit = run_locust("SocialWorker", out, args.steps, args.step_seconds)
+        sampler.stop()
         elapsed = time.monotonic() - started
         uptime_after = Path("/proc/loadavg").read_text().strip()
         log(f"locust exited {locust_exit} after {elapsed:.0f} s; loadavg {uptime_after}")
@@ -307,6 +391,14 @@ def main() -> None:
         delta = {k: after[k] - before[k] for k in after}
         drift = rollups.drift()
         table, overall = report(out, steps, args.step_seconds)
+        demand = {
+            f"baseline {name}": cpu_per_request(out / f"baseline-{name}", sampler.readings).get(0)
+            for name in baselines
+        }
+        for index, users in enumerate(steps):
+            demand[f"step {index + 1} ({users} users)"] = cpu_per_request(
+                out, sampler.readings
+            ).get(index)
         machine = (
             f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, "
             f"PostgreSQL {psycopg.connect(url.replace('postgres://', 'postgresql://')).info.server_version}"
@@ -322,6 +414,8 @@ def main() -> None:
                 table,
                 "",
                 baseline_lines(baselines, overall),
+                "",
+                demand_lines(demand),
                 "",
                 f"Acknowledged writes: {dict(by_kind)}; rows added: {delta}.",
                 f"Acknowledged writes missing from the database: {len(lost)}.",
