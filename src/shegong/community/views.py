@@ -35,11 +35,12 @@ from shegong.community.models import (
     VolunteerSignup,
     VolunteerTeam,
 )
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require_change, require_create
 from shegong.core.forms import apply_service, bootstrap
 from shegong.delivery import selectors as delivery_selectors
 from shegong.delivery import services as delivery_services
 from shegong.delivery.models import EventKind
+from shegong.org.models import Station
 
 PAGE_SIZE = 25
 # The enrol page lists this many candidates; a search narrows them down.
@@ -626,8 +627,11 @@ def meal_roll_call(request):
     """The canteen's roll call for a day, in one screen: every enrolled elder with
     dine-in / delivery / absent, prefilled from the day's records, saved at once."""
     user = request.user
-    _require_station_staff(user)
-    station = user.station
+    # The roll call writes the day's meal records of the user's own station: the
+    # meal scope's right to create them (the station's own staff), and the
+    # station read through the scope.
+    require_create(user, MealRecord)
+    station = get_visible_or_404(Station, user, pk=user.station_id)
     form = forms.RollCallForm(request.POST or None)
     marks: dict[int, str] = {}
     if request.method == "POST":
