@@ -514,10 +514,10 @@ def test_record_form_offers_this_years_projects_of_the_station(delivery):
     response = login(delivery, "worker").get("/services/new/")
     projects = response.context["form"].fields["project"].queryset
     assert {p.name for p in projects} == {name for _k, _d, name in PROJECTS.values()}
-    assert [r.name for r, _ticked in response.context["residents"].rows][:2] == [
-        "居民01",
-        "居民02",
-    ]
+    # Attendees are found by name among the station's residents, not listed.
+    assert response.context["others"].rows == []
+    found = login(delivery, "worker").get("/services/new/", {"q": "居民0"}).context["found"]
+    assert [r.name for r, _ticked in found.rows][:2] == ["居民01", "居民02"]
 
 
 def test_record_form_shows_the_services_refusal_and_saves_nothing(delivery):
@@ -527,7 +527,7 @@ def test_record_form_shows_the_services_refusal_and_saves_nothing(delivery):
     assert response.context["form"].errors["held_on"] == ["The date cannot be in the future."]
     assert ServiceEvent.objects.count() == 0
     # The ticked residents stay ticked.
-    assert response.context["residents"].ticked_count == 5
+    assert response.context["others"].ticked_count == 5
 
 
 def test_record_form_refuses_a_negative_headcount(delivery):

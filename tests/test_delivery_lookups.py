@@ -1,8 +1,8 @@
-"""The attendance correction and group creation pages list only the residents
-that matter to them (the event's attendees, the group's members, those ticked
-in a form shown again) and find anybody else of the station by name, through
-the scope: the page does not grow with the station's residents, and a POST is
-still validated against the whole station of the user."""
+"""The attendance correction, group creation and service recording pages list
+only the residents that matter to them (the event's attendees, the group's
+members, those ticked in a form shown again) and find anybody else of the
+station by name, through the scope: the page does not grow with the station's
+residents, and a POST is still validated against the whole station of the user."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from shegong.delivery.models import Group, ServiceEvent
-from tests.delivery_world import _resident, group, make_delivery, record, session
+from tests.delivery_world import TODAY, _resident, group, make_delivery, record, session
 
 HX = {"HX-Request": "true"}
 INVALID = "Select a valid choice. {pk} is not one of the available choices."
@@ -207,3 +207,47 @@ def test_group_creation_page_does_not_grow_with_the_station(delivery):
     after = client.get("/services/groups/new/").content.decode()
     assert len(after) == len(before)
     assert ServiceEvent.objects.count() == 0
+
+
+# --- Recording a service ------------------------------------------------------------
+
+
+def _event_form(d, attendees, title: str = "中秋游园会") -> dict:
+    return {
+        "project": d.projects["key"].pk,
+        "kind": "activity",
+        "held_on": TODAY().isoformat(),
+        "title": title,
+        "headcount": "0",
+        "attendees": attendees,
+        "workers": [d["worker"].pk],
+    }
+
+
+def test_record_form_lists_nobody_and_records_looked_up_attendees(delivery):
+    client = login(delivery)
+    page = client.get("/services/new/")
+    assert (_boxes(page.content.decode(), "attendees"), page.context["others"].rows) == ([], [])
+    found = client.get("/services/new/", {"q": "居民1"}, headers=HX).context["found"]
+    assert _names(found) == [f"居民{n}" for n in range(10, 16)]
+    assert _names(client.get("/services/new/", {"q": "南石头"}, headers=HX).context["found"]) == []
+    response = client.post("/services/new/", _event_form(delivery, [r.pk for r, _ in found.rows]))
+    event = ServiceEvent.objects.get()
+    assert (response.status_code, event.person_times) == (302, 6)
+
+
+def test_record_form_refuses_a_resident_out_of_scope_and_keeps_the_ticked(delivery):
+    r = delivery.residents
+    outsider = delivery.resident_b.pk
+    response = login(delivery).post("/services/new/", _event_form(delivery, [r[4].pk, outsider]))
+    assert response.status_code == 400
+    assert response.context["form"].errors["attendees"] == [INVALID.format(pk=outsider)]
+    assert _boxes(response.content.decode(), "attendees") == [(str(r[4].pk), True)]
+    assert ServiceEvent.objects.count() == 0
+
+
+def test_record_form_does_not_grow_with_the_station(delivery):
+    client = login(delivery)
+    before = client.get("/services/new/").content.decode()
+    _more_residents(delivery, 30)
+    assert len(client.get("/services/new/").content.decode()) == len(before)

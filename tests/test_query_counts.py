@@ -177,3 +177,9 @@ def test_group_creation_form_asks_the_same_queries_for_fifteen_residents_or_fort
     assert queries(day.client, "get", "/services/groups/new/") == page == 5
     lookup = queries(day.client, "get", "/services/groups/new/", {"q": "外来居民"})
     assert lookup == 6
+
+
+def test_record_form_asks_the_same_queries_for_fifteen_residents_or_forty(day):
+    page = queries(day.client, "get", "/services/new/")
+    more_residents(day, 25)
+    assert queries(day.client, "get", "/services/new/") == page == 7

@@ -138,9 +138,17 @@ def event_record(request):
                 _("Service recorded: %(n)s person-times.") % {"n": event.person_times},
             )
             return redirect("delivery:event-detail", pk=event.pk)
+    # No list of the station's residents: attendees are looked up by name; those
+    # ticked in a form shown again stay listed.
+    others, lookup = _others_and_lookup(
+        request, form, _people(form.fields["attendees"].queryset), listed=set()
+    )
+    if lookup["found"] is not None and request.htmx:
+        return render(request, "delivery/_lookup_results.html", lookup)
     context = {
         "form": form,
-        "residents": _checklist(_people(form.fields["attendees"].queryset), form.ticked()),
+        "others": others,
+        **lookup,
         "no_projects": not form.fields["project"].queryset.exists(),
     }
     status = 400 if form.is_bound and form.errors else 200
