@@ -1,11 +1,12 @@
 """A social worker records a group session in real Chromium: opens the group,
 ticks the members who came (finding one with the checklist's search box), adds a
-resident who is not a member, and sees the session's person-times."""
+resident who is not a member, and sees the session's person-times. And creates a
+group, finding its members by name (the station's residents are not listed)."""
 
 import pytest
 from playwright.sync_api import expect
 
-from shegong.delivery.models import Attendance, ServiceEvent
+from shegong.delivery.models import Attendance, Group, ServiceEvent
 from tests.browser import screenshot
 from tests.conftest import PASSWORD
 from tests.delivery_world import group, make_delivery
@@ -69,3 +70,40 @@ def test_worker_records_a_group_session_by_ticking_attendance(
     names = set(Attendance.objects.filter(event=event).values_list("resident__name", flat=True))
     assert (event.session_number, event.person_times, event.domain) == (1, 9, "elderly")
     assert names == {f"居民{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 9, 12)}
+
+
+def test_worker_creates_a_group_finding_its_members_by_name(
+    transactional_db, world, live_server, browser
+):
+    d = make_delivery(world)
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", world["worker"].username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/services/groups/new/")
+    # Nobody of the station is listed up front: members are found by name.
+    assert page.locator('input[name="members"]').count() == 0
+    page.select_option("#id_project", str(d.projects["elderly"].pk))
+    page.fill("#id_name", "长者怀旧小组")
+    page.fill("#lookup-q", "居民1")
+    results = page.get_by_test_id("lookup-results")
+    results.get_by_label("居民12", exact=True).click()
+    results.get_by_label("居民15", exact=True).click()
+    page.fill("#lookup-q", "居民03")
+    expect(results.locator("[data-filter-text]")).to_have_count(1)
+    results.get_by_label("居民03", exact=True).click()
+    chosen = page.get_by_test_id("others")
+    expect(chosen.locator("input:checked")).to_have_count(3)
+    assert page.locator('[data-ticked-count="others"]').inner_text() == "3"
+    page.locator("#lookup-q").blur()
+    page.get_by_role("button", name="创建小组").click()
+    page.wait_for_url(f"{live_server.url}/services/groups/*/")
+    assert [m for m in console if "Content Security Policy" in m] == []
+
+    grp = Group.objects.get()
+    assert sorted(grp.members.values_list("name", flat=True)) == ["居民03", "居民12", "居民15"]

@@ -514,10 +514,10 @@ def test_record_form_offers_this_years_projects_of_the_station(delivery):
     response = login(delivery, "worker").get("/services/new/")
     projects = response.context["form"].fields["project"].queryset
     assert {p.name for p in projects} == {name for _k, _d, name in PROJECTS.values()}
-    assert [r.name for r, _ticked in response.context["residents"].rows][:2] == [
-        "居民01",
-        "居民02",
-    ]
+    # Attendees are found by name among the station's residents, not listed.
+    assert response.context["others"].rows == []
+    found = login(delivery, "worker").get("/services/new/", {"q": "居民0"}).context["found"]
+    assert [r.name for r, _ticked in found.rows][:2] == ["居民01", "居民02"]
 
 
 def test_record_form_shows_the_services_refusal_and_saves_nothing(delivery):
@@ -527,7 +527,7 @@ def test_record_form_shows_the_services_refusal_and_saves_nothing(delivery):
     assert response.context["form"].errors["held_on"] == ["The date cannot be in the future."]
     assert ServiceEvent.objects.count() == 0
     # The ticked residents stay ticked.
-    assert response.context["residents"].ticked_count == 5
+    assert response.context["others"].ticked_count == 5
 
 
 def test_record_form_refuses_a_negative_headcount(delivery):
@@ -617,7 +617,10 @@ def test_attendance_correction_through_the_form_recounts(delivery):
     event = record(delivery, attendees=r[:5], headcount=20)
     client = login(delivery, "worker")
     page = client.get(f"/services/{event.pk}/attendance/")
-    assert page.context["residents"].ticked_count == 5
+    # The attendees, ticked; the rest of the station is looked up by name.
+    assert [(x.name, ticked) for x, ticked in page.context["others"].rows] == [
+        (x.name, True) for x in r[:5]
+    ]
     response = client.post(
         f"/services/{event.pk}/attendance/", {"attendees": [r[0].pk, r[7].pk], "headcount": "30"}
     )

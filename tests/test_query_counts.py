@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from shegong.cases import services as case_services
 from shegong.cases.models import Case
 from shegong.delivery import services as delivery_services
-from tests.delivery_world import TODAY, group, make_delivery, planned_case
+from tests.delivery_world import TODAY, _resident, group, make_delivery, planned_case
 
 TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
@@ -142,3 +142,44 @@ def test_group_session_post_asks_the_same_queries_for_two_attendees_or_eight(day
 def test_dashboard_and_registration_form(day):
     assert queries(day.client, "get", "/stats/") == 13
     assert queries(day.client, "get", "/residents/new/") == 2
+
+
+def more_residents(d, n: int) -> None:
+    for i in range(n):
+        _resident(d["worker"], d.world.station_a, f"外来居民{i:02d}")
+
+
+def test_attendance_form_asks_the_same_queries_for_fifteen_residents_or_forty(day):
+    plain = delivery_services.service_event_record(
+        actor=day["worker"],
+        project=day.projects["key"],
+        kind="activity",
+        held_on=TODAY(),
+        title="社区活动",
+        attendees=day.residents[:3],
+    )
+    grp = group(day, members=10)
+    sess = delivery_services.group_session_record(
+        actor=day["worker"], group=grp, held_on=TODAY(), attendees=day.residents[8:12]
+    )
+    counts = [queries(day.client, "get", f"/services/{e.pk}/attendance/") for e in (plain, sess)]
+    more_residents(day, 25)
+    again = [queries(day.client, "get", f"/services/{e.pk}/attendance/") for e in (plain, sess)]
+    assert again == counts == [6, 7]
+    # The look-up of someone else by name: one query more than the form.
+    lookup = queries(day.client, "get", f"/services/{sess.pk}/attendance/", {"q": "居民1"})
+    assert lookup == 8
+
+
+def test_group_creation_form_asks_the_same_queries_for_fifteen_residents_or_forty(day):
+    page = queries(day.client, "get", "/services/groups/new/")
+    more_residents(day, 25)
+    assert queries(day.client, "get", "/services/groups/new/") == page == 5
+    lookup = queries(day.client, "get", "/services/groups/new/", {"q": "外来居民"})
+    assert lookup == 6
+
+
+def test_record_form_asks_the_same_queries_for_fifteen_residents_or_forty(day):
+    page = queries(day.client, "get", "/services/new/")
+    more_residents(day, 25)
+    assert queries(day.client, "get", "/services/new/") == page == 7

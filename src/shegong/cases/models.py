@@ -15,6 +15,8 @@ from shegong.core.models import Domain, TimeStampedModel
 from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet, station_scope
 
 DIRECTOR_ONLY = frozenset({Role.STATION_DIRECTOR})
+# The scope action of assigning or transferring a case to workers of its station.
+ASSIGN = "assign"
 # The scope action of publishing or returning a nominated excellent case.
 LIBRARY_REVIEW = "review"
 
@@ -115,9 +117,12 @@ class Case(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
+    # The station's staff open and work on cases (the service narrows the work
+    # to the assigned workers and the director); only the director assigns.
     scope = station_scope(
         change_roles=STATION_STAFF,
         create_roles=STATION_STAFF,
+        acts={ASSIGN: DIRECTOR_ONLY},
         hidden_from=frozenset({Role.EVALUATOR}),
         superuser_acts=STAFF_WORK,
     )

@@ -24,6 +24,7 @@ from shegong.accounts.models import User
 from shegong.accounts.roles import Role
 from shegong.cases import alerts
 from shegong.cases.models import (
+    ASSIGN,
     GENERAL_SERVICE_TYPES,
     PRIORITY_SERVICE_TYPES,
     Alert,
@@ -46,6 +47,7 @@ from shegong.clients.services import has_sharing_consent
 from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
 from shegong.core.models import Domain
+from shegong.core.scope import can
 from shegong.delivery.services import casework_event_record
 from shegong.org.models import Station
 
@@ -439,7 +441,7 @@ def case_assign(
 ) -> Case:
     """The director assigns or transfers the case to workers of the station."""
     ensure_visible(actor, case)
-    if not (actor.role == Role.STATION_DIRECTOR and actor.station_id == case.station_id):
+    if not can(actor, ASSIGN, case):
         raise PermissionDenied(_("Only the station director assigns cases."))
     case = _lock(actor, case, version)
     workers = list(workers)

@@ -35,6 +35,7 @@ from shegong.community.models import (
     VolunteerSignup,
     VolunteerTeam,
 )
+from shegong.core.access import require_create
 from shegong.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedRelatedField
 from shegong.core.scope import VIEW, restrict
 from shegong.delivery.models import EventVolunteer
@@ -552,9 +553,9 @@ class MealRollCallView(GenericAPIView):
 
     @extend_schema(request=RollCallSerializer, responses={201: RollCallResultSerializer})
     def post(self, request, *args, **kwargs):
-        # Officials read the meal records; the roll call is the station staff's.
-        if not selectors.is_station_staff(request.user):
-            raise PermissionDenied(_("Only the station's own staff can do this."))
+        # Officials read the meal records; the roll call, which creates them, is
+        # the station staff's (the meal scope's create right), before the body is read.
+        require_create(request.user, MealRecord)
         data = _valid(RollCallSerializer, request, self)
         station = get_object_or_404(
             restrict(Station.objects.all(), request.user, VIEW), pk=data["station"]

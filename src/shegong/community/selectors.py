@@ -41,11 +41,6 @@ def is_station_staff(user: Any) -> bool:
     )
 
 
-def may_write(user: Any, station_id: int) -> bool:
-    """Whether the user is one of the station's own staff, who keep its programmes."""
-    return is_station_staff(user) and user.station_id == station_id
-
-
 # --- Volunteers --------------------------------------------------------------------
 
 

@@ -35,11 +35,13 @@ from shegong.community.models import (
     VolunteerSignup,
     VolunteerTeam,
 )
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require_change, require_create
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.scope import CHANGE, can
 from shegong.delivery import selectors as delivery_selectors
 from shegong.delivery import services as delivery_services
 from shegong.delivery.models import EventKind
+from shegong.org.models import Station
 
 PAGE_SIZE = 25
 # The enrol page lists this many candidates; a search narrows them down.
@@ -51,13 +53,6 @@ def _require_station_staff(user) -> None:
     """Creating records (and the meal programme, whose elders' names stay with
     the station) is for a station's own staff; officials read."""
     if not selectors.is_station_staff(user):
-        raise PermissionDenied(_("Only the station's own staff can do this."))
-
-
-def _require_writer(user, obj) -> None:
-    """403 for an insider who may read `obj` but not change it."""
-    require_change(user, obj)
-    if not selectors.may_write(user, obj.station_id):
         raise PermissionDenied(_("Only the station's own staff can do this."))
 
 
@@ -173,13 +168,14 @@ def volunteer_detail(request, pk: int):
     user = request.user
     volunteer = get_visible_or_404(selectors.volunteers_visible_to(user), user, pk=pk)
     service = selectors.volunteer_service_record(user, volunteer)
+    may_write = can(user, CHANGE, volunteer)
     page = Paginator(service, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "volunteer": volunteer,
         "page": page,
         "teams": volunteer.teams.visible_to(user).order_by("name"),
-        "may_write": selectors.may_write(user, volunteer.station_id),
-        "shows_contact": selectors.may_write(user, volunteer.station_id) or user.is_superuser,
+        "may_write": may_write,
+        "shows_contact": may_write or user.is_superuser,
         "signups": volunteer.signups.visible_to(user).select_related("project", "event"),
         "signup_form": bootstrap(forms.SignupForm(prefix="signup", station=volunteer.station)),
     }
@@ -192,7 +188,7 @@ def volunteer_signup(request, pk: int):
     """报名: sign the volunteer up for an upcoming activity."""
     user = request.user
     volunteer = get_visible_or_404(Volunteer, user, pk=pk)
-    _require_writer(user, volunteer)
+    require_change(user, volunteer)
     form = forms.SignupForm(request.POST, prefix="signup", station=volunteer.station)
     if form.is_valid() and apply_service(
         form,
@@ -222,7 +218,7 @@ def signup_cancel(request, pk: int):
 def volunteer_edit(request, pk: int):
     user = request.user
     volunteer = get_visible_or_404(Volunteer, user, pk=pk)
-    _require_writer(user, volunteer)
+    require_change(user, volunteer)
     current = {
         "name": volunteer.name,
         "phone": volunteer.phone,
@@ -292,7 +288,7 @@ def team_detail(request, pk: int):
     """The team's members with their hours; the station's staff set the members."""
     user = request.user
     team = get_visible_or_404(selectors.teams_visible_to(user), user, pk=pk)
-    may_write = selectors.may_write(user, team.station_id)
+    may_write = can(user, CHANGE, team)
     form = None
     if may_write:
         form = bootstrap(
@@ -303,7 +299,7 @@ def team_detail(request, pk: int):
             )
         )
     if request.method == "POST":
-        _require_writer(user, team)
+        require_change(user, team)
         if form.is_valid() and apply_service(
             form,
             lambda: services.team_set_members(
@@ -352,10 +348,10 @@ def party_detail(request, pk: int):
     """A party organisation with its members; the station's staff add members."""
     user = request.user
     organisation = get_visible_or_404(selectors.party_organisations_visible_to(user), user, pk=pk)
-    may_write = selectors.may_write(user, organisation.station_id)
+    may_write = can(user, CHANGE, organisation)
     form = bootstrap(forms.PartyMemberForm(request.POST or None)) if may_write else None
     if request.method == "POST":
-        _require_writer(user, organisation)
+        require_change(user, organisation)
         if form.is_valid():
             member = apply_service(
                 form,
@@ -415,7 +411,7 @@ def organisation_create(request):
 def organisation_edit(request, pk: int):
     user = request.user
     organisation = get_visible_or_404(CommunityOrganisation, user, pk=pk)
-    _require_writer(user, organisation)
+    require_change(user, organisation)
     initial = {
         name: getattr(organisation, name) for name in forms.CommunityOrganisationForm.base_fields
     }
@@ -476,7 +472,7 @@ def _stage_form(project: GovernanceProject, data=None):
 
 def _render_project(request, project, stage_form=None, meeting_form=None, status=200):
     user = request.user
-    may_write = selectors.may_write(user, project.station_id)
+    may_write = can(user, CHANGE, project)
     if may_write:
         stage_form = stage_form or _stage_form(project)
         meeting_form = meeting_form or bootstrap(forms.MeetingForm(prefix="meeting"))
@@ -506,7 +502,7 @@ def project_detail(request, pk: int):
 def project_stage(request, pk: int):
     user = request.user
     project = get_visible_or_404(selectors.governance_projects_visible_to(user), user, pk=pk)
-    _require_writer(user, project)
+    require_change(user, project)
     form = _stage_form(project, request.POST)
     if form is None:
         messages.error(request, _("A completed project stays completed."))
@@ -525,7 +521,7 @@ def project_stage(request, pk: int):
 def project_meeting(request, pk: int):
     user = request.user
     project = get_visible_or_404(selectors.governance_projects_visible_to(user), user, pk=pk)
-    _require_writer(user, project)
+    require_change(user, project)
     form = bootstrap(forms.MeetingForm(request.POST, prefix="meeting"))
     if form.is_valid() and apply_service(
         form,
@@ -626,8 +622,11 @@ def meal_roll_call(request):
     """The canteen's roll call for a day, in one screen: every enrolled elder with
     dine-in / delivery / absent, prefilled from the day's records, saved at once."""
     user = request.user
-    _require_station_staff(user)
-    station = user.station
+    # The roll call writes the day's meal records of the user's own station: the
+    # meal scope's right to create them (the station's own staff), and the
+    # station read through the scope.
+    require_create(user, MealRecord)
+    station = get_visible_or_404(Station, user, pk=user.station_id)
     form = forms.RollCallForm(request.POST or None)
     marks: dict[int, str] = {}
     if request.method == "POST":

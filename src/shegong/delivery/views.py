@@ -138,9 +138,17 @@ def event_record(request):
                 _("Service recorded: %(n)s person-times.") % {"n": event.person_times},
             )
             return redirect("delivery:event-detail", pk=event.pk)
+    # No list of the station's residents: attendees are looked up by name; those
+    # ticked in a form shown again stay listed.
+    others, lookup = _others_and_lookup(
+        request, form, _people(form.fields["attendees"].queryset), listed=set()
+    )
+    if lookup["found"] is not None and request.htmx:
+        return render(request, "delivery/_lookup_results.html", lookup)
     context = {
         "form": form,
-        "residents": _checklist(_people(form.fields["attendees"].queryset), form.ticked()),
+        "others": others,
+        **lookup,
         "no_projects": not form.fields["project"].queryset.exists(),
     }
     status = 400 if form.is_bound and form.errors else 200
@@ -172,7 +180,7 @@ def event_attendance(request, pk: int):
     if event.kind == EventKind.CASEWORK:
         messages.error(request, _("Casework contacts are changed through their case."))
         return redirect("delivery:event-detail", pk=event.pk)
-    current = list(selectors.attendees_of(user, event))
+    current = list(_people(selectors.attendees_of(user, event)))
     form = bootstrap(
         forms.AttendanceForm(
             request.POST or None,
@@ -199,17 +207,22 @@ def event_attendance(request, pk: int):
             )
             return redirect("delivery:event-detail", pk=event.pk)
     residents = _people(form.fields["attendees"].queryset)
-    ticked = form.ticked()
     members = Checklist([])
     if event.group_id:
-        members = _checklist(residents.filter(groups=event.group_id), ticked)
-        residents = residents.exclude(groups=event.group_id)
-    context = {
-        "event": event,
-        "form": form,
-        "members": members,
-        "residents": _checklist(residents, ticked),
-    }
+        members = _checklist(residents.filter(groups=event.group_id), form.ticked())
+    # The event's attendees and the group's members are listed; anybody else of
+    # the station is looked up by name (a station has thousands of residents).
+    others, lookup = _others_and_lookup(
+        request,
+        form,
+        residents,
+        listed={r.pk for r, _ticked in members.rows},
+        extra={r.pk for r in current},
+        exclude=event.group.members.all() if event.group_id else None,
+    )
+    if lookup["found"] is not None and request.htmx:
+        return render(request, "delivery/_lookup_results.html", lookup)
+    context = {"event": event, "form": form, "members": members, "others": others, **lookup}
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "delivery/event_attendance.html", context, status=status)
 
@@ -280,9 +293,17 @@ def group_create(request):
         if group is not None:
             messages.success(request, _("Group created."))
             return redirect("delivery:group-detail", pk=group.pk)
+    # No list of the station's residents: members are looked up by name; those
+    # ticked in a form shown again stay listed.
+    others, lookup = _others_and_lookup(
+        request, form, _people(form.fields["members"].queryset), listed=set()
+    )
+    if lookup["found"] is not None and request.htmx:
+        return render(request, "delivery/_lookup_results.html", lookup)
     context = {
         "form": form,
-        "residents": _checklist(_people(form.fields["members"].queryset), form.ticked()),
+        "others": others,
+        **lookup,
         "no_projects": not form.fields["project"].queryset.exists(),
     }
     status = 400 if form.is_bound and form.errors else 200
@@ -351,28 +372,24 @@ def group_session_record(request, pk: int):
             )
             return redirect("delivery:event-detail", pk=event.pk)
     residents = _people(form.fields["attendees"].queryset)
-    ticked = form.ticked()
-    members = _checklist(residents.filter(groups=group), ticked)
-    member_ids = {r.pk for r, _ticked in members.rows}
-    # Non-members are not listed (a station has hundreds of residents): they are
+    members = _checklist(residents.filter(groups=group), form.ticked())
+    # Non-members are not listed (a station has thousands of residents): they are
     # looked up by name; those ticked in a form shown again stay listed.
-    others = ticked - member_ids
-    query = request.GET.get("q", "").strip()[:50]
-    found = None
-    if query:
-        leave_out = others | {int(v) for v in request.GET.getlist("attendees") if v.isdigit()}
-        matching = selectors.station_residents_matching(
-            user, query, exclude=group.members.all(), leave_out=leave_out
-        )
-        found = _checklist(_people(matching)[: selectors.LOOKUP_LIMIT + 1], ticked)
-    if found is not None and request.htmx:
-        return render(request, "delivery/_lookup_results.html", _lookup_context(found, query))
+    others, lookup = _others_and_lookup(
+        request,
+        form,
+        residents,
+        listed={r.pk for r, _ticked in members.rows},
+        exclude=group.members.all(),
+    )
+    if lookup["found"] is not None and request.htmx:
+        return render(request, "delivery/_lookup_results.html", lookup)
     context = {
         "group": group,
         "form": form,
         "members": members,
-        "others": _checklist(residents.filter(pk__in=others), ticked) if others else Checklist([]),
-        **_lookup_context(found, query),
+        "others": others,
+        **lookup,
         "next_number": next_number or _next_session_number(group),
     }
     status = 400 if form.is_bound and form.errors else 200
@@ -381,6 +398,33 @@ def group_session_record(request, pk: int):
 
 def _next_session_number(group: Group) -> int:
     return (group.sessions.aggregate(last=Max("session_number"))["last"] or 0) + 1
+
+
+def _others_and_lookup(
+    request, form, residents, *, listed: set[int], extra: Iterable[int] = (), exclude=None
+) -> tuple[Checklist, dict]:
+    """A form's residents beyond those the page lists itself (`listed`, e.g. a
+    group's members), and the name look-up (?q=) of anybody else of the user's
+    station (selectors.station_residents_matching, through the scope).
+
+    `others`: the residents of `extra` (e.g. an event's attendees) and those
+    ticked in a form shown again, ticked as in the form. The look-up leaves out
+    `exclude` (a queryset), everyone listed, and the ids the page sends as the
+    form's field (those ticked since). The whole station stays the form field's
+    queryset: only the rendering is narrowed, a POST is validated as before."""
+    ticked = form.ticked()
+    other_ids = (ticked | set(extra)) - listed
+    others = _checklist(residents.filter(pk__in=other_ids), ticked) if other_ids else Checklist([])
+    field = form.ticked_field
+    query = request.GET.get("q", "").strip()[:50]
+    found = None
+    if query:
+        sent = {int(v) for v in request.GET.getlist(field) if v.isdigit()}
+        matching = selectors.station_residents_matching(
+            request.user, query, exclude=exclude, leave_out=listed | other_ids | sent
+        )
+        found = _checklist(_people(matching)[: selectors.LOOKUP_LIMIT + 1], ticked)
+    return others, {"field_name": field, **_lookup_context(found, query)}
 
 
 def _lookup_context(found: Checklist | None, query: str) -> dict:
