@@ -5,7 +5,11 @@ the demo city at city scale (once: kept in var/load/pg for the next run), starts
 gunicorn with several workers, and runs Locust headless (bench/locustfile.py) in
 steps of users until it stops by itself. Then it checks that every write the server
 acknowledged is in the database, checks the rollups, and writes the figures to
-var/load/report.md (throughput and p50/p95/p99 per action and step).
+var/load/report.md (throughput and p50/p95/p99 per action and step). After the day,
+two baselines run on the same server (/healthz, and the cheapest logged-in page, each
+as fast as it is answered), and the CPU time of the app, the database and Locust is
+read from /proc throughout: the report puts the day's throughput against both
+baselines and gives the CPU per request, i.e. the ceiling this machine allows.
 
 Run from the project root with the project's Python:
     .venv/bin/python bench/load.py [--steps 20,60,120,200] [--step-seconds 45]
@@ -56,12 +60,11 @@ def wait_http(url: str, seconds: float = 60) -> None:
 CPU_PARTS = {"app": ("gunicorn",), "database": ("postgres",), "load generator": ("locust",)}
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU time (user + system) used so far by the running processes of each part,
-    read from /proc. A process that ends takes its time with it; the app's workers,
-    their database connections and Locust live through the whole run."""
+def cpu_seconds() -> dict[int, tuple[str, float]]:
+    """CPU time (user + system) used so far by each running process of the test's
+    parts, by process id, read from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
-    totals = dict.fromkeys(CPU_PARTS, 0.0)
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -71,8 +74,18 @@ def cpu_seconds() -> dict[str, float]:
         fields = text[text.rindex(")") + 2 :].split()
         for part, names in CPU_PARTS.items():
             if name.startswith(names):
-                totals[part] += (int(fields[11]) + int(fields[12])) / tick
-    return totals
+                found[int(stat.parent.name)] = (part, (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds of each part between two readings: per process, so that one
+    that ends (an autovacuum worker, a database connection closed by its age) does
+    not take its earlier time out of the sum."""
+    used = dict.fromkeys(CPU_PARTS, 0.0)
+    for pid, (part, seconds) in after.items():
+        used[part] += seconds - before.get(pid, (part, 0.0))[1]
+    return used
 
 
 class CpuSampler(threading.Thread):
@@ -80,7 +93,7 @@ class CpuSampler(threading.Thread):
 
     def __init__(self):
         super().__init__(daemon=True)
-        self.readings: list[tuple[float, dict[str, float]]] = []
+        self.readings: list[tuple[float, dict]] = []
         self.done = threading.Event()
 
     def run(self):
@@ -96,8 +109,9 @@ class CpuSampler(threading.Thread):
 
 def cpu_per_request(folder: Path, readings: list) -> dict[int, dict[str, float]]:
     """CPU milliseconds per request of each part, per step: the CPU used between the
-    first and the last reading inside the step, over the requests answered between
-    those two readings."""
+    first and the last reading inside the step (summed reading to reading, so that a
+    process that ends loses at most a second of its time), over the requests
+    answered between those two readings."""
     times = collections.defaultdict(list)
     with (folder / "samples.csv").open() as handle:
         for at, step, _name, _ms, _ok in csv.reader(handle):
@@ -107,10 +121,14 @@ def cpu_per_request(folder: Path, readings: list) -> dict[int, dict[str, float]]
         inside = [r for r in readings if min(answered) <= r[0] <= max(answered)]
         if len(inside) < 2:
             continue
-        (start, before), (end, after) = inside[0], inside[-1]
+        start, end = inside[0][0], inside[-1][0]
         requests = sum(1 for t in answered if start < t <= end)
         if requests:
-            result[step] = {k: (after[k] - before[k]) * 1000 / requests for k in before}
+            used = dict.fromkeys(CPU_PARTS, 0.0)
+            for (_t, before), (_u, after) in zip(inside, inside[1:], strict=False):
+                for part, seconds in cpu_used(before, after).items():
+                    used[part] += seconds
+            result[step] = {part: used[part] * 1000 / requests for part in used}
     return result
 
 
@@ -343,12 +361,20 @@ def main() -> None:
             command += ["--loglevel", "WARNING", "--stop-timeout", "10"]
             return subprocess.run(command, env=run_env, cwd=ROOT, check=False).returncode  # noqa: S603
 
+        sampler = CpuSampler()
+        sampler.start()
+        uptime_before = Path("/proc/loadavg").read_text().strip()
+        log(f"locust: steps {steps} users x {args.step_seconds} s; loadavg {uptime_before}")
+        started = time.monotonic()
+        locust_exit = run_locust("SocialWorker", out, args.steps, args.step_seconds)
+        elapsed = time.monotonic() - started
+        uptime_after = Path("/proc/loadavg").read_text().strip()
+        log(f"locust exited {locust_exit} after {elapsed:.0f} s; loadavg {uptime_after}")
         # Baselines, in this run, on this machine: how many requests a second the
         # stack answers when a request costs next to nothing, and when it is the
         # cheapest page of the day. The day's throughput is reported against them.
+        # After the day, so that they do not warm up or disturb its first step.
         baselines = {}
-        sampler = CpuSampler()
-        sampler.start()
         for user_class in ("HealthCheck", "CheapestPage"):
             folder = out / f"baseline-{user_class}"
             users, seconds = args.baseline_users, args.baseline_seconds
@@ -358,14 +384,7 @@ def main() -> None:
             baselines[user_class] = figures.get(users, {"rps": 0.0, "p95": 0.0, "errors": 0})
             log(f"baseline {user_class}: {baselines[user_class]}")
 
-        uptime_before = Path("/proc/loadavg").read_text().strip()
-        log(f"locust: steps {steps} users x {args.step_seconds} s; loadavg {uptime_before}")
-        started = time.monotonic()
-        locust_exit = run_locust("SocialWorker", out, args.steps, args.step_seconds)
         sampler.stop()
-        elapsed = time.monotonic() - started
-        uptime_after = Path("/proc/loadavg").read_text().strip()
-        log(f"locust exited {locust_exit} after {elapsed:.0f} s; loadavg {uptime_after}")
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=60)
         gunicorn = None
