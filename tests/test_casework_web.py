@@ -351,3 +351,29 @@ def test_the_note_form_preselects_a_service_type_that_fits_the_client(casework, 
     )
     page = client.get(f"/cases/{casework.case.pk}/").content.decode()
     assert '<option value="supportive" selected>' in page
+
+
+def test_a_long_case_shows_its_latest_notes_and_the_whole_history_on_request(casework, client):
+    for day in range(1, 23):
+        cases.case_note_add(
+            actor=casework["worker"],
+            case=casework.case,
+            happened_on=OPENED + datetime.timedelta(days=day),
+            service_type="emotional_support",
+            method="home_visit",
+            text=f"第{day}次探访。",
+        )
+    client.force_login(casework["worker"])
+    page = client.get(f"/cases/{casework.case.pk}/").content.decode()
+    listed = [day for day in range(1, 23) if f"第{day}次探访。" in page]
+    assert listed == list(range(3, 23))  # the latest 20 of 22
+    assert "显示最近 20 条介入记录，共 22 条。" in page
+    assert "显示最近 20 条，共 " in page  # of the history (intake, assessment, plan, notes)
+    whole = client.get(f"/cases/{casework.case.pk}/?all=1").content.decode()
+    assert [day for day in range(1, 23) if f"第{day}次探访。" in whole] == list(range(1, 23))
+    assert "显示最近" not in whole
+    # The case file of the API stays whole.
+    api_notes = Client()
+    api_notes.force_login(casework["worker"])
+    body = api_notes.get(f"/api/cases/{casework.case.pk}/").json()
+    assert len(body["notes"]) == 22

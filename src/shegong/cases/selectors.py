@@ -80,12 +80,20 @@ class CaseFile:
     reviews: list[CaseReview]
     referrals: list[Referral]
     events: list[CaseEvent]
+    # How many notes and history events the case has: more than listed when the
+    # file was opened with `latest` (the case page shows the latest ones).
+    notes_total: int = 0
+    events_total: int = 0
 
 
 @transaction.atomic
-def case_file_open(user: Any, case: Case, ip: str | None = None) -> CaseFile | None:
+def case_file_open(
+    user: Any, case: Case, ip: str | None = None, latest: int | None = None
+) -> CaseFile | None:
     """The case file if `user` may read it (else None). Reading a priority
-    client's file is written to the access log."""
+    client's file is written to the access log. With `latest`, only the latest
+    that many notes and history events are read (a case of some years has
+    hundreds); their totals are counted only when there are more."""
     if not can_read_case_content(user, case):
         return None
     if is_priority_client(case.client):
@@ -102,14 +110,29 @@ def case_file_open(user: Any, case: Case, ip: str | None = None) -> CaseFile | N
         rows = model.objects.visible_to(user).filter(case=case)
         return list(rows.select_related("author", *related))
 
+    def newest(rows) -> tuple[list, int]:
+        if latest is None:
+            rows = list(rows)
+            return rows, len(rows)
+        head = list(rows[: latest + 1])
+        return (head, len(head)) if len(head) <= latest else (head[:latest], rows.count())
+
+    notes, notes_total = newest(
+        CaseNote.objects.visible_to(user).filter(case=case).select_related("author")
+    )
+    events, events_total = newest(
+        CaseEvent.objects.visible_to(user).filter(case=case).select_related("actor")
+    )
     return CaseFile(
         case=case,
         assessments=content(Assessment),
         plans=content(ServicePlan),
-        notes=content(CaseNote),
+        notes=notes,
         reviews=content(CaseReview),
         referrals=content(Referral, "to_station"),
-        events=list(CaseEvent.objects.visible_to(user).filter(case=case).select_related("actor")),
+        events=events,
+        notes_total=notes_total,
+        events_total=events_total,
     )
 
 

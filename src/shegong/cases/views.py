@@ -31,6 +31,9 @@ from shegong.core.http import client_ip
 from shegong.core.models import AccessLog
 from shegong.core.scope import CHANGE, can, may
 
+# The case page lists this many of the latest notes and history events.
+CASE_PAGE_LATEST = 20
+
 # step name → (form, service)
 STEPS = {
     "assess": (forms.AssessForm, services.case_assess),
@@ -177,7 +180,9 @@ def _step_fragment(request, case: Case, step: str):
 
 
 def _render_case(request, case, bound_step=None, bound_form=None, status=200, shown=None):
-    case_file = selectors.case_file_open(request.user, case, ip=client_ip(request))
+    # The latest notes and history events; the whole history on request (?all=1).
+    latest = None if request.GET.get("all") == "1" else CASE_PAGE_LATEST
+    case_file = selectors.case_file_open(request.user, case, ip=client_ip(request), latest=latest)
     # The case was read through the scope, and a named action has the anchor of
     # reading: the role's right to assign decides, without a query.
     can_assign = may(request.user, ASSIGN, Case)
