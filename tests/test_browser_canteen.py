@@ -9,8 +9,7 @@ import pytest
 from django.utils import timezone
 
 from shegong.community.models import MealEnrolment, MealRecord
-from tests.browser import screenshot
-from tests.conftest import PASSWORD
+from tests.browser import log_in, screenshot
 from tests.delivery_world import _resident
 
 pytestmark = pytest.mark.browser
@@ -29,11 +28,7 @@ def test_worker_takes_the_roll_call_of_a_canteen_of_120_elders(
         for e in elders
     )
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", worker.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, worker.username)
 
     page.goto(f"{live_server.url}/community/meals/roll-call/?date={today.isoformat()}")
     roll = page.get_by_test_id("roll-call")

@@ -9,8 +9,7 @@ from django.utils import timezone, translation
 from shegong.cases.models import Case, CaseStatus
 from shegong.clients.identity import id_check_char
 from shegong.clients.models import Resident
-from tests.browser import screenshot
-from tests.conftest import PASSWORD
+from tests.browser import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +23,7 @@ def test_worker_registers_resident_and_walks_a_case_to_closure(
     transactional_db, world, live_server, browser
 ):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", world["worker"].username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, world["worker"].username)
 
     first17 = "44010519500315123"
     page.goto(f"{live_server.url}/residents/new/")

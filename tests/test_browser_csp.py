@@ -3,7 +3,7 @@ CSP violation (no inline script or style slipped in)."""
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,7 @@ def test_pages_raise_no_csp_violations(transactional_db, world, live_server, bro
             else None
         ),
     )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "city")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "city")
     for path in PAGES:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import log_in, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -30,11 +30,7 @@ def test_director_logs_in_and_opens_station_page(transactional_db, world, live_s
 
 def test_outsider_station_page_is_not_found(transactional_db, world, live_server, browser):
     page = browser.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", world["director"].username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, world["director"].username)
     response = page.goto(f"{live_server.url}/org/stations/{world.station_c.pk}/")
     assert response.status == 404
     assert "北京街社工站" not in page.content()

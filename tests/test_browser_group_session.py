@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shegong.delivery.models import Attendance, Group, ServiceEvent
-from tests.browser import screenshot
-from tests.conftest import PASSWORD
+from tests.browser import log_in, screenshot
 from tests.delivery_world import group, make_delivery
 
 pytestmark = pytest.mark.browser
@@ -22,11 +21,7 @@ def test_worker_records_a_group_session_by_ticking_attendance(
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
     console = []
     page.on("console", lambda message: console.append(message.text))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", world["worker"].username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, world["worker"].username)
 
     page.goto(f"{live_server.url}/services/groups/")
     page.get_by_role("link", name=grp.name).click()
@@ -79,11 +74,7 @@ def test_worker_creates_a_group_finding_its_members_by_name(
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
     console = []
     page.on("console", lambda message: console.append(message.text))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", world["worker"].username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, world["worker"].username)
 
     page.goto(f"{live_server.url}/services/groups/new/")
     # Nobody of the station is listed up front: members are found by name.
