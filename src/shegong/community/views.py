@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Subquery
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from shegong.community import filtersets, forms, selectors, services
 from shegong.community.models import (
     CommunityOrganisation,
     GovernanceProject,
+    MealEnrolment,
     MealKind,
     MealRecord,
     PartyOrganisation,
@@ -37,10 +37,10 @@ from shegong.community.models import (
 )
 from shegong.core.access import get_visible_or_404, require_change, require_create
 from shegong.core.forms import apply_service, bootstrap
-from shegong.core.scope import CHANGE, can
+from shegong.core.scope import CHANGE, can, may_create
 from shegong.delivery import selectors as delivery_selectors
 from shegong.delivery import services as delivery_services
-from shegong.delivery.models import EventKind
+from shegong.delivery.models import EventKind, ServiceEvent
 from shegong.org.models import Station
 
 PAGE_SIZE = 25
@@ -49,18 +49,12 @@ ENROL_CANDIDATES = 30
 ELDER_AGE = 60
 
 
-def _require_station_staff(user) -> None:
-    """Creating records (and the meal programme, whose elders' names stay with
-    the station) is for a station's own staff; officials read."""
-    if not selectors.is_station_staff(user):
-        raise PermissionDenied(_("Only the station's own staff can do this."))
-
-
-def _station_create(request, form_class, create, *, success, title, next_url):
+def _station_create(request, model, form_class, create, *, success, title, next_url):
     """A simple "register a new …" page at the user's own station: the form, the
-    service that creates the record, and where to go afterwards."""
+    service that creates the record, and where to go afterwards. The model's
+    scope decides who may create (the station's own staff; officials read)."""
     user = request.user
-    _require_station_staff(user)
+    require_create(user, model)
     form = bootstrap(form_class(request.POST or None))
     if request.method == "POST" and form.is_valid():
         created = apply_service(
@@ -127,7 +121,7 @@ def volunteer_list(request):
     context = {
         "page": page,
         "filter_fields": [filterset.form[n] for n in ("q", "is_party_member", "is_active")],
-        "can_write": selectors.is_station_staff(user),
+        "can_write": may_create(user, Volunteer),
         "many_stations": not selectors.is_station_staff(user),
     }
     if selectors.is_station_staff(user):
@@ -142,7 +136,7 @@ def volunteer_list(request):
 @login_required
 def volunteer_register(request):
     user = request.user
-    _require_station_staff(user)
+    require_create(user, Volunteer)
     form = bootstrap(forms.VolunteerRegisterForm(request.POST or None, station_id=user.station_id))
     if request.method == "POST" and form.is_valid():
         volunteer = apply_service(
@@ -258,7 +252,7 @@ def team_list(request):
     page = Paginator(teams, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "can_write": selectors.is_station_staff(user),
+        "can_write": may_create(user, VolunteerTeam),
         "many_stations": not selectors.is_station_staff(user),
     }
     return render(request, "community/team_list.html", context)
@@ -267,7 +261,7 @@ def team_list(request):
 @login_required
 def team_create(request):
     user = request.user
-    _require_station_staff(user)
+    require_create(user, VolunteerTeam)
     form = bootstrap(forms.TeamForm(request.POST or None, station_id=user.station_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -325,7 +319,7 @@ def party_list(request):
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "can_write": selectors.is_station_staff(user),
+        "can_write": may_create(user, PartyOrganisation),
         "many_stations": not selectors.is_station_staff(user),
     }
     return render(request, "community/party_list.html", context)
@@ -335,6 +329,7 @@ def party_list(request):
 def party_organisation_create(request):
     return _station_create(
         request,
+        PartyOrganisation,
         forms.PartyOrganisationForm,
         services.party_organisation_create,
         success=_("Party organisation registered."),
@@ -388,7 +383,7 @@ def organisation_list(request):
     context = {
         "page": page,
         "filter_fields": [filterset.form[n] for n in ("q", "status")],
-        "can_write": selectors.is_station_staff(user),
+        "can_write": may_create(user, CommunityOrganisation),
         "many_stations": not selectors.is_station_staff(user),
         "user_station_id": user.station_id,
     }
@@ -399,6 +394,7 @@ def organisation_list(request):
 def organisation_create(request):
     return _station_create(
         request,
+        CommunityOrganisation,
         forms.CommunityOrganisationForm,
         services.community_organisation_create,
         success=_("Community organisation registered."),
@@ -445,7 +441,7 @@ def project_list(request):
     context = {
         "page": page,
         "filter_fields": [filterset.form[n] for n in ("q", "stage")],
-        "can_write": selectors.is_station_staff(user),
+        "can_write": may_create(user, GovernanceProject),
         "many_stations": not selectors.is_station_staff(user),
     }
     return render(request, "community/project_list.html", context)
@@ -455,6 +451,7 @@ def project_list(request):
 def project_create(request):
     return _station_create(
         request,
+        GovernanceProject,
         forms.GovernanceProjectForm,
         services.governance_project_create,
         success=_("Governance project created."),
@@ -540,9 +537,10 @@ def project_meeting(request, pk: int):
 @login_required
 def meal_home(request):
     """The station's enrolled elders with the day each last ate at the canteen,
-    and its pre-meal activities."""
+    and its pre-meal activities. For the staff who keep the canteen's records (the
+    meal scope's create right): the elders' names stay with the station."""
     user = request.user
-    _require_station_staff(user)
+    require_create(user, MealRecord)
     today = timezone.localdate()
     last_meal = (
         MealRecord.objects.filter(station_id=user.station_id, resident=OuterRef("resident"))
@@ -574,7 +572,7 @@ def meal_home(request):
 def meal_enrol(request):
     """Enrol an elder of the station: search by name, then enrol from the list."""
     user = request.user
-    _require_station_staff(user)
+    require_create(user, MealEnrolment)
     form = bootstrap(forms.EnrolForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         resident = get_visible_or_404(
@@ -709,7 +707,7 @@ def meal_activity_record(request):
     of kind "meal_activity" through delivery's service: it counts person-times
     like any other service, and the volunteers' hours count to their record."""
     user = request.user
-    _require_station_staff(user)
+    require_create(user, ServiceEvent)
     form = bootstrap(forms.MealActivityForm(request.POST or None, user=user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
