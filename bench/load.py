@@ -414,10 +414,9 @@ def main() -> None:
             f"baseline {name}": cpu_per_request(out / f"baseline-{name}", sampler.readings).get(0)
             for name in baselines
         }
+        by_step = cpu_per_request(out, sampler.readings)
         for index, users in enumerate(steps):
-            demand[f"step {index + 1} ({users} users)"] = cpu_per_request(
-                out, sampler.readings
-            ).get(index)
+            demand[f"step {index + 1} ({users} users)"] = by_step.get(index)
         machine = (
             f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, "
             f"PostgreSQL {psycopg.connect(url.replace('postgres://', 'postgresql://')).info.server_version}"
