@@ -548,6 +548,7 @@ class MealRollCallView(GenericAPIView):
     writes are read at /api/meal-records/."""
 
     serializer_class = RollCallSerializer
+    scope_model = MealRecord
 
     @extend_schema(request=RollCallSerializer, responses={201: RollCallResultSerializer})
     def post(self, request, *args, **kwargs):

@@ -18,6 +18,16 @@ def scope_action(view) -> str:
     return CHANGE if getattr(view, "detail", False) else CREATE
 
 
+def scoped_model(view):
+    """The model whose scope decides the writes through `view`: its queryset's
+    model, or the `scope_model` it names; None when it has neither."""
+    model = getattr(view, "scope_model", None)
+    if model is None:
+        queryset = getattr(view, "queryset", None)
+        model = queryset.model if queryset is not None else None
+    return model if model is not None and hasattr(model, "scope") else None
+
+
 class ScopedPermission(permissions.BasePermission):
     """Logged-in users only; writes need the role's right for the write's scope
     action, checked before the request body is read: a user who may see the
@@ -36,14 +46,18 @@ class ScopedPermission(permissions.BasePermission):
         if hasattr(view, "action_map") and view.action is None:
             # A method the viewset does not route: DRF answers 405.
             return True
-        queryset = getattr(view, "queryset", None)
-        if queryset is None or not hasattr(queryset.model, "scope"):
-            return True
+        model = scoped_model(view)
+        if model is None:
+            # Fails closed: a write through a view that names no scoped model is
+            # refused. A view whose writes are checked another way says so with
+            # its own permission_classes.
+            self.message = _("Your role cannot do this.")
+            return False
         if getattr(view, "detail", False):
             # Checked on the record itself (has_object_permission).
             return True
         self.message = _("Your role cannot do this.")
-        return may(request.user, scope_action(view), queryset.model)
+        return may(request.user, scope_action(view), model)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in permissions.SAFE_METHODS:

@@ -238,6 +238,33 @@ def may_create(user: Any, model: type[models.Model]) -> bool:
     return may(user, CREATE, model)
 
 
+def can_at(user: Any, action: str, model: type[models.Model], station: Any) -> bool:
+    """Whether `user` may perform the write `action` on a `model` row placed at
+    `station` (a Station, or None for a row that hangs from no station), before
+    the row exists: e.g. create a resident at this station, import this
+    station's service records. The role must hold the action on the model's
+    scope, and the station must be within the user's view (a station's own
+    staff see their station only). The saved row is still re-checked inside the
+    write's transaction (`core.access.ensure_visible`)."""
+    if not may(user, action, model):
+        return False
+    if station is None:
+        return True
+    return can(user, VIEW, station)
+
+
+def actions_for(user: Any, obj: models.Model) -> frozenset[str]:
+    """The actions `user` may perform on the saved `obj`: view, change and the
+    named actions its scope declares. What templates and UI flags ask, so that a
+    button is shown exactly when the service would accept the action."""
+    scope: Scope = type(obj).scope
+    allowed = {action for action in (CHANGE, *scope.acts) if can(user, action, obj)}
+    if allowed or can(user, VIEW, obj):
+        # Every write action implies the view: its rows are a subset of the visible.
+        allowed.add(VIEW)
+    return frozenset(allowed)
+
+
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user: Any, action: str = VIEW) -> ScopedQuerySet:
         return restrict(self, user, action)
