@@ -18,7 +18,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.cases import library as library_services
 from shegong.cases import services as case_services
 from shegong.cases.models import Alert, AlertRule, Case, LibraryCase, Observation
@@ -38,6 +37,7 @@ from shegong.community.models import (
     VolunteerTeam,
 )
 from shegong.core.models import AccessLog, AuditEntry
+from shegong.core.roles import Role
 from shegong.delivery import services as delivery_services
 from shegong.delivery.models import Group, ServiceEvent
 from shegong.evaluation import services as evaluation_services

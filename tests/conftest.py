@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.org.models import (
     Agency,
     City,

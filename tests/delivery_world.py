@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from shegong.accounts.roles import Role
 from shegong.cases import services as case_services
 from shegong.clients import services as client_services
 from shegong.clients.models import Resident
 from shegong.community.models import PartyMember, PartyOrganisation, Volunteer
+from shegong.core.roles import Role
 from shegong.delivery import services
 from shegong.delivery.models import Group, ServiceEvent
 from shegong.plans import services as plan_services

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.evaluation import services
 from shegong.evaluation.models import EvaluationRound, Indicator, StationEvaluation
 from tests.conftest import World, make_user

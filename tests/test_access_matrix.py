@@ -26,8 +26,8 @@ from django.db.models import Count, Max
 from django.test import Client, override_settings
 from django.urls import get_resolver, reverse
 
-from shegong.accounts.roles import Role
 from shegong.core.models import AuditEntry
+from shegong.core.roles import Role
 from tests.access_matrix import (
     ADMIN_LOGIN,
     LOGIN,

@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from shegong.accounts.roles import Role
 from shegong.cases import alerts
 from shegong.cases import services as case_services
 from shegong.cases.models import Alert, AlertRule, Case
 from shegong.clients import services as client_services
 from shegong.community.models import MealEnrolment, MealRecord
+from shegong.core.roles import Role
 from tests.conftest import make_user
 
 HIGH_RISK = "high_risk_no_contact"

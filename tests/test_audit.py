@@ -9,13 +9,13 @@ import pytest
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.cases import services as case_services
 from shegong.cases.models import Case
 from shegong.clients import services as client_services
 from shegong.clients.models import Resident
 from shegong.core import audit
 from shegong.core.models import AuditEntry
+from shegong.core.roles import Role
 from shegong.delivery.models import ServiceEvent
 from shegong.plans.models import AnnualPlan
 from tests.delivery_world import TODAY, make_delivery, record

@@ -9,12 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from shegong.accounts.roles import Role
 from shegong.cases import services
 from shegong.cases.models import Alert, AlertRule, Case, CaseNote
 from shegong.clients import services as client_services
 from shegong.clients.models import Resident
 from shegong.core.models import AccessLog
+from shegong.core.roles import Role
 from tests.conftest import make_user
 
 TODAY = timezone.localdate

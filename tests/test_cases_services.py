@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from shegong.accounts.roles import Role
 from shegong.cases import selectors
 from shegong.cases import services as case_services
 from shegong.cases.models import (
@@ -27,6 +26,7 @@ from shegong.clients import services as client_services
 from shegong.clients.models import Consent, Resident
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
+from shegong.core.roles import Role
 from shegong.delivery.models import ServiceEvent
 from tests.conftest import make_user
 

@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from shegong.accounts.roles import Role
 from shegong.cases import services as case_services
 from shegong.clients import identity, services
 from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
 from shegong.core.models import AccessLog
+from shegong.core.roles import Role
 from tests.conftest import make_user
 
 # 440105 (海珠区) · born 1980-01-01 · sequence 123 · check digit 4.

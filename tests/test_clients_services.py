@@ -10,7 +10,6 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from shegong.accounts.roles import Role
 from shegong.cases import services as case_services
 from shegong.cases.models import Case, Observation
 from shegong.clients import identity
@@ -19,6 +18,7 @@ from shegong.clients.models import ClientStatus, Consent, Resident
 from shegong.clients.services import DuplicateResident
 from shegong.community.models import MealEnrolment, MealRecord
 from shegong.core.errors import EditConflict
+from shegong.core.roles import Role
 from shegong.delivery.models import Attendance, Group, ServiceEvent
 from shegong.plans.models import AnnualPlan, PlanProject
 from tests.conftest import make_user

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.org.models import Contract, Station
 
 

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone, translation
 
-from shegong.accounts.roles import Role
 from shegong.cases import services
 from shegong.cases.models import ASSIGN, Case
 from shegong.community.models import MealRecord
+from shegong.core.roles import Role
 from tests.conftest import make_user
 from tests.delivery_world import make_delivery, planned_case
 

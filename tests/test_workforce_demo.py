@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import STAFF_ROLES
 from shegong.cases.models import LibraryCase
+from shegong.core.roles import STAFF_ROLES
 from shegong.demo.workforce import LIBRARY, load_demo_case_library, load_demo_workforce
 from shegong.workforce import selectors
 from shegong.workforce.models import StaffProfile, SupervisionRecord, TrainingRecord

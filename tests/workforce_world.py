@@ -22,7 +22,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.workforce import services
 from shegong.workforce.models import StaffProfile
 from tests.conftest import make_user

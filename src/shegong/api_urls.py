@@ -10,6 +10,7 @@ from shegong.cases import api as cases_api
 from shegong.cases import library_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
+from shegong.core.access_log_api import AccessLogViewSet
 from shegong.core.audit_views import AuditEntryViewSet
 from shegong.delivery import api as delivery_api
 from shegong.evaluation import api as evaluation_api
@@ -36,7 +37,7 @@ router.register("cases", cases_api.CaseViewSet)
 router.register("observations", cases_api.ObservationViewSet)
 router.register("alerts", cases_api.AlertViewSet)
 router.register("alert-rules", cases_api.AlertRuleViewSet)
-router.register("access-log", cases_api.AccessLogViewSet)
+router.register("access-log", AccessLogViewSet)
 router.register("case-library", library_api.LibraryCaseViewSet)
 router.register("audit-log", AuditEntryViewSet)
 router.register("plans", plans_api.AnnualPlanViewSet)

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from shegong import home
+
 admin.site.site_header = "Shegong 社工"
 admin.site.site_title = "Shegong"
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("", include("shegong.core.urls")),
     path("accounts/", include("shegong.accounts.urls")),
     path("org/", include("shegong.org.urls")),

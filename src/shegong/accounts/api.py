@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from shegong.accounts.models import User
 from shegong.core.api import ScopedReadOnlyViewSet
-from shegong.org.filtersets import SearchFilterSet
+from shegong.core.filtersets import SearchFilterSet
 
 
 class UserSerializer(serializers.ModelSerializer):

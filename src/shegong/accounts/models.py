@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shegong.accounts.roles import LEVEL_FIELD, ROLE_LEVEL, Level, Role
+from shegong.core.roles import LEVEL_FIELD, ROLE_LEVEL, Level, Role
 from shegong.core.scope import Scope, ScopedQuerySet
 
 

@@ -42,7 +42,7 @@ from shegong.clients.api import ConflictMixin
 from shegong.clients.models import STATION_STAFF, Resident
 from shegong.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedRelatedField
 from shegong.core.http import client_ip
-from shegong.core.models import AccessLog, Domain
+from shegong.core.models import Domain
 from shegong.org.models import Station
 
 # --- Cases: output ---------------------------------------------------------------
@@ -573,41 +573,3 @@ class AlertRuleViewSet(ScopedModelViewSet):
                 for kind, setting in rule_settings(user.station_id).items()
             ]
         )
-
-
-# --- Access log ------------------------------------------------------------------
-
-
-class AccessLogSerializer(serializers.ModelSerializer):
-    action_label = serializers.CharField(source="get_action_display", read_only=True)
-    user_name = serializers.CharField(source="user.full_name", read_only=True)
-    station_name = serializers.CharField(source="station.name", read_only=True)
-
-    class Meta:
-        model = AccessLog
-        fields = [
-            "id",
-            "at",
-            "user",
-            "user_name",
-            "role",
-            "ip",
-            "action",
-            "action_label",
-            "station",
-            "station_name",
-            "object_type",
-            "object_id",
-            "object_label",
-        ]
-        read_only_fields = fields
-
-
-class AccessLogViewSet(ScopedReadOnlyViewSet):
-    """Who read which priority client's file or revealed an ID number: directors
-    see their station's entries, city officers the city's; nobody else any."""
-
-    queryset = AccessLog.objects.select_related("user", "station")
-    serializer_class = AccessLogSerializer
-    filterset_class = filtersets.AccessLogFilterSet
-    ordering_fields = ["at", "id"]

@@ -17,8 +17,7 @@ from shegong.cases.models import (
     LibraryCase,
     Observation,
 )
-from shegong.core.models import AccessLog
-from shegong.org.filtersets import SearchFilterSet
+from shegong.core.filtersets import SearchFilterSet
 
 
 class CaseFilterSet(SearchFilterSet):
@@ -92,16 +91,6 @@ class AlertRuleFilterSet(SearchFilterSet):
     class Meta:
         model = AlertRule
         fields = ["q", "station", "kind", "enabled"]
-
-
-class AccessLogFilterSet(SearchFilterSet):
-    search_fields = ("object_label", "user__username", "user__full_name")
-    since = django_filters.DateFilter(field_name="at__date", lookup_expr="gte", label=_("From"))
-    until = django_filters.DateFilter(field_name="at__date", lookup_expr="lte", label=_("Until"))
-
-    class Meta:
-        model = AccessLog
-        fields = ["q", "station", "user", "action", "object_type", "object_id", "since", "until"]
 
 
 class LibraryCaseFilterSet(SearchFilterSet):

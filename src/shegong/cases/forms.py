@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.cases.models import (
     GENERAL_SERVICE_TYPES,
     PRIORITY_SERVICE_TYPES,
@@ -19,6 +18,7 @@ from shegong.cases.models import (
 )
 from shegong.core.forms import DateInput
 from shegong.core.models import Domain
+from shegong.core.roles import Role
 from shegong.org.models import Station
 
 

@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.cases.anonymise import check_anonymous
 from shegong.cases.models import Case, CaseStatus, LibraryCase, LibraryStatus
 from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
 from shegong.core.models import Domain
+from shegong.core.roles import Role
 
 TEXT_FIELDS = ("title", "background", "assessment", "intervention", "outcome", "reflection")
 WRITE_UP_FIELDS = (*TEXT_FIELDS, "domain")

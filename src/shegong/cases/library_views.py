@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.roles import Role
 from shegong.cases import forms, library, selectors
 from shegong.cases.filtersets import LibraryCaseFilterSet
 from shegong.cases.models import LIBRARY_REVIEW, LibraryCase, LibraryStatus
 from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.roles import Role
 
 PAGE_SIZE = 20
 

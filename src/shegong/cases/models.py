@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shegong.accounts.roles import Role
 from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
 from shegong.core.models import Domain, TimeStampedModel
+from shegong.core.roles import Role
 from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet, station_scope
 
 DIRECTOR_ONLY = frozenset({Role.STATION_DIRECTOR})

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.cases import alerts
 from shegong.cases.models import (
     ASSIGN,
@@ -47,6 +46,7 @@ from shegong.clients.services import has_sharing_consent
 from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
 from shegong.core.models import Domain
+from shegong.core.roles import Role
 from shegong.core.scope import can
 from shegong.delivery.services import casework_event_record
 from shegong.org.models import Station

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.roles import Role
 from shegong.cases import forms, selectors, services
 from shegong.cases.alerts import rule_settings
 from shegong.cases.models import (
@@ -29,6 +28,7 @@ from shegong.core.access import get_visible_or_404, require_change, require_crea
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.models import AccessLog
+from shegong.core.roles import Role
 from shegong.core.scope import CHANGE, can, may
 
 # The case page lists this many of the latest notes and history events.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.clients import identity
 from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
-from shegong.org.filtersets import SearchFilterSet
+from shegong.core.filtersets import SearchFilterSet
 
 
 def _current(queryset, name, value):

@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shegong.accounts.roles import Role
 from shegong.core.models import Domain, TimeStampedModel
+from shegong.core.roles import Role
 from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet
 
 # Personal data of residents stays with the station that serves them: officials,

@@ -6,3 +6,9 @@ class CommunityConfig(AppConfig):
     name = "shegong.community"
     label = "community"
     verbose_name = _("Community programmes")
+
+    def ready(self) -> None:
+        from shegong.community.models import Volunteer
+        from shegong.core import audit
+
+        audit.register(Volunteer)

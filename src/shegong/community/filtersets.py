@@ -18,7 +18,7 @@ from shegong.community.models import (
     Volunteer,
     VolunteerTeam,
 )
-from shegong.org.filtersets import SearchFilterSet
+from shegong.core.filtersets import SearchFilterSet
 
 
 class VolunteerFilterSet(SearchFilterSet):

@@ -13,7 +13,6 @@ from typing import Any
 from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from shegong.accounts.roles import Role
 from shegong.community.models import (
     CommunityOrganisation,
     DeliberationMeeting,
@@ -26,6 +25,7 @@ from shegong.community.models import (
     Volunteer,
     VolunteerTeam,
 )
+from shegong.core.roles import Role
 from shegong.delivery.models import EventKind, EventVolunteer, ServiceEvent
 from shegong.org.models import Station
 

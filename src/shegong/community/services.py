@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.cases.alerts import evaluate_meal_absence
 from shegong.clients import identity
 from shegong.clients.models import Resident
@@ -33,6 +32,7 @@ from shegong.community.models import (
     VolunteerTeam,
 )
 from shegong.core.access import ensure_visible
+from shegong.core.roles import Role
 from shegong.org.models import Station
 from shegong.plans.models import PlanProject
 from shegong.stats.rollups import meals_refresh

@@ -10,8 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from shegong.core import audit, audited, sessions
+        from shegong.core import audit, sessions
 
-        audited.register_all()
+        # Each domain app registers its own audited models in its ready().
         audit.connect_auth_signals()
         user_logged_in.connect(sessions.mark_session_start, dispatch_uid="sessions:start")

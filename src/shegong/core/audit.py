@@ -1,7 +1,7 @@
 """The audit log 审计日志: who changed what, when, from where.
 
 One mechanism. A model is audited by one line, `register(Model, exclude=…,
-redact=…)` (the list is `core.audited`); its pre_save/post_save/pre_delete/
+redact=…)`, in the model's app's `AppConfig.ready()`; its pre_save/post_save/pre_delete/
 post_delete/m2m_changed signals then write one `AuditEntry` (one INSERT) per
 create, update and delete, whatever path saved it: web form, API, admin, service,
 command. An update costs one extra SELECT (the row as it was) and writes only

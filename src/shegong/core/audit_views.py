@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from shegong.accounts.roles import Role
 from shegong.core import audit
 from shegong.core.api import ScopedReadOnlyViewSet
 from shegong.core.exports import FORMATS, tabular_response
+from shegong.core.filtersets import SearchFilterSet
 from shegong.core.models import AuditEntry
+from shegong.core.roles import Role
 from shegong.core.scope import VIEW, restrict
-from shegong.org.filtersets import SearchFilterSet
 
 VIEWER_ROLES = frozenset({Role.CITY_OFFICER, Role.STATION_DIRECTOR})
 PAGE_SIZE = 50

@@ -17,7 +17,8 @@ never holds a plaintext ID number, and restoring it needs the same SHEGONG_FIELD
 
 Restore loads into an empty, migrated database (same migrations as the backup) in one
 transaction, resets PostgreSQL's sequences, then checks every table's row count
-against the manifest; the caller then checks the statistics rollups.
+against the manifest; the caller then runs the checks the domain apps registered
+(`register_restore_check`: the statistics rollups, from the stats app).
 """
 
 from __future__ import annotations
@@ -58,6 +59,20 @@ class BackupError(Exception):
 class RestoreResult:
     tables: dict[str, int] = field(default_factory=dict)
     mismatches: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+# Checks of derived data run after a restore, registered by the apps that own it
+# (core knows no domain): each returns (passed, sentence); by name, so registering
+# twice keeps one.
+_restore_checks: dict[str, Callable[[], tuple[bool, str]]] = {}
+
+
+def register_restore_check(name: str, check: Callable[[], tuple[bool, str]]) -> None:
+    _restore_checks[name] = check
+
+
+def restore_checks() -> list[Callable[[], tuple[bool, str]]]:
+    return list(_restore_checks.values())
 
 
 def models_in_order() -> list[type[Model]]:

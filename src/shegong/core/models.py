@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.core.scope import Scope, ScopedQuerySet
 
 

@@ -13,17 +13,14 @@ read but not change get 403 (see `core.access`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 
-from shegong.accounts.roles import LEVEL_FIELD, ROLE_LEVEL, Level, Role
-
-if TYPE_CHECKING:
-    from shegong.accounts.models import User
+from shegong.core.roles import LEVEL_FIELD, ROLE_LEVEL, Level, Role
 
 VIEW = "view"
 CHANGE = "change"
@@ -37,6 +34,21 @@ STAFF_WORK: frozenset[str] = frozenset()
 # caches may live on it. Its evaluator stations are then read once per request.
 REQUEST_USER_FLAG = "_shegong_request_user"
 EVALUATOR_STATIONS_CACHE = "_shegong_evaluator_stations"
+
+# Where an evaluator's stations come from: the evaluation rounds, which core does
+# not know. The evaluation app registers its reader at start-up
+# (EvaluationConfig.ready); until then an evaluator's scope is empty (fails closed).
+_evaluator_stations: Callable[[Any], list[Any]] | None = None
+
+
+def register_evaluator_stations(provider: Callable[[Any], list[Any]]) -> None:
+    """Name the function that lists an evaluator's station ids."""
+    global _evaluator_stations
+    _evaluator_stations = provider
+
+
+def _evaluator_station_ids(user: Any) -> list[Any]:
+    return [] if _evaluator_stations is None else list(_evaluator_stations(user))
 
 
 def _paths(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -113,22 +125,21 @@ def station_scope(via: str = "", **options) -> Scope:
     )
 
 
-def user_anchor(user: User) -> tuple[str, list[Any]] | None:
+def user_anchor(user: Any) -> tuple[str, list[Any]] | None:
     """The level and key(s) a user's scope hangs from, or None for no scope."""
     level = ROLE_LEVEL.get(user.role)
     if level is None:
         return None
     if user.role == Role.EVALUATOR:
         # The evaluation rounds are the source of an evaluator's stations: those
-        # of their assignments in rounds open for scoring (docs/decisions.md).
-        from shegong.evaluation.selectors import evaluator_station_ids
-
+        # of their assignments in rounds open for scoring (docs/decisions.md),
+        # read through the provider the evaluation app registers.
         # Read once per request: the user object of a request lives for that request
         # only (accounts.backends); other user objects are asked every time.
         if not getattr(user, REQUEST_USER_FLAG, False):
-            return Level.STATION, evaluator_station_ids(user)
+            return Level.STATION, _evaluator_station_ids(user)
         if EVALUATOR_STATIONS_CACHE not in user.__dict__:
-            user.__dict__[EVALUATOR_STATIONS_CACHE] = evaluator_station_ids(user)
+            user.__dict__[EVALUATOR_STATIONS_CACHE] = _evaluator_station_ids(user)
         return Level.STATION, list(user.__dict__[EVALUATOR_STATIONS_CACHE])
     key = getattr(user, f"{LEVEL_FIELD[level]}_id")
     if key is None:
@@ -136,7 +147,7 @@ def user_anchor(user: User) -> tuple[str, list[Any]] | None:
     return level, [key]
 
 
-def is_unrestricted(user: User) -> bool:
+def is_unrestricted(user: Any) -> bool:
     return bool(user.is_superuser)
 
 

@@ -5,7 +5,6 @@ from shegong.core import audit_views, views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("healthz", views.health, name="health"),
 ]

@@ -6,3 +6,10 @@ class DeliveryConfig(AppConfig):
     name = "shegong.delivery"
     label = "delivery"
     verbose_name = _("Service delivery")
+
+    def ready(self) -> None:
+        from shegong.core import audit
+        from shegong.delivery.models import ServiceEvent
+
+        # Attendance is written in bulk with its event; the event's entry lists it.
+        audit.register(ServiceEvent)

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import Resident
 from shegong.community.models import PartyMember, Volunteer
+from shegong.core.filtersets import SearchFilterSet
 from shegong.core.models import Domain
 from shegong.delivery.models import EventKind, Group, ServiceEvent
-from shegong.org.filtersets import SearchFilterSet
 from shegong.plans.models import PlanProject
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shegong.accounts.roles import STAFF_ROLES
 from shegong.core.forms import bootstrap
+from shegong.core.roles import STAFF_ROLES
 from shegong.core.uploads import validate_upload
 from shegong.delivery import importing
 from shegong.plans.models import AnnualPlan

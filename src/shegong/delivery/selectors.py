@@ -12,10 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.clients.models import Resident
 from shegong.community.models import PartyMember, Volunteer
 from shegong.core.models import Domain
+from shegong.core.roles import Role
 from shegong.delivery.models import EventVolunteer, Group, ServiceEvent
 from shegong.plans.models import PlanProject
 

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.clients.models import Resident
 from shegong.community.models import PartyMember, SignupStatus, Volunteer, VolunteerSignup
 from shegong.core import audit
 from shegong.core.access import ensure_visible
+from shegong.core.roles import Role
 from shegong.delivery.models import (
     HEADCOUNT_KINDS,
     Attendance,

@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.demo import guangzhou
 from shegong.org.models import Agency, City, Contract, District, SpecialProject, Station, Street
 

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.cases import services as cases
 from shegong.cases.alerts import run_all
 from shegong.cases.models import (
@@ -37,6 +36,7 @@ from shegong.clients.models import (
     age_on,
 )
 from shegong.community.models import MealEnrolment, MealRecord
+from shegong.core.roles import Role
 from shegong.demo import guangzhou
 from shegong.org.models import Station
 from shegong.stats import rollups

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.evaluation import services
 from shegong.evaluation.models import (
     EvaluationRound,

@@ -24,9 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import STAFF_ROLES, Role
 from shegong.cases import library
 from shegong.cases.models import Case, CaseStatus, LibraryCase
+from shegong.core.roles import STAFF_ROLES, Role
 from shegong.workforce.models import (
     Post,
     Qualification,

@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.clients import identity
 from shegong.clients.models import Resident
 from shegong.community.models import (
@@ -33,6 +32,7 @@ from shegong.community.models import (
     PartyOrganisation,
     Volunteer,
 )
+from shegong.core.roles import Role
 from shegong.delivery.models import Attendance, EventKind, EventVolunteer, Group, ServiceEvent
 from shegong.demo import guangzhou
 from shegong.demo.history import copy_demo_year

@@ -30,7 +30,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.org.models import Station
 
 CENT = Decimal("0.01")

@@ -4,6 +4,7 @@ the API; related-object choices are limited to the caller's scope."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from shegong.core.filtersets import SearchFilterSet
 from shegong.evaluation.models import (
     EvaluationRound,
     Evidence,
@@ -14,7 +15,6 @@ from shegong.evaluation.models import (
     RoundAssignment,
     StationEvaluation,
 )
-from shegong.org.filtersets import SearchFilterSet
 
 
 class EvaluationRoundFilterSet(SearchFilterSet):

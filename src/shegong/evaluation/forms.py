@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.core.forms import DateInput
+from shegong.core.roles import Role
 from shegong.core.scope import restrict
 from shegong.evaluation import computed
 from shegong.evaluation.models import CheckItem, CheckResult, Method, RoundKind

@@ -21,8 +21,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shegong.accounts.roles import Role
 from shegong.core.models import TimeStampedModel
+from shegong.core.roles import Role
 from shegong.core.scope import Scope, ScopedQuerySet, station_scope
 
 CITY_OFFICER_ONLY = frozenset({Role.CITY_OFFICER})

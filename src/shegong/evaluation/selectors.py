@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.evaluation import scoring
 from shegong.evaluation.models import (
     EvaluationRound,

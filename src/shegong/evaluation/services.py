@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
+from shegong.core.roles import Role
 from shegong.core.scope import CHANGE, VIEW, can
 from shegong.evaluation import computed
 from shegong.evaluation.models import (

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.roles import Role
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import add_errors, apply_service, bootstrap
+from shegong.core.roles import Role
 from shegong.core.scope import CHANGE, can, may_create
 from shegong.evaluation import forms, selectors, services
 from shegong.evaluation.models import (

@@ -6,3 +6,11 @@ class OrgConfig(AppConfig):
     name = "shegong.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from shegong.core import audit
+        from shegong.org.models import Agency, Contract, Station
+
+        audit.register(Station)
+        audit.register(Agency)
+        audit.register(Contract)

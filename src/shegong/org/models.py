@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from shegong.accounts.roles import Role
 from shegong.core.models import Domain, TimeStampedModel
+from shegong.core.roles import Role
 from shegong.core.scope import Scope, ScopedQuerySet
 
 CITY_ROLES = frozenset({Role.CITY_OFFICER})

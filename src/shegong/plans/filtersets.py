@@ -5,7 +5,7 @@ Related-object choices are limited to the caller's scope (SearchFilterSet)."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from shegong.org.filtersets import SearchFilterSet
+from shegong.core.filtersets import SearchFilterSet
 from shegong.org.models import District, Station
 from shegong.plans.models import AnnualPlan, PlanProject
 

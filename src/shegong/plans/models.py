@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shegong.accounts.roles import Role
 from shegong.core.models import Domain, TimeStampedModel
+from shegong.core.roles import Role
 from shegong.core.scope import STAFF_WORK, ScopedQuerySet, station_scope
 
 # The officials' scope action on a submitted plan: approve or return it.

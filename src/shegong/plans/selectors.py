@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 
-from shegong.accounts.roles import OFFICIAL_ROLES, Role
 from shegong.core.models import Domain
+from shegong.core.roles import OFFICIAL_ROLES, Role
 from shegong.plans.models import (
     AnnualPlan,
     Metric,

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
 from shegong.core.models import Domain
+from shegong.core.roles import Role
 from shegong.org.models import Station
 from shegong.plans.models import (
     AnnualPlan,

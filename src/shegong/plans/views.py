@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.roles import Role
 from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.roles import Role
 from shegong.core.scope import CHANGE
 from shegong.plans import forms, selectors, services
 from shegong.plans.filtersets import AnnualPlanFilterSet

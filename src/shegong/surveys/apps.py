@@ -6,3 +6,9 @@ class SurveysConfig(AppConfig):
     name = "shegong.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from shegong.core import audit
+        from shegong.surveys.models import Survey
+
+        audit.register(Survey)

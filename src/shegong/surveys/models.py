@@ -16,9 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shegong.accounts.roles import Role
 from shegong.clients.models import STATION_STAFF
 from shegong.core.models import Domain, TimeStampedModel
+from shegong.core.roles import Role
 from shegong.core.scope import CHANGE, Scope, ScopedQuerySet, station_scope
 
 # Survey editors: the station director for the station's surveys, the city officer

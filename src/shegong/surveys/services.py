@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.clients.identity import validate_mobile
 from shegong.core.access import ensure_visible
+from shegong.core.roles import Role
 from shegong.org.models import City, Station
 from shegong.plans.models import AnnualPlan, PlanStatus
 from shegong.surveys.builtin import BUILTIN_TEMPLATES

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.roles import Role
 from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.roles import Role
 from shegong.org.models import Station
 from shegong.plans.models import AnnualPlan, PlanStatus
 from shegong.surveys import filtersets, forms, selectors, services

@@ -6,3 +6,11 @@ class WorkforceConfig(AppConfig):
     name = "shegong.workforce"
     label = "workforce"
     verbose_name = _("Workforce")
+
+    def ready(self) -> None:
+        from shegong.core import audit
+        from shegong.workforce import models
+
+        audit.register(models.StaffProfile)
+        audit.register(models.TrainingRecord)
+        audit.register(models.SupervisionRecord)

@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shegong.accounts.roles import Role
 from shegong.core.models import TimeStampedModel
+from shegong.core.roles import Role
 from shegong.core.scope import ScopedQuerySet, station_scope
 
 # The station director edits the station's profiles; the agency manager those of

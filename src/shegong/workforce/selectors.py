@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import STAFF_ROLES, Role
+from shegong.core.roles import STAFF_ROLES, Role
 from shegong.core.scope import restrict
 from shegong.org.models import Station
 from shegong.workforce.models import (

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import STAFF_ROLES
 from shegong.core.errors import EditConflict
+from shegong.core.roles import STAFF_ROLES
 from shegong.core.scope import CHANGE, can, may_create
 from shegong.workforce.models import (
     StaffProfile,

@@ -1,5 +1,6 @@
 """`shegong restore FILE`: load a `shegong backup` archive into an empty, migrated
-database, all or nothing; then verify row counts and the statistics rollups."""
+database, all or nothing; then verify row counts and run the checks the apps
+registered (`backup.register_restore_check`: the statistics rollups)."""
 
 import sys
 import time
@@ -9,7 +10,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from shegong.core import backup
-from shegong.stats import rollups
 
 
 class Command(BaseCommand):
@@ -37,10 +37,8 @@ class Command(BaseCommand):
             f"in {time.monotonic() - started:.1f} s; every table's row count "
             "matches the backup's manifest."
         )
-        drift = rollups.drift()
-        if drift:
-            raise CommandError(
-                f"{len(drift)} statistics rollup row(s) drift from the raw records; "
-                "run `shegong rollups --rebuild`."
-            )
-        self.stdout.write("Rollups check: no drift.")
+        for check in backup.restore_checks():
+            passed, sentence = check()
+            if not passed:
+                raise CommandError(sentence)
+            self.stdout.write(sentence)

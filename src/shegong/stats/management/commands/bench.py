@@ -32,8 +32,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.clients.models import Resident
+from shegong.core.roles import Role
 from shegong.delivery import services
 from shegong.delivery.importing import service_events_import
 from shegong.delivery.models import Attendance, EventVolunteer, ServiceEvent
