@@ -28,6 +28,7 @@ run: demo
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix src tests

@@ -6,10 +6,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from shegong.accounts.models import User
 from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
 
 
@@ -56,13 +56,16 @@ def org_summary(user: Any) -> OrgSummary:
         agencies=Agency.objects.visible_to(user).count(),
         special_projects=SpecialProject.objects.visible_to(user).count(),
         active_contracts=active_contracts(user).count(),
-        staff=User.objects.visible_to(user).filter(is_active=True).count(),
+        staff=get_user_model().objects.visible_to(user).filter(is_active=True).count(),
     )
 
 
-def station_staff(user: Any, station: Station) -> QuerySet[User]:
+def station_staff(user: Any, station: Station) -> QuerySet:
+    # The user model by Django's indirection: accounts stands above org (a user
+    # hangs from the organisation tree), so org does not import it.
     return (
-        User.objects.visible_to(user)
+        get_user_model()
+        .objects.visible_to(user)
         .filter(station=station, is_active=True)
         .order_by("role", "username")
     )
