@@ -136,8 +136,16 @@ class AuditEntry(models.Model):
     scope = Scope(
         station="station",
         everything_roles=frozenset({Role.CITY_OFFICER}),
+        # Read by city officers and station directors only (and superusers); a
+        # system administrator's account without superuser status reads none.
         hidden_from=frozenset(
-            {Role.SOCIAL_WORKER, Role.AGENCY_MANAGER, Role.DISTRICT_OFFICER, Role.EVALUATOR}
+            {
+                Role.SOCIAL_WORKER,
+                Role.AGENCY_MANAGER,
+                Role.DISTRICT_OFFICER,
+                Role.EVALUATOR,
+                Role.ADMIN,
+            }
         ),
     )
 
