@@ -1,0 +1,44 @@
+"""Core knows no domain app: the apps register into it at start-up
+(AppConfig.ready). These tests check that each registration is in place and that
+core fails closed without it. The import rule itself is `lint-imports`
+(pyproject.toml), run by `make lint`."""
+
+from __future__ import annotations
+
+import pytest
+
+from shegong.core import audit, backup, scope
+from shegong.org.models import Station
+
+
+def test_every_app_with_audited_records_registered_them():
+    apps = {model._meta.app_label for model in audit.registered_models()}
+    assert apps == {
+        "accounts",
+        "org",
+        "clients",
+        "cases",
+        "delivery",
+        "plans",
+        "community",
+        "evaluation",
+        "surveys",
+        "workforce",
+    }
+    assert len(audit.registered_models()) == 35  # as many as core/audited.py listed
+
+
+def test_the_evaluator_stations_come_from_the_evaluation_app(world):
+    assert list(Station.objects.visible_to(world["evaluator"])) == [world.station_a]
+
+
+def test_without_a_provider_an_evaluator_sees_no_station(world, monkeypatch):
+    monkeypatch.setattr(scope, "_evaluator_stations", None)
+    assert not Station.objects.visible_to(world["evaluator"]).exists()
+
+
+@pytest.mark.django_db
+def test_the_stats_app_checks_the_rollups_after_a_restore():
+    assert [check() for check in backup.restore_checks()] == [
+        (True, "Rollups check: no drift."),
+    ]
