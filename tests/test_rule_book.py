@@ -86,3 +86,24 @@ def test_scoped_permission_reads_a_named_scope_model(world):
     assert ScopedPermission().has_permission(request, view) is True
     request.user = world["district"]
     assert ScopedPermission().has_permission(request, view) is False
+
+
+MENU = {
+    "worker": ["/residents/", "/cases/", "/community/", "/plans/"],
+    "director": ["/residents/", "/cases/", "/community/", "/plans/", "/evaluation/", "/audit/"],
+    "agency": ["/community/", "/plans/", "/evaluation/"],
+    "district": ["/community/", "/plans/", "/evaluation/"],
+    "city": ["/community/", "/plans/", "/evaluation/", "/audit/"],
+    "evaluator": ["/evaluation/"],
+    "admin": ["/community/", "/plans/", "/evaluation/"],
+}
+OPTIONAL = ["/residents/", "/cases/", "/community/", "/plans/", "/evaluation/", "/audit/"]
+
+
+@pytest.mark.parametrize("person", sorted(MENU))
+def test_each_role_menu_is_its_declared_sections(world, client, person):
+    client.force_login(world[person])
+    page = client.get("/").content.decode()
+    nav = page[page.index('id="mainnav"') : page.index('data-testid="whoami"')]
+    shown = [link for link in OPTIONAL if f'href="{link}"' in nav]
+    assert shown == MENU[person]

@@ -43,3 +43,43 @@ LEVEL_FIELD: dict[str, str] = {
 
 STAFF_ROLES = frozenset({Role.SOCIAL_WORKER, Role.STATION_DIRECTOR})
 OFFICIAL_ROLES = frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER})
+
+# The parts of the site in each role's menu and on its home page. Navigation, not
+# access: what a role may read or do is its models' Scope (core.scope), and a page
+# reached without the menu still answers by the scope. The menu leaves out what is
+# no part of the role's work (an evaluator scores; they do not run the canteen).
+STATION_WORK = "station_work"  # residents, cases, alerts, services, groups, canteen
+COMMUNITY = "community"
+PLANS = "plans"
+EVALUATION = "evaluation"
+LOGS = "logs"  # the access log and the audit log
+HOME_DISTRICTS = "home_districts"
+HOME_STATIONS = "home_stations"
+HOME_OWN_STATION = "home_own_station"
+HOME_RECTIFICATIONS = "home_rectifications"
+STATIONS_TO_EVALUATE = "stations_to_evaluate"
+
+SECTIONS: dict[str, frozenset[str]] = {
+    Role.SOCIAL_WORKER: frozenset(
+        {STATION_WORK, COMMUNITY, PLANS, HOME_OWN_STATION, HOME_RECTIFICATIONS}
+    ),
+    Role.STATION_DIRECTOR: frozenset(
+        {STATION_WORK, COMMUNITY, PLANS, EVALUATION, LOGS, HOME_OWN_STATION, HOME_RECTIFICATIONS}
+    ),
+    Role.AGENCY_MANAGER: frozenset({COMMUNITY, PLANS, EVALUATION, HOME_STATIONS}),
+    Role.DISTRICT_OFFICER: frozenset(
+        {COMMUNITY, PLANS, EVALUATION, HOME_DISTRICTS, HOME_STATIONS, HOME_RECTIFICATIONS}
+    ),
+    Role.CITY_OFFICER: frozenset({COMMUNITY, PLANS, EVALUATION, LOGS, HOME_DISTRICTS}),
+    Role.EVALUATOR: frozenset({EVALUATION, HOME_STATIONS, STATIONS_TO_EVALUATE}),
+    Role.ADMIN: frozenset({COMMUNITY, PLANS, EVALUATION, HOME_DISTRICTS}),
+}
+
+
+def sections_for(user) -> frozenset[str]:
+    """The menu and home-page sections of `user` (a superuser's are the
+    administrator's whatever role the account carries)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    role = Role.ADMIN if user.is_superuser else user.role
+    return SECTIONS.get(role, frozenset())
