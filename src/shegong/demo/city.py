@@ -159,14 +159,8 @@ def load_demo_city() -> DemoResult:
         )
         if not created:
             # Keep a changed password, but put role and anchor back to the demo's.
-            changed = user.role != role or any(
-                getattr(user, key) != value for key, value in anchor.items()
-            )
-            if changed:
-                user.role = role
-                for key, value in anchor.items():
-                    setattr(user, key, value)
-                user.save()
+            User.objects.filter(pk=user.pk).update(role=role, **anchor)
+            user.refresh_from_db()
         return user
 
     admin = account("admin", Role.ADMIN)

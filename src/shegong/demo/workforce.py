@@ -79,9 +79,14 @@ def _weighted(rng: random.Random, mix) -> str:
     return rng.choices(values, weights=weights)[0]
 
 
+# The post a demo account's role implies; the others draw one below.
+POST_OF_ROLE = {Role.STATION_DIRECTOR: Post.DIRECTOR}
+
+
 def _post(user: User, rng: random.Random) -> str:
-    if user.role == Role.STATION_DIRECTOR:
-        return Post.DIRECTOR
+    implied = POST_OF_ROLE.get(user.role)
+    if implied:
+        return implied
     if user.username.endswith("-1") and rng.random() < 0.25:
         return Post.SUPERVISOR
     if user.username.endswith("-3") and rng.random() < 0.2:
