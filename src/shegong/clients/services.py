@@ -33,8 +33,8 @@ from shegong.core import audit
 from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
+from shegong.delivery import counting
 from shegong.delivery.models import Attendance, ServiceEvent
-from shegong.delivery.services import count_person_times, record_count_change
 from shegong.org.models import Station
 from shegong.stats.rollups import clients_served_refresh, meals_refresh
 
@@ -266,10 +266,7 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
     )
     Attendance.objects.filter(resident=duplicate, event_id__in=shared).delete()
     for event in ServiceEvent.objects.filter(pk__in=shared):
-        before = event.person_times
-        event.person_times = count_person_times(event.attendances.count(), event.headcount)
-        event.save(update_fields=["person_times", "updated_at"])
-        record_count_change(event, events=0, person_times=event.person_times - before)
+        counting.event_recount(event)
     for relation in Resident._meta.related_objects:
         if relation.related_model is Resident:
             continue  # merged_records: tombstones keep pointing where they were
@@ -451,11 +448,7 @@ def household_create(*, actor: User, station: Station, name: str, address: str =
 
 def is_priority_client(resident: Resident, on: datetime.date | None = None) -> bool:
     on = on or timezone.localdate()
-    return resident.statuses.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=on),
-        category=ClientCategory.PRIORITY,
-        started_on__lte=on,
-    ).exists()
+    return resident.statuses.filter(counting.priority_on(on)).exists()
 
 
 def log_sensitive_read(

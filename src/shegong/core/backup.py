@@ -41,6 +41,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 from django.utils import timezone
 
+from shegong.core import bulk
+
 FORMAT = "shegong-backup"
 VERSION = 1
 CHUNK = 2000
@@ -284,19 +286,14 @@ def restore(path, *, alias: str = DEFAULT_DB_ALIAS, progress: Callable | None = 
             cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 - known table names
         lines = _lines(path)
         next(lines)  # the header
-        model = fields = sql = copy_sql = None
+        model = fields = columns = None
         batch: list[list] = []
         loaded = 0
 
         def flush():
             nonlocal loaded
             if batch:
-                if copy_sql:  # PostgreSQL: COPY is several times faster than INSERTs
-                    with cursor.cursor.copy(copy_sql) as copy:
-                        for row in batch:
-                            copy.write_row(row)
-                else:
-                    cursor.executemany(sql, batch)
+                bulk.insert_many(cursor, model._meta.db_table, columns, batch)
                 loaded += len(batch)
                 if progress:
                     progress(len(batch))
@@ -318,20 +315,12 @@ def restore(path, *, alias: str = DEFAULT_DB_ALIAS, progress: Callable | None = 
                 model = by_table.get(item["table"])
                 if model is None:
                     raise BackupError(f"the backup has a table this version lacks: {item['table']}")
-                columns = {f.column: f for f in _columns(model)}
-                if set(item["columns"]) != set(columns):
+                by_column = {f.column: f for f in _columns(model)}
+                if set(item["columns"]) != set(by_column):
                     raise BackupError(f"the columns of {item['table']} differ from the backup's")
-                fields = [columns[c] for c in item["columns"]]
+                columns = item["columns"]
+                fields = [by_column[c] for c in columns]
                 loaded = 0
-                sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-                    quote(item["table"]),
-                    ", ".join(quote(c) for c in item["columns"]),
-                    ", ".join(["%s"] * len(fields)),
-                )
-                if connection.vendor == "postgresql":
-                    copy_sql = "COPY {} ({}) FROM STDIN".format(
-                        quote(item["table"]), ", ".join(quote(c) for c in item["columns"])
-                    )
             elif "end" in item:
                 flush()
                 if loaded != item["rows"]:

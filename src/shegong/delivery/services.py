@@ -20,6 +20,8 @@ from shegong.community.models import PartyMember, SignupStatus, Volunteer, Volun
 from shegong.core import audit
 from shegong.core.access import ensure_visible
 from shegong.core.roles import Role
+from shegong.delivery import counting
+from shegong.delivery.counting import record_count_change
 from shegong.delivery.models import (
     HEADCOUNT_KINDS,
     Attendance,
@@ -29,12 +31,7 @@ from shegong.delivery.models import (
     ServiceEvent,
 )
 from shegong.plans.models import PlanProject
-from shegong.stats.rollups import (
-    Delta,
-    clients_served_add,
-    clients_served_refresh,
-    record_event_change,
-)
+from shegong.stats.rollups import clients_served_add, clients_served_refresh
 
 STAFF_ROLES = (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
 
@@ -123,11 +120,6 @@ def check_workers(station_id: int, workers: Iterable[User]) -> None:
             )
 
 
-def count_person_times(named: int, headcount: int) -> int:
-    """DESIGN.md: each named person present is one person-time; a head-count adds itself."""
-    return named + headcount
-
-
 @transaction.atomic
 def service_event_record(
     *,
@@ -145,8 +137,8 @@ def service_event_record(
     session_number: int | None = None,
     import_key: str = "",
 ) -> ServiceEvent:
-    """Record one service event with its attendance; person-times = named
-    attendance + head-count, counted in the project's domain."""
+    """Record one service event with its attendance; person-times by
+    `delivery.counting` (named attendance + head-count), in the project's domain."""
     ensure_visible(actor, project)
     station_id = project.plan.station_id
     require_station_staff(actor, station_id)
@@ -166,7 +158,7 @@ def service_event_record(
         group=group,
         session_number=session_number,
         headcount=headcount,
-        person_times=count_person_times(len(attendees), headcount),
+        person_times=counting.person_times(len(attendees), headcount),
         import_key=import_key,
         created_by=actor,
     )
@@ -181,22 +173,6 @@ def service_event_record(
         station_id=station_id, attendances=[(r.pk, held_on, event.domain) for r in attendees]
     )
     return event
-
-
-def record_count_change(
-    event: ServiceEvent, *, events: int, person_times: int, volunteer_hours=Decimal(0)
-) -> None:
-    """Carry a change of an event's counts into the statistics rollups, inside
-    the caller's transaction: the dashboards never disagree with the records."""
-    record_event_change(
-        station_id=event.station_id,
-        project_id=event.project_id,
-        domain=event.domain,
-        held_on=event.held_on,
-        delta=Delta.for_event(
-            event.kind, events=events, person_times=person_times, volunteer_hours=volunteer_hours
-        ),
-    )
 
 
 def _set_people(event, actor, workers, volunteers, party_members) -> Decimal:
@@ -267,7 +243,7 @@ def service_event_update_attendance(
     event.attendances.all().delete()
     Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
     event.headcount = headcount
-    event.person_times = count_person_times(len(attendees), headcount)
+    event.person_times = counting.person_times(len(attendees), headcount)
     event.save(update_fields=["headcount", "person_times", "updated_at"])
     record_count_change(event, events=0, person_times=event.person_times - before)
     clients_served_refresh(
@@ -385,12 +361,12 @@ def casework_event_record(note) -> ServiceEvent:
         held_on=note.happened_on,
         title=_("Case %(number)s") % {"number": case.number},
         case_note=note,
-        person_times=1,
+        person_times=counting.casework_person_times(),
         created_by=note.author,
     )
     Attendance.objects.create(event=event, resident_id=case.client_id)
     event.workers.set([note.author])
-    record_count_change(event, events=1, person_times=1)
+    record_count_change(event, events=1, person_times=event.person_times)
     clients_served_add(
         station_id=case.station_id, attendances=[(case.client_id, event.held_on, event.domain)]
     )

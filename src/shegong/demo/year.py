@@ -4,7 +4,7 @@ organisations, governance projects, groups, and service events with attendance.
 
 Plans and the small programme records go through the services. Service events are
 written in bulk, because `--scale city` makes ~600 k events and ~3 M person-times;
-they follow the same counting rule as `delivery.services.service_event_record`
+they are counted by `delivery.counting` like `delivery.services.service_event_record`
 (person-times = named attendance + head-count, in the project's domain), and the
 statistics tests recount them from the raw rows.
 
@@ -33,6 +33,7 @@ from shegong.community.models import (
     Volunteer,
 )
 from shegong.core.roles import Role
+from shegong.delivery import counting
 from shegong.delivery.models import Attendance, EventKind, EventVolunteer, Group, ServiceEvent
 from shegong.demo import guangzhou
 from shegong.demo.history import copy_demo_year
@@ -297,7 +298,7 @@ def _events(station, plan, scale, residents, workers, volunteers, members, group
                 group=group,
                 session_number=session_counter[group.pk] if group else None,
                 headcount=headcount,
-                person_times=len(named) + headcount,
+                person_times=counting.person_times(len(named), headcount),
             )
         )
         attendees.append(named)

@@ -5,7 +5,7 @@ raw rows they summarise:
 
 - `record_event_change` adds the change of one event's counts (or of an import
   batch's) to `DomainMonth` and `ProjectMonth` — one `INSERT … ON CONFLICT DO
-  UPDATE` per table, the same statement on SQLite and PostgreSQL;
+  UPDATE` per table (`core.bulk.upsert`), the same statement on SQLite and PostgreSQL;
 - `clients_served_add` sets the month bits of the residents who attended, and
   `clients_served_refresh` recounts them from the raw attendance where a change
   can remove a bit (an edit, a deletion, a merge, a re-classification);
@@ -18,7 +18,6 @@ raw rows they summarise:
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
+from shegong.core.bulk import upsert
 from shegong.core.models import Domain
 from shegong.stats.models import (
     ClientRange,
@@ -56,8 +56,9 @@ RANGES = tuple((a, b, month_range_mask(a, b)) for a in range(1, 13) for b in ran
 
 @dataclass(frozen=True)
 class Delta:
-    """A change of counts: +1 event when one is recorded, -1 when deleted, and the
-    differences of its person-times and volunteer hours."""
+    """A change of the rollups' counts: +1 event when one is recorded, -1 when
+    deleted, and the differences of its person-times, counted kinds and volunteer
+    hours. Which kind counts where is `delivery.counting.event_delta`'s business."""
 
     events: int = 0
     person_times: int = 0
@@ -65,16 +66,13 @@ class Delta:
     activities: int = 0
     volunteer_hours: Decimal = ZERO_HOURS
 
-    @classmethod
-    def for_event(
-        cls, kind: str, *, events: int, person_times: int, volunteer_hours=ZERO_HOURS
-    ) -> Delta:
-        return cls(
-            events=events,
-            person_times=person_times,
-            group_sessions=events if kind == "group_session" else 0,
-            activities=events if kind == "activity" else 0,
-            volunteer_hours=Decimal(volunteer_hours),
+    def __add__(self, other: Delta) -> Delta:
+        return Delta(
+            events=self.events + other.events,
+            person_times=self.person_times + other.person_times,
+            group_sessions=self.group_sessions + other.group_sessions,
+            activities=self.activities + other.activities,
+            volunteer_hours=self.volunteer_hours + other.volunteer_hours,
         )
 
     def __bool__(self) -> bool:
@@ -89,48 +87,6 @@ class Delta:
         )
 
 
-def _upsert(model, rows: list[dict], *, conflict: tuple[str, ...], combine: dict[str, str]):
-    """INSERT `rows` into `model`'s table; where a row with the same `conflict` key
-    exists, combine each column of `combine` with the new value ("+" adds, "|" sets
-    bits). One statement per 500 rows; a concurrent insert of the same key cannot
-    fail, it turns into the update."""
-    if not rows:
-        return
-    names = tuple(rows[0])
-    fields, head, one, tail = _upsert_sql(
-        model, names, tuple(conflict), tuple(combine.items()), connection.vendor
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
-            params = [
-                field.get_db_prep_save(row[name], connection)
-                for row in chunk
-                for name, field in zip(names, fields, strict=True)
-            ]
-            cursor.execute(f"{head} {', '.join([one] * len(chunk))} {tail}", params)
-
-
-@functools.cache
-def _upsert_sql(model, names: tuple, conflict: tuple, combine: tuple, vendor: str):
-    """The parts of `_upsert`'s statement, built once per shape (writes are hot)."""
-    meta, quote = model._meta, connection.ops.quote_name
-    fields = [meta.get_field(name) for name in names]
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    target = ", ".join(quote(meta.get_field(name).column) for name in conflict)
-    updates = ", ".join(
-        "{col} = {table}.{col} {op} excluded.{col}".format(
-            col=quote(meta.get_field(name).column), table=table, op=op
-        )
-        for name, op in combine
-    )
-    one = "(" + ", ".join(["%s"] * len(names)) + ")"
-    action = f"DO UPDATE SET {updates}" if combine else "DO NOTHING"
-    head = f"INSERT INTO {table} ({columns}) VALUES"  # noqa: S608 (names from the model)
-    return fields, head, one, f"ON CONFLICT ({target}) {action}"
-
-
 def record_event_change(
     *, station_id: int, project_id: int | None, domain: str, held_on, delta: Delta
 ) -> None:
@@ -139,7 +95,7 @@ def record_event_change(
     if not delta:
         return
     month = {"year": held_on.year, "month": held_on.month}
-    _upsert(
+    upsert(
         DomainMonth,
         [
             {
@@ -154,7 +110,7 @@ def record_event_change(
         conflict=("station", "year", "month", "domain"),
         combine={"events": "+", "person_times": "+", "volunteer_hours": "+"},
     )
-    _upsert(
+    upsert(
         DomainYear,
         [
             {
@@ -169,7 +125,7 @@ def record_event_change(
         combine={"events": "+", "person_times": "+"},
     )
     if project_id is not None:
-        _upsert(
+        upsert(
             ProjectMonth,
             [
                 {
@@ -198,6 +154,8 @@ def record_event_change(
 
 
 def _priority_periods(station_id: int, resident_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """The residents' periods of priority classification at the station, for
+    `delivery.counting.priority_in`."""
     from shegong.clients.models import ClientCategory, ClientStatus
 
     periods = defaultdict(list)
@@ -206,11 +164,6 @@ def _priority_periods(station_id: int, resident_ids: Iterable[int]) -> dict[int,
     ).values_list("resident_id", "started_on", "ended_on"):
         periods[resident_id].append((started_on, ended_on))
     return periods
-
-
-def _is_priority(periods: list[tuple], day: datetime.date) -> bool:
-    # The same rule as clients.services.is_priority_client: the end day still counts.
-    return any(start <= day and (end is None or end >= day) for start, end in periods)
 
 
 def _range_changes(station_id: int, year: int, old: tuple, new: tuple, into: dict) -> None:
@@ -227,7 +180,7 @@ def _range_changes(station_id: int, year: int, old: tuple, new: tuple, into: dic
 
 
 def _apply_range_changes(changes: dict) -> None:
-    _upsert(
+    upsert(
         ClientRange,
         [
             {"station": s, "year": y, "kind": k, "month_from": a, "month_to": b, "clients": n}
@@ -268,9 +221,10 @@ def _stored_masks(
 def _masks_with_priority(station_id: int, year: int, residents: list[int], day) -> list:
     """One event's write: the attendees' stored masks and whether each was a
     priority client that day, in one hand-written statement (the ORM's compile time
-    was a visible share of a write). Priority as in clients.services.is_priority_client:
-    classified priority at the station on that day, the end day included."""
-    from shegong.clients.models import ClientCategory, ClientStatus
+    was a visible share of a write). Priority is `delivery.counting.priority_on`,
+    in its SQL form, at the station."""
+    from shegong.clients.models import ClientStatus
+    from shegong.delivery.counting import priority_on_params, priority_on_sql
 
     quote = connection.ops.quote_name
     status = quote(ClientStatus._meta.db_table)
@@ -278,17 +232,14 @@ def _masks_with_priority(station_id: int, year: int, residents: list[int], day) 
     lock = " FOR UPDATE OF cy" if connection.vendor == "postgresql" else ""
     sql = (
         f"SELECT cy.year, cy.resident_id, {masks}, EXISTS (SELECT 1 FROM {status} s "  # noqa: S608
-        "WHERE s.resident_id = cy.resident_id AND s.station_id = %s AND s.category = %s "
-        "AND s.started_on <= %s AND (s.ended_on IS NULL OR s.ended_on >= %s)) "
+        f"WHERE s.resident_id = cy.resident_id AND s.station_id = %s AND {priority_on_sql('s')}) "
         f"FROM {quote(ClientYear._meta.db_table)} cy "
         f"WHERE cy.station_id = %s AND cy.year = %s AND cy.resident_id IN "
         f"({', '.join(['%s'] * len(residents))}){lock}"
     )
-    on = connection.ops.adapt_datefield_value(day)
+    priority = priority_on_params(day, connection.ops.adapt_datefield_value)
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [station_id, ClientCategory.PRIORITY.value, on, on, station_id, year, *residents]
-        )
+        cursor.execute(sql, [station_id, *priority, station_id, year, *residents])
         return cursor.fetchall()
 
 
@@ -297,6 +248,8 @@ def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, date
     months. Adding attendance can only set bits, so this never reads attendance;
     a resident already marked for the month (the usual case) changes nothing, and
     one event's write reads the stored masks and the priority status in one query."""
+    from shegong.delivery.counting import priority_in
+
     attendances = list(attendances)
     if not attendances:
         return
@@ -307,7 +260,7 @@ def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, date
     missing = [key for key in keys if key not in stored]
     if missing:
         # Create the new rows empty first: a concurrent writer then waits on them.
-        _upsert(
+        upsert(
             ClientYear,
             [
                 {"station": station_id, "year": y, "resident": r, **dict.fromkeys(MASK_FIELDS, 0)}
@@ -329,7 +282,7 @@ def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, date
         if (
             resident_id in priority_today
             if day
-            else _is_priority(periods.get(resident_id, ()), held_on)
+            else priority_in(periods.get(resident_id, ()), held_on)
         ):
             row[-1] |= bit
     rows, ranges = [], {}
@@ -346,7 +299,7 @@ def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, date
                 }
             )
             _range_changes(station_id, year, old, new, ranges)
-    _upsert(
+    upsert(
         ClientYear,
         rows,
         conflict=("station", "year", "resident"),
@@ -357,16 +310,15 @@ def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, date
 
 def _raw_client_years(**filters) -> dict[tuple, tuple[int, ...]]:
     """(station, year, resident) -> masks, recounted from the raw attendance."""
-    from shegong.clients.models import ClientCategory, ClientStatus
+    from shegong.clients.models import ClientStatus
+    from shegong.delivery.counting import priority_on
     from shegong.delivery.models import Attendance
 
     bit = Value(1).bitleftshift(Cast(ExtractMonth("event__held_on"), IntegerField()) - 1)
     priority = ClientStatus.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("event__held_on")),
+        priority_on(OuterRef("event__held_on")),
         resident=OuterRef("resident"),
         station=OuterRef("event__station"),
-        category=ClientCategory.PRIORITY,
-        started_on__lte=OuterRef("event__held_on"),
     )
     masks = {"months": Sum(bit, distinct=True)}
     for domain, name in DOMAIN_MASK_FIELDS.items():
@@ -515,7 +467,8 @@ def _raw_domain_years() -> dict[tuple, tuple]:
 
 
 def _raw_project_months() -> dict[tuple, tuple]:
-    from shegong.delivery.models import EventKind, ServiceEvent
+    from shegong.delivery.counting import counted_kind_counts
+    from shegong.delivery.models import ServiceEvent
 
     rows = (
         ServiceEvent.objects.filter(project__isnull=False)
@@ -523,8 +476,7 @@ def _raw_project_months() -> dict[tuple, tuple]:
         .annotate(
             events=Count("pk"),
             person_times=Sum("person_times"),
-            group_sessions=Count("pk", filter=Q(kind=EventKind.GROUP_SESSION)),
-            activities=Count("pk", filter=Q(kind=EventKind.ACTIVITY)),
+            **counted_kind_counts(),
         )
         .order_by()
     )

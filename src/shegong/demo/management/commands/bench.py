@@ -33,8 +33,9 @@ from tqdm import tqdm
 
 from shegong.accounts.models import User
 from shegong.clients.models import Resident
+from shegong.core import bulk
 from shegong.core.roles import Role
-from shegong.delivery import services
+from shegong.delivery import counting, services
 from shegong.delivery.importing import service_events_import
 from shegong.delivery.models import Attendance, EventVolunteer, ServiceEvent
 from shegong.demo.city import load_demo_city
@@ -295,21 +296,10 @@ class Command(BaseCommand):
             )
             for n in range(rows)
         ]
-        # Table and column names come from the model, not from any input.
-        table = ServiceEvent._meta.db_table
-        names = ", ".join(columns)
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
         start = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                method = "COPY"
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in values:
-                        copy.write_row(row)
-            else:
-                method = "executemany"
-                cursor.executemany(sql, values)
+            bulk.insert_many(cursor, ServiceEvent._meta.db_table, columns, values)
+        method = "COPY" if connection.vendor == "postgresql" else "executemany"
         raw_s = time.perf_counter() - start
         # The raw rows never reached the rollups: delete them without a correction.
         _delete(ServiceEvent.objects.filter(station=station, import_key__startswith="R"))
@@ -334,8 +324,6 @@ class Command(BaseCommand):
                 project_id=row["project_id"],
                 domain=row["domain"],
                 held_on=row["held_on"],
-                delta=rollups.Delta.for_event(
-                    row["kind"], events=-row["n"], person_times=-row["p"]
-                ),
+                delta=counting.event_delta(row["kind"], events=-row["n"], person_times=-row["p"]),
             )
         _delete(events)
