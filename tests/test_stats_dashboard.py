@@ -168,3 +168,44 @@ def test_reports_respect_scope_and_refuse_bad_input(mixed):  # noqa: F811
     assert client.get("/stats/reports/monthly.pdf").status_code == 404
     assert client.get("/stats/reports/secret.xlsx").status_code == 404
     assert client.get("/stats/reports/monthly.xlsx?year=1800").status_code == 400
+
+
+def test_district_report_honours_the_district_and_the_station(mixed):  # noqa: F811
+    from shegong.accounts.roles import Role
+    from shegong.delivery import services
+    from tests.conftest import make_user
+    from tests.delivery_world import PROJECTS, TODAY, _plan
+
+    world = mixed.world
+    # Station B (same district as A): 30 family; station C (越秀区): 10 elderly.
+    services.service_event_record(
+        actor=mixed["worker_b"],
+        project=mixed.project_b,
+        kind="activity",
+        held_on=TODAY(),
+        title="南石头邻里节",
+        headcount=30,
+    )
+    director_c = make_user("director_c", Role.STATION_DIRECTOR, station=world.station_c)
+    project_c = _plan(director_c, world.station_c, {"elderly": PROJECTS["elderly"]})["elderly"]
+    services.service_event_record(
+        actor=mixed["worker_c"],
+        project=project_c,
+        kind="activity",
+        held_on=TODAY(),
+        title="北京街长者活动",
+        headcount=10,
+    )
+    client = Client()
+    client.force_login(mixed["city"])
+
+    def report(**query) -> list[list]:
+        return _xlsx_rows(client.get("/stats/reports/districts.xlsx", query))[1:]
+
+    assert report() == [["越秀区", 0, 10, 0, 0, 10], ["海珠区", 77, 22, 1, 25, 125]]
+    assert report(district=world.district.pk) == [["海珠区", 77, 22, 1, 25, 125]]
+    assert report(district=world.other_district.pk) == [["越秀区", 0, 10, 0, 0, 10]]
+    assert report(station=world.station_a.pk) == [["海珠区", 47, 22, 1, 25, 95]]
+    assert report(station=world.station_b.pk) == [["海珠区", 30, 0, 0, 0, 30]]
+    assert report(station=world.station_a.pk, domain="elderly") == [["海珠区", 0, 22, 0, 0, 22]]
+    assert report(station=world.station_b.pk, domain="elderly") == []

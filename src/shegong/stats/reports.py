@@ -55,12 +55,20 @@ def monthly(
 def districts(
     user: Any, *, year: int, district=None, station=None, domain=None
 ) -> tuple[list, Iterator]:
-    """年度报表: person-times per district and domain for the year."""
+    """年度报表: person-times per district and domain for the year, in the viewer's
+    scope narrowed to `district` or `station` like the other reports."""
+    months = DomainMonth.objects.visible_to(user).filter(year=year)
+    if district is not None:
+        months = months.filter(station__street__district=district)
+    if station is not None:
+        months = months.filter(station=station)
+    if domain:
+        months = months.filter(domain=domain)
     data: dict[str, dict[str, int]] = {}
     for row in (
-        DomainMonth.objects.visible_to(user)
-        .filter(year=year, **({"domain": domain} if domain else {}))
-        .values("station__street__district__code", "station__street__district__name", "domain")
+        months.values(
+            "station__street__district__code", "station__street__district__name", "domain"
+        )
         .annotate(p=Sum("person_times"))
         .order_by("station__street__district__code")
     ):
