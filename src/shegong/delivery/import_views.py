@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shegong.core.forms import bootstrap
-from shegong.core.roles import STAFF_ROLES
 from shegong.core.uploads import validate_upload
-from shegong.delivery import importing
+from shegong.delivery import importing, services
 from shegong.plans.models import AnnualPlan
 
 SESSION_KEY = "service_import"
@@ -60,8 +59,10 @@ def _default_year(years: list[int]) -> int | None:
 def _importer(request) -> list[int]:
     """The plan years the user may import into; 403 for anyone but station staff."""
     user = request.user
-    if user.role not in STAFF_ROLES or user.station_id is None:
-        raise PermissionDenied(_("Only a station's own staff import its service records."))
+    refusal = _("Only a station's own staff import its service records.")
+    if user.station_id is None:
+        raise PermissionDenied(refusal)
+    services.require_recorder_at(user, user.station_id, message=refusal)
     return list(
         AnnualPlan.objects.visible_to(user)
         .filter(station_id=user.station_id)

@@ -15,7 +15,8 @@ from shegong.accounts.models import User
 from shegong.clients.models import Resident
 from shegong.community.models import PartyMember, Volunteer
 from shegong.core.models import Domain
-from shegong.core.roles import Role
+from shegong.core.roles import STAFF_ROLES
+from shegong.core.scope import CREATE, may
 from shegong.delivery.models import EventVolunteer, Group, ServiceEvent
 from shegong.plans.models import PlanProject
 
@@ -100,19 +101,17 @@ def attendees_of(user: Any, event: ServiceEvent) -> QuerySet[Resident]:
     )
 
 
-def is_station_staff(user: Any) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.role in (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
-        and user.station_id
-    )
+def records_services(user: Any) -> bool:
+    """Whether `user` records their own station's services: the service event
+    scope's create right, anchored at a station (officials read them)."""
+    return bool(user.is_authenticated and user.station_id and may(user, CREATE, ServiceEvent))
 
 
 def recording_projects(user: Any, year: int | None = None) -> QuerySet[PlanProject]:
     """The projects of the user's station's plan for `year` (this year by default),
     under which the user records services."""
     year = year or timezone.localdate().year
-    if not is_station_staff(user):
+    if not records_services(user):
         return PlanProject.objects.none()
     return (
         PlanProject.objects.visible_to(user)
@@ -125,7 +124,7 @@ def recording_projects(user: Any, year: int | None = None) -> QuerySet[PlanProje
 def station_residents(user: Any) -> QuerySet[Resident]:
     """Residents of the user's station who can be counted at an event (merged
     duplicates are left out: their records live on the kept one)."""
-    if not is_station_staff(user):
+    if not records_services(user):
         return Resident.objects.none()
     return (
         Resident.objects.visible_to(user)
@@ -156,23 +155,23 @@ def station_residents_matching(
 
 
 def station_workers(user: Any) -> QuerySet[User]:
-    if not is_station_staff(user):
+    if not records_services(user):
         return User.objects.none()
     return User.objects.filter(
         station_id=user.station_id,
         is_active=True,
-        role__in=[Role.SOCIAL_WORKER, Role.STATION_DIRECTOR],
+        role__in=STAFF_ROLES,
     ).order_by("role", "full_name", "username")
 
 
 def station_volunteers(user: Any) -> QuerySet[Volunteer]:
-    if not is_station_staff(user):
+    if not records_services(user):
         return Volunteer.objects.none()
     return Volunteer.objects.visible_to(user).filter(station_id=user.station_id, is_active=True)
 
 
 def station_party_members(user: Any) -> QuerySet[PartyMember]:
-    if not is_station_staff(user):
+    if not records_services(user):
         return PartyMember.objects.none()
     return (
         PartyMember.objects.visible_to(user)

@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,8 +18,8 @@ from shegong.accounts.models import User
 from shegong.clients.models import Resident
 from shegong.community.models import PartyMember, SignupStatus, Volunteer, VolunteerSignup
 from shegong.core import audit
-from shegong.core.access import ensure_visible
-from shegong.core.roles import Role
+from shegong.core.access import ensure_visible, require, require_at
+from shegong.core.scope import CHANGE, CREATE
 from shegong.delivery import counting
 from shegong.delivery.counting import record_count_change
 from shegong.delivery.models import (
@@ -30,15 +30,26 @@ from shegong.delivery.models import (
     Group,
     ServiceEvent,
 )
+from shegong.org.models import Station
 from shegong.plans.models import PlanProject
 from shegong.stats.rollups import clients_served_add, clients_served_refresh
 
-STAFF_ROLES = (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
+
+def require_recorder_at(
+    actor: User, station_id: int | None, model=ServiceEvent, message: str | None = None
+) -> None:
+    """Refuse (403) unless `actor` may create `model` rows (service events, groups)
+    at the station: the scope's create right, at a station within their view,
+    which for the station staff who hold it is their own station."""
+    # Only the station's key is asked: no need to load the row.
+    station = Station(pk=station_id) if station_id is not None else None
+    message = message or _("Only the station's own staff record its services.")
+    require_at(actor, CREATE, model, station, message=message)
 
 
-def require_station_staff(actor: User, station_id: int) -> None:
-    if actor.role not in STAFF_ROLES or actor.station_id != station_id:
-        raise PermissionDenied(_("Only the station's own staff record its services."))
+def _require_change(actor: User, event: ServiceEvent) -> None:
+    ensure_visible(actor, event)
+    require(actor, CHANGE, event, message=_("Only the station's own staff record its services."))
 
 
 # The rules of one service event. `service_event_record` and the bulk import
@@ -139,9 +150,10 @@ def service_event_record(
 ) -> ServiceEvent:
     """Record one service event with its attendance; person-times by
     `delivery.counting` (named attendance + head-count), in the project's domain."""
-    ensure_visible(actor, project)
     station_id = project.plan.station_id
-    require_station_staff(actor, station_id)
+    # The scope's create right at the project's station; for those who hold it
+    # (the station's own staff) the project is then within their view too.
+    require_recorder_at(actor, station_id)
     check_event_kind(kind)
     check_event_date(held_on, project)
     check_headcount(kind, headcount)
@@ -222,8 +234,7 @@ def service_event_update_attendance(
     *, actor: User, event: ServiceEvent, attendees: Sequence[Resident], headcount: int = 0
 ) -> ServiceEvent:
     """Correct who attended; person-times follow."""
-    ensure_visible(actor, event)
-    require_station_staff(actor, event.station_id)
+    _require_change(actor, event)
     if event.kind == EventKind.CASEWORK:
         raise ValidationError(_("Casework contacts are changed through their case."))
     check_headcount(event.kind, headcount)
@@ -256,8 +267,7 @@ def service_event_update_attendance(
 
 @transaction.atomic
 def service_event_delete(*, actor: User, event: ServiceEvent) -> None:
-    ensure_visible(actor, event)
-    require_station_staff(actor, event.station_id)
+    _require_change(actor, event)
     if event.kind == EventKind.CASEWORK:
         raise ValidationError(_("Casework contacts are changed through their case."))
     hours = sum(event.volunteer_service.values_list("hours", flat=True), Decimal(0))
@@ -279,8 +289,7 @@ def group_create(
     members: Sequence[Resident] = (),
     leaders: Iterable[User] | None = None,
 ) -> Group:
-    ensure_visible(actor, project)
-    require_station_staff(actor, project.plan.station_id)
+    require_recorder_at(actor, project.plan.station_id, Group)
     check_attendees(project.plan.station_id, list(members))
     leaders = list(leaders) if leaders is not None else [actor]
     # The leaders are the workers of every session (group_session_record), where

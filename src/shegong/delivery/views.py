@@ -50,17 +50,13 @@ def _people(queryset):
 
 def _require_recorder(user) -> None:
     """Only a station's own staff record its services; officials read them."""
-    if not selectors.is_station_staff(user):
+    if not selectors.records_services(user):
         raise PermissionDenied(_("Only the station's own staff record its services."))
 
 
 def _may_change(user, event: ServiceEvent) -> bool:
-    return (
-        event.kind != EventKind.CASEWORK
-        and selectors.is_station_staff(user)
-        and user.station_id == event.station_id
-        and can(user, CHANGE, event)
-    )
+    # Casework contacts change through their case; the rest by the scope's change right.
+    return event.kind != EventKind.CASEWORK and can(user, CHANGE, event)
 
 
 # --- Service events ---------------------------------------------------------------
@@ -79,7 +75,7 @@ def event_list(request):
     # year's projects (named with their station) for those who see many stations.
     projects = PlanProject.objects.visible_to(user).select_related("plan__station")
     project_field = form.fields["project"]
-    if selectors.is_station_staff(user):
+    if selectors.records_services(user):
         projects = projects.filter(plan__station_id=user.station_id)
         project_field.label_from_instance = lambda p: f"{p.name} ({p.plan.year})"
     else:
@@ -102,8 +98,8 @@ def event_list(request):
         "filter_fields": [form[name] for name in ("held_after", "held_before", "project", "kind")],
         "total": sum(by_domain.values()),
         "by_domain": [(Domain(d).label, n) for d, n in by_domain.items()],
-        "can_record": selectors.is_station_staff(user),
-        "many_stations": not selectors.is_station_staff(user),
+        "can_record": selectors.records_services(user),
+        "many_stations": not selectors.records_services(user),
     }
     return render(request, "delivery/event_list.html", context)
 
@@ -164,7 +160,7 @@ def event_detail(request, pk: int):
         "event": event,
         "named": len(event.attendances.all()),
         "attendees": attendees,
-        "shows_people": selectors.is_station_staff(user) or user.is_superuser,
+        "shows_people": selectors.records_services(user) or user.is_superuser,
         "may_change": _may_change(user, event),
     }
     return render(request, "delivery/event_detail.html", context)
@@ -266,8 +262,8 @@ def group_list(request):
     context = {
         "page": page,
         "query": query,
-        "can_record": selectors.is_station_staff(user),
-        "many_stations": not selectors.is_station_staff(user),
+        "can_record": selectors.records_services(user),
+        "many_stations": not selectors.records_services(user),
     }
     return render(request, "delivery/group_list.html", context)
 
@@ -323,8 +319,8 @@ def group_detail(request, pk: int):
         "member_count": group.members.count(),
         "members": selectors.people_visible_to(user, group.members.all()),
         "leaders": group.leaders.all(),
-        "shows_people": selectors.is_station_staff(user) or user.is_superuser,
-        "may_record": selectors.is_station_staff(user)
+        "shows_people": selectors.records_services(user) or user.is_superuser,
+        "may_record": selectors.records_services(user)
         and user.station_id == group.station_id
         and group.sessions_recorded < group.planned_sessions,
     }

@@ -19,6 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from shegong.core.models import Domain
+from shegong.core.scope import VIEW, may
 from shegong.org.models import District, Station
 from shegong.plans.models import Metric, ProjectTarget
 from shegong.stats.models import ClientRange, DomainMonth, DomainYear, MealMonth, ProjectMonth
@@ -305,7 +306,7 @@ def _programmes(summary, user, district, station, domain) -> None:
         closed=Count("pk", filter=Q(closed_on__gte=start, closed_on__lte=end)),
     )
     # Alerts are the station's working list: officials see none, not a zero.
-    if user.is_superuser or user.role not in Alert.scope.hidden_from:
+    if may(user, VIEW, Alert):
         alerts = _narrow(Alert.objects.visible_to(user), district, station)
         summary.alerts_open = alerts.exclude(status=AlertStatus.RESOLVED).count()
     _satisfaction(summary, user, district, station)

@@ -110,7 +110,7 @@ def service_events_import(
     """Import `file` (CSV or XLSX, told by `filename`) into the actor's station, under
     the station's plan for `year`: every new row or none. Raises PermissionDenied
     for anyone but the station's own staff; everything else is in the result."""
-    services.require_station_staff(actor, actor.station_id)
+    services.require_recorder_at(actor, actor.station_id)
     plan = AnnualPlan.objects.filter(station_id=actor.station_id, year=year).first()
     if plan is None:
         return file_error(_("The station has no plan for %(year)s.") % {"year": year})
