@@ -1,6 +1,7 @@
-"""Writes of service records. `service_event_record` is the one place an event
-and its person-times are created: the forms, the API, the import, casework notes
-and the demo all come through it, so the counting rule holds everywhere."""
+"""Writes of service records. `service_event_record` is where the forms and the
+API create an event; the import holds its rows to the same `check_*` functions.
+Every path counts person-times and rollup changes through `delivery.counting`,
+so the counting rule holds everywhere."""
 
 from __future__ import annotations
 
