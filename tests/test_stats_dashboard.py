@@ -171,7 +171,7 @@ def test_reports_respect_scope_and_refuse_bad_input(mixed):  # noqa: F811
 
 
 def test_district_report_honours_the_district_and_the_station(mixed):  # noqa: F811
-    from shegong.accounts.roles import Role
+    from shegong.core.roles import Role
     from shegong.delivery import services
     from tests.conftest import make_user
     from tests.delivery_world import PROJECTS, TODAY, _plan
