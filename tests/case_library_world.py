@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from shegong.cases import services as case_services
 from shegong.clients import services as client_services
 from shegong.clients.identity import id_check_char
+from tests.helpers import days_ago
+from tests.helpers import open_case as _open_case
 
 ID17 = "44010519520314201"
 ID_NUMBER = ID17 + id_check_char(ID17)
 PHONE = "13812345678"
 ADDRESS = "广州市海珠区沙园街道宝岗大道123号301房"
-
-
-def days_ago(n: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=n)
 
 
 def make_client(world):
@@ -63,17 +59,6 @@ def make_client(world):
     return client
 
 
-def open_case(world, client):
-    return case_services.case_open(
-        actor=world["director"],
-        client=client,
-        domain="elderly",
-        source="walk_in",
-        opened_on=days_ago(60),
-        workers=[world["worker"]],
-    )
-
-
 def closed_case(world, client=None):
     case = open_case(world, client or make_client(world))
     return case_services.case_close(
@@ -93,3 +78,8 @@ CLEAN = {
     "outcome": "三个月后案主恢复每日到长者饭堂用餐，建立了三名邻里互助伙伴。",
     "reflection": "社区支持网络比单一服务更能持续；跌倒后的恐惧需要循序渐进地处理。",
 }
+
+
+def open_case(world, client):
+    """An elderly case of `client` opened 60 days ago."""
+    return _open_case(world, client, domain="elderly", opened_on=days_ago(60))

@@ -1,12 +1,23 @@
-"""Standard test people and places, created once per test (healthchecks-style).
+"""Standard test people and places (healthchecks-style), built once per module.
 
 The world: one city, two districts. District 海珠 has stations A and B (run by
 different agencies); district 越秀 has station C. People at station A hold every
 role; outsiders sit at station B (same district) and station C (other district).
+
+Building the world takes about 30 queries, which used to be repeated by each of
+the ~1,000 tests that ask for it. Now a module's tests share one world, built in
+a transaction that stays open for the module (the way Django's
+`TestCase.setUpTestData` does for a class): each test runs in a savepoint inside
+it, so whatever a test writes is rolled back, and gets its own deep copy of the
+world's Python objects, so that changing an attribute is not seen by the next
+test. Tests that commit (`transactional_db`, `live_server`: the browser tests)
+flush the database; they get a world of their own, built after the shared one
+has been rolled back.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -106,9 +117,127 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+def _commits(request) -> bool:
+    """Whether the test commits (and so flushes the database at its end): the
+    same reading of the test as pytest-django's, which runs these tests last."""
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
+
+
+class SharedWorld:
+    """The world of the module being run (and what the module's `shared()`
+    fixtures build on it), in a transaction kept open around its tests. At most
+    one is open at a time, on the default database."""
+
+    def __init__(self) -> None:
+        self.key = None
+        self.objects: dict | None = None
+        self._atomic = None
+        self._copy = (None, None)
+
+    def open(self, key, builders, blocker) -> None:
+        from django.db import transaction
+
+        self.close(blocker)
+        with blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                world = build_world()
+                objects = {"world": world}
+                for builder in builders:
+                    objects[builder] = builder(world)
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        self.key, self.objects, self._atomic = key, objects, atomic
+
+    def close(self, blocker) -> None:
+        from django.db import transaction
+
+        atomic, self._atomic, self.key, self.objects = self._atomic, None, None, None
+        self._copy = (None, None)
+        if atomic is not None:
+            with blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+    def get(self, request, name):
+        """The test's own deep copy of the shared objects (one memo: the copies
+        refer to each other as the originals do), or None without a shared world."""
+        if self.objects is None or self.key[0] is not request.module:
+            return None
+        node, copied = self._copy
+        if node is not request.node:
+            copied = copy.deepcopy(self.objects)
+            self._copy = (request.node, copied)
+        return copied[name]
+
+
+_shared = SharedWorld()
+# Fixture → the function that builds its objects on the world (see `shared`).
+_BUILDERS: dict[int, object] = {}
+
+
+def shared(builder):
+    """A fixture whose objects are built on the world once per module, like the
+    world itself: `d = shared(make_delivery)` in a test module gives each test
+    a deep copy of `make_delivery(world)`, built in the module's transaction.
+    For builders that take only the world and write only to the database."""
+
+    @pytest.fixture
+    def fixture(request, world):
+        built = _shared.get(request, builder)
+        return builder(world) if built is None else built
+
+    _BUILDERS[id(fixture)] = builder
+    return fixture
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_world_per_module(django_db_blocker):
+    """A module starts and ends without a shared world (another module's, or one
+    left open, would otherwise be seen by this module's own module fixtures)."""
+    _shared.close(django_db_blocker)
+    yield
+    _shared.close(django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def _shared_world(request, django_db_blocker):
+    """Opens the module's shared world before the test's own transaction (this
+    fixture runs before `db`), or closes it for a test that must not see it: one
+    that does not ask for the world, one that asks for other shared objects, or
+    one that commits."""
+    from django.db import connection
+
+    if "world" not in request.fixturenames or _commits(request):
+        _shared.close(django_db_blocker)
+        return
+    builders = tuple(
+        _BUILDERS[id(fixture)]
+        for name in request.fixturenames
+        if id(fixture := getattr(request.module, name, None)) in _BUILDERS
+    )
+    key = (request.module, builders)
+    if _shared.key != key:
+        _shared.close(django_db_blocker)
+        # A transaction already open here is a module fixture's own (the access
+        # matrix builds its objects that way): the test builds its world inside it.
+        if not connection.in_atomic_block:
+            request.getfixturevalue("django_db_setup")
+            _shared.open(key, builders, django_db_blocker)
+
+
 @pytest.fixture
-def world(db) -> World:
-    return build_world()
+def world(request, db) -> World:
+    built = _shared.get(request, "world")
+    return build_world() if built is None else built
 
 
 def build_world() -> World:

@@ -11,15 +11,16 @@ from io import StringIO
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.utils import timezone, translation
+from django.utils import translation
 
 from shegong.cases import alerts
 from shegong.cases import services as case_services
 from shegong.cases.models import Alert, AlertRule, Case
-from shegong.clients import services as client_services
 from shegong.community.models import MealEnrolment, MealRecord
 from shegong.core.roles import Role
 from tests.conftest import make_user
+from tests.helpers import day, refusal, register_resident
+from tests.helpers import open_case as _open_case
 
 HIGH_RISK = "high_risk_no_contact"
 CRISIS = "crisis_flag"
@@ -27,45 +28,7 @@ MEAL = "meal_absence"
 REVIEW = "plan_review_overdue"
 
 
-def day(offset: int) -> datetime.date:
-    """Today plus `offset` days (negative: in the past)."""
-    return timezone.localdate() + datetime.timedelta(days=offset)
-
-
 T = 0  # today, as an offset
-
-
-def refusal(call, exception=ValidationError, **kwargs) -> list[str]:
-    with translation.override("en"), pytest.raises(exception) as caught:
-        call(**kwargs)
-    if isinstance(caught.value, ValidationError):
-        return caught.value.messages
-    return [str(caught.value)]
-
-
-def resident(world, name="陈秀英", station=None, actor=None):
-    actor = actor or world["worker"]
-    person = client_services.resident_register(
-        actor=actor,
-        station=station or world.station_a,
-        name=name,
-        gender="female",
-        birth_date=datetime.date(1940, 5, 1),
-        allow_similar=True,
-    )
-    client_services.consent_record(actor=actor, resident=person, recorded_on=day(-90))
-    return person
-
-
-def open_case(world, person, opened, workers=None, actor=None) -> Case:
-    return case_services.case_open(
-        actor=actor or world["director"],
-        client=person,
-        domain="elderly",
-        source="outreach",
-        opened_on=day(opened),
-        workers=[world["worker"]] if workers is None else workers,
-    )
 
 
 def assess(world, case, on, risk, actor=None):
@@ -814,3 +777,23 @@ def test_the_alert_list_offers_handling_to_the_station_staff_only(world, alert, 
         assert page.status_code == 200
         html = page.content.decode()
         assert (f"/cases/alerts/{alert.pk}/resolve/" in html) is offered, person
+
+
+def resident(world, name="陈秀英", station=None, actor=None):
+    """An elder of station A (born 1940), consent given 90 days ago."""
+    return register_resident(
+        world, name, station=station, actor=actor, born=datetime.date(1940, 5, 1), consented=90
+    )
+
+
+def open_case(world, person, opened, workers=None, actor=None) -> Case:
+    """An elderly case found by outreach, opened `opened` days from today."""
+    return _open_case(
+        world,
+        person,
+        actor=actor,
+        workers=workers,
+        domain="elderly",
+        source="outreach",
+        opened_on=day(opened),
+    )

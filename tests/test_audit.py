@@ -18,15 +18,14 @@ from shegong.core.models import AuditEntry
 from shegong.core.roles import Role
 from shegong.delivery.models import ServiceEvent
 from shegong.plans.models import AnnualPlan
+from tests.conftest import shared
 from tests.delivery_world import TODAY, make_delivery, record
 
 ID_NUMBER = "440105198001011234"
 CHANGES = ("create", "update", "delete")
 
 
-@pytest.fixture
-def delivery(world):
-    return make_delivery(world)
+delivery = shared(make_delivery)
 
 
 def new_entries(since: int, *actions: str):

@@ -8,8 +8,7 @@ the client or the staff. The world is tests/case_library_world.py."""
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.core.exceptions import PermissionDenied
 
 from shegong.cases import library
 from shegong.cases.models import LibraryCase
@@ -22,6 +21,7 @@ from tests.case_library_world import (
     make_client,
     open_case,
 )
+from tests.helpers import refusal_by_field as refusal
 
 NAME_MSG = "This text contains the client's name. Use an alias such as “client A”."
 HOUSEHOLD_MSG = (
@@ -46,21 +46,6 @@ def nominate(world, case, actor=None, **changes):
     return library.library_case_create(
         actor=actor or world["director"], case=case, **{**CLEAN, **changes}
     )
-
-
-def refusal(call, exception=ValidationError, **kwargs):
-    """The refusal's messages in English: per field when it names fields."""
-    with translation.override("en"), pytest.raises(exception) as caught:
-        call(**kwargs)
-    with translation.override("en"):
-        error = caught.value
-        if not isinstance(error, ValidationError):
-            return [str(error)]
-        if hasattr(error, "error_dict"):
-            return {
-                field: [str(m) for m in messages] for field, messages in error.message_dict.items()
-            }
-        return [str(m) for m in error.messages]
 
 
 # --- Nomination --------------------------------------------------------------------

@@ -12,10 +12,10 @@ from django.utils import timezone
 from shegong.cases import services
 from shegong.cases.models import Alert, AlertRule, Case, CaseNote
 from shegong.clients import services as client_services
-from shegong.clients.models import Resident
 from shegong.core.models import AccessLog
 from shegong.core.roles import Role
 from tests.conftest import make_user
+from tests.helpers import open_case, register_resident
 
 TODAY = timezone.localdate
 CLIENT_NAME = "陈秀英"
@@ -23,44 +23,6 @@ CLIENT_NAME = "陈秀英"
 
 def days(n: int) -> str:
     return (TODAY() + datetime.timedelta(days=n)).isoformat()
-
-
-def register(world, name: str = CLIENT_NAME, *, sharing: bool = False, priority: bool = False):
-    """A resident of station A with consent on record, classified in the family domain."""
-    resident = client_services.resident_register(
-        actor=world["worker"],
-        station=world.station_a,
-        name=name,
-        gender="female",
-        birth_date=datetime.date(1980, 1, 1),
-        allow_similar=True,
-    )
-    client_services.consent_record(
-        actor=world["worker"],
-        resident=resident,
-        recorded_on=TODAY(),
-        covers_referral_sharing=sharing,
-    )
-    client_services.client_classify(
-        actor=world["worker"],
-        resident=resident,
-        domain="family",
-        category="priority" if priority else "general",
-        priority_kind="hardship_family" if priority else "",
-        started_on=TODAY(),
-    )
-    return resident
-
-
-def open_case(world, resident: Resident, *workers) -> Case:
-    return services.case_open(
-        actor=world["director"],
-        client=resident,
-        domain="family",
-        source="walk_in",
-        opened_on=TODAY(),
-        workers=list(workers) or [world["worker"]],
-    )
 
 
 def walk_to(world, case: Case, status: str) -> Case:
@@ -519,7 +481,7 @@ def test_case_list_per_role(world, api, case, worker2, person, count, named):
 
 
 def test_case_list_filters(world, api, case, worker2):
-    other = open_case(world, register(world, "李明"), worker2)
+    other = open_case(world, register(world, "李明"), workers=[worker2])
     services.case_close(actor=worker2, case=other, closed_on=TODAY(), outcome="client_withdrew")
     client = api(world["director"])
 
@@ -839,3 +801,8 @@ def test_cases_cannot_be_ordered_by_content(world, api):
     for ordering in ("risk_level", "client__name"):
         results = api(world["district"]).get("/api/cases/", {"ordering": ordering}).json()
         assert [c["id"] for c in results["results"]] == [second.pk, first.pk]
+
+
+def register(world, name: str = CLIENT_NAME, *, sharing: bool = False, priority: bool = False):
+    """A resident of station A with consent on record, classified in the family domain."""
+    return register_resident(world, name, sharing=sharing, priority=priority, classify="family")

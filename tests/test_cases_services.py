@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 
 from shegong.cases import selectors
 from shegong.cases import services as case_services
@@ -29,59 +29,10 @@ from shegong.core.models import AccessLog
 from shegong.core.roles import Role
 from shegong.delivery.models import ServiceEvent
 from tests.conftest import make_user
+from tests.helpers import days_ago, refusal, register_resident
+from tests.helpers import open_case as _open_case
 
 OPENED = 30  # days ago
-
-
-def days_ago(n: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=n)
-
-
-def refusal(call, exception=ValidationError, **kwargs) -> list[str]:
-    """The messages of the refusal, in English."""
-    with translation.override("en"), pytest.raises(exception) as caught:
-        call(**kwargs)
-    if isinstance(caught.value, ValidationError):
-        return caught.value.messages
-    return [str(caught.value)]
-
-
-def make_resident(world, name="陈秀英", *, priority=False, sharing=False, classify=True):
-    resident = client_services.resident_register(
-        actor=world["worker"],
-        station=world.station_a,
-        name=name,
-        gender="female",
-        birth_date=datetime.date(1980, 1, 1),
-        allow_similar=True,
-    )
-    client_services.consent_record(
-        actor=world["worker"],
-        resident=resident,
-        recorded_on=days_ago(60),
-        covers_referral_sharing=sharing,
-    )
-    if classify:
-        client_services.client_classify(
-            actor=world["worker"],
-            resident=resident,
-            domain="family",
-            category="priority" if priority else "general",
-            priority_kind="hardship_family" if priority else "",
-            started_on=days_ago(60),
-        )
-    return resident
-
-
-def open_case(world, resident, *, actor=None, workers=None, opened_on=None) -> Case:
-    return case_services.case_open(
-        actor=actor or world["director"],
-        client=resident,
-        domain="family",
-        source="walk_in",
-        opened_on=opened_on or days_ago(OPENED),
-        workers=[world["worker"]] if workers is None else workers,
-    )
 
 
 def assess(world, case, *, actor=None, on=None, risk="medium", version=None):
@@ -973,7 +924,6 @@ def test_case_cannot_close_before_its_last_intervention(world):
     import datetime as dt
 
     from django.core.exceptions import ValidationError
-    from django.utils import translation
 
     from shegong.cases import services as case_services
     from shegong.clients import services as client_services
@@ -1021,3 +971,21 @@ def test_case_cannot_close_before_its_last_intervention(world):
     }
     case.refresh_from_db()
     assert case.status == "in_service"
+
+
+def make_resident(world, name="陈秀英", *, priority=False, sharing=False, classify=True):
+    return register_resident(
+        world,
+        name,
+        consented=60,
+        sharing=sharing,
+        classify="family" if classify else None,
+        priority=priority,
+    )
+
+
+def open_case(world, resident, **options) -> Case:
+    """A family case opened OPENED days ago (unless `opened_on` says otherwise)."""
+    return _open_case(
+        world, resident, opened_on=options.pop("opened_on", None) or days_ago(OPENED), **options
+    )

@@ -14,6 +14,7 @@ from shegong.clients.models import ClientStatus, Consent, Household, Resident, R
 from shegong.core.models import AccessLog
 from shegong.core.roles import Role
 from tests.conftest import make_user
+from tests.helpers import open_case
 
 # 440105 (海珠区) · born 1980-01-01 · sequence 123 · check digit 4.
 ID_NUMBER = "440105198001011234"
@@ -60,17 +61,6 @@ def with_consent(world, resident: Resident, **options) -> Resident:
         actor=world["worker"], resident=resident, recorded_on=timezone.localdate(), **options
     )
     return resident
-
-
-def open_case(world, resident: Resident, *workers):
-    return case_services.case_open(
-        actor=world["director"],
-        client=resident,
-        domain="family",
-        source="walk_in",
-        opened_on=timezone.localdate(),
-        workers=list(workers) or [world["worker"]],
-    )
 
 
 @pytest.fixture

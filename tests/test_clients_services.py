@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 
 from shegong.cases import services as case_services
 from shegong.cases.models import Case, Observation
@@ -22,20 +22,13 @@ from shegong.core.roles import Role
 from shegong.delivery.models import Attendance, Group, ServiceEvent
 from shegong.plans.models import AnnualPlan, PlanProject
 from tests.conftest import make_user
+from tests.helpers import days_ago, today
 
 ID_NUMBER = "440105194503152020"  # born 15 March 1945
 ID_BORN = datetime.date(1945, 3, 15)
 OTHER_ID = "440105195007203014"  # born 20 July 1950
 OTHER_BORN = datetime.date(1950, 7, 20)
 PHONE = "13800138000"
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def days_ago(n: int) -> datetime.date:
-    return today() - datetime.timedelta(days=n)
 
 
 def register(world, name="陈秀英", *, actor=None, station=None, **fields) -> Resident:

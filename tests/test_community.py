@@ -13,8 +13,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.core.exceptions import PermissionDenied
 
 from shegong.cases.models import Alert
 from shegong.community import selectors, services
@@ -30,26 +29,11 @@ from shegong.community.models import (
     VolunteerTeam,
 )
 from shegong.delivery.models import EventVolunteer
-from tests.delivery_world import Delivery, make_delivery, record
+from tests.conftest import shared
+from tests.delivery_world import make_delivery, record
+from tests.helpers import day, refusal
 
-
-def day(offset: int) -> datetime.date:
-    """Today plus `offset` days (negative: in the past)."""
-    return timezone.localdate() + datetime.timedelta(days=offset)
-
-
-def refusal(call, exception=ValidationError, **kwargs) -> list[str]:
-    with translation.override("en"):
-        with pytest.raises(exception) as caught:
-            call(**kwargs)
-        if isinstance(caught.value, ValidationError):
-            return caught.value.messages
-        return [str(caught.value)]
-
-
-@pytest.fixture
-def d(world) -> Delivery:
-    return make_delivery(world)
+d = shared(make_delivery)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from shegong.api_urls import router
@@ -34,16 +33,11 @@ from shegong.community.models import (
     VolunteerTeam,
 )
 from shegong.delivery.models import EventVolunteer
-from tests.delivery_world import Delivery, make_delivery, record
+from tests.conftest import shared
+from tests.delivery_world import make_delivery, record
+from tests.helpers import day
 
-
-def day(offset: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=offset)
-
-
-@pytest.fixture
-def d(world) -> Delivery:
-    return make_delivery(world)
+d = shared(make_delivery)
 
 
 @pytest.fixture

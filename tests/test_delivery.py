@@ -8,17 +8,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import F, Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from shegong.clients import services as client_services
 from shegong.core.models import Domain
 from shegong.delivery import selectors, services
 from shegong.delivery.models import Attendance, EventVolunteer, Group, ServiceEvent
+from tests.conftest import shared
 from tests.delivery_world import (
     PROJECTS,
     TODAY,
@@ -29,19 +29,9 @@ from tests.delivery_world import (
     session,
     this_year,
 )
+from tests.helpers import refusal_by_field as refusal
 
-
-@pytest.fixture
-def delivery(world):
-    return make_delivery(world)
-
-
-def refusal(call, *args, **kwargs):
-    """The English message(s) of the ValidationError that `call(*args, **kwargs)` raises."""
-    with translation.override("en"), pytest.raises(ValidationError) as caught:
-        call(*args, **kwargs)
-    error = caught.value
-    return error.message_dict if hasattr(error, "error_dict") else error.messages
+delivery = shared(make_delivery)
 
 
 @pytest.fixture

@@ -14,12 +14,10 @@ from rest_framework.test import APIClient
 
 from shegong.delivery import services
 from shegong.delivery.models import Attendance, Group, ServiceEvent
+from tests.conftest import shared
 from tests.delivery_world import TODAY, casework_note, group, make_delivery, record, session
 
-
-@pytest.fixture
-def delivery(world):
-    return make_delivery(world)
+delivery = shared(make_delivery)
 
 
 def api_as(d, person: str | None) -> APIClient:

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.test import Client
 
 from shegong.delivery.models import Group, ServiceEvent
+from tests.conftest import shared
 from tests.delivery_world import TODAY, _resident, group, make_delivery, record, session
 
 HX = {"HX-Request": "true"}
 INVALID = "Select a valid choice. {pk} is not one of the available choices."
 
 
-@pytest.fixture
-def delivery(world):
-    return make_delivery(world)
+delivery = shared(make_delivery)
 
 
 def login(d, person: str = "worker") -> Client:

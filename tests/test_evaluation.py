@@ -15,6 +15,7 @@ from django.utils import translation
 from shegong.evaluation import services
 from shegong.evaluation.models import RoundStatus, SheetStatus
 from shegong.evaluation.scoring import grade
+from tests.conftest import shared
 from tests.evaluation_world import draft_round, english_messages, make_scored_round, score_all
 
 
@@ -23,9 +24,7 @@ def english(settings):
     english_messages(settings)
 
 
-@pytest.fixture
-def sr(world):
-    return make_scored_round(world)
+sr = shared(make_scored_round)
 
 
 def _messages(error: ValidationError) -> list[str]:

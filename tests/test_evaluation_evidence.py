@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from shegong.evaluation import uploads
+from tests.conftest import shared
 from tests.evaluation_world import english_messages, make_scored_round
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -34,9 +35,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture
-def sr(world):
-    return make_scored_round(world)
+sr = shared(make_scored_round)
 
 
 def _upload(api, sr, person, upload):

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from shegong.plans.models import AnnualPlan
 from shegong.surveys import services
@@ -23,6 +23,7 @@ from shegong.surveys.models import (
     SurveyKind,
     SurveyStatus,
 )
+from tests.helpers import refusal
 from tests.survey_world import (
     form_token,
     full_answers,
@@ -31,16 +32,6 @@ from tests.survey_world import (
     survey_settings,  # noqa: F401  (autouse fixture)
     templates,
 )
-
-
-def refusal(call, exception=ValidationError, **kwargs) -> list[str]:
-    with translation.override("en"):
-        with pytest.raises(exception) as caught:
-            call(**kwargs)
-        if isinstance(caught.value, ValidationError):
-            return caught.value.messages
-        return [str(caught.value)]
-
 
 # --- Builder and versions ------------------------------------------------------------
 

@@ -10,25 +10,17 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.core.exceptions import PermissionDenied
 
 from shegong.workforce import selectors, services
 from shegong.workforce.models import StaffProfile, TrainingRecord
+from tests.helpers import refusal
 from tests.workforce_world import YEAR, d, make_staffed
 
 
 @pytest.fixture
 def staffed(world):
     return make_staffed(world)
-
-
-def refusal(call, exception=ValidationError, **kwargs) -> list[str]:
-    with translation.override("en"), pytest.raises(exception) as caught:
-        call(**kwargs)
-    if isinstance(caught.value, ValidationError):
-        return caught.value.messages
-    return [str(caught.value)]
 
 
 def figures(row) -> tuple:
