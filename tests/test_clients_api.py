@@ -783,7 +783,7 @@ def test_district_officer_cannot_create_a_household(world, api):
 
 def test_superuser_cannot_write_a_stations_resident_data(world, api):
     """Personal data is the station's: even the system administrator does not
-    record consent or classify residents (DESIGN.md)."""
+    record consent or classify residents (docs/domain.md "Who uses it")."""
     resident = Resident.objects.create(
         station=world.station_a, name="陈伯", gender="male", birth_date=datetime.date(1945, 5, 1)
     )

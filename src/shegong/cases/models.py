@@ -24,7 +24,7 @@ LIBRARY_REVIEW = "review"
 def content_scope(path: str) -> Scope:
     """Case content: only the case's assigned workers and the station director.
 
-    Not even a superuser reads it through the application (DESIGN.md: officials
+    Not even a superuser reads it through the application (docs/domain.md: officials
     see counts, not stories)."""
     return Scope(
         station=f"{path}__station",

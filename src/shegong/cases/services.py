@@ -103,7 +103,7 @@ def can_write_case(actor: User, case: Case) -> bool:
 
 
 def can_read_case_content(actor: User, case: Case) -> bool:
-    """Assigned workers and the station director; nobody else (DESIGN.md)."""
+    """Assigned workers and the station director; nobody else (docs/domain.md "Who uses it")."""
     return actor.is_authenticated and actor.is_active and can_write_case(actor, case)
 
 

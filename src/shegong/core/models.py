@@ -11,7 +11,7 @@ from shegong.core.scope import Scope, ScopedQuerySet
 
 
 class Domain(models.TextChoices):
-    """The four statistical domains every person-time belongs to (DESIGN.md)."""
+    """The four statistical domains every person-time belongs to (docs/domain.md "Person-times")."""
 
     FAMILY = "family", _("Family")
     ELDERLY = "elderly", _("Elderly")

@@ -1,4 +1,4 @@
-"""The roles of the platform (DESIGN.md "Who uses it") and the level of the
+"""The roles of the platform (docs/domain.md "Who uses it") and the level of the
 organisation tree each role's scope hangs from."""
 
 from django.db import models

@@ -1,6 +1,6 @@
 """Service delivery: every service given is one `ServiceEvent` (a group session, a
 community activity, a home visit, a consultation, a casework contact, a pre-meal
-activity) with its attendance. Person-times follow DESIGN.md's rule: one person
+activity) with its attendance. Person-times follow the rule of docs/domain.md: one person
 present at one event is one person-time; a head-count activity adds its head-count;
 every event, and so every person-time, belongs to exactly one statistical domain."""
 

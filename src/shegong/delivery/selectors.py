@@ -91,7 +91,7 @@ def groups_visible_to(user: Any) -> QuerySet[Group]:
 
 def people_visible_to(user: Any, residents: QuerySet[Resident]) -> QuerySet[Resident]:
     """The residents of `residents` whose names the user may read: station staff
-    see people, officials only counts (DESIGN.md "Who uses it")."""
+    see people, officials only counts (docs/domain.md "Who uses it")."""
     return residents.visible_to(user).order_by("name", "pk")
 
 

@@ -52,7 +52,7 @@ class Scale:
 
 SCALES = {
     "small": Scale(events_per_station=60, residents_per_station=20, volunteers_per_station=6),
-    # ~188 × 3,200 ≈ 600 k events and ~3 M person-times a year (DESIGN.md "Scale").
+    # ~188 × 3,200 ≈ 600 k events and ~3 M person-times a year (docs/domain.md "Scale").
     "city": Scale(events_per_station=3200, residents_per_station=600, volunteers_per_station=40),
 }
 

@@ -102,7 +102,7 @@ class PlanProject(TimeStampedModel):
         AnnualPlan, on_delete=models.CASCADE, related_name="projects", verbose_name=_("plan")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ProjectKind.choices)
-    # Where the project's person-times are counted (DESIGN.md: one domain each).
+    # Where the project's person-times are counted (docs/domain.md "Person-times": one domain each).
     domain = models.CharField(_("statistical domain"), max_length=10, choices=Domain.choices)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
