@@ -89,13 +89,6 @@ def volunteer_service_record(user: Any, volunteer: Volunteer) -> QuerySet[EventV
     )
 
 
-def volunteer_total_hours(volunteer: Volunteer) -> Decimal:
-    """Every hour the volunteer served, summed from their EventVolunteer rows."""
-    return EventVolunteer.objects.filter(volunteer=volunteer).aggregate(
-        total=Coalesce(Sum("hours"), ZERO_HOURS)
-    )["total"]
-
-
 def station_volunteer_totals(
     station: Station,
     since: datetime.date | None = None,

@@ -1,13 +1,11 @@
-"""Reads of service records, always through the user's scope: events, groups,
-person-times (in total and by statistical domain) and the party-building
-linkage ("党代表+党员+社工+义工+居民") of a set of events."""
+"""Reads of service records, always through the user's scope: events, groups and
+the person-times of a set of events by statistical domain."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -35,11 +33,6 @@ def event_detail_queryset(user: Any) -> QuerySet[ServiceEvent]:
     )
 
 
-def person_times_total(events: QuerySet[ServiceEvent]) -> int:
-    """服务人次 of a set of events: the sum of their person-times."""
-    return events.aggregate(total=Coalesce(Sum("person_times"), 0))["total"]
-
-
 def person_times_by_domain(events: QuerySet[ServiceEvent]) -> dict[str, int]:
     """Person-times per statistical domain, every domain present (0 if none).
     Each event is in exactly one domain, so the values add up to the total."""
@@ -48,32 +41,6 @@ def person_times_by_domain(events: QuerySet[ServiceEvent]) -> dict[str, int]:
     for row in rows:
         totals[row["domain"]] = row["total"] or 0
     return totals
-
-
-def party_linkage(events: QuerySet[ServiceEvent]) -> dict[str, int | Decimal]:
-    """What the core project counts of its "党代表+党员+社工+义工+居民" linkage
-    over a set of events: events with party members taking part, participations
-    of party members and of party representatives, distinct party members,
-    volunteer participations and hours, and the person-times served."""
-    through = ServiceEvent.party_members.through
-    members = through.objects.filter(serviceevent__in=events.values("pk"))
-    volunteers = EventVolunteer.objects.filter(event__in=events.values("pk"))
-    volunteer_totals = volunteers.aggregate(
-        participations=Count("pk"), hours=Coalesce(Sum("hours"), Decimal("0"))
-    )
-    return {
-        "events_with_party_members": events.filter(
-            Exists(through.objects.filter(serviceevent=OuterRef("pk")))
-        ).count(),
-        "party_member_participations": members.count(),
-        "party_representative_participations": members.filter(
-            partymember__is_representative=True
-        ).count(),
-        "party_members": members.values("partymember").distinct().count(),
-        "volunteer_participations": volunteer_totals["participations"],
-        "volunteer_hours": volunteer_totals["hours"],
-        "person_times": person_times_total(events),
-    }
 
 
 def groups_visible_to(user: Any) -> QuerySet[Group]:

@@ -621,11 +621,3 @@ def rebuild() -> dict[str, int]:
         table.model.objects.bulk_create(rows, batch_size=5000)
         counts[table.name] = len(rows)
     return counts
-
-
-def totals_by_domain(queryset) -> dict[str, int]:
-    """Person-times per domain from a DomainMonth queryset (already scoped)."""
-    result = defaultdict(int)
-    for row in queryset.values("domain").annotate(n=Sum("person_times")).order_by():
-        result[row["domain"]] = row["n"] or 0
-    return dict(result)
