@@ -128,6 +128,9 @@ def _commits(request) -> bool:
     )
 
 
+_MISSING = object()
+
+
 class SharedWorld:
     """The world of the module being run (and what the module's `shared()`
     fixtures build on it), in a transaction kept open around its tests. At most
@@ -139,7 +142,7 @@ class SharedWorld:
         self._atomic = None
         self._copy = (None, None)
 
-    def open(self, key, builders, blocker) -> None:
+    def open(self, key, with_world: bool, builders, blocker) -> None:
         from django.db import transaction
 
         self.close(blocker)
@@ -147,10 +150,10 @@ class SharedWorld:
             atomic = transaction.atomic()
             atomic.__enter__()
             try:
-                world = build_world()
+                world = build_world() if with_world else None
                 objects = {"world": world}
                 for builder in builders:
-                    objects[builder] = builder(world)
+                    objects[builder] = builder(world) if _WITH_WORLD[builder] else builder()
             except BaseException:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)
@@ -169,9 +172,11 @@ class SharedWorld:
 
     def get(self, request, name):
         """The test's own deep copy of the shared objects (one memo: the copies
-        refer to each other as the originals do), or None without a shared world."""
+        refer to each other as the originals do), or _MISSING where there is none."""
         if self.objects is None or self.key[0] is not request.module:
-            return None
+            return _MISSING
+        if self.objects.get(name, _MISSING) is _MISSING:
+            return _MISSING
         node, copied = self._copy
         if node is not request.node:
             copied = copy.deepcopy(self.objects)
@@ -180,22 +185,34 @@ class SharedWorld:
 
 
 _shared = SharedWorld()
-# Fixture → the function that builds its objects on the world (see `shared`).
+# Fixture → the function that builds its objects (see `shared`), and whether
+# that function builds on the world.
 _BUILDERS: dict[int, object] = {}
+_WITH_WORLD: dict[object, bool] = {}
 
 
-def shared(builder):
-    """A fixture whose objects are built on the world once per module, like the
-    world itself: `d = shared(make_delivery)` in a test module gives each test
-    a deep copy of `make_delivery(world)`, built in the module's transaction.
-    For builders that take only the world and write only to the database."""
+def shared(builder, *, world: bool = True):
+    """A fixture whose objects are built once per module, like the world itself:
+    `d = shared(make_delivery)` in a test module gives each test a deep copy of
+    `make_delivery(world)`, built in the module's transaction. With `world=False`
+    the builder takes no argument and the tests see no world (the demo city).
+    For builders that write only to the database."""
+    if world:
 
-    @pytest.fixture
-    def fixture(request, world):
-        built = _shared.get(request, builder)
-        return builder(world) if built is None else built
+        @pytest.fixture
+        def fixture(request, world):
+            built = _shared.get(request, builder)
+            return builder(world) if built is _MISSING else built
+
+    else:
+
+        @pytest.fixture
+        def fixture(request, db):
+            built = _shared.get(request, builder)
+            return builder() if built is _MISSING else built
 
     _BUILDERS[id(fixture)] = builder
+    _WITH_WORLD[builder] = world
     return fixture
 
 
@@ -216,28 +233,29 @@ def _shared_world(request, django_db_blocker):
     one that commits."""
     from django.db import connection
 
-    if "world" not in request.fixturenames or _commits(request):
-        _shared.close(django_db_blocker)
-        return
     builders = tuple(
         _BUILDERS[id(fixture)]
         for name in request.fixturenames
         if id(fixture := getattr(request.module, name, None)) in _BUILDERS
     )
-    key = (request.module, builders)
+    with_world = "world" in request.fixturenames
+    if not (with_world or builders) or _commits(request):
+        _shared.close(django_db_blocker)
+        return
+    key = (request.module, with_world, builders)
     if _shared.key != key:
         _shared.close(django_db_blocker)
         # A transaction already open here is a module fixture's own (the access
         # matrix builds its objects that way): the test builds its world inside it.
         if not connection.in_atomic_block:
             request.getfixturevalue("django_db_setup")
-            _shared.open(key, builders, django_db_blocker)
+            _shared.open(key, with_world, builders, django_db_blocker)
 
 
 @pytest.fixture
 def world(request, db) -> World:
     built = _shared.get(request, "world")
-    return build_world() if built is None else built
+    return build_world() if built is _MISSING or built is None else built
 
 
 def build_world() -> World:

@@ -2,22 +2,25 @@
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from shegong.accounts.models import User
 from shegong.core.roles import Role
 from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
+from tests.conftest import shared
 
 
-@pytest.fixture
-def demo(db):
+def load_demo() -> str:
     out = StringIO()
     # A small demo keeps the test quick; the full default is exercised by `make run`.
     call_command(
         "demo_city", residents_per_station=0, showcase_residents=2, scale="none", stdout=out
     )
     return out.getvalue()
+
+
+# Loaded once for the module's tests that read it (each in a savepoint).
+demo = shared(load_demo, world=False)
 
 
 def _counts():

@@ -5,7 +5,6 @@ anonymised library entries."""
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
@@ -16,13 +15,17 @@ from shegong.demo.workforce import LIBRARY, load_demo_case_library, load_demo_wo
 from shegong.workforce import selectors
 from shegong.workforce.models import StaffProfile, SupervisionRecord, TrainingRecord
 from tests.case_library_world import closed_case
+from tests.conftest import shared
 
 
-@pytest.fixture
-def demo(db):
+def load_demo() -> None:
     call_command(
         "demo_city", residents_per_station=0, showcase_residents=0, scale="none", stdout=StringIO()
     )
+
+
+# Loaded once for the module's tests that read it (each in a savepoint).
+demo = shared(load_demo, world=False)
 
 
 def test_every_demo_staff_account_has_a_profile(demo):
