@@ -22,3 +22,38 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.command} {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class OrgUnitKind(models.TextChoices):
+    DISTRICT = "district", _("district")
+    STREET = "street", _("street or town")
+    COMMUNITY = "community", _("community")
+    AGENCY = "agency", _("agency")
+    STATION = "station", _("station")
+    SPECIAL_PROJECT = "special_project", _("special project")
+    CONTRACT = "contract", _("purchase-of-service contract")
+
+
+class OrgUnitRecord(models.Model):
+    """The organisation import's register of one unit of the tree: the code it is
+    known by in the city's workbook (streets and communities have no code of
+    their own in `org`) and, once it disappeared from a workbook and the import
+    was confirmed, the day it was deactivated. Nothing is ever deleted."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgUnitKind.choices)
+    object_id = models.BigIntegerField(_("object"))
+    code = models.CharField(_("code"), max_length=40)
+    deactivated_on = models.DateField(_("deactivated on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation unit record")
+        verbose_name_plural = _("organisation unit records")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="orgunitrecord_unique_code"),
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="orgunitrecord_unique_object"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}"
