@@ -82,7 +82,7 @@ step "8. gunicorn on 127.0.0.1:$PORT"
 .venv/bin/gunicorn shegong.wsgi --workers 2 --bind "127.0.0.1:$PORT" --log-level warning &
 GUNICORN_PID=$!
 for _ in $(seq 1 60); do
-  if curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$PORT/healthz"; then break; fi
+  if curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then break; fi
   sleep 1
 done
 health=$(curl -sS -o "$WORK/health.json" -w '%{http_code}' -H "Host: $HOST" "http://127.0.0.1:$PORT/healthz")

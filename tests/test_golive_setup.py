@@ -231,3 +231,20 @@ def test_scheduled_refuses_a_command_that_is_not_scheduled(db):
     with pytest.raises(CommandError):
         call_command("scheduled", "flush", stdout=StringIO())
     assert ScheduledRun.objects.count() == 0
+
+
+# --- The systemd units ---------------------------------------------------------------
+
+
+def test_every_scheduled_job_has_a_timer_on_its_calendar():
+    from pathlib import Path
+
+    units = Path(__file__).resolve().parent.parent / "deploy" / "systemd"
+    timers = {path.name: path.read_text() for path in units.glob("shegong-*.timer")}
+    assert set(timers) == {f"shegong-{job}.timer" for job in JOBS}
+    for job in JOBS.values():
+        text = timers[f"shegong-{job.command}.timer"]
+        assert f"OnCalendar={job.calendar}\n" in text
+        assert f"Unit=shegong-scheduled@{job.command}.service\n" in text
+    service = (units / "shegong-scheduled@.service").read_text()
+    assert "ExecStart=/srv/shegong/.venv/bin/shegong scheduled %i\n" in service
