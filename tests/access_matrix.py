@@ -2073,6 +2073,13 @@ GOLIVE = [
     page("golive:org-import-report", get="404 403 403 403 403 403 403 302"),
     page("golive:org-template", get="200 403 403 403 403 403 403 302"),
     page("golive:org-export", get="200 403 403 403 403 403 403 302"),
+    # No such link: the same answer for everyone, logged in or not.
+    page(
+        "golive:activate",
+        kwargs={"token": "no-such-token"},
+        get="404 404 404 404 404 404 404 404",
+        post="404 404 404 404 404 404 404 404",
+    ),
 ]
 
 ROUTES: list[Route] = [

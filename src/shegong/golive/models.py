@@ -57,3 +57,26 @@ class OrgUnitRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.code}"
+
+
+class ActivationToken(models.Model):
+    """A one-time link that lets an imported account set its first password. Only
+    the token's hash is stored; the link is shown once, to the importing person."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="activation_tokens",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activation link")
+        verbose_name_plural = _("activation links")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.expires_at:%Y-%m-%d}"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("organisation/import/problems.xlsx", views.org_import_report, name="org-import-report"),
     path("organisation/template.xlsx", views.org_template, name="org-template"),
     path("organisation/export.xlsx", views.org_export, name="org-export"),
+    path("activate/<str:token>/", views.activate, name="activate"),
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -154,3 +155,30 @@ def org_import_report(request):
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="organisation-import-problems.xlsx"'
     return response
+
+
+def activate(request, token: str):
+    """An imported account's one-time link: set the first password (Django's
+    validators), then log in. A used, replaced or expired link answers 404."""
+    from django.contrib import messages
+    from django.contrib.auth.forms import SetPasswordForm
+
+    from shegong.golive import staff_import
+
+    record = staff_import.activation_find(token)
+    if record is None:
+        return render(request, "golive/activation_invalid.html", status=404)
+    form = bootstrap(SetPasswordForm(record.user, request.POST or None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_import.activation_use(token=token, password=form.cleaned_data["new_password1"])
+        except ValidationError:
+            return render(request, "golive/activation_invalid.html", status=404)
+        messages.success(request, _("Your password is set. Log in with it."))
+        return redirect("accounts:login")
+    return render(
+        request,
+        "golive/activate.html",
+        {"form": form, "account": record.user},
+        status=400 if request.method == "POST" else 200,
+    )
