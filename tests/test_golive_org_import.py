@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.core.models import AuditEntry
+from shegong.core.roles import Role
 from shegong.golive.models import OrgUnitRecord
 from shegong.golive.org_import import SHEETS, export_workbook, org_import
 from shegong.org.models import (

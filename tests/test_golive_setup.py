@@ -15,8 +15,8 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.cases.models import Alert
+from shegong.core.roles import Role
 from shegong.golive.models import ScheduledRun
 from shegong.golive.schedule import JOBS
 from shegong.org.models import City

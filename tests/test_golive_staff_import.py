@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.core.models import AuditEntry
+from shegong.core.roles import Role
 from shegong.golive.models import ActivationToken
 from shegong.golive.staff_import import HEADERS, staff_import
 from shegong.org.models import City, District, Station, Street

@@ -74,7 +74,7 @@ def refuse_in_production() -> None:
             _(
                 "The demo city is not loaded under SHEGONG_ENV=production: its accounts "
                 "share a published password. Put the city in with `shegong setup_city` "
-                "and `shegong import_org` (README, \"Running in production\")."
+                'and `shegong import_org` (README, "Running in production").'
             )
         )
 

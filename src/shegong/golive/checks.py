@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
+from shegong.core.roles import Role
 from shegong.golive.models import ScheduledRun
 from shegong.golive.schedule import JOBS
 from shegong.org.models import City

@@ -26,9 +26,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import LEVEL_FIELD, ROLE_LEVEL, Level, Role
 from shegong.core import audit
 from shegong.core.access import ensure_visible
+from shegong.core.roles import LEVEL_FIELD, ROLE_LEVEL, Level, Role
 from shegong.core.scope import CHANGE, CREATE, may
 from shegong.golive.models import ActivationToken
 from shegong.golive.org_import import RowError, WorkbookError, _cell_text, read_workbook
