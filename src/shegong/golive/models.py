@@ -3,6 +3,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shegong.core.scope import Scope, ScopedQuerySet
+
+# Operational records of going live: no station, district or city owns them, so
+# they are read by administrators (superusers) alone, and written by the services.
+ADMINISTRATORS_ONLY = Scope()
+
 
 class ScheduledRun(models.Model):
     """One run of a scheduled command (`shegong scheduled <command>`): the
@@ -13,6 +19,9 @@ class ScheduledRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"))
     succeeded = models.BooleanField(_("succeeded"))
     detail = models.TextField(_("detail"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ADMINISTRATORS_ONLY
 
     class Meta:
         verbose_name = _("scheduled run")
@@ -45,6 +54,9 @@ class OrgUnitRecord(models.Model):
     code = models.CharField(_("code"), max_length=40)
     deactivated_on = models.DateField(_("deactivated on"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope = ADMINISTRATORS_ONLY
+
     class Meta:
         verbose_name = _("organisation unit record")
         verbose_name_plural = _("organisation unit records")
@@ -73,6 +85,9 @@ class ActivationToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ADMINISTRATORS_ONLY
 
     class Meta:
         verbose_name = _("activation link")
