@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup migrate demo run test fuzz lint format messages bench load faults clean
+.PHONY: setup migrate demo run test fuzz lint format messages bench load faults golive clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ load: setup $(LOAD_VENV)/.installed
 # PostgreSQL server if it is one (CI), else starts a throwaway one. See docs/reliability.md.
 faults: setup
 	$(BIN)/python bench/faults.py
+
+# The README's "Running in production" steps from a fresh clone of HEAD to a served
+# log-in page (gunicorn, production profile, loopback). DATABASE_URL: an empty
+# database to use (CI: PostgreSQL); default a throwaway SQLite file.
+golive:
+	bash scripts/golive.sh
 
 clean:
 	rm -rf $(VENV) $(LOAD_VENV) var .pytest_cache .ruff_cache

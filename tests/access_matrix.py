@@ -2063,7 +2063,27 @@ ADMIN_ROWS: dict[str, Rows] = {
 
 ADMIN = _admin_routes()
 
+GOLIVE = [
+    page(
+        "golive:org-import",
+        get="200 403 403 403 403 403 403 302",
+        post="400 403 403 403 403 403 403 302",
+    ),
+    page("golive:org-import-result", get="302 403 403 403 403 403 403 302"),
+    page("golive:org-import-report", get="404 403 403 403 403 403 403 302"),
+    page("golive:org-template", get="200 403 403 403 403 403 403 302"),
+    page("golive:org-export", get="200 403 403 403 403 403 403 302"),
+    # No such link: the same answer for everyone, logged in or not.
+    page(
+        "golive:activate",
+        kwargs={"token": "no-such-token"},
+        get="404 404 404 404 404 404 404 404",
+        post="404 404 404 404 404 404 404 404",
+    ),
+]
+
 ROUTES: list[Route] = [
+    *GOLIVE,
     *CORE,
     *ORG,
     *CLIENTS,

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shegong.evaluation",
     "shegong.surveys",
     "shegong.demo",
+    "shegong.golive",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +308,10 @@ LOGGING = {
         "shegong": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# --- Backups ------------------------------------------------------------------------
+# Where `shegong scheduled backup` writes one archive a day (golive.schedule).
+BACKUP_DIR = Path(os.environ.get("SHEGONG_BACKUP_DIR", VAR_DIR / "backups"))
 
 # --- Demo --------------------------------------------------------------------------------
 DEMO_PASSWORD = os.environ.get("SHEGONG_DEMO_PASSWORD", "Shegong-demo-2026")

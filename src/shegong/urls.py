@@ -22,6 +22,7 @@ urlpatterns = [
     path("evaluation/", include("shegong.evaluation.urls")),
     path("surveys/", include("shegong.surveys.urls")),
     path("s/", include("shegong.surveys.public_urls")),
+    path("golive/", include("shegong.golive.urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

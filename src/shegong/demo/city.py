@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
 from shegong.core.roles import Role
@@ -61,6 +62,23 @@ def _station_specs() -> list[tuple[int, str, str]]:
     return specs
 
 
+class DemoRefused(RuntimeError):
+    """The demo was asked for on a production server."""
+
+
+def refuse_in_production() -> None:
+    """The demo creates hundreds of accounts with a published password: never on a
+    real city's server. Called before anything is written."""
+    if getattr(settings, "PRODUCTION", False):
+        raise DemoRefused(
+            _(
+                "The demo city is not loaded under SHEGONG_ENV=production: its accounts "
+                "share a published password. Put the city in with `shegong setup_city` "
+                'and `shegong import_org` (README, "Running in production").'
+            )
+        )
+
+
 def _upsert(model, lookup: dict, values: dict):
     obj, _created = model.objects.update_or_create(**lookup, defaults=values)
     return obj
@@ -68,6 +86,7 @@ def _upsert(model, lookup: dict, values: dict):
 
 @transaction.atomic
 def load_demo_city() -> DemoResult:
+    refuse_in_production()
     rng = random.Random(SEED)
     names = _Names(rng)
     password = make_password(settings.DEMO_PASSWORD)

@@ -1,12 +1,12 @@
 """`shegong demo_city`: load (or refresh) the Guangzhou demo city. Idempotent."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
 from shegong.core import audit
-from shegong.demo.city import load_demo_city
+from shegong.demo.city import DemoRefused, load_demo_city, refuse_in_production
 from shegong.demo.clients import (
     DEFAULT_RESIDENTS_PER_STATION,
     DEFAULT_SHOWCASE_RESIDENTS,
@@ -51,6 +51,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        try:
+            refuse_in_production()
+        except DemoRefused as refusal:
+            raise CommandError(str(refusal)) from None
         # Thousands of generated rows: one summary entry in the audit log, not one each.
         with audit.bulk("bulk", "demo_city", scale=options["scale"]):
             self._load(**options)

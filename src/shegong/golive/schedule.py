@@ -1,0 +1,40 @@
+"""The commands a live server runs on a timer, how often, and how stale each may
+get before the configuration check (`shegong check_live`) calls it missing.
+
+The timers (deploy/systemd/) run them through `shegong scheduled <command>`, which
+records every run (golive.ScheduledRun); that record is what the check reads.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Job:
+    command: str
+    # systemd OnCalendar= expression, server local time
+    calendar: str
+    # older than this, the check reports the job as not running
+    max_age: datetime.timedelta
+    # arguments the timer passes
+    args: tuple[str, ...] = ()
+
+
+DAY = datetime.timedelta(days=1)
+# A daily job that ran yesterday a little later than today is still on time.
+DAILY_GRACE = datetime.timedelta(hours=2)
+
+JOBS: dict[str, Job] = {
+    job.command: job
+    for job in (
+        Job("backup", "*-*-* 02:00:00", DAY + DAILY_GRACE),
+        Job("alerts", "*-*-* 06:00:00", DAY + DAILY_GRACE),
+        Job("inspection_alerts", "*-*-* 06:15:00", DAY + DAILY_GRACE),
+        # Keeps about a year of audit entries (the command never goes below six months).
+        Job(
+            "audit_prune", "Sun *-*-* 03:30:00", 7 * DAY + DAILY_GRACE, ("--older-than-days", "400")
+        ),
+    )
+}
