@@ -36,7 +36,7 @@ from shegong.core.access import (
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.models import AccessLog
-from shegong.core.scope import CHANGE, may
+from shegong.core.scope import CHANGE, CREATE, may
 
 # The case page lists this many of the latest notes and history events.
 CASE_PAGE_LATEST = 20
@@ -198,17 +198,18 @@ def _render_case(request, case, bound_step=None, bound_form=None, status=200, sh
     # The latest notes and history events; the whole history on request (?all=1).
     latest = None if request.GET.get("all") == "1" else CASE_PAGE_LATEST
     case_file = selectors.case_file_open(request.user, case, ip=client_ip(request), latest=latest)
-    # The case was read through the scope, and a named action has the anchor of
-    # reading: the role's right to assign decides, without a query.
-    can_assign = may(request.user, ASSIGN, Case)
+    # The case was read through the scope, and assigning it or nominating it
+    # (the entry's create) has the anchor of reading it: the role's right
+    # decides, without a query.
+    can_nominate = may(request.user, CREATE, LibraryCase)
     context = {
         "case": case,
         "file": case_file,
         "steps": _step_forms(case, bound_step, bound_form, shown) if case_file else [],
-        "can_assign": can_assign,
-        # Shown only to the station director (who nominates excellent cases).
+        "can_assign": may(request.user, ASSIGN, Case),
+        "can_nominate": can_nominate,
         "library_entry": LibraryCase.objects.filter(case=case).only("pk").first()
-        if can_assign
+        if can_nominate
         else None,
     }
     return render(request, "cases/case_detail.html", context, status=status)
