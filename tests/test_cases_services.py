@@ -9,11 +9,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import translation
 
 from shegong.cases import selectors
 from shegong.cases import services as case_services
 from shegong.cases.models import (
+    WORK,
     Assessment,
     Case,
     CaseEvent,
@@ -24,9 +26,11 @@ from shegong.cases.models import (
 )
 from shegong.clients import services as client_services
 from shegong.clients.models import Consent, Resident
+from shegong.core.access import require
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
 from shegong.core.roles import Role
+from shegong.core.scope import can
 from shegong.delivery.models import ServiceEvent
 from tests.conftest import make_user
 from tests.helpers import days_ago, refusal, register_resident
@@ -841,10 +845,24 @@ def priority_case(world) -> Case:
 
 
 @pytest.mark.parametrize(("role", "allowed"), READERS.items())
-def test_who_may_read_case_content(world, priority_case, worker2, role, allowed):
-    assert case_services.can_read_case_content(world.people.get(role, worker2), priority_case) is (
-        allowed
-    )
+def test_who_may_work_on_the_case_file(world, priority_case, worker2, role, allowed):
+    """The case scope's WORK: the assigned workers and the station director,
+    asked of one case or marked on a list of cases in the same query."""
+    person = world.people.get(role, worker2)
+    assert can(person, WORK, priority_case) is allowed
+    marked = selectors.with_work(Case.objects.filter(pk=priority_case.pk), person).get()
+    assert selectors.may_work(person, marked) is allowed
+
+
+def test_work_refuses_an_insider_with_403_and_an_outsider_with_404(world, priority_case, worker2):
+    require(world["worker"], WORK, priority_case)
+    require(world["director"], WORK, priority_case)
+    for insider in (worker2, world["district"], world["admin"]):
+        with pytest.raises(PermissionDenied):
+            require(insider, WORK, priority_case)
+    for outsider in (world["director_b"], world["worker_c"], world["evaluator"]):
+        with pytest.raises(Http404):
+            require(outsider, WORK, priority_case)
 
 
 @pytest.mark.parametrize(("role", "allowed"), READERS.items())

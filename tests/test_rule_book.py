@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from rest_framework.views import APIView
 
-from shegong.cases.models import ASSIGN, Case
+from shegong.cases.models import ASSIGN, WORK, Case
 from shegong.clients.models import Resident
 from shegong.core.access import require, require_at
 from shegong.core.permissions import ScopedPermission
@@ -48,8 +48,9 @@ def test_require_at_places_a_new_row_at_a_station(world):
 
 
 def test_actions_for_lists_what_each_person_may_do(world, case):
-    assert actions_for(world["director"], case) == {VIEW, CHANGE, ASSIGN}
-    assert actions_for(world["worker"], case) == {VIEW, CHANGE}
+    assert actions_for(world["director"], case) == {VIEW, CHANGE, ASSIGN, WORK}
+    # The assigned worker works on the file; so does no one else at the station.
+    assert actions_for(world["worker"], case) == {VIEW, CHANGE, WORK}
     assert actions_for(world["district"], case) == {VIEW}
     assert actions_for(world["worker_c"], case) == frozenset()
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shegong.core.roles import LEVEL_FIELD, ROLE_LEVEL, Level, Role
+from shegong.core.roles import ROLE_LEVEL, Level, Role, anchor_field
 from shegong.core.scope import Scope, ScopedQuerySet
 
 
@@ -82,19 +82,15 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        level = ROLE_LEVEL.get(self.role)
-        if level is None or self.role == Role.EVALUATOR:
+        field = anchor_field(self.role)
+        if field is None:
             return
-        if getattr(self, f"{LEVEL_FIELD[level]}_id") is None:
-            label = Level(level).label
-            raise ValidationError(
-                {LEVEL_FIELD[level]: _("This role needs a %(level)s.") % {"level": label}}
-            )
+        if getattr(self, f"{field}_id") is None:
+            label = Level(ROLE_LEVEL[self.role]).label
+            raise ValidationError({field: _("This role needs a %(level)s.") % {"level": label}})
 
     @property
     def anchor(self):
         """The organisation unit the account belongs to (for display)."""
-        level = ROLE_LEVEL.get(self.role)
-        if level is None or self.role == Role.EVALUATOR:
-            return None
-        return getattr(self, LEVEL_FIELD[level])
+        field = anchor_field(self.role)
+        return None if field is None else getattr(self, field)

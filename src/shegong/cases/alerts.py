@@ -28,6 +28,7 @@ from shegong.cases.models import (
     Case,
     Observation,
     RiskLevel,
+    keeps_own_caseload,
 )
 from shegong.org.models import Station
 
@@ -140,7 +141,9 @@ def evaluate_observation(observation: Observation) -> Alert | None:
         .first()
     )
     assignee = _assignee(case) if case else None
-    if assignee is None and observation.author.role == "social_worker":
+    # A worker keeps the alert of the crisis they flagged; the director's goes
+    # to the station (unassigned), as do alerts of cases nobody works on.
+    if assignee is None and keeps_own_caseload(observation.author):
         assignee = observation.author_id
     return _raise(
         kind=AlertKind.CRISIS_FLAG,

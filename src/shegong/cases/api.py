@@ -2,8 +2,8 @@
 
 Reads go through `visible_to`; every write calls a service of `cases.services`.
 A case's content (client, assessments, notes, risk…) is sent only to those who
-may read it (`can_read_case_content`: the assigned workers and the station
-director); everyone else in scope gets the fields that say a case exists.
+may work on its file (the case scope's WORK: the assigned workers and the
+station director); everyone else in scope gets the fields that say a case exists.
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ from shegong.cases.models import (
     ServiceType,
 )
 from shegong.clients.api import ConflictMixin
-from shegong.clients.models import STATION_STAFF, Resident
+from shegong.clients.models import Resident
 from shegong.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedRelatedField
 from shegong.core.http import client_ip
 from shegong.core.models import Domain
+from shegong.core.scope import VIEW, may
 from shegong.org.models import Station
 
 # --- Cases: output ---------------------------------------------------------------
@@ -72,7 +73,7 @@ class CaseSerializer(serializers.ModelSerializer):
     def to_representation(self, case):
         data = super().to_representation(case)
         request = self.context.get("request")
-        if request is not None and services.can_read_case_content(request.user, case):
+        if request is not None and selectors.may_work(request.user, case):
             data["client_name"] = case.client.name
         return data
 
@@ -277,6 +278,10 @@ class CaseViewSet(ConflictMixin, ScopedModelViewSet):
     ordering_fields = ["number", "opened_on", "closed_on", "status", "domain", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
+    def get_queryset(self):
+        # Whether the caller may work on each file, in the same query.
+        return selectors.with_work(super().get_queryset(), getattr(self.request, "user", None))
+
     @extend_schema(
         responses=PolymorphicProxySerializer(
             component_name="CaseFileOrCase",
@@ -310,10 +315,8 @@ class CaseViewSet(ConflictMixin, ScopedModelViewSet):
         case = self.get_object()
         # Those who may read the case but not work on it get 403 whatever they
         # send, as on the web page (the service checks again, and the details).
-        if not services.can_write_case(request.user, case):
-            raise PermissionDenied(
-                _("Only the assigned workers and the station director can do this.")
-            )
+        if not selectors.may_work(request.user, case):
+            raise PermissionDenied(str(services.WORK_REFUSED))
         data = _valid(serializer_class, request, self)
         service(actor=request.user, case=case, **data)
         return self._answer(case)
@@ -560,7 +563,8 @@ class AlertRuleViewSet(ScopedModelViewSet):
     def effective(self, request):
         """Every rule as it runs at the caller's station, defaults included."""
         user = request.user
-        if user.role not in STATION_STAFF or user.station_id is None:
+        # The station's staff only: those who read its rules.
+        if user.station_id is None or not may(user, VIEW, AlertRule):
             return Response([])
         return Response(
             [

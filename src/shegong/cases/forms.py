@@ -8,7 +8,9 @@ from shegong.accounts.models import User
 from shegong.cases.models import (
     GENERAL_SERVICE_TYPES,
     PRIORITY_SERVICE_TYPES,
+    WORK,
     AlertKind,
+    Case,
     CaseOutcome,
     CaseSource,
     ContactMethod,
@@ -18,7 +20,7 @@ from shegong.cases.models import (
 )
 from shegong.core.forms import DateInput
 from shegong.core.models import Domain
-from shegong.core.roles import Role
+from shegong.core.scope import roles_for
 from shegong.org.models import Station
 
 
@@ -113,7 +115,8 @@ class AssignForm(VersionedForm):
         self.fields["workers"].queryset = User.objects.filter(
             station=station,
             is_active=True,
-            role__in=[Role.SOCIAL_WORKER, Role.STATION_DIRECTOR],
+            # The roles that work on case files (the case's scope).
+            role__in=roles_for(Case.scope, WORK),
         ).order_by("role", "username")
 
 

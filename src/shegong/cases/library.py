@@ -13,31 +13,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
 from shegong.cases.anonymise import check_anonymous
-from shegong.cases.models import Case, CaseStatus, LibraryCase, LibraryStatus
-from shegong.core.access import ensure_visible
+from shegong.cases.models import LIBRARY_REVIEW, Case, CaseStatus, LibraryCase, LibraryStatus
+from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.errors import EditConflict
 from shegong.core.models import Domain
-from shegong.core.roles import Role
+from shegong.core.scope import CHANGE, CREATE
 
 TEXT_FIELDS = ("title", "background", "assessment", "intervention", "outcome", "reflection")
 WRITE_UP_FIELDS = (*TEXT_FIELDS, "domain")
 
 
-def _require_director_of(actor: User, station_id: int) -> None:
-    if not (actor.role == Role.STATION_DIRECTOR and actor.station_id == station_id):
-        raise PermissionDenied(_("Only the station director nominates excellent cases."))
+def nominate_refused() -> str:
+    return _("Only the station director nominates excellent cases.")
 
 
-def _require_city_officer(actor: User) -> None:
-    if not (actor.role == Role.CITY_OFFICER or actor.is_superuser):
-        raise PermissionDenied(_("Only a city officer publishes or returns nominations."))
+def review_refused() -> str:
+    return _("Only a city officer publishes or returns nominations.")
 
 
 def _refuse(message: str) -> ValidationError:
@@ -86,7 +84,8 @@ def library_case_create(
     """The director writes up a closed case of the station, anonymised; with
     `submit` it is nominated for the library at once, else kept as a draft."""
     ensure_visible(actor, case)
-    _require_director_of(actor, case.station_id)
+    # The entry's create: the director of the case's station (the entry's scope).
+    require_at(actor, CREATE, LibraryCase, case.station, message=nominate_refused())
     case = Case.objects.select_related("client", "station__street__district").get(pk=case.pk)
     if case.status != CaseStatus.CLOSED:
         raise _refuse(_("Only a closed case can be nominated as an excellent case."))
@@ -125,7 +124,7 @@ def library_case_update(
     if unknown:
         raise ValidationError(_("Unknown field."))
     entry = _lock(actor, entry, version)
-    _require_director_of(actor, entry.station_id)
+    require(actor, CHANGE, entry, message=nominate_refused())
     if not entry.is_editable:
         raise _refuse(_("Only a draft or a returned nomination can be edited."))
     fields = {name: getattr(entry, name) for name in WRITE_UP_FIELDS} | changes
@@ -139,7 +138,7 @@ def library_case_update(
 def library_case_submit(*, actor: User, entry: LibraryCase, version: int | None = None):
     """Nominate a draft, or a returned nomination after its changes."""
     entry = _lock(actor, entry, version)
-    _require_director_of(actor, entry.station_id)
+    require(actor, CHANGE, entry, message=nominate_refused())
     if not entry.is_editable:
         raise _refuse(_("Only a draft or a returned nomination can be submitted."))
     _check_write_up(entry.case, {name: getattr(entry, name) for name in WRITE_UP_FIELDS})
@@ -153,8 +152,8 @@ def library_case_publish(
 ) -> LibraryCase:
     """A city officer publishes a nomination into the library. The anonymisation
     check runs again: the client's record may have changed since."""
-    _require_city_officer(actor)
     entry = _lock(actor, entry, version)
+    require(actor, LIBRARY_REVIEW, entry, message=review_refused())
     if entry.status != LibraryStatus.NOMINATED:
         raise _refuse(_("Only a nominated case can be published."))
     _check_write_up(entry.case, {name: getattr(entry, name) for name in WRITE_UP_FIELDS})
@@ -170,8 +169,8 @@ def library_case_return(
     *, actor: User, entry: LibraryCase, comment: str, version: int | None = None
 ) -> LibraryCase:
     """A city officer returns a nomination to the station with a comment."""
-    _require_city_officer(actor)
     entry = _lock(actor, entry, version)
+    require(actor, LIBRARY_REVIEW, entry, message=review_refused())
     if entry.status != LibraryStatus.NOMINATED:
         raise _refuse(_("Only a nominated case can be returned."))
     comment = (comment or "").strip()

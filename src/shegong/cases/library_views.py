@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,19 +16,15 @@ from django.views.decorators.http import require_POST
 from shegong.cases import forms, library, selectors
 from shegong.cases.filtersets import LibraryCaseFilterSet
 from shegong.cases.models import LIBRARY_REVIEW, LibraryCase, LibraryStatus
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
-from shegong.core.roles import Role
+from shegong.core.scope import CHANGE, CREATE, actions_for, may
 
 PAGE_SIZE = 20
 
 
 def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
-
-
-def _is_city_officer(user) -> bool:
-    return user.role == Role.CITY_OFFICER or user.is_superuser
 
 
 @login_required
@@ -48,8 +43,11 @@ def library_list(request):
         "page": page,
         "filter_form": filterset.form,
         "years": selectors.library_years(user),
-        "own": selectors.library_own_station(user) if user.role == Role.STATION_DIRECTOR else None,
-        "queue_count": selectors.library_queue(user).count() if _is_city_officer(user) else None,
+        # The nominating director's own entries; the reviewers' queue.
+        "own": selectors.library_own_station(user) if may(user, CREATE, LibraryCase) else None,
+        "queue_count": selectors.library_queue(user).count()
+        if may(user, LIBRARY_REVIEW, LibraryCase)
+        else None,
     }
     return render(request, "cases/library_list.html", context)
 
@@ -58,20 +56,18 @@ def library_list(request):
 def library_queue(request):
     """The city officers' queue of nominations waiting for review."""
     user = request.user
-    if not _is_city_officer(user):
-        raise PermissionDenied(_("Only a city officer publishes or returns nominations."))
+    require_at(user, LIBRARY_REVIEW, LibraryCase, None, message=library.review_refused())
     entries = selectors.library_queue(user)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/library_queue.html", {"page": page})
 
 
 def _detail(request, entry, return_form=None, status=200):
-    user = request.user
-    is_director = user.role == Role.STATION_DIRECTOR and user.station_id == entry.station_id
+    acts = actions_for(request.user, entry)
     context = {
         "entry": entry,
-        "may_edit": is_director and entry.is_editable,
-        "may_review": _is_city_officer(user) and entry.status == LibraryStatus.NOMINATED,
+        "may_edit": CHANGE in acts and entry.is_editable,
+        "may_review": LIBRARY_REVIEW in acts and entry.status == LibraryStatus.NOMINATED,
         "return_form": return_form
         or bootstrap(forms.LibraryReturnForm(initial={"version": entry.version})),
         "sections": [
@@ -97,8 +93,7 @@ def library_nominate(request, pk: int):
     """The director writes up a closed case of the station for the library."""
     user = request.user
     case = get_visible_or_404(selectors.cases_visible_to(user), user, pk=pk)
-    if not (user.role == Role.STATION_DIRECTOR and user.station_id == case.station_id):
-        raise PermissionDenied(_("Only the station director nominates excellent cases."))
+    require_at(user, CREATE, LibraryCase, case.station, message=library.nominate_refused())
     existing = LibraryCase.objects.filter(case=case).first()
     if existing is not None:
         return redirect("cases:library-detail", pk=existing.pk)
@@ -124,8 +119,7 @@ def library_nominate(request, pk: int):
 def library_edit(request, pk: int):
     user = request.user
     entry = get_visible_or_404(selectors.library_visible_to(user), user, pk=pk)
-    if not (user.role == Role.STATION_DIRECTOR and user.station_id == entry.station_id):
-        raise PermissionDenied(_("Only the station director nominates excellent cases."))
+    require(user, CHANGE, entry, message=library.nominate_refused())
     initial = {name: getattr(entry, name) for name in library.WRITE_UP_FIELDS}
     form = bootstrap(
         forms.LibraryCaseForm(request.POST or None, initial={**initial, "version": entry.version})
@@ -152,7 +146,7 @@ def library_edit(request, pk: int):
 def library_publish(request, pk: int):
     user = request.user
     entry = get_visible_or_404(selectors.library_visible_to(user), user, pk=pk)
-    require_change(user, entry, LIBRARY_REVIEW)
+    require(user, LIBRARY_REVIEW, entry)
     form = forms.LibraryReturnForm(request.POST)
     form.is_valid()
     done = apply_service(
@@ -173,7 +167,7 @@ def library_publish(request, pk: int):
 def library_return(request, pk: int):
     user = request.user
     entry = get_visible_or_404(selectors.library_visible_to(user), user, pk=pk)
-    require_change(user, entry, LIBRARY_REVIEW)
+    require(user, LIBRARY_REVIEW, entry)
     form = bootstrap(forms.LibraryReturnForm(request.POST))
     if form.is_valid() and apply_service(
         form,

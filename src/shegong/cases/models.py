@@ -12,11 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
 from shegong.core.models import Domain, TimeStampedModel
 from shegong.core.roles import Role
-from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet, station_scope
+from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet, may, station_scope
 
 DIRECTOR_ONLY = frozenset({Role.STATION_DIRECTOR})
 # The scope action of assigning or transferring a case to workers of its station.
 ASSIGN = "assign"
+# The scope action of working on a case file: reading its content and taking
+# its steps. The case's assigned workers and the station director; nobody else,
+# not even a superuser (the same rule as `content_scope` for the file's parts).
+WORK = "work"
 # The scope action of publishing or returning a nominated excellent case.
 LIBRARY_REVIEW = "review"
 
@@ -117,12 +121,15 @@ class Case(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
-    # The station's staff open and work on cases (the service narrows the work
-    # to the assigned workers and the director); only the director assigns.
+    # The station's staff open cases and read that they exist; the file is
+    # worked on by its assigned workers and the director (WORK: a worker is
+    # narrowed to the cases naming them); only the director assigns.
     scope = station_scope(
         change_roles=STATION_STAFF,
         create_roles=STATION_STAFF,
-        acts={ASSIGN: DIRECTOR_ONLY},
+        acts={ASSIGN: DIRECTOR_ONLY, WORK: STATION_STAFF},
+        assigned="workers",
+        assigned_acts=frozenset({WORK}),
         hidden_from=frozenset({Role.EVALUATOR}),
         superuser_acts=STAFF_WORK,
     )
@@ -151,6 +158,14 @@ class Case(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+def keeps_own_caseload(user) -> bool:
+    """Whether `user` works on cases without assigning them (a social worker):
+    their page is their own caseload, a case they open without naming workers
+    is theirs, and so is the alert of the crisis they flag. Whoever assigns
+    (the director) or does not work on cases at all sees the station's."""
+    return may(user, WORK, Case) and not may(user, ASSIGN, Case)
 
 
 class CaseContent(TimeStampedModel):

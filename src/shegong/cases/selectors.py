@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shegong.cases.models import (
     OPEN_STATUSES,
+    WORK,
     Alert,
     AlertStatus,
     Assessment,
@@ -26,9 +27,9 @@ from shegong.cases.models import (
     Referral,
     ServicePlan,
 )
-from shegong.cases.services import can_read_case_content
 from shegong.clients.services import is_priority_client, log_sensitive_read
 from shegong.core.models import AccessLog
+from shegong.core.scope import can, restrict
 
 # An open case with no note for this long is listed as needing action.
 STALE_AFTER_DAYS = 30
@@ -36,6 +37,21 @@ STALE_AFTER_DAYS = 30
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
     return Case.objects.visible_to(user).select_related("client", "station")
+
+
+def with_work(cases: QuerySet[Case], user: Any) -> QuerySet[Case]:
+    """`cases`, each marked `user_may_work`: whether `user` may work on its file
+    (the scope's WORK), asked in the same query, so that a list of cases or a
+    case page asks no query of its own for it."""
+    workable = restrict(Case.objects.filter(pk=OuterRef("pk")), user, WORK)
+    return cases.annotate(user_may_work=Exists(workable))
+
+
+def may_work(user: Any, case: Case) -> bool:
+    """Whether `user` may work on the file of `case` (read its content, take its
+    steps): read from `with_work`'s mark when the case was read with it."""
+    marked = getattr(case, "user_may_work", None)
+    return can(user, WORK, case) if marked is None else marked
 
 
 def caseload(user: Any) -> QuerySet[Case]:
@@ -94,7 +110,7 @@ def case_file_open(
     client's file is written to the access log. With `latest`, only the latest
     that many notes and history events are read (a case of some years has
     hundreds); their totals are counted only when there are more."""
-    if not can_read_case_content(user, case):
+    if not may_work(user, case):
         return None
     if is_priority_client(case.client):
         log_sensitive_read(

@@ -18,18 +18,25 @@ from shegong.cases.models import (
     ASSIGN,
     Alert,
     AlertKind,
+    AlertRule,
     Case,
     CaseStatus,
     LibraryCase,
     ServiceType,
+    keeps_own_caseload,
 )
 from shegong.clients.models import ClientCategory, Resident
-from shegong.core.access import get_visible_or_404, require_change, require_create
+from shegong.core.access import (
+    get_visible_or_404,
+    require,
+    require_at,
+    require_change,
+    require_create,
+)
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.models import AccessLog
-from shegong.core.roles import Role
-from shegong.core.scope import CHANGE, can, may
+from shegong.core.scope import CHANGE, CREATE, may
 
 # The case page lists this many of the latest notes and history events.
 CASE_PAGE_LATEST = 20
@@ -70,7 +77,8 @@ def case_list(request):
     """My caseload (个案负荷); the director also sees every case of the station."""
     user = request.user
     show = request.GET.get("show", "mine")
-    if show == "all" or user.role != Role.SOCIAL_WORKER:
+    own_caseload = keeps_own_caseload(user)
+    if show == "all" or not own_caseload:
         cases = selectors.cases_visible_to(user)
         status = request.GET.get("status")
         if status in CaseStatus.values:
@@ -84,6 +92,7 @@ def case_list(request):
         {
             "page": page,
             "show": show,
+            "own_caseload": own_caseload,
             "statuses": CaseStatus.choices,
             "needing_action": selectors.cases_needing_action(user)[:20],
         },
@@ -147,9 +156,16 @@ def _step_forms(
 
 
 def _case_queryset(user):
-    # The assigned workers decide who may read and write the file, and the page
-    # lists them: fetched once.
-    return selectors.cases_visible_to(user).prefetch_related("workers")
+    # Whether the user may work on the file is read with the case; the page
+    # lists the assigned workers: fetched once.
+    return selectors.with_work(selectors.cases_visible_to(user), user).prefetch_related("workers")
+
+
+def _require_work(user, case: Case) -> None:
+    """403 for a reader of the case who may not work on its file (the case was
+    read through the scope, and with `selectors.with_work`: no query)."""
+    if not selectors.may_work(user, case):
+        raise PermissionDenied(str(services.WORK_REFUSED))
 
 
 @login_required
@@ -168,8 +184,7 @@ def _step_fragment(request, case: Case, step: str):
     """One step's form, for a section of the case page opened by the user. The
     form carries the version of the case the page showed (?version=), so that a
     change made by someone else since then is still refused as a conflict."""
-    if not services.can_write_case(request.user, case):
-        raise PermissionDenied(_("Only the assigned workers and the station director can do this."))
+    _require_work(request.user, case)
     version = request.GET.get("version", "")
     form = _step_form(case, step, int(version) if version.isdigit() else None)
     return render(
@@ -183,17 +198,18 @@ def _render_case(request, case, bound_step=None, bound_form=None, status=200, sh
     # The latest notes and history events; the whole history on request (?all=1).
     latest = None if request.GET.get("all") == "1" else CASE_PAGE_LATEST
     case_file = selectors.case_file_open(request.user, case, ip=client_ip(request), latest=latest)
-    # The case was read through the scope, and a named action has the anchor of
-    # reading: the role's right to assign decides, without a query.
-    can_assign = may(request.user, ASSIGN, Case)
+    # The case was read through the scope, and assigning it or nominating it
+    # (the entry's create) has the anchor of reading it: the role's right
+    # decides, without a query.
+    can_nominate = may(request.user, CREATE, LibraryCase)
     context = {
         "case": case,
         "file": case_file,
         "steps": _step_forms(case, bound_step, bound_form, shown) if case_file else [],
-        "can_assign": can_assign,
-        # Shown only to the station director (who nominates excellent cases).
+        "can_assign": may(request.user, ASSIGN, Case),
+        "can_nominate": can_nominate,
         "library_entry": LibraryCase.objects.filter(case=case).only("pk").first()
-        if can_assign
+        if can_nominate
         else None,
     }
     return render(request, "cases/case_detail.html", context, status=status)
@@ -205,8 +221,7 @@ def case_step(request, pk: int, step: str):
     case = get_visible_or_404(_case_queryset(request.user), request.user, pk=pk)
     if step not in STEPS:
         return redirect("cases:case-detail", pk=case.pk)
-    if not services.can_write_case(request.user, case):
-        raise PermissionDenied(_("Only the assigned workers and the station director can do this."))
+    _require_work(request.user, case)
     form_class, service = STEPS[step]
     form = bootstrap(form_class(request.POST, prefix=step))
     if form.is_valid():
@@ -221,8 +236,7 @@ def case_step(request, pk: int, step: str):
 @login_required
 def case_assign(request, pk: int):
     case = get_visible_or_404(selectors.cases_visible_to(request.user), request.user, pk=pk)
-    if not can(request.user, ASSIGN, case):
-        raise PermissionDenied(_("Only the station director assigns cases."))
+    require(request.user, ASSIGN, case, message=_("Only the station director assigns cases."))
     form = bootstrap(
         forms.AssignForm(
             request.POST or None,
@@ -266,6 +280,7 @@ def alert_list(request):
             "showing_resolved": request.GET.get("status") == "resolved",
             # Superusers read the alerts; the station's staff handle them.
             "may_handle": may(request.user, CHANGE, Alert),
+            "may_set_rules": may(request.user, CHANGE, AlertRule),
         },
     )
 
@@ -303,8 +318,13 @@ def alert_resolve(request, pk: int):
 def alert_rules(request):
     """The director's settings of the station's alert rules."""
     user = request.user
-    if user.role != Role.STATION_DIRECTOR:
-        raise PermissionDenied(_("Only the station director configures alert rules."))
+    require_at(
+        user,
+        CHANGE,
+        AlertRule,
+        user.station,
+        message=_("Only the station director configures alert rules."),
+    )
     if request.method == "POST":
         form = forms.AlertRuleForm(request.POST)
         if form.is_valid() and apply_service(

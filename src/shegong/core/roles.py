@@ -83,3 +83,13 @@ def sections_for(user) -> frozenset[str]:
         return frozenset()
     role = Role.ADMIN if user.is_superuser else user.role
     return SECTIONS.get(role, frozenset())
+
+
+def anchor_field(role: str) -> str | None:
+    """The User field a role's scope hangs from, which its accounts must set;
+    None for roles without a scope (administrators) and for evaluators, whose
+    stations come from the evaluation rounds they are assigned to."""
+    level = ROLE_LEVEL.get(role)
+    if level is None or role == Role.EVALUATOR:
+        return None
+    return LEVEL_FIELD[level]

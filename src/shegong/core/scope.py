@@ -82,6 +82,10 @@ class Scope:
     # For social workers, lookups to users: a worker sees only the rows on which
     # they are named (their caseload), not every row of their station.
     assigned: str | tuple[str, ...] | None = None
+    # The actions the `assigned` rule narrows; None: every one, the view
+    # included. A case is read by its whole station, but only its assigned
+    # workers work on its file (`assigned_acts={"work"}`).
+    assigned_acts: frozenset[str] | None = None
     # For evaluators, lookups to users: an evaluator sees only the rows of the
     # evaluation sheets they are assigned to, not every row of their stations.
     evaluators: str | tuple[str, ...] | None = None
@@ -190,7 +194,11 @@ def _restrict_to_anchor(
     for path in paths:
         lookup = "pk" if path == "self" else path
         condition |= Q(**{f"{lookup}__in": keys})
-    if user.role == Role.SOCIAL_WORKER and scope.assigned:
+    if (
+        user.role == Role.SOCIAL_WORKER
+        and scope.assigned
+        and (scope.assigned_acts is None or action in scope.assigned_acts)
+    ):
         mine = Q()
         for path in _paths(scope.assigned):
             mine |= Q(**{path: user.pk})

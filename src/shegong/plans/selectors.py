@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 
 from shegong.core.models import Domain
-from shegong.core.roles import OFFICIAL_ROLES, Role
+from shegong.core.scope import CHANGE, can, may
 from shegong.plans.models import (
+    DECIDE,
     AnnualPlan,
     Metric,
     PlanProject,
@@ -33,7 +34,7 @@ def plan_list(user: Any) -> QuerySet[AnnualPlan]:
     """The plans in scope with their project count. Officers, who approve, get
     the plans waiting for them (submitted) first; station staff see theirs by year."""
     plans = plans_visible_to(user).annotate(project_count=Count("projects"))
-    if user.role in OFFICIAL_ROLES:
+    if may(user, DECIDE, AnnualPlan):
         waiting = Case(
             When(status=PlanStatus.SUBMITTED, then=Value(0)),
             default=Value(1),
@@ -86,16 +87,12 @@ def latest_plan_before(user: Any, station_id: int, year: int) -> AnnualPlan | No
 def can_draft(user: Any, plan: AnnualPlan) -> bool:
     """Whether the plan page offers `user` the drafting forms (the services
     decide; this only avoids showing buttons that would be refused)."""
-    return (
-        plan.status in EDITABLE
-        and user.role == Role.STATION_DIRECTOR
-        and user.station_id == plan.station_id
-    )
+    return plan.status in EDITABLE and can(user, CHANGE, plan)
 
 
 def can_decide(user: Any, plan: AnnualPlan) -> bool:
     """Whether the plan page offers `user` approve / return."""
-    return plan.status == PlanStatus.SUBMITTED and user.role in OFFICIAL_ROLES
+    return plan.status == PlanStatus.SUBMITTED and can(user, DECIDE, plan)
 
 
 @dataclass

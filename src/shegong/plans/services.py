@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.core.access import ensure_visible
+from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.errors import EditConflict
 from shegong.core.models import Domain
-from shegong.core.roles import Role
+from shegong.core.scope import CHANGE, CREATE
 from shegong.org.models import Station
 from shegong.plans.models import (
+    DECIDE,
     AnnualPlan,
     PlanProject,
     PlanStatus,
@@ -33,14 +34,13 @@ EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 BASIC_DOMAINS = {Domain.FAMILY, Domain.ELDERLY, Domain.YOUTH}
 
 
-def _require_director(actor: User, station_id: int) -> None:
-    if actor.role != Role.STATION_DIRECTOR or actor.station_id != station_id:
-        raise PermissionDenied(_("Only the station director drafts the station's plan."))
+def drafting_refused() -> str:
+    return _("Only the station director drafts the station's plan.")
 
 
 def _editable(actor: User, plan: AnnualPlan) -> AnnualPlan:
     ensure_visible(actor, plan)
-    _require_director(actor, plan.station_id)
+    require(actor, CHANGE, plan, message=drafting_refused())
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in EDITABLE:
         raise ValidationError(_("A submitted or approved plan cannot be changed."))
@@ -52,7 +52,7 @@ def plan_create(
     *, actor: User, station: Station, year: int, key_need_reason: str = ""
 ) -> AnnualPlan:
     ensure_visible(actor, station)
-    _require_director(actor, station.pk)
+    require_at(actor, CREATE, AnnualPlan, station, message=drafting_refused())
     plan = AnnualPlan(station=station, year=year, key_need_reason=key_need_reason)
     plan.full_clean()
     plan.save()
@@ -196,8 +196,7 @@ def plan_submit(*, actor: User, plan: AnnualPlan, version: int | None = None) ->
 
 def _decide(actor: User, plan: AnnualPlan, status: str, comment: str) -> AnnualPlan:
     ensure_visible(actor, plan)
-    if actor.role not in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER):
-        raise PermissionDenied(_("Only district or city officers approve plans."))
+    require(actor, DECIDE, plan, message=_("Only district or city officers approve plans."))
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted plan can be approved or returned."))

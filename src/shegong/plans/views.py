@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require_at, require_change
 from shegong.core.forms import apply_service, bootstrap
-from shegong.core.roles import Role
-from shegong.core.scope import CHANGE
+from shegong.core.scope import CHANGE, CREATE, can_at, may
 from shegong.plans import forms, selectors, services
 from shegong.plans.filtersets import AnnualPlanFilterSet
 from shegong.plans.models import DECIDE, AnnualPlan, PlanProject, PlanStatus
@@ -29,13 +28,12 @@ from shegong.plans.models import DECIDE, AnnualPlan, PlanProject, PlanStatus
 PAGE_SIZE = 25
 
 
-def _require_director_of(user, station_id: int | None) -> None:
-    """403 for anyone but the director of the station (or of any station when
-    `station_id` is None): drafting is theirs alone."""
-    if user.role != Role.STATION_DIRECTOR or user.station_id is None:
-        raise PermissionDenied(_("Only the station director drafts the station's plan."))
-    if station_id is not None and user.station_id != station_id:
-        raise PermissionDenied(_("Only the station director drafts the station's plan."))
+def _require_drafting_at(user, station) -> None:
+    """403 for anyone who may not draft a plan of `station` (the plan's create:
+    its director alone); a page of one's own station needs a station."""
+    if station is None:
+        raise PermissionDenied(services.drafting_refused())
+    require_at(user, CREATE, AnnualPlan, station, message=services.drafting_refused())
 
 
 def _filtered_plans(request):
@@ -64,7 +62,8 @@ def plan_list(request):
         "filterset": filterset,
         "statuses": PlanStatus.choices,
         "status": request.GET.get("status", ""),
-        "is_director": user.role == Role.STATION_DIRECTOR and user.station_id is not None,
+        # Those who draft their own station's plans (the plan's create).
+        "is_director": user.station_id is not None and may(user, CREATE, AnnualPlan),
     }
     if context["is_director"]:
         year = selectors.next_plan_year(user.station_id, timezone.localdate().year)
@@ -77,7 +76,7 @@ def plan_list(request):
 def plan_create(request):
     """A new, empty plan of the director's station for a year."""
     user = request.user
-    _require_director_of(user, None)
+    _require_drafting_at(user, user.station)
     year = request.GET.get("year") or selectors.next_plan_year(
         user.station_id, timezone.localdate().year
     )
@@ -97,7 +96,7 @@ def plan_create(request):
 def plan_copy(request, pk: int):
     """Start a new year's plan from this one: its projects and targets."""
     source = get_visible_or_404(selectors.plans_visible_to(request.user), request.user, pk=pk)
-    _require_director_of(request.user, source.station_id)
+    _require_drafting_at(request.user, source.station)
     year = selectors.next_plan_year(source.station_id, timezone.localdate().year)
     form = bootstrap(forms.PlanCopyForm(request.POST or None, initial={"year": year}))
     if request.method == "POST" and form.is_valid():
@@ -155,7 +154,7 @@ def _render_plan(request, plan: AnnualPlan, bound: dict | None = None, status: i
         "checklist": services.structure_errors(plan),
         "drafting": drafting,
         "deciding": deciding,
-        "can_copy": user.role == Role.STATION_DIRECTOR and user.station_id == plan.station_id,
+        "can_copy": can_at(user, CREATE, AnnualPlan, plan.station),
     }
     if drafting:
         context["reason_form"] = form(

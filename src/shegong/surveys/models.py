@@ -19,11 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from shegong.clients.models import STATION_STAFF
 from shegong.core.models import Domain, TimeStampedModel
 from shegong.core.roles import Role
-from shegong.core.scope import CHANGE, Scope, ScopedQuerySet, station_scope
+from shegong.core.scope import CHANGE, STAFF_WORK, Scope, ScopedQuerySet, station_scope
 
 # Survey editors: the station director for the station's surveys, the city officer
-# for city-wide templates (the services check which one applies).
+# for city-wide templates (`edit_action` names which one applies to a survey).
 SURVEY_EDITORS = frozenset({Role.STATION_DIRECTOR, Role.CITY_OFFICER})
+# The scope actions of editing a station's survey (its director) and a city-wide
+# template (a city officer of the city).
+EDIT = "edit"
+EDIT_TEMPLATE = "edit_template"
 TEXT_MAX_LENGTH = 1000
 
 
@@ -100,11 +104,19 @@ class Survey(TimeStampedModel):
         station=("station", "city__districts__streets__stations"),
         change_roles=SURVEY_EDITORS,
         create_roles=SURVEY_EDITORS,
+        acts={
+            EDIT: frozenset({Role.STATION_DIRECTOR}),
+            EDIT_TEMPLATE: frozenset({Role.CITY_OFFICER}),
+        },
         # Superusers edit the city's templates but create no survey (a new one
         # is a station director's or a city officer's).
-        superuser_acts=frozenset({CHANGE}),
+        superuser_acts=frozenset({CHANGE, EDIT_TEMPLATE}),
         distinct=True,
     )
+
+    def edit_action(self) -> str:
+        """The scope action of editing this survey: a template is the city's."""
+        return EDIT_TEMPLATE if self.is_template else EDIT
 
     class Meta:
         verbose_name = _("survey")
@@ -266,7 +278,8 @@ class Response(ImmutableRecord):
     form_nonce = models.CharField(max_length=32, null=True, blank=True, unique=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = station_scope("survey", create_roles=STATION_STAFF)
+    # The station's own staff enter paper questionnaires; superusers only read.
+    scope = station_scope("survey", create_roles=STATION_STAFF, superuser_acts=STAFF_WORK)
 
     class Meta:
         verbose_name = _("survey response")

@@ -21,13 +21,15 @@ from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
 from shegong.clients.identity import validate_mobile
-from shegong.core.access import ensure_visible
-from shegong.core.roles import Role
+from shegong.core.access import ensure_visible, require, require_at
+from shegong.core.scope import CHANGE, CREATE, can, may
 from shegong.org.models import City, Station
 from shegong.plans.models import AnnualPlan, PlanStatus
 from shegong.surveys.builtin import BUILTIN_TEMPLATES
 from shegong.surveys.models import (
     CHOICE_KINDS,
+    EDIT,
+    EDIT_TEMPLATE,
     RATING_VALUES,
     TEXT_MAX_LENGTH,
     Answer,
@@ -53,16 +55,13 @@ def new_token() -> str:
 
 def _require_editor(actor: User, survey: Survey) -> None:
     """The station's director edits the station's surveys; a city officer edits the
-    city's templates."""
+    city's templates (the survey scope's EDIT and EDIT_TEMPLATE)."""
     if survey.is_template:
-        allowed = actor.is_superuser or (
-            actor.role == Role.CITY_OFFICER and actor.city_id == survey.city_id
-        )
-        if not allowed:
-            raise PermissionDenied(_("Only a city officer edits the city-wide templates."))
-        return
-    if not (actor.role == Role.STATION_DIRECTOR and actor.station_id == survey.station_id):
-        raise PermissionDenied(_("Only the station director edits the station's surveys."))
+        message = _("Only a city officer edits the city-wide templates.")
+    else:
+        message = _("Only the station director edits the station's surveys.")
+    if not can(actor, survey.edit_action(), survey):
+        raise PermissionDenied(message)
 
 
 def _editable(actor: User, survey: Survey) -> Survey:
@@ -89,11 +88,11 @@ def survey_create(
 ) -> Survey:
     """A new draft: at the director's station, or a city-wide template by a city
     officer."""
-    if actor.role == Role.CITY_OFFICER and station is None:
+    if station is None and may(actor, CREATE, Survey) and may(actor, EDIT_TEMPLATE, Survey):
         survey = Survey(city=actor.city, is_template=True)
     else:
         station = station or actor.station
-        if station is None or actor.role != Role.STATION_DIRECTOR:
+        if station is None or not (may(actor, CREATE, Survey) and may(actor, EDIT, Survey)):
             raise PermissionDenied(_("Only the station director creates the station's surveys."))
         survey = Survey(station=station)
     survey.kind, survey.title, survey.introduction = kind, title.strip(), introduction.strip()
@@ -490,10 +489,11 @@ def response_enter_paper(
     who entered it)."""
     ensure_visible(actor, survey)
     survey = Survey.objects.get(pk=survey.pk)
-    if survey.is_template or actor.role not in (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR):
-        raise PermissionDenied(_("Only the station's own staff enter paper questionnaires."))
-    if actor.station_id != survey.station_id:
-        raise PermissionDenied(_("Only the station's own staff enter paper questionnaires."))
+    refused = _("Only the station's own staff enter paper questionnaires.")
+    if survey.is_template:
+        raise PermissionDenied(refused)
+    # The response's create at the survey's station: its own staff.
+    require_at(actor, CREATE, Response, survey.station, message=refused)
     if survey.status == SurveyStatus.DRAFT:
         raise ValidationError(_("Publish the survey before entering responses."))
     if answered_on > timezone.localdate():
@@ -521,8 +521,7 @@ def plan_needs_survey_attach(*, actor: User, plan: AnnualPlan, survey: Survey | 
     """Name the needs survey whose ranking is the reason for the plan's key project
     (or detach it with None). Same rules as editing the plan's reason."""
     ensure_visible(actor, plan)
-    if actor.role != Role.STATION_DIRECTOR or actor.station_id != plan.station_id:
-        raise PermissionDenied(_("Only the station director drafts the station's plan."))
+    require(actor, CHANGE, plan, message=_("Only the station director drafts the station's plan."))
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
         raise ValidationError(_("A submitted or approved plan cannot be changed."))

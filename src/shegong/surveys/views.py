@@ -19,13 +19,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require, require_at, require_change
 from shegong.core.forms import apply_service, bootstrap
-from shegong.core.roles import Role
+from shegong.core.scope import CHANGE, CREATE, can, can_at, may
 from shegong.org.models import Station
 from shegong.plans.models import AnnualPlan, PlanStatus
 from shegong.surveys import filtersets, forms, selectors, services
-from shegong.surveys.models import Question, Survey, SurveyKind, SurveyStatus
+from shegong.surveys.models import (
+    EDIT,
+    EDIT_TEMPLATE,
+    Question,
+    Response,
+    Survey,
+    SurveyKind,
+    SurveyStatus,
+)
 
 PAGE_SIZE = 50
 
@@ -35,23 +43,24 @@ def _status(form) -> int:
 
 
 def _is_station_staff_of(user, survey: Survey) -> bool:
-    return (
-        user.role in (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
-        and survey.station_id is not None
-        and user.station_id == survey.station_id
-    )
+    """The survey's station's own staff: those who create its responses (paper
+    questionnaires) and so read the contacts respondents leave. A template has
+    no station and no staff."""
+    return survey.station is not None and can_at(user, CREATE, Response, survey.station)
 
 
 def _may_edit(user, survey: Survey) -> bool:
-    if survey.is_template:
-        return user.role == Role.CITY_OFFICER and user.city_id == survey.city_id
-    return user.role == Role.STATION_DIRECTOR and user.station_id == survey.station_id
+    return can(user, survey.edit_action(), survey)
 
 
 def _require_edit(user, survey: Survey) -> None:
     require_change(user, survey)
-    if not _may_edit(user, survey):
-        raise PermissionDenied(_("You may view this survey but not change it."))
+    require(
+        user,
+        survey.edit_action(),
+        survey,
+        message=_("You may view this survey but not change it."),
+    )
 
 
 def public_url(request, survey: Survey) -> str:
@@ -76,7 +85,7 @@ def survey_list(request):
         "page": page,
         "surveys": page.object_list,
         "templates": selectors.visible_surveys(user).filter(is_template=True).order_by("title"),
-        "may_create": user.role in (Role.STATION_DIRECTOR, Role.CITY_OFFICER),
+        "may_create": may(user, CREATE, Survey),
     }
     return render(request, "surveys/survey_list.html", context)
 
@@ -84,9 +93,16 @@ def survey_list(request):
 @login_required
 def survey_create(request):
     user = request.user
-    if user.role not in (Role.STATION_DIRECTOR, Role.CITY_OFFICER):
-        raise PermissionDenied(_("Only the station director creates the station's surveys."))
-    if user.role == Role.CITY_OFFICER:
+    require_at(
+        user,
+        CREATE,
+        Survey,
+        None,
+        message=_("Only the station director creates the station's surveys."),
+    )
+    # A city officer creates the city's templates; a director the station's surveys.
+    is_director = may(user, EDIT, Survey)
+    if may(user, EDIT_TEMPLATE, Survey):
         city = user.city
     else:
         city = user.station.street.district.city if user.station_id else None
@@ -98,7 +114,7 @@ def survey_create(request):
     from_template = bootstrap(forms.FromTemplateForm(templates=templates))
     blank = bootstrap(forms.SurveyForm())
     if request.method == "POST":
-        if "template" in request.POST and user.role == Role.STATION_DIRECTOR:
+        if "template" in request.POST and is_director:
             from_template = bootstrap(forms.FromTemplateForm(request.POST, templates=templates))
             if from_template.is_valid():
                 survey = apply_service(
@@ -123,7 +139,7 @@ def survey_create(request):
     context = {
         "from_template": from_template,
         "blank": blank,
-        "is_director": user.role == Role.STATION_DIRECTOR,
+        "is_director": is_director,
     }
     return render(request, "surveys/survey_create.html", context, status=status)
 
@@ -404,8 +420,11 @@ def survey_results(request, pk: int):
 def survey_attach_plan(request, pk: int):
     user = request.user
     survey = get_visible_or_404(Survey, user, pk=pk)
-    if user.role != Role.STATION_DIRECTOR or user.station_id != survey.station_id:
-        raise PermissionDenied(_("Only the station director drafts the station's plan."))
+    # Naming the needs survey changes a plan of the survey's station.
+    refused = _("Only the station director drafts the station's plan.")
+    if survey.station is None:
+        raise PermissionDenied(refused)
+    require_at(user, CHANGE, AnnualPlan, survey.station, message=refused)
     plans = AnnualPlan.objects.visible_to(user).filter(station=survey.station_id)
     form = forms.AttachPlanForm(request.POST, plans=plans)
     if not form.is_valid():

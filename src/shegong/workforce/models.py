@@ -17,9 +17,12 @@ from shegong.core.scope import ScopedQuerySet, station_scope
 # The station director edits the station's profiles; the agency manager those of
 # the stations the agency runs. Officials read; a social worker reads only their own.
 WORKFORCE_EDITORS = frozenset({Role.STATION_DIRECTOR, Role.AGENCY_MANAGER})
+# The scope action of holding a profile: the accounts a profile may describe, a
+# station's own staff (social workers and directors). A worker holds their own.
+HOLD = "hold"
 
 
-def _workforce_scope(via: str = ""):
+def _workforce_scope(via: str = "", **options):
     prefix = f"{via}__" if via else ""
     return station_scope(
         via,
@@ -28,6 +31,7 @@ def _workforce_scope(via: str = ""):
         # Evaluators read the station's staffing summary, not named staff records.
         hidden_from=frozenset({Role.EVALUATOR}),
         assigned=f"{prefix}user",
+        **options,
     )
 
 
@@ -77,7 +81,7 @@ class StaffProfile(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope = _workforce_scope()
+    scope = _workforce_scope(acts={HOLD: frozenset({Role.SOCIAL_WORKER, Role.STATION_DIRECTOR})})
 
     class Meta:
         verbose_name = _("staff profile")

@@ -25,12 +25,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from shegong.accounts.models import User
-from shegong.core.roles import STAFF_ROLES, Role
-from shegong.core.scope import restrict
+from shegong.core.roles import Role
+from shegong.core.scope import CHANGE, can_at, restrict, roles_for
 from shegong.org.models import Station
 from shegong.workforce.models import (
+    HOLD,
     QUALIFIED,
-    WORKFORCE_EDITORS,
     Post,
     Qualification,
     StaffProfile,
@@ -235,18 +235,14 @@ def staff_with_hours(user: Any, *, year: int, station: Station | None = None):
 def may_edit_station(user: Any, station: Station) -> bool:
     """Whether `user` edits the profiles of `station`: its director, the manager
     of its agency (and superusers)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.role in WORKFORCE_EDITORS
-        and restrict(Station.objects.filter(pk=station.pk), user).exists()
-    )
+    return can_at(user, CHANGE, StaffProfile, station)
 
 
 def staff_without_profile(station: Station) -> QuerySet[User]:
     """The station's active staff accounts that have no profile yet."""
     return User.objects.filter(
-        station=station, role__in=STAFF_ROLES, is_active=True, staff_profile__isnull=True
+        station=station,
+        role__in=roles_for(StaffProfile.scope, HOLD),
+        is_active=True,
+        staff_profile__isnull=True,
     ).order_by("username")

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
 from shegong.core.errors import EditConflict
-from shegong.core.roles import STAFF_ROLES
-from shegong.core.scope import CHANGE, can, may_create
+from shegong.core.scope import CHANGE, can, may, may_create
 from shegong.workforce.models import (
+    HOLD,
     StaffProfile,
     SupervisionRecord,
     TrainingRecord,
@@ -83,7 +83,7 @@ def staff_profile_create(
         raise PermissionDenied(
             _("Only the station director or the agency manager can change staff records.")
         )
-    if user.role not in STAFF_ROLES or user.station_id is None:
+    if user.station_id is None or not may(user, HOLD, StaffProfile):
         raise ValidationError(
             {"user": _("Only station staff accounts (social workers, directors) have profiles.")}
         )

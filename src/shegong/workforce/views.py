@@ -17,11 +17,10 @@ from django.views.decorators.http import require_POST
 from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import apply_service, bootstrap
-from shegong.core.roles import Role
-from shegong.core.scope import CHANGE, can
+from shegong.core.scope import CHANGE, can, may
 from shegong.org.models import Station
 from shegong.workforce import forms, selectors, services
-from shegong.workforce.models import Post, Qualification, StaffProfile
+from shegong.workforce.models import HOLD, Post, Qualification, StaffProfile
 
 FIRST_YEAR = 2000
 
@@ -50,12 +49,15 @@ def staffing(request):
     """人员配置: one line per station in scope, with the total. A social worker
     goes to their own profile."""
     user = request.user
-    if user.role == Role.SOCIAL_WORKER:
+    # A station's own staff hold profiles: a worker (who reads no figures) goes
+    # to their own, the director to the station's page.
+    holds_profile = may(user, HOLD, StaffProfile)
+    if holds_profile and not selectors.may_read_summary(user):
         return redirect("workforce:my-profile")
     _require_summary(user)
     year = _year(request)
     rows = selectors.staffing_summary(user, year=year)
-    if len(rows) == 1 and user.role == Role.STATION_DIRECTOR:
+    if len(rows) == 1 and holds_profile:
         return redirect(f"{_station_url(rows[0].station_id)}?year={year}")
     context = {
         "rows": rows,
