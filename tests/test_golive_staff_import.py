@@ -121,7 +121,7 @@ def test_an_activation_link_works_once(world, client):
         link, {"new_password1": "Another-pass-2099", "new_password2": "Another-pass-2099"}
     )
     assert again.status_code == 404
-    assert "used, replaced or expired" in again.content.decode()
+    assert "已使用、已被替换或已过期" in again.content.decode()
     assert User.objects.get(username="13800000011").check_password(NEW_PASSWORD)
 
 

@@ -33,6 +33,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from shegong.core import audit
 from shegong.core.forms import bootstrap
+from shegong.core.roles import otp_required
 
 BACKUP_CODES = 10
 # Remembered in the session so that users without a device cost no query per page.
@@ -40,8 +41,7 @@ NO_DEVICE_KEY = "_shegong_otp_no_device"
 
 
 def otp_required_for(user) -> bool:
-    roles = set(settings.SHEGONG_REQUIRE_OTP_ROLES)
-    return bool(user.role in roles or (user.is_superuser and "superuser" in roles))
+    return otp_required(user, settings.SHEGONG_REQUIRE_OTP_ROLES)
 
 
 def _has_device(request) -> bool:

@@ -93,3 +93,19 @@ def anchor_field(role: str) -> str | None:
     if level is None or role == Role.EVALUATOR:
         return None
     return LEVEL_FIELD[level]
+
+
+def otp_required(user, roles) -> bool:
+    """Whether a second factor (TOTP) is required of `user`: their role is among
+    `roles` (the SHEGONG_REQUIRE_OTP_ROLES setting, where "superuser" names the
+    superusers)."""
+    roles = set(roles)
+    return bool(user.role in roles or (user.is_superuser and "superuser" in roles))
+
+
+# The level an account of each role is placed at when it is created (the staff
+# import): its scope's level, but the city for evaluators, whose stations come from
+# the evaluation rounds. Administrators have none: they are made by `setup_city` or
+# in /admin/, never from a spreadsheet.
+ACCOUNT_LEVEL: dict[str, str] = {**ROLE_LEVEL, Role.EVALUATOR: Level.CITY}
+IMPORTABLE_ROLES: tuple[str, ...] = tuple(role for role in Role if role in ACCOUNT_LEVEL)

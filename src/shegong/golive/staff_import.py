@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.access import ensure_visible
-from shegong.core.roles import LEVEL_FIELD, ROLE_LEVEL, Level, Role
+from shegong.core.roles import ACCOUNT_LEVEL, IMPORTABLE_ROLES, LEVEL_FIELD, Level, Role
 from shegong.core.scope import CHANGE, CREATE, may
 from shegong.golive.models import ActivationToken
 from shegong.golive.org_import import RowError, WorkbookError, _cell_text, read_workbook
@@ -38,8 +38,6 @@ from shegong.workforce.models import Post, Qualification, StaffProfile
 
 ACTIVATION_DAYS = 7
 SHEET_TITLE = "人员"
-# Administrators are made by `setup_city` or in /admin/, never from a spreadsheet.
-IMPORTED_ROLES = tuple(role for role in Role if role != Role.ADMIN)
 _MOBILE = re.compile(r"^1\d{10}$")
 _USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -172,7 +170,7 @@ class _StaffImporter:
         self.deactivate_leavers = deactivate_leavers
         self.result = StaffImportResult()
         self.roles = {
-            word: value for word, value in _words(Role).items() if value in IMPORTED_ROLES
+            word: value for word, value in _words(Role).items() if value in IMPORTABLE_ROLES
         }
         self.posts = _words(Post)
         self.qualifications = _words(Qualification)
@@ -265,10 +263,8 @@ class _StaffImporter:
                 )
 
     def _anchor(self, row: _Row, role: str) -> dict[str, Any] | None:
-        level = ROLE_LEVEL[role]
-        if role == Role.EVALUATOR:
-            # Evaluators get their stations from evaluation rounds; the city finds them.
-            level = Level.CITY
+        # Evaluators get their stations from evaluation rounds; the city places them.
+        level = ACCOUNT_LEVEL[role]
         model, code_field = ANCHORS[level]
         code = row.values["anchor"]
         found = model._default_manager.visible_to(self.actor).filter(**{code_field: code}).first()
@@ -312,7 +308,7 @@ class _StaffImporter:
                 _("Unknown role %(role)s: one of %(roles)s.")
                 % {
                     "role": values["role"],
-                    "roles": "、".join(str(Role(r).label) for r in IMPORTED_ROLES),
+                    "roles": "、".join(str(Role(r).label) for r in IMPORTABLE_ROLES),
                 },
             )
             return
@@ -421,7 +417,7 @@ class _StaffImporter:
     def leavers(self) -> None:
         gone = (
             User.objects.visible_to(self.actor, CHANGE)
-            .filter(is_active=True, is_superuser=False, role__in=IMPORTED_ROLES)
+            .filter(is_active=True, is_superuser=False, role__in=IMPORTABLE_ROLES)
             .exclude(pk__in=self.seen)
             .order_by("username")
         )

@@ -180,6 +180,21 @@ class Agency(TimeStampedModel):
         return self.name
 
 
+# Reading a station's staffing figures (人员配置: counts and hours, no names): the
+# station's director, its agency, district and city officers, and the evaluators of
+# the station. A social worker reads only their own profile (workforce).
+READ_STAFFING = "read_staffing"
+STAFFING_READERS = frozenset(
+    {
+        Role.STATION_DIRECTOR,
+        Role.AGENCY_MANAGER,
+        Role.DISTRICT_OFFICER,
+        Role.CITY_OFFICER,
+        Role.EVALUATOR,
+    }
+)
+
+
 class Station(TimeStampedModel):
     """社工站 / 家庭综合服务中心 (家综)"""
 
@@ -209,6 +224,7 @@ class Station(TimeStampedModel):
         station="self",
         change_roles=CITY_AND_DISTRICT,
         create_roles=CITY_AND_DISTRICT,
+        acts={READ_STAFFING: STAFFING_READERS},
     )
 
     class Meta:

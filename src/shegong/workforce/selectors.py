@@ -25,9 +25,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from shegong.accounts.models import User
-from shegong.core.roles import Role
-from shegong.core.scope import CHANGE, can_at, restrict, roles_for
-from shegong.org.models import Station
+from shegong.core.scope import CHANGE, can_at, may, restrict, roles_for
+from shegong.org.models import READ_STAFFING, Station
 from shegong.workforce.models import (
     HOLD,
     QUALIFIED,
@@ -38,18 +37,6 @@ from shegong.workforce.models import (
     TrainingRecord,
 )
 
-# Who reads a station's staffing figures (counts and hours, no names): the
-# director of the station, its agency, district and city officers, and the
-# evaluators of the station. A social worker reads only their own profile.
-SUMMARY_ROLES = frozenset(
-    {
-        Role.STATION_DIRECTOR,
-        Role.AGENCY_MANAGER,
-        Role.DISTRICT_OFFICER,
-        Role.CITY_OFFICER,
-        Role.EVALUATOR,
-    }
-)
 ZERO = Decimal("0.0")
 _ONE_PLACE = Decimal("0.1")
 
@@ -105,18 +92,16 @@ class StaffingRow:
 
 
 def may_read_summary(user: Any) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in SUMMARY_ROLES)
-    )
+    """Whether `user`'s role reads staffing figures at all (the station scope's
+    READ_STAFFING)."""
+    return may(user, READ_STAFFING, Station)
 
 
 def summary_stations(user: Any) -> QuerySet[Station]:
     """The stations whose staffing figures `user` may read."""
-    if not may_read_summary(user):
-        return Station.objects.none()
-    return restrict(Station.objects.all(), user).select_related("street__district", "agency")
+    return restrict(Station.objects.all(), user, READ_STAFFING).select_related(
+        "street__district", "agency"
+    )
 
 
 def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
