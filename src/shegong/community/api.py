@@ -512,11 +512,15 @@ class MealRecordViewSet(ScopedReadOnlyViewSet):
 
 class RollCallSerializer(serializers.Serializer):
     """The day's roll call of a canteen: `present` maps each elder who ate
-    (resident id) to "dine_in" or "delivery"; every other elder is absent."""
+    (resident id) to "dine_in" or "delivery"; `absent` lists the elders who did
+    not. An elder in neither keeps the day's entry as it is, as on the roll call page."""
 
     station = serializers.IntegerField(min_value=1)
     date = serializers.DateField()
     present = serializers.DictField(child=serializers.ChoiceField(choices=MealKind.choices))
+    absent = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
 
     def validate_present(self, present: dict) -> dict[int, str]:
         try:
@@ -543,9 +547,10 @@ RollCallResultSerializer = inline_serializer(
 
 
 class MealRollCallView(GenericAPIView):
-    """点名: the whole day's roll call of a canteen in one request. A second roll
-    call of the same day corrects the first (no duplicates). The records it
-    writes are read at /api/meal-records/."""
+    """点名: the day's roll call of a canteen in one request. A second roll call
+    of the same day corrects the first (no duplicates); an elder it does not
+    mention keeps the day's entry. The records it writes are read at
+    /api/meal-records/."""
 
     serializer_class = RollCallSerializer
     scope_model = MealRecord
@@ -560,7 +565,11 @@ class MealRollCallView(GenericAPIView):
             restrict(Station.objects.all(), request.user, VIEW), pk=data["station"]
         )
         result = services.meal_roll_call(
-            actor=request.user, station=station, served_on=data["date"], present=data["present"]
+            actor=request.user,
+            station=station,
+            served_on=data["date"],
+            present=data["present"],
+            absent=data["absent"],
         )
         day = selectors.meal_day(request.user, station, data["date"])
         return Response(

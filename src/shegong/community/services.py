@@ -4,7 +4,7 @@ party members, community organisations and governance projects."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,21 +64,28 @@ def meal_roll_call(
     station: Station,
     served_on: datetime.date,
     present: Mapping[int, str],
+    absent: Collection[int] = (),
 ) -> dict[str, int]:
     """The day's roll call of the canteen in one write: `present` maps each elder
-    who ate (resident id) to dine-in or delivery. Elders not in it are recorded
-    absent for the day (a previous entry for them is removed). The canteen-absence
-    alert rule runs afterwards."""
+    who ate (resident id) to dine-in or delivery; the elders in `absent` did not
+    eat (their entry of the day is removed). An elder in neither keeps the day's
+    entry as it is: the roll call was opened before a colleague recorded them, or
+    before they were enrolled, and it must not undo what it never showed. The
+    canteen-absence alert rule runs afterwards. Returns how many elders ate that
+    day after the call (`present`, kept entries included) and what changed."""
     ensure_visible(actor, station)
     require_station_staff(actor, station.pk)
     if served_on > timezone.localdate():
         raise ValidationError({"served_on": _("The date cannot be in the future.")})
+    absent = set(absent)
+    if absent & set(present):
+        raise ValidationError(_("An elder cannot be both present and absent."))
     enrolled = set(
         MealEnrolment.objects.filter(station=station, started_on__lte=served_on)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=served_on))
         .values_list("resident_id", flat=True)
     )
-    unknown = set(present) - enrolled
+    unknown = (set(present) | absent) - enrolled
     if unknown:
         raise ValidationError(
             _("%(n)s of the elders are not enrolled in the meal programme on that day.")
@@ -92,11 +99,13 @@ def meal_roll_call(
         for r in MealRecord.objects.select_for_update().filter(station=station, served_on=served_on)
     }
     removed = (
-        MealRecord.objects.filter(station=station, served_on=served_on)
-        .exclude(resident_id__in=list(present))
+        MealRecord.objects.filter(station=station, served_on=served_on, resident_id__in=absent)
         .delete()[0]
+        if absent & set(existing)
+        else 0
     )
-    created = updated = 0
+    kept = len(set(existing) - set(present) - absent)
+    updated = 0
     new = []
     for resident_id, kind in present.items():
         record = existing.get(resident_id)
@@ -115,10 +124,14 @@ def meal_roll_call(
             record.save(update_fields=["kind", "updated_at"])
             updated += 1
     MealRecord.objects.bulk_create(new)
-    created = len(new)
     meals_refresh(station_id=station.pk, year=served_on.year, month=served_on.month)
     evaluate_meal_absence(station.pk, served_on)
-    return {"present": len(present), "created": created, "updated": updated, "removed": removed}
+    return {
+        "present": len(present) + kept,
+        "created": len(new),
+        "updated": updated,
+        "removed": removed,
+    }
 
 
 # --- Volunteers --------------------------------------------------------------------

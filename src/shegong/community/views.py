@@ -633,17 +633,13 @@ def meal_roll_call(request):
             day = form.cleaned_data["served_on"]
             marks = form.marks()
         if form.is_valid():  # marks() may have added an error
+            # An elder the form did not carry keeps the day's entry (the service's rule).
             present = {rid: kind for rid, kind in marks.items() if kind != selectors.ABSENT}
-            # An elder the form did not carry (enrolled after the page was opened,
-            # or recorded meanwhile by a colleague) keeps the meal on record.
-            kept = MealRecord.objects.filter(station=station, served_on=day).exclude(
-                resident_id__in=list(marks)
-            )
-            present.update(dict(kept.values_list("resident_id", "kind")))
+            absent = [rid for rid, kind in marks.items() if kind == selectors.ABSENT]
             result = apply_service(
                 form,
                 lambda: services.meal_roll_call(
-                    actor=user, station=station, served_on=day, present=present
+                    actor=user, station=station, served_on=day, present=present, absent=absent
                 ),
             )
             if result is not None:
