@@ -28,15 +28,14 @@ from shegong.clients.models import (
     ResidentTag,
     age_on,
 )
-from shegong.community.models import MealEnrolment, MealRecord
+from shegong.community import services as community_services
 from shegong.core import audit
 from shegong.core.access import ensure_visible
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
-from shegong.delivery.models import Attendance, ServiceEvent
-from shegong.delivery.services import count_person_times, record_count_change
+from shegong.delivery import services as delivery_services
 from shegong.org.models import Station
-from shegong.stats.rollups import clients_served_refresh, meals_refresh
+from shegong.stats.rollups import clients_served_refresh
 
 
 class DuplicateResident(ValidationError):
@@ -242,34 +241,10 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
         if ResidentTag.objects.filter(resident=keep, tag=tag.tag, ended_on__isnull=True).exists():
             tag.ended_on = max(today, tag.started_on)
             tag.save(update_fields=["ended_on", "updated_at"])
-    for enrolment in MealEnrolment.objects.filter(resident=duplicate, ended_on__isnull=True):
-        if MealEnrolment.objects.filter(
-            resident=keep, station=enrolment.station_id, ended_on__isnull=True
-        ).exists():
-            enrolment.ended_on = max(today, enrolment.started_on)
-            enrolment.save(update_fields=["ended_on", "updated_at"])
-    # The same person at the same meal or event counts once: drop the duplicate's
-    # row where the kept record has one, and recount the event's person-times.
-    same_day_meals = MealRecord.objects.filter(
-        resident=duplicate,
-        served_on__in=MealRecord.objects.filter(resident=keep).values("served_on"),
-    )
-    meal_months = {(m.station_id, m.served_on.year, m.served_on.month) for m in same_day_meals}
-    same_day_meals.delete()
-    for station_id, year, month in meal_months:
-        meals_refresh(station_id=station_id, year=year, month=month)
-    shared = list(
-        Attendance.objects.filter(
-            resident=duplicate,
-            event__in=Attendance.objects.filter(resident=keep).values("event"),
-        ).values_list("event_id", flat=True)
-    )
-    Attendance.objects.filter(resident=duplicate, event_id__in=shared).delete()
-    for event in ServiceEvent.objects.filter(pk__in=shared):
-        before = event.person_times
-        event.person_times = count_person_times(event.attendances.count(), event.headcount)
-        event.save(update_fields=["person_times", "updated_at"])
-        record_count_change(event, events=0, person_times=event.person_times - before)
+    # Each app folds its own records (one meal or attendance of the same person
+    # counts once) before the rows below are pointed at `keep`.
+    community_services.resident_merge_meals(keep=keep, duplicate=duplicate)
+    delivery_services.resident_merge_attendance(keep=keep, duplicate=duplicate)
     for relation in Resident._meta.related_objects:
         if relation.related_model is Resident:
             continue  # merged_records: tombstones keep pointing where they were

@@ -134,6 +134,29 @@ def meal_roll_call(
     }
 
 
+def resident_merge_meals(*, keep: Resident, duplicate: Resident) -> None:
+    """The meal programme's part of `clients.services.resident_merge`, inside its
+    transaction and after its checks: where both records have an open enrolment
+    at the station, the duplicate's is ended (one open enrolment per elder); a
+    meal of the duplicate on a day `keep` also ate is dropped (one person eats
+    once), and the months it touched are recounted."""
+    today = timezone.localdate()
+    for enrolment in MealEnrolment.objects.filter(resident=duplicate, ended_on__isnull=True):
+        if MealEnrolment.objects.filter(
+            resident=keep, station=enrolment.station_id, ended_on__isnull=True
+        ).exists():
+            enrolment.ended_on = max(today, enrolment.started_on)
+            enrolment.save(update_fields=["ended_on", "updated_at"])
+    same_day_meals = MealRecord.objects.filter(
+        resident=duplicate,
+        served_on__in=MealRecord.objects.filter(resident=keep).values("served_on"),
+    )
+    meal_months = {(m.station_id, m.served_on.year, m.served_on.month) for m in same_day_meals}
+    same_day_meals.delete()
+    for station_id, year, month in meal_months:
+        meals_refresh(station_id=station_id, year=year, month=month)
+
+
 # --- Volunteers --------------------------------------------------------------------
 
 
