@@ -99,8 +99,9 @@ def meal_roll_call(
         for r in MealRecord.objects.select_for_update().filter(station=station, served_on=served_on)
     }
     removed = (
-        MealRecord.objects.filter(station=station, served_on=served_on, resident_id__in=absent)
-        .delete()[0]
+        MealRecord.objects.filter(
+            station=station, served_on=served_on, resident_id__in=absent
+        ).delete()[0]
         if absent & set(existing)
         else 0
     )
