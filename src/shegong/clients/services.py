@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shegong.accounts.models import User
 from shegong.cases.models import OPEN_STATUSES
@@ -18,7 +19,6 @@ from shegong.clients import identity
 from shegong.clients.models import (
     GUARDIAN_CONSENT_AGE,
     PRIORITY_KIND_DOMAIN,
-    STATION_STAFF,
     ClientCategory,
     ClientStatus,
     Consent,
@@ -30,9 +30,10 @@ from shegong.clients.models import (
 )
 from shegong.community import services as community_services
 from shegong.core import audit
-from shegong.core.access import ensure_visible
+from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
+from shegong.core.scope import CHANGE, CREATE
 from shegong.delivery import services as delivery_services
 from shegong.org.models import Station
 from shegong.stats.rollups import clients_served_refresh
@@ -46,10 +47,9 @@ class DuplicateResident(ValidationError):
         self.matches = matches
 
 
-def _require_station_staff(actor: User, station: Station) -> None:
-    """Residents are registered by their station's own workers and director."""
-    if actor.role not in STATION_STAFF or actor.station_id != station.pk:
-        raise PermissionDenied(_("Only the station's own staff can register its residents."))
+# Residents and their records are kept by their station's own workers and director
+# (the resident scope's change and create roles).
+STAFF_ONLY = gettext_lazy("Only the station's own staff can register its residents.")
 
 
 def find_duplicates(
@@ -131,7 +131,7 @@ def resident_register(
     An ID-number match is always refused; a name + birth date + phone match is
     refused unless the worker confirms (allow_similar) that it is someone else.
     """
-    _require_station_staff(actor, station)
+    require_at(actor, CREATE, Resident, station, STAFF_ONLY)
     fields = _clean_identity({"id_number": id_number, "phone": phone, "birth_date": birth_date})
     matches = find_duplicates(
         station=station,
@@ -182,7 +182,7 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ensure_visible(actor, resident)
-    _require_station_staff(actor, resident.station)
+    require(actor, CHANGE, resident, STAFF_ONLY)
     # A new birth date must agree with the ID number on file.
     stored = identity.decrypt(resident.id_number_encrypted) if "birth_date" in changes else ""
     if "birth_date" not in changes:
@@ -220,7 +220,7 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
     consents, classifications, observations, services…) now points at `keep`; the
     duplicate stays as a tombstone with `merged_into` set, for the record."""
     ensure_visible(actor, keep)
-    _require_station_staff(actor, keep.station)
+    require(actor, CHANGE, keep, STAFF_ONLY)
     ensure_visible(actor, duplicate)
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
@@ -302,7 +302,7 @@ def consent_record(
     guardian_relation: str = "",
 ) -> Consent:
     ensure_visible(actor, resident)
-    _require_station_staff(actor, resident.station)
+    require_at(actor, CREATE, Consent, resident.station, STAFF_ONLY)
     age = age_on(resident.birth_date, recorded_on)
     if (
         lawful_basis == LawfulBasis.CONSENT
@@ -353,7 +353,7 @@ def client_classify(
     """Classify the resident in a basic domain from `started_on`, ending any
     earlier open classification in that domain the day before."""
     ensure_visible(actor, resident)
-    _require_station_staff(actor, resident.station)
+    require_at(actor, CREATE, ClientStatus, resident.station, STAFF_ONLY)
     if category == ClientCategory.PRIORITY and PRIORITY_KIND_DOMAIN.get(priority_kind) != domain:
         raise ValidationError(
             {"priority_kind": _("This priority kind does not belong to that domain.")}
@@ -388,7 +388,7 @@ def client_classify(
 @transaction.atomic
 def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.date) -> None:
     ensure_visible(actor, status)
-    _require_station_staff(actor, status.station)
+    require(actor, CHANGE, status, STAFF_ONLY)
     status.ended_on = ended_on
     status.full_clean()
     status.save(update_fields=["ended_on", "updated_at"])
@@ -398,7 +398,7 @@ def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.d
 @transaction.atomic
 def tag_add(*, actor: User, resident: Resident, tag: str, started_on: datetime.date) -> ResidentTag:
     ensure_visible(actor, resident)
-    _require_station_staff(actor, resident.station)
+    require_at(actor, CREATE, ResidentTag, resident.station, STAFF_ONLY)
     item = ResidentTag(resident=resident, tag=tag, started_on=started_on)
     item.full_clean()
     item.save()
@@ -408,7 +408,7 @@ def tag_add(*, actor: User, resident: Resident, tag: str, started_on: datetime.d
 @transaction.atomic
 def tag_end(*, actor: User, item: ResidentTag, ended_on: datetime.date) -> None:
     ensure_visible(actor, item)
-    _require_station_staff(actor, item.resident.station)
+    require(actor, CHANGE, item, STAFF_ONLY)
     item.ended_on = ended_on
     item.full_clean()
     item.save(update_fields=["ended_on", "updated_at"])
@@ -416,7 +416,7 @@ def tag_end(*, actor: User, item: ResidentTag, ended_on: datetime.date) -> None:
 
 @transaction.atomic
 def household_create(*, actor: User, station: Station, name: str, address: str = "") -> Household:
-    _require_station_staff(actor, station)
+    require_at(actor, CREATE, Household, station, STAFF_ONLY)
     household = Household(station=station, name=name.strip(), address=address)
     household.full_clean()
     household.save()

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from shegong.community.models import Volunteer
 from shegong.core.access import require_create
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.scope import CREATE, can_at
 
 PAGE_SIZE = 25
 
@@ -42,3 +44,10 @@ def filtered(filterset_class, request, queryset):
 
 def form_status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
+
+
+def keeps_station_records(user) -> bool:
+    """Whether the user keeps their own station's programme records (its staff,
+    by the programmes' scope): their pages show that station's figures, and
+    lists need no station column."""
+    return user.station_id is not None and can_at(user, CREATE, Volunteer, user.station)

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from shegong.community import filtersets, forms, selectors, services
 from shegong.community.models import CommunityOrganisation
-from shegong.community.views._common import PAGE_SIZE, filtered, form_status, station_create_page
+from shegong.community.views._common import (
+    PAGE_SIZE,
+    filtered,
+    form_status,
+    keeps_station_records,
+    station_create_page,
+)
 from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import may_create
@@ -30,7 +36,7 @@ def organisation_list(request):
         "page": page,
         "filter_fields": [filterset.form[n] for n in ("q", "status")],
         "can_write": may_create(user, CommunityOrganisation),
-        "many_stations": not selectors.is_station_staff(user),
+        "many_stations": not keeps_station_records(user),
         "user_station_id": user.station_id,
     }
     return render(request, "community/organisation_list.html", context)

@@ -16,6 +16,7 @@ from shegong.community.models import (
     Volunteer,
     VolunteerTeam,
 )
+from shegong.community.views._common import keeps_station_records
 
 
 @login_required
@@ -24,7 +25,7 @@ def overview(request):
     user = request.user
     today = timezone.localdate()
     context = {
-        "is_staff": selectors.is_station_staff(user),
+        "is_staff": keeps_station_records(user),
         "volunteer_count": Volunteer.objects.visible_to(user).filter(is_active=True).count(),
         "team_count": VolunteerTeam.objects.visible_to(user).count(),
         "party_organisation_count": PartyOrganisation.objects.visible_to(user).count(),

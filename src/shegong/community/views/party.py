@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from shegong.community import forms, selectors, services
 from shegong.community.models import PartyOrganisation
-from shegong.community.views._common import PAGE_SIZE, form_status, station_create_page
+from shegong.community.views._common import (
+    PAGE_SIZE,
+    form_status,
+    keeps_station_records,
+    station_create_page,
+)
 from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CHANGE, can, may_create
@@ -25,7 +30,7 @@ def party_list(request):
     context = {
         "page": page,
         "can_write": may_create(user, PartyOrganisation),
-        "many_stations": not selectors.is_station_staff(user),
+        "many_stations": not keeps_station_records(user),
     }
     return render(request, "community/party_list.html", context)
 

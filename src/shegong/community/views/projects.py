@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST
 
 from shegong.community import filtersets, forms, selectors, services
 from shegong.community.models import GovernanceProject
-from shegong.community.views._common import PAGE_SIZE, filtered, station_create_page
+from shegong.community.views._common import (
+    PAGE_SIZE,
+    filtered,
+    keeps_station_records,
+    station_create_page,
+)
 from shegong.core.access import get_visible_or_404, require_change
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CHANGE, can, may_create
@@ -31,7 +36,7 @@ def project_list(request):
         "page": page,
         "filter_fields": [filterset.form[n] for n in ("q", "stage")],
         "can_write": may_create(user, GovernanceProject),
-        "many_stations": not selectors.is_station_staff(user),
+        "many_stations": not keeps_station_records(user),
     }
     return render(request, "community/project_list.html", context)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.community import filtersets, forms, selectors, services
 from shegong.community.models import Volunteer, VolunteerSignup, VolunteerTeam
-from shegong.community.views._common import PAGE_SIZE, filtered, form_status
+from shegong.community.views._common import PAGE_SIZE, filtered, form_status, keeps_station_records
 from shegong.core.access import get_visible_or_404, require_change, require_create
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CHANGE, can, may_create
@@ -32,9 +32,9 @@ def volunteer_list(request):
         "page": page,
         "filter_fields": [filterset.form[n] for n in ("q", "is_party_member", "is_active")],
         "can_write": may_create(user, Volunteer),
-        "many_stations": not selectors.is_station_staff(user),
+        "many_stations": not keeps_station_records(user),
     }
-    if selectors.is_station_staff(user):
+    if keeps_station_records(user):
         today = timezone.localdate()
         context["year"] = today.year
         context["totals"] = selectors.station_volunteer_totals(
@@ -159,7 +159,7 @@ def team_list(request):
     context = {
         "page": page,
         "can_write": may_create(user, VolunteerTeam),
-        "many_stations": not selectors.is_station_staff(user),
+        "many_stations": not keeps_station_records(user),
     }
     return render(request, "community/team_list.html", context)
 
