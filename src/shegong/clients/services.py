@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shegong.accounts.models import User
 from shegong.cases.models import OPEN_STATUSES
@@ -49,7 +48,9 @@ class DuplicateResident(ValidationError):
 
 # Residents and their records are kept by their station's own workers and director
 # (the resident scope's change and create roles).
-STAFF_ONLY = gettext_lazy("Only the station's own staff can register its residents.")
+def staff_only() -> str:
+    """The refusal in the active language (the request's, not the one at import)."""
+    return _("Only the station's own staff can register its residents.")
 
 
 def find_duplicates(
@@ -131,7 +132,7 @@ def resident_register(
     An ID-number match is always refused; a name + birth date + phone match is
     refused unless the worker confirms (allow_similar) that it is someone else.
     """
-    require_at(actor, CREATE, Resident, station, STAFF_ONLY)
+    require_at(actor, CREATE, Resident, station, staff_only())
     fields = _clean_identity({"id_number": id_number, "phone": phone, "birth_date": birth_date})
     matches = find_duplicates(
         station=station,
@@ -182,7 +183,7 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ensure_visible(actor, resident)
-    require(actor, CHANGE, resident, STAFF_ONLY)
+    require(actor, CHANGE, resident, staff_only())
     # A new birth date must agree with the ID number on file.
     stored = identity.decrypt(resident.id_number_encrypted) if "birth_date" in changes else ""
     if "birth_date" not in changes:
@@ -220,7 +221,7 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
     consents, classifications, observations, services…) now points at `keep`; the
     duplicate stays as a tombstone with `merged_into` set, for the record."""
     ensure_visible(actor, keep)
-    require(actor, CHANGE, keep, STAFF_ONLY)
+    require(actor, CHANGE, keep, staff_only())
     ensure_visible(actor, duplicate)
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
@@ -302,7 +303,7 @@ def consent_record(
     guardian_relation: str = "",
 ) -> Consent:
     ensure_visible(actor, resident)
-    require_at(actor, CREATE, Consent, resident.station, STAFF_ONLY)
+    require_at(actor, CREATE, Consent, resident.station, staff_only())
     age = age_on(resident.birth_date, recorded_on)
     if (
         lawful_basis == LawfulBasis.CONSENT
@@ -353,7 +354,7 @@ def client_classify(
     """Classify the resident in a basic domain from `started_on`, ending any
     earlier open classification in that domain the day before."""
     ensure_visible(actor, resident)
-    require_at(actor, CREATE, ClientStatus, resident.station, STAFF_ONLY)
+    require_at(actor, CREATE, ClientStatus, resident.station, staff_only())
     if category == ClientCategory.PRIORITY and PRIORITY_KIND_DOMAIN.get(priority_kind) != domain:
         raise ValidationError(
             {"priority_kind": _("This priority kind does not belong to that domain.")}
@@ -388,7 +389,7 @@ def client_classify(
 @transaction.atomic
 def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.date) -> None:
     ensure_visible(actor, status)
-    require(actor, CHANGE, status, STAFF_ONLY)
+    require(actor, CHANGE, status, staff_only())
     status.ended_on = ended_on
     status.full_clean()
     status.save(update_fields=["ended_on", "updated_at"])
@@ -398,7 +399,7 @@ def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.d
 @transaction.atomic
 def tag_add(*, actor: User, resident: Resident, tag: str, started_on: datetime.date) -> ResidentTag:
     ensure_visible(actor, resident)
-    require_at(actor, CREATE, ResidentTag, resident.station, STAFF_ONLY)
+    require_at(actor, CREATE, ResidentTag, resident.station, staff_only())
     item = ResidentTag(resident=resident, tag=tag, started_on=started_on)
     item.full_clean()
     item.save()
@@ -408,7 +409,7 @@ def tag_add(*, actor: User, resident: Resident, tag: str, started_on: datetime.d
 @transaction.atomic
 def tag_end(*, actor: User, item: ResidentTag, ended_on: datetime.date) -> None:
     ensure_visible(actor, item)
-    require(actor, CHANGE, item, STAFF_ONLY)
+    require(actor, CHANGE, item, staff_only())
     item.ended_on = ended_on
     item.full_clean()
     item.save(update_fields=["ended_on", "updated_at"])
@@ -416,7 +417,7 @@ def tag_end(*, actor: User, item: ResidentTag, ended_on: datetime.date) -> None:
 
 @transaction.atomic
 def household_create(*, actor: User, station: Station, name: str, address: str = "") -> Household:
-    require_at(actor, CREATE, Household, station, STAFF_ONLY)
+    require_at(actor, CREATE, Household, station, staff_only())
     household = Household(station=station, name=name.strip(), address=address)
     household.full_clean()
     household.save()

@@ -53,7 +53,7 @@ def resident_register(request):
     """登记居民: search-before-create, with the consent taken at registration."""
     # Officials read; the form is for the station's own staff (as for the other
     # create pages), not a form that fails only when sent.
-    require_at(request.user, CREATE, Resident, request.user.station, services.STAFF_ONLY)
+    require_at(request.user, CREATE, Resident, request.user.station, services.staff_only())
     form = bootstrap(forms.RegistrationForm(request.POST or None))
     matches, same_id = [], False
     if request.method == "POST" and form.is_valid():

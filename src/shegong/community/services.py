@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shegong.accounts.models import User
 from shegong.cases.alerts import evaluate_meal_absence
@@ -38,15 +37,18 @@ from shegong.org.models import Station
 from shegong.plans.models import PlanProject
 from shegong.stats.rollups import meals_refresh
 
+
 # The programmes' records are kept by the station's own staff (each model's
 # scope says so); officials and other stations read them at most.
-STAFF_ONLY = gettext_lazy("Only the station's own staff can do this.")
+def staff_only() -> str:
+    """The refusal in the active language (the request's, not the one at import)."""
+    return _("Only the station's own staff can do this.")
 
 
 @transaction.atomic
 def meal_enrol(*, actor: User, resident: Resident, started_on: datetime.date) -> MealEnrolment:
     ensure_visible(actor, resident)
-    require_at(actor, CREATE, MealEnrolment, resident.station, STAFF_ONLY)
+    require_at(actor, CREATE, MealEnrolment, resident.station, staff_only())
     enrolment = MealEnrolment(
         station_id=resident.station_id, resident=resident, started_on=started_on
     )
@@ -72,7 +74,7 @@ def meal_roll_call(
     canteen-absence alert rule runs afterwards. Returns how many elders ate that
     day after the call (`present`, kept entries included) and what changed."""
     ensure_visible(actor, station)
-    require_at(actor, CREATE, MealRecord, station, STAFF_ONLY)
+    require_at(actor, CREATE, MealRecord, station, staff_only())
     if served_on > timezone.localdate():
         raise ValidationError({"served_on": _("The date cannot be in the future.")})
     absent = set(absent)
@@ -223,7 +225,7 @@ def volunteer_register(
     """义工登记, with the date of consent. Linking a party member record flags the
     volunteer as a party member."""
     ensure_visible(actor, station)
-    require_at(actor, CREATE, Volunteer, station, STAFF_ONLY)
+    require_at(actor, CREATE, Volunteer, station, staff_only())
     registered_on = registered_on or timezone.localdate()
     if registered_on > timezone.localdate():
         raise ValidationError({"registered_on": _("The date cannot be in the future.")})
@@ -258,7 +260,7 @@ def volunteer_update(*, actor: User, volunteer: Volunteer, **changes: Any) -> Vo
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ensure_visible(actor, volunteer)
-    require(actor, CHANGE, volunteer, STAFF_ONLY)
+    require(actor, CHANGE, volunteer, staff_only())
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if "phone" in changes:
         changes["phone"] = _clean_phone(changes["phone"] or "")
@@ -295,7 +297,7 @@ def team_create(
     *, actor: User, station: Station, name: str, members: Sequence[Volunteer] = ()
 ) -> VolunteerTeam:
     ensure_visible(actor, station)
-    require_at(actor, CREATE, VolunteerTeam, station, STAFF_ONLY)
+    require_at(actor, CREATE, VolunteerTeam, station, staff_only())
     members = list(members)
     _check_team_members(station.pk, members)
     team = VolunteerTeam(station=station, name=name.strip())
@@ -312,7 +314,7 @@ def team_set_members(
 ) -> VolunteerTeam:
     """The team's members become exactly `members`."""
     ensure_visible(actor, team)
-    require(actor, CHANGE, team, STAFF_ONLY)
+    require(actor, CHANGE, team, staff_only())
     members = list(members)
     _check_team_members(team.station_id, members)
     team.members.set(members)
@@ -327,7 +329,7 @@ def party_organisation_create(
     *, actor: User, station: Station, name: str, kind: str
 ) -> PartyOrganisation:
     ensure_visible(actor, station)
-    require_at(actor, CREATE, PartyOrganisation, station, STAFF_ONLY)
+    require_at(actor, CREATE, PartyOrganisation, station, staff_only())
     organisation = PartyOrganisation(station=station, name=name.strip(), kind=kind)
     organisation.full_clean()
     organisation.save()
@@ -345,7 +347,7 @@ def party_member_add(
 ) -> PartyMember:
     """A party member (or party representative 党代表) of the organisation."""
     ensure_visible(actor, organisation)
-    require_at(actor, CREATE, PartyMember, organisation.station, STAFF_ONLY)
+    require_at(actor, CREATE, PartyMember, organisation.station, staff_only())
     member = PartyMember(
         station_id=organisation.station_id,
         organisation=organisation,
@@ -379,7 +381,7 @@ def community_organisation_create(
 ) -> CommunityOrganisation:
     """A community organisation (社区组织) incubated by the station."""
     ensure_visible(actor, station)
-    require_at(actor, CREATE, CommunityOrganisation, station, STAFF_ONLY)
+    require_at(actor, CREATE, CommunityOrganisation, station, staff_only())
     _check_not_future("founded_on", founded_on)
     organisation = CommunityOrganisation(
         station=station,
@@ -406,7 +408,7 @@ def community_organisation_update(
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ensure_visible(actor, organisation)
-    require(actor, CHANGE, organisation, STAFF_ONLY)
+    require(actor, CHANGE, organisation, staff_only())
     _check_not_future("founded_on", changes.get("founded_on"))
     organisation = CommunityOrganisation.objects.select_for_update().get(pk=organisation.pk)
     for key, value in changes.items():
@@ -446,7 +448,7 @@ def governance_project_create(
 ) -> GovernanceProject:
     """A community governance project (社区专案), e.g. 旧楼加装电梯; starts proposed."""
     ensure_visible(actor, station)
-    require_at(actor, CREATE, GovernanceProject, station, STAFF_ONLY)
+    require_at(actor, CREATE, GovernanceProject, station, staff_only())
     _check_not_future("started_on", started_on)
     project = GovernanceProject(
         station=station,
@@ -474,7 +476,7 @@ def governance_stage_set(
     needs the outcome: what was achieved, and the units delivered (e.g. lifts
     installed)."""
     ensure_visible(actor, project)
-    require(actor, CHANGE, project, STAFF_ONLY)
+    require(actor, CHANGE, project, staff_only())
     # Two workers moving the same project at once: the second sees the first's stage.
     project = GovernanceProject.objects.select_for_update().get(pk=project.pk)
     if stage not in Stage.values:
@@ -512,7 +514,7 @@ def deliberation_meeting_record(
     """A residents' deliberation meeting (居民议事) of the project, with its attendance
     and decisions."""
     ensure_visible(actor, project)
-    require_at(actor, CREATE, DeliberationMeeting, project.station, STAFF_ONLY)
+    require_at(actor, CREATE, DeliberationMeeting, project.station, staff_only())
     _check_not_future("held_on", held_on)
     if held_on < project.started_on:
         raise ValidationError(
@@ -560,7 +562,7 @@ def volunteer_sign_up(
     """报名: put an active volunteer down for an upcoming activity of the plan."""
     ensure_visible(actor, volunteer)
     ensure_visible(actor, project)
-    require_at(actor, CREATE, VolunteerSignup, volunteer.station, STAFF_ONLY)
+    require_at(actor, CREATE, VolunteerSignup, volunteer.station, staff_only())
     if project.plan.station_id != volunteer.station_id:
         raise ValidationError({"project": _("Choose a project of the station's plan.")})
     if not volunteer.is_active:
@@ -591,7 +593,7 @@ def volunteer_sign_up(
 @transaction.atomic
 def volunteer_signup_cancel(*, actor: User, signup: VolunteerSignup) -> VolunteerSignup:
     ensure_visible(actor, signup)
-    require(actor, CHANGE, signup, STAFF_ONLY)
+    require(actor, CHANGE, signup, staff_only())
     if signup.status != SignupStatus.SIGNED_UP:
         raise ValidationError(_("Only an open sign-up can be cancelled."))
     signup.status = SignupStatus.CANCELLED
