@@ -4,6 +4,7 @@ transaction and re-checks that the result is within the actor's scope."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,13 +28,11 @@ from shegong.clients.models import (
     ResidentTag,
     age_on,
 )
-from shegong.community import services as community_services
 from shegong.core import audit
 from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
 from shegong.core.scope import CHANGE, CREATE
-from shegong.delivery import services as delivery_services
 from shegong.org.models import Station
 from shegong.stats.rollups import clients_served_refresh
 
@@ -215,6 +214,19 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
     return resident
 
 
+# The apps above clients that keep records of residents (the meal programme,
+# service delivery) fold their own rows into the kept record: each registers its
+# merge service here in its AppConfig.ready(), and resident_merge calls them in
+# its transaction, after its checks.
+MERGE_STEPS: list[Callable[..., None]] = []
+
+
+def register_merge_step(step: Callable[..., None]) -> None:
+    """Add `step(*, keep, duplicate)` to every resident merge (once)."""
+    if step not in MERGE_STEPS:
+        MERGE_STEPS.append(step)
+
+
 @transaction.atomic
 def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resident:
     """Fold `duplicate` into `keep`: every record pointing at the duplicate (cases,
@@ -244,8 +256,8 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
             tag.save(update_fields=["ended_on", "updated_at"])
     # Each app folds its own records (one meal or attendance of the same person
     # counts once) before the rows below are pointed at `keep`.
-    community_services.resident_merge_meals(keep=keep, duplicate=duplicate)
-    delivery_services.resident_merge_attendance(keep=keep, duplicate=duplicate)
+    for step in MERGE_STEPS:
+        step(keep=keep, duplicate=duplicate)
     for relation in Resident._meta.related_objects:
         if relation.related_model is Resident:
             continue  # merged_records: tombstones keep pointing where they were
