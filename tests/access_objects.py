@@ -40,6 +40,7 @@ from shegong.core.models import AccessLog, AuditEntry
 from shegong.core.roles import Role
 from shegong.delivery import services as delivery_services
 from shegong.delivery.models import Group, ServiceEvent
+from shegong.evaluation import inspections as evaluation_inspections
 from shegong.evaluation import services as evaluation_services
 from shegong.evaluation.models import (
     EvaluationRound,
@@ -350,10 +351,10 @@ def _side(
         indicator=indicator,
         file=SimpleUploadedFile("现场照片.pdf", PDF, content_type="application/pdf"),
     )
-    inspection = evaluation_services.inspection_record(
+    inspection = evaluation_inspections.inspection_record(
         actor=inspector, station=station, visited_on=today - datetime.timedelta(days=2)
     )
-    rectification = evaluation_services.rectification_add(
+    rectification = evaluation_inspections.rectification_add(
         actor=inspector,
         inspection=inspection,
         description="档案未按月归档",
@@ -460,7 +461,7 @@ def make_objects(world: World) -> Objects:
         city_officer=world["city"],
         inspector=world["city"],
     )
-    evaluation_services.overdue_alerts_raise()
+    evaluation_inspections.overdue_alerts_raise()
     for side in (inside, outside):
         side.rectification_alert = RectificationAlert.objects.get(rectification=side.rectification)
     return Objects(world=world, inside=inside, outside=outside)

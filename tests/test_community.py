@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from shegong.cases.models import Alert
 from shegong.community import selectors, services
@@ -45,12 +46,13 @@ def canteen(d) -> list:
     return elders
 
 
-def roll_call(d, served_on, present, actor=None) -> dict[str, int]:
+def roll_call(d, served_on, present, actor=None, absent=()) -> dict[str, int]:
     return services.meal_roll_call(
         actor=actor or d["worker"],
         station=d.world.station_a,
         served_on=served_on,
         present={elder.pk: kind for elder, kind in present.items()},
+        absent=[elder.pk for elder in absent],
     )
 
 
@@ -90,7 +92,7 @@ def test_second_roll_call_of_the_day_corrects_without_duplicates(d, canteen):
         canteen[0]: "delivery",
         canteen[8]: "dine_in",
     }
-    result = roll_call(d, day(-1), corrected)
+    result = roll_call(d, day(-1), corrected, absent=[canteen[7]])
     assert result == {"present": 8, "created": 1, "updated": 1, "removed": 1}
     assert MealRecord.objects.count() == 8
     day_meals = meals(d.world.station_a, day(-1))
@@ -496,6 +498,69 @@ def test_roll_call_post_for_a_future_day_is_refused(d, canteen, login):
     )
     assert response.status_code == 400
     assert "The date cannot be in the future." in response.content.decode()
+    assert MealRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize("through", ["page", "api"])
+def test_roll_call_keeps_the_entry_of_an_elder_it_does_not_mention(d, canteen, through):
+    """The page and the API obey the one rule of the service: an elder the roll
+    call does not mention (a colleague recorded them after it was opened) keeps
+    the day's entry; the elders marked absent lose theirs."""
+    from rest_framework.test import APIClient
+
+    # A colleague's roll call: 居民01 and 居民09 ate, 居民10 had a delivery.
+    roll_call(
+        d,
+        day(-1),
+        {canteen[0]: "dine_in", canteen[8]: "dine_in", canteen[9]: "delivery"},
+        actor=d["director"],
+    )
+    # The worker's roll call, opened before: 居民01..07 ate in, 居民08 had a
+    # delivery, 居民09 was absent; 居民10 is not on it.
+    dine_in, delivery, absent = canteen[:7], canteen[7], canteen[8]
+    if through == "page":
+        client = Client()
+        client.force_login(d["worker"])
+        marks = {f"kind_{e.pk}": "dine_in" for e in dine_in}
+        marks |= {f"kind_{delivery.pk}": "delivery", f"kind_{absent.pk}": "absent"}
+        response = client.post(
+            "/community/meals/roll-call/", {"served_on": day(-1).isoformat(), **marks}
+        )
+        assert response.status_code == 302
+    else:
+        client = APIClient()
+        client.force_authenticate(d["worker"])
+        body = {
+            "station": d.world.station_a.pk,
+            "date": day(-1).isoformat(),
+            "present": {str(e.pk): "dine_in" for e in dine_in} | {str(delivery.pk): "delivery"},
+            "absent": [absent.pk],
+        }
+        response = client.post("/api/meal-roll-calls/", body, format="json")
+        assert response.status_code == 201
+        assert (response.json()["present"], response.json()["removed"]) == (9, 1)
+    assert sorted(
+        MealRecord.objects.filter(served_on=day(-1)).values_list(
+            "resident__name", "kind", "recorded_by__username"
+        )
+    ) == [
+        ("居民01", "dine_in", "director"),
+        ("居民02", "dine_in", "worker"),
+        ("居民03", "dine_in", "worker"),
+        ("居民04", "dine_in", "worker"),
+        ("居民05", "dine_in", "worker"),
+        ("居民06", "dine_in", "worker"),
+        ("居民07", "dine_in", "worker"),
+        ("居民08", "delivery", "worker"),
+        ("居民10", "delivery", "director"),
+    ]
+
+
+def test_roll_call_refuses_an_elder_both_present_and_absent(d, canteen):
+    messages = refusal(
+        roll_call, d=d, served_on=day(-1), present={canteen[0]: "dine_in"}, absent=[canteen[0]]
+    )
+    assert messages == ["An elder cannot be both present and absent."]
     assert MealRecord.objects.count() == 0
 
 

@@ -42,3 +42,11 @@ def test_the_stats_app_checks_the_rollups_after_a_restore():
     assert [check() for check in backup.restore_checks()] == [
         (True, "Rollups check: no drift."),
     ]
+
+
+def test_the_apps_above_clients_fold_their_records_into_a_resident_merge():
+    from shegong.clients.services import MERGE_STEPS
+    from shegong.community.services import resident_merge_meals
+    from shegong.delivery.services import resident_merge_attendance
+
+    assert [resident_merge_meals, resident_merge_attendance] == MERGE_STEPS

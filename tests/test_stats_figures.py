@@ -161,6 +161,7 @@ def test_a_new_roll_call_replaces_the_days_meals(served, api):
         station=served.world.station_a,
         served_on=TODAY(),
         present={served.residents[0].pk: "dine_in"},
+        absent=[served.residents[1].pk],
     )
     assert _figures(api, served["city"])["meals"] == {"dine_in": 1, "delivery": 0, "total": 1}
     assert rollups.drift() == []

@@ -4,6 +4,7 @@ transaction and re-checks that the result is within the actor's scope."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,6 @@ from shegong.clients import identity
 from shegong.clients.models import (
     GUARDIAN_CONSENT_AGE,
     PRIORITY_KIND_DOMAIN,
-    STATION_STAFF,
     ClientCategory,
     ClientStatus,
     Consent,
@@ -28,15 +28,14 @@ from shegong.clients.models import (
     ResidentTag,
     age_on,
 )
-from shegong.community.models import MealEnrolment, MealRecord
 from shegong.core import audit
-from shegong.core.access import ensure_visible
+from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.errors import EditConflict
 from shegong.core.models import AccessLog
+from shegong.core.scope import CHANGE, CREATE
 from shegong.delivery import counting
-from shegong.delivery.models import Attendance, ServiceEvent
 from shegong.org.models import Station
-from shegong.stats.rollups import clients_served_refresh, meals_refresh
+from shegong.stats.rollups import clients_served_refresh
 
 
 class DuplicateResident(ValidationError):
@@ -47,10 +46,11 @@ class DuplicateResident(ValidationError):
         self.matches = matches
 
 
-def _require_station_staff(actor: User, station: Station) -> None:
-    """Residents are registered by their station's own workers and director."""
-    if actor.role not in STATION_STAFF or actor.station_id != station.pk:
-        raise PermissionDenied(_("Only the station's own staff can register its residents."))
+# Residents and their records are kept by their station's own workers and director
+# (the resident scope's change and create roles).
+def staff_only() -> str:
+    """The refusal in the active language (the request's, not the one at import)."""
+    return _("Only the station's own staff can register its residents.")
 
 
 def find_duplicates(
@@ -132,7 +132,7 @@ def resident_register(
     An ID-number match is always refused; a name + birth date + phone match is
     refused unless the worker confirms (allow_similar) that it is someone else.
     """
-    _require_station_staff(actor, station)
+    require_at(actor, CREATE, Resident, station, staff_only())
     fields = _clean_identity({"id_number": id_number, "phone": phone, "birth_date": birth_date})
     matches = find_duplicates(
         station=station,
@@ -183,7 +183,7 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ensure_visible(actor, resident)
-    _require_station_staff(actor, resident.station)
+    require(actor, CHANGE, resident, staff_only())
     # A new birth date must agree with the ID number on file.
     stored = identity.decrypt(resident.id_number_encrypted) if "birth_date" in changes else ""
     if "birth_date" not in changes:
@@ -215,13 +215,26 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
     return resident
 
 
+# The apps above clients that keep records of residents (the meal programme,
+# service delivery) fold their own rows into the kept record: each registers its
+# merge service here in its AppConfig.ready(), and resident_merge calls them in
+# its transaction, after its checks.
+MERGE_STEPS: list[Callable[..., None]] = []
+
+
+def register_merge_step(step: Callable[..., None]) -> None:
+    """Add `step(*, keep, duplicate)` to every resident merge (once)."""
+    if step not in MERGE_STEPS:
+        MERGE_STEPS.append(step)
+
+
 @transaction.atomic
 def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resident:
     """Fold `duplicate` into `keep`: every record pointing at the duplicate (cases,
     consents, classifications, observations, services…) now points at `keep`; the
     duplicate stays as a tombstone with `merged_into` set, for the record."""
     ensure_visible(actor, keep)
-    _require_station_staff(actor, keep.station)
+    require(actor, CHANGE, keep, staff_only())
     ensure_visible(actor, duplicate)
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
@@ -242,31 +255,10 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
         if ResidentTag.objects.filter(resident=keep, tag=tag.tag, ended_on__isnull=True).exists():
             tag.ended_on = max(today, tag.started_on)
             tag.save(update_fields=["ended_on", "updated_at"])
-    for enrolment in MealEnrolment.objects.filter(resident=duplicate, ended_on__isnull=True):
-        if MealEnrolment.objects.filter(
-            resident=keep, station=enrolment.station_id, ended_on__isnull=True
-        ).exists():
-            enrolment.ended_on = max(today, enrolment.started_on)
-            enrolment.save(update_fields=["ended_on", "updated_at"])
-    # The same person at the same meal or event counts once: drop the duplicate's
-    # row where the kept record has one, and recount the event's person-times.
-    same_day_meals = MealRecord.objects.filter(
-        resident=duplicate,
-        served_on__in=MealRecord.objects.filter(resident=keep).values("served_on"),
-    )
-    meal_months = {(m.station_id, m.served_on.year, m.served_on.month) for m in same_day_meals}
-    same_day_meals.delete()
-    for station_id, year, month in meal_months:
-        meals_refresh(station_id=station_id, year=year, month=month)
-    shared = list(
-        Attendance.objects.filter(
-            resident=duplicate,
-            event__in=Attendance.objects.filter(resident=keep).values("event"),
-        ).values_list("event_id", flat=True)
-    )
-    Attendance.objects.filter(resident=duplicate, event_id__in=shared).delete()
-    for event in ServiceEvent.objects.filter(pk__in=shared):
-        counting.event_recount(event)
+    # Each app folds its own records (one meal or attendance of the same person
+    # counts once) before the rows below are pointed at `keep`.
+    for step in MERGE_STEPS:
+        step(keep=keep, duplicate=duplicate)
     for relation in Resident._meta.related_objects:
         if relation.related_model is Resident:
             continue  # merged_records: tombstones keep pointing where they were
@@ -324,7 +316,7 @@ def consent_record(
     guardian_relation: str = "",
 ) -> Consent:
     ensure_visible(actor, resident)
-    _require_station_staff(actor, resident.station)
+    require_at(actor, CREATE, Consent, resident.station, staff_only())
     age = age_on(resident.birth_date, recorded_on)
     if (
         lawful_basis == LawfulBasis.CONSENT
@@ -375,7 +367,7 @@ def client_classify(
     """Classify the resident in a basic domain from `started_on`, ending any
     earlier open classification in that domain the day before."""
     ensure_visible(actor, resident)
-    _require_station_staff(actor, resident.station)
+    require_at(actor, CREATE, ClientStatus, resident.station, staff_only())
     if category == ClientCategory.PRIORITY and PRIORITY_KIND_DOMAIN.get(priority_kind) != domain:
         raise ValidationError(
             {"priority_kind": _("This priority kind does not belong to that domain.")}
@@ -410,7 +402,7 @@ def client_classify(
 @transaction.atomic
 def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.date) -> None:
     ensure_visible(actor, status)
-    _require_station_staff(actor, status.station)
+    require(actor, CHANGE, status, staff_only())
     status.ended_on = ended_on
     status.full_clean()
     status.save(update_fields=["ended_on", "updated_at"])
@@ -420,7 +412,7 @@ def client_status_end(*, actor: User, status: ClientStatus, ended_on: datetime.d
 @transaction.atomic
 def tag_add(*, actor: User, resident: Resident, tag: str, started_on: datetime.date) -> ResidentTag:
     ensure_visible(actor, resident)
-    _require_station_staff(actor, resident.station)
+    require_at(actor, CREATE, ResidentTag, resident.station, staff_only())
     item = ResidentTag(resident=resident, tag=tag, started_on=started_on)
     item.full_clean()
     item.save()
@@ -430,7 +422,7 @@ def tag_add(*, actor: User, resident: Resident, tag: str, started_on: datetime.d
 @transaction.atomic
 def tag_end(*, actor: User, item: ResidentTag, ended_on: datetime.date) -> None:
     ensure_visible(actor, item)
-    _require_station_staff(actor, item.resident.station)
+    require(actor, CHANGE, item, staff_only())
     item.ended_on = ended_on
     item.full_clean()
     item.save(update_fields=["ended_on", "updated_at"])
@@ -438,7 +430,7 @@ def tag_end(*, actor: User, item: ResidentTag, ended_on: datetime.date) -> None:
 
 @transaction.atomic
 def household_create(*, actor: User, station: Station, name: str, address: str = "") -> Household:
-    _require_station_staff(actor, station)
+    require_at(actor, CREATE, Household, station, staff_only())
     household = Household(station=station, name=name.strip(), address=address)
     household.full_clean()
     household.save()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -21,8 +21,7 @@ from shegong.cases.selectors import observations_of
 from shegong.cases.services import observation_record
 from shegong.clients import forms, identity, services
 from shegong.clients.models import ClientStatus, Resident, ResidentTag
-from shegong.community.selectors import is_station_staff
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require_at, require_change
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.scope import CHANGE, CREATE, can, may
@@ -52,10 +51,9 @@ def resident_list(request):
 @login_required
 def resident_register(request):
     """登记居民: search-before-create, with the consent taken at registration."""
-    if not is_station_staff(request.user):
-        # Officials read; the form is for the station's own staff (as for the
-        # other create pages), not a form that fails only when sent.
-        raise PermissionDenied(_("Only the station's own staff can register its residents."))
+    # Officials read; the form is for the station's own staff (as for the other
+    # create pages), not a form that fails only when sent.
+    require_at(request.user, CREATE, Resident, request.user.station, services.staff_only())
     form = bootstrap(forms.RegistrationForm(request.POST or None))
     matches, same_id = [], False
     if request.method == "POST" and form.is_valid():

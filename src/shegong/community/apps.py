@@ -8,6 +8,10 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community programmes")
 
     def ready(self) -> None:
+        from shegong.clients.services import register_merge_step
+        from shegong.community.services import resident_merge_meals
+
+        register_merge_step(resident_merge_meals)
         from shegong.community.models import Volunteer
         from shegong.core import audit
 

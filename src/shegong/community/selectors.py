@@ -25,20 +25,11 @@ from shegong.community.models import (
     Volunteer,
     VolunteerTeam,
 )
-from shegong.core.roles import Role
 from shegong.delivery.models import EventKind, EventVolunteer, ServiceEvent
 from shegong.org.models import Station
 
 ZERO_HOURS = Decimal("0.0")
 ABSENT = "absent"
-
-
-def is_station_staff(user: Any) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.role in (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR)
-        and user.station_id
-    )
 
 
 # --- Volunteers --------------------------------------------------------------------

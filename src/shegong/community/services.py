@@ -4,10 +4,10 @@ party members, community organisations and governance projects."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -31,24 +31,24 @@ from shegong.community.models import (
     VolunteerSignup,
     VolunteerTeam,
 )
-from shegong.core.access import ensure_visible
-from shegong.core.roles import Role
+from shegong.core.access import ensure_visible, require, require_at
+from shegong.core.scope import CHANGE, CREATE
 from shegong.org.models import Station
 from shegong.plans.models import PlanProject
 from shegong.stats.rollups import meals_refresh
 
 
-def require_station_staff(actor: User, station_id: int) -> None:
-    if actor.role not in (Role.SOCIAL_WORKER, Role.STATION_DIRECTOR) or (
-        actor.station_id != station_id
-    ):
-        raise PermissionDenied(_("Only the station's own staff can do this."))
+# The programmes' records are kept by the station's own staff (each model's
+# scope says so); officials and other stations read them at most.
+def staff_only() -> str:
+    """The refusal in the active language (the request's, not the one at import)."""
+    return _("Only the station's own staff can do this.")
 
 
 @transaction.atomic
 def meal_enrol(*, actor: User, resident: Resident, started_on: datetime.date) -> MealEnrolment:
     ensure_visible(actor, resident)
-    require_station_staff(actor, resident.station_id)
+    require_at(actor, CREATE, MealEnrolment, resident.station, staff_only())
     enrolment = MealEnrolment(
         station_id=resident.station_id, resident=resident, started_on=started_on
     )
@@ -64,21 +64,28 @@ def meal_roll_call(
     station: Station,
     served_on: datetime.date,
     present: Mapping[int, str],
+    absent: Collection[int] = (),
 ) -> dict[str, int]:
     """The day's roll call of the canteen in one write: `present` maps each elder
-    who ate (resident id) to dine-in or delivery. Elders not in it are recorded
-    absent for the day (a previous entry for them is removed). The canteen-absence
-    alert rule runs afterwards."""
+    who ate (resident id) to dine-in or delivery; the elders in `absent` did not
+    eat (their entry of the day is removed). An elder in neither keeps the day's
+    entry as it is: the roll call was opened before a colleague recorded them, or
+    before they were enrolled, and it must not undo what it never showed. The
+    canteen-absence alert rule runs afterwards. Returns how many elders ate that
+    day after the call (`present`, kept entries included) and what changed."""
     ensure_visible(actor, station)
-    require_station_staff(actor, station.pk)
+    require_at(actor, CREATE, MealRecord, station, staff_only())
     if served_on > timezone.localdate():
         raise ValidationError({"served_on": _("The date cannot be in the future.")})
+    absent = set(absent)
+    if absent & set(present):
+        raise ValidationError(_("An elder cannot be both present and absent."))
     enrolled = set(
         MealEnrolment.objects.filter(station=station, started_on__lte=served_on)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=served_on))
         .values_list("resident_id", flat=True)
     )
-    unknown = set(present) - enrolled
+    unknown = (set(present) | absent) - enrolled
     if unknown:
         raise ValidationError(
             _("%(n)s of the elders are not enrolled in the meal programme on that day.")
@@ -92,11 +99,14 @@ def meal_roll_call(
         for r in MealRecord.objects.select_for_update().filter(station=station, served_on=served_on)
     }
     removed = (
-        MealRecord.objects.filter(station=station, served_on=served_on)
-        .exclude(resident_id__in=list(present))
-        .delete()[0]
+        MealRecord.objects.filter(
+            station=station, served_on=served_on, resident_id__in=absent
+        ).delete()[0]
+        if absent & set(existing)
+        else 0
     )
-    created = updated = 0
+    kept = len(set(existing) - set(present) - absent)
+    updated = 0
     new = []
     for resident_id, kind in present.items():
         record = existing.get(resident_id)
@@ -115,10 +125,37 @@ def meal_roll_call(
             record.save(update_fields=["kind", "updated_at"])
             updated += 1
     MealRecord.objects.bulk_create(new)
-    created = len(new)
     meals_refresh(station_id=station.pk, year=served_on.year, month=served_on.month)
     evaluate_meal_absence(station.pk, served_on)
-    return {"present": len(present), "created": created, "updated": updated, "removed": removed}
+    return {
+        "present": len(present) + kept,
+        "created": len(new),
+        "updated": updated,
+        "removed": removed,
+    }
+
+
+def resident_merge_meals(*, keep: Resident, duplicate: Resident) -> None:
+    """The meal programme's part of `clients.services.resident_merge`, inside its
+    transaction and after its checks: where both records have an open enrolment
+    at the station, the duplicate's is ended (one open enrolment per elder); a
+    meal of the duplicate on a day `keep` also ate is dropped (one person eats
+    once), and the months it touched are recounted."""
+    today = timezone.localdate()
+    for enrolment in MealEnrolment.objects.filter(resident=duplicate, ended_on__isnull=True):
+        if MealEnrolment.objects.filter(
+            resident=keep, station=enrolment.station_id, ended_on__isnull=True
+        ).exists():
+            enrolment.ended_on = max(today, enrolment.started_on)
+            enrolment.save(update_fields=["ended_on", "updated_at"])
+    same_day_meals = MealRecord.objects.filter(
+        resident=duplicate,
+        served_on__in=MealRecord.objects.filter(resident=keep).values("served_on"),
+    )
+    meal_months = {(m.station_id, m.served_on.year, m.served_on.month) for m in same_day_meals}
+    same_day_meals.delete()
+    for station_id, year, month in meal_months:
+        meals_refresh(station_id=station_id, year=year, month=month)
 
 
 # --- Volunteers --------------------------------------------------------------------
@@ -188,7 +225,7 @@ def volunteer_register(
     """义工登记, with the date of consent. Linking a party member record flags the
     volunteer as a party member."""
     ensure_visible(actor, station)
-    require_station_staff(actor, station.pk)
+    require_at(actor, CREATE, Volunteer, station, staff_only())
     registered_on = registered_on or timezone.localdate()
     if registered_on > timezone.localdate():
         raise ValidationError({"registered_on": _("The date cannot be in the future.")})
@@ -223,7 +260,7 @@ def volunteer_update(*, actor: User, volunteer: Volunteer, **changes: Any) -> Vo
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ensure_visible(actor, volunteer)
-    require_station_staff(actor, volunteer.station_id)
+    require(actor, CHANGE, volunteer, staff_only())
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if "phone" in changes:
         changes["phone"] = _clean_phone(changes["phone"] or "")
@@ -260,7 +297,7 @@ def team_create(
     *, actor: User, station: Station, name: str, members: Sequence[Volunteer] = ()
 ) -> VolunteerTeam:
     ensure_visible(actor, station)
-    require_station_staff(actor, station.pk)
+    require_at(actor, CREATE, VolunteerTeam, station, staff_only())
     members = list(members)
     _check_team_members(station.pk, members)
     team = VolunteerTeam(station=station, name=name.strip())
@@ -277,7 +314,7 @@ def team_set_members(
 ) -> VolunteerTeam:
     """The team's members become exactly `members`."""
     ensure_visible(actor, team)
-    require_station_staff(actor, team.station_id)
+    require(actor, CHANGE, team, staff_only())
     members = list(members)
     _check_team_members(team.station_id, members)
     team.members.set(members)
@@ -292,7 +329,7 @@ def party_organisation_create(
     *, actor: User, station: Station, name: str, kind: str
 ) -> PartyOrganisation:
     ensure_visible(actor, station)
-    require_station_staff(actor, station.pk)
+    require_at(actor, CREATE, PartyOrganisation, station, staff_only())
     organisation = PartyOrganisation(station=station, name=name.strip(), kind=kind)
     organisation.full_clean()
     organisation.save()
@@ -310,7 +347,7 @@ def party_member_add(
 ) -> PartyMember:
     """A party member (or party representative 党代表) of the organisation."""
     ensure_visible(actor, organisation)
-    require_station_staff(actor, organisation.station_id)
+    require_at(actor, CREATE, PartyMember, organisation.station, staff_only())
     member = PartyMember(
         station_id=organisation.station_id,
         organisation=organisation,
@@ -344,7 +381,7 @@ def community_organisation_create(
 ) -> CommunityOrganisation:
     """A community organisation (社区组织) incubated by the station."""
     ensure_visible(actor, station)
-    require_station_staff(actor, station.pk)
+    require_at(actor, CREATE, CommunityOrganisation, station, staff_only())
     _check_not_future("founded_on", founded_on)
     organisation = CommunityOrganisation(
         station=station,
@@ -371,7 +408,7 @@ def community_organisation_update(
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
     ensure_visible(actor, organisation)
-    require_station_staff(actor, organisation.station_id)
+    require(actor, CHANGE, organisation, staff_only())
     _check_not_future("founded_on", changes.get("founded_on"))
     organisation = CommunityOrganisation.objects.select_for_update().get(pk=organisation.pk)
     for key, value in changes.items():
@@ -411,7 +448,7 @@ def governance_project_create(
 ) -> GovernanceProject:
     """A community governance project (社区专案), e.g. 旧楼加装电梯; starts proposed."""
     ensure_visible(actor, station)
-    require_station_staff(actor, station.pk)
+    require_at(actor, CREATE, GovernanceProject, station, staff_only())
     _check_not_future("started_on", started_on)
     project = GovernanceProject(
         station=station,
@@ -439,7 +476,7 @@ def governance_stage_set(
     needs the outcome: what was achieved, and the units delivered (e.g. lifts
     installed)."""
     ensure_visible(actor, project)
-    require_station_staff(actor, project.station_id)
+    require(actor, CHANGE, project, staff_only())
     # Two workers moving the same project at once: the second sees the first's stage.
     project = GovernanceProject.objects.select_for_update().get(pk=project.pk)
     if stage not in Stage.values:
@@ -477,7 +514,7 @@ def deliberation_meeting_record(
     """A residents' deliberation meeting (居民议事) of the project, with its attendance
     and decisions."""
     ensure_visible(actor, project)
-    require_station_staff(actor, project.station_id)
+    require_at(actor, CREATE, DeliberationMeeting, project.station, staff_only())
     _check_not_future("held_on", held_on)
     if held_on < project.started_on:
         raise ValidationError(
@@ -525,7 +562,7 @@ def volunteer_sign_up(
     """报名: put an active volunteer down for an upcoming activity of the plan."""
     ensure_visible(actor, volunteer)
     ensure_visible(actor, project)
-    require_station_staff(actor, volunteer.station_id)
+    require_at(actor, CREATE, VolunteerSignup, volunteer.station, staff_only())
     if project.plan.station_id != volunteer.station_id:
         raise ValidationError({"project": _("Choose a project of the station's plan.")})
     if not volunteer.is_active:
@@ -556,7 +593,7 @@ def volunteer_sign_up(
 @transaction.atomic
 def volunteer_signup_cancel(*, actor: User, signup: VolunteerSignup) -> VolunteerSignup:
     ensure_visible(actor, signup)
-    require_station_staff(actor, signup.station_id)
+    require(actor, CHANGE, signup, staff_only())
     if signup.status != SignupStatus.SIGNED_UP:
         raise ValidationError(_("Only an open sign-up can be cancelled."))
     signup.status = SignupStatus.CANCELLED

@@ -8,6 +8,10 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Service delivery")
 
     def ready(self) -> None:
+        from shegong.clients.services import register_merge_step
+        from shegong.delivery.services import resident_merge_attendance
+
+        register_merge_step(resident_merge_attendance)
         from shegong.core import audit
         from shegong.delivery.models import ServiceEvent
 

@@ -381,3 +381,19 @@ def casework_event_record(note) -> ServiceEvent:
         station_id=case.station_id, attendances=[(case.client_id, event.held_on, event.domain)]
     )
     return event
+
+
+def resident_merge_attendance(*, keep: Resident, duplicate: Resident) -> None:
+    """Delivery's part of `clients.services.resident_merge`, inside its transaction
+    and after its checks: where both records attended the same event, the
+    duplicate's attendance is dropped (the same person counts once) and the
+    event's person-times are recounted, the rollups with them."""
+    shared = list(
+        Attendance.objects.filter(
+            resident=duplicate,
+            event__in=Attendance.objects.filter(resident=keep).values("event"),
+        ).values_list("event_id", flat=True)
+    )
+    Attendance.objects.filter(resident=duplicate, event_id__in=shared).delete()
+    for event in ServiceEvent.objects.filter(pk__in=shared):
+        counting.event_recount(event)

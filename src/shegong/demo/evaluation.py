@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from shegong.accounts.models import User
 from shegong.core.roles import Role
-from shegong.evaluation import services
+from shegong.evaluation import inspections, services
 from shegong.evaluation.models import (
     EvaluationRound,
     Indicator,
@@ -136,7 +136,7 @@ def _inspections(officer: User, stations: list[Station], today: datetime.date) -
     for station, visited_on, findings, checks, rectifications in visits:
         if Inspection.objects.filter(station=station, visited_on=visited_on).exists():
             continue
-        inspection = services.inspection_record(
+        inspection = inspections.inspection_record(
             actor=officer, station=station, visited_on=visited_on, findings=findings, checks=checks
         )
         made += 1
@@ -148,7 +148,7 @@ def _inspections(officer: User, stations: list[Station], today: datetime.date) -
         )
         owners = {"director": director, "worker": worker or director}
         for n, (description, due_in, owner) in enumerate(rectifications):
-            item = services.rectification_add(
+            item = inspections.rectification_add(
                 actor=officer,
                 inspection=inspection,
                 description=description,
@@ -157,10 +157,10 @@ def _inspections(officer: User, stations: list[Station], today: datetime.date) -
             )
             items += 1
             if station is stations[1] and n == 0:
-                services.rectification_submit(
+                inspections.rectification_submit(
                     actor=director, rectification=item, response="制度已修订并在服务大厅公示"
                 )
-    services.overdue_alerts_raise(today)
+    inspections.overdue_alerts_raise(today)
     return made, items
 
 

@@ -2,9 +2,11 @@
 (through the plan services), party organisations, volunteers, community
 organisations, governance projects, groups, and service events with attendance.
 
-Plans and the small programme records go through the services. Service events are
-written in bulk, because `--scale city` makes ~600 k events and ~3 M person-times;
-they are counted by `delivery.counting` like `delivery.services.service_event_record`
+Plans, groups and the programme records (party organisations and members,
+volunteers, community organisations, governance projects and their meetings) go
+through the services, as the station's director. Service events are written in
+bulk, because `--scale city` makes ~600 k events and ~3 M person-times; they are
+counted by `delivery.counting` like `delivery.services.service_event_record`
 (person-times = named attendance + head-count, in the project's domain), and the
 statistics tests recount them from the raw rows.
 
@@ -24,17 +26,12 @@ from django.utils import timezone
 from shegong.accounts.models import User
 from shegong.clients import identity
 from shegong.clients.models import Resident
-from shegong.community.models import (
-    CommunityOrganisation,
-    DeliberationMeeting,
-    GovernanceProject,
-    PartyMember,
-    PartyOrganisation,
-    Volunteer,
-)
+from shegong.community import services as community
+from shegong.community.models import PartyMember, PartyOrganisation, Volunteer
 from shegong.core.roles import Role
 from shegong.delivery import counting
-from shegong.delivery.models import Attendance, EventKind, EventVolunteer, Group, ServiceEvent
+from shegong.delivery import services as delivery
+from shegong.delivery.models import Attendance, EventKind, EventVolunteer, ServiceEvent
 from shegong.demo import guangzhou
 from shegong.demo.history import copy_demo_year
 from shegong.org.models import Station
@@ -176,13 +173,17 @@ def _extra_residents(station: Station, count: int, rng: random.Random) -> list[i
     )
 
 
-def _programmes(station: Station, scale: Scale, rng: random.Random, today: datetime.date):
-    org = PartyOrganisation.objects.create(
-        station=station, name=f"{station.street.name}第一党支部", kind="branch"
+def _programmes(
+    station: Station, director: User, scale: Scale, rng: random.Random, today: datetime.date
+):
+    """The station's party branch, volunteers, community organisation and (at
+    沙园街) the lift project, registered by its director through the services."""
+    org = community.party_organisation_create(
+        actor=director, station=station, name=f"{station.street.name}第一党支部", kind="branch"
     )
     members = [
-        PartyMember.objects.create(
-            station=station,
+        community.party_member_add(
+            actor=director,
             organisation=org,
             name=rng.choice(guangzhou.SURNAMES) + rng.choice(guangzhou.GIVEN),
             is_representative=n == 0,
@@ -192,21 +193,27 @@ def _programmes(station: Station, scale: Scale, rng: random.Random, today: datet
     volunteers = []
     for n in range(scale.volunteers_per_station):
         party = members[n] if n < len(members) else None
+        name = party.name if party else rng.choice(guangzhou.SURNAMES) + rng.choice(guangzhou.GIVEN)
+        phone = f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
+        skills = rng.choice(["探访", "手工", "理发", "义诊", "书法", "摄影"])
+        registered_on = today - datetime.timedelta(days=rng.randint(100, 900))
+        consent_on = today - datetime.timedelta(days=rng.randint(100, 900))
         volunteers.append(
-            Volunteer.objects.create(
+            community.volunteer_register(
+                actor=director,
                 station=station,
-                name=party.name
-                if party
-                else rng.choice(guangzhou.SURNAMES) + rng.choice(guangzhou.GIVEN),
-                phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
-                skills=rng.choice(["探访", "手工", "理发", "义诊", "书法", "摄影"]),
+                name=name,
+                phone=phone,
+                skills=skills,
                 is_party_member=party is not None,
                 party_member=party,
-                registered_on=today - datetime.timedelta(days=rng.randint(100, 900)),
-                consent_on=today - datetime.timedelta(days=rng.randint(100, 900)),
+                registered_on=registered_on,
+                # Consent is given no later than registration (the service's rule).
+                consent_on=min(consent_on, registered_on),
             )
         )
-    CommunityOrganisation.objects.create(
+    community.community_organisation_create(
+        actor=director,
         station=station,
         name=f"{station.street.name}邻里互助队",
         field="邻里互助",
@@ -215,37 +222,47 @@ def _programmes(station: Station, scale: Scale, rng: random.Random, today: datet
         status="established",
     )
     if station.name == "沙园街社工站":
-        lifts = GovernanceProject.objects.create(
+        lifts = community.governance_project_create(
+            actor=director,
             station=station,
             title="广重社区旧楼加装电梯",
             category="旧楼加装电梯",
-            stage="completed",
             started_on=datetime.date(2016, 3, 1),
-            outcome="成立电梯小组，社工、党员与居民代表共同推动，居民满意。",
-            outcome_count=36,
         )
-        DeliberationMeeting.objects.create(
+        community.deliberation_meeting_record(
+            actor=director,
             project=lifts,
             held_on=datetime.date(2017, 5, 20),
             attendees=48,
             party_members_present=9,
             decisions="通过加装方案与费用分摊办法。",
         )
+        for stage in ("deliberation", "implementation"):
+            lifts = community.governance_stage_set(actor=director, project=lifts, stage=stage)
+        community.governance_stage_set(
+            actor=director,
+            project=lifts,
+            stage="completed",
+            outcome="成立电梯小组，社工、党员与居民代表共同推动，居民满意。",
+            outcome_count=36,
+        )
     return members, volunteers
 
 
-def _groups(plan: AnnualPlan, station: Station, residents: list[int], workers, rng):
+def _groups(plan: AnnualPlan, director: User, residents: list[int], workers, rng):
     groups = []
     for project in plan.projects.filter(kind__in=[ProjectKind.BASIC, ProjectKind.KEY]):
-        group = Group.objects.create(
-            station=station,
-            project=project,
-            name=f"{project.name}·成长小组",
-            planned_sessions=200,
+        members = rng.sample(residents, min(8, len(residents)))
+        groups.append(
+            delivery.group_create(
+                actor=director,
+                project=project,
+                name=f"{project.name}·成长小组",
+                planned_sessions=200,
+                members=list(Resident.objects.filter(pk__in=members)),
+                leaders=workers[:1],
+            )
         )
-        group.members.set(rng.sample(residents, min(8, len(residents))))
-        group.leaders.set(workers[:1])
-        groups.append(group)
     return groups
 
 
@@ -358,8 +375,8 @@ def load_station_year(station: Station, year: int, scale: Scale, seed: int) -> t
         members = list(PartyMember.objects.filter(station=station).order_by("pk"))
         volunteers = list(Volunteer.objects.filter(station=station).order_by("pk"))
     else:
-        members, volunteers = _programmes(station, scale, rng, today)
-    groups = _groups(plan, station, residents, workers, rng)
+        members, volunteers = _programmes(station, director, scale, rng, today)
+    groups = _groups(plan, director, residents, workers, rng)
     return _events(
         station, plan, scale, residents, workers, volunteers, members, groups, rng, today
     )
@@ -407,4 +424,4 @@ def _copied_plan(station_id: int, year: int) -> None:
             "pk", flat=True
         )[:200]
     )
-    _groups(plan, station, residents, workers, random.Random(station_id * 31 + year))
+    _groups(plan, director, residents, workers, random.Random(station_id * 31 + year))

@@ -2,7 +2,8 @@
 evidence, assignments, inspections, rectifications and their overdue alerts.
 
 Reads go through the selectors (the scope plus the stage rules); every write
-calls a service of `evaluation.services`: serializers only check the input's shape.
+calls a service of `evaluation.services` (rounds and scoring) or
+`evaluation.inspections`: serializers only check the input's shape.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 
 from shegong.accounts.models import User
 from shegong.core.api import ScopedReadOnlyViewSet, ScopedRelatedField
-from shegong.evaluation import filtersets, selectors, services
+from shegong.evaluation import filtersets, inspections, selectors, services
 from shegong.evaluation.models import (
     CheckItem,
     CheckResult,
@@ -376,7 +377,7 @@ class InspectionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         data = _valid(InspectionCreateSerializer, request, self)
         checks = {c["item"]: (c["result"], c["note"]) for c in data.pop("checks", [])}
-        inspection = services.inspection_record(actor=request.user, checks=checks, **data)
+        inspection = inspections.inspection_record(actor=request.user, checks=checks, **data)
         return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
 
@@ -431,7 +432,7 @@ class RectificationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=RectificationCreateSerializer, responses={201: RectificationSerializer})
     def create(self, request, *args, **kwargs):
         data = _valid(RectificationCreateSerializer, request, self)
-        item = services.rectification_add(actor=request.user, **data)
+        item = inspections.rectification_add(actor=request.user, **data)
         return Response(RectificationSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RectificationSubmitSerializer, responses=RectificationSerializer)
@@ -439,9 +440,9 @@ class RectificationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def submit(self, request, pk=None):
         # The record (outsiders 404) and the submitter (readers 403) before the body.
         rectification = self.get_object()
-        services.require_submitter(request.user, rectification)
+        inspections.require_submitter(request.user, rectification)
         data = _valid(RectificationSubmitSerializer, request, self)
-        item = services.rectification_submit(
+        item = inspections.rectification_submit(
             actor=request.user, rectification=rectification, **data
         )
         return Response(RectificationSerializer(item).data)
@@ -450,7 +451,7 @@ class RectificationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         data = _valid(DecisionSerializer, request, self)
-        item = services.rectification_accept(
+        item = inspections.rectification_accept(
             actor=request.user, rectification=self.get_object(), **data
         )
         return Response(RectificationSerializer(item).data)
@@ -459,7 +460,7 @@ class RectificationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         data = _valid(DecisionSerializer, request, self)
-        item = services.rectification_reject(
+        item = inspections.rectification_reject(
             actor=request.user, rectification=self.get_object(), **data
         )
         return Response(RectificationSerializer(item).data)

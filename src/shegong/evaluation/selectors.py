@@ -21,7 +21,6 @@ from shegong.evaluation.models import (
     IndicatorScore,
     Inspection,
     Rectification,
-    RectificationAlert,
     RectificationStatus,
     RoundAssignment,
     RoundStatus,
@@ -147,13 +146,4 @@ def overdue_rectifications(
         .filter(due_on__lt=today)
         .exclude(status=RectificationStatus.CLOSED)
         .order_by("due_on", "pk")
-    )
-
-
-def open_rectification_alerts(user: Any) -> QuerySet[RectificationAlert]:
-    return (
-        RectificationAlert.objects.visible_to(user)
-        .filter(resolved_at__isnull=True)
-        .select_related("rectification", "station")
-        .order_by("rectification__due_on", "pk")
     )

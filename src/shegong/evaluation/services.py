@@ -1,44 +1,35 @@
-"""Writes of evaluation and inspection: one keyword-only function per action and
-one per state transition, each refusing what the rules forbid with a message.
+"""Writes of evaluation rounds, their indicator system and the stations' scoring:
+one keyword-only function per action and one per state transition, each
+refusing what the rules forbid with a message. Inspections and rectification
+are in `evaluation.inspections`.
 
 Round:  draft ─open→ open ─finalise→ finalised
 Sheet:  scoring ─submit→ submitted (scores locked)
-Rectification: open ─submit→ submitted ─accept→ closed
-                                       └reject→ open
 """
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
 from shegong.core.access import ensure_visible
-from shegong.core.errors import EditConflict
 from shegong.core.roles import Role
-from shegong.core.scope import CHANGE, VIEW, can
+from shegong.core.scope import CHANGE
 from shegong.evaluation import computed
+from shegong.evaluation.guards import bump, check_version, locked, require_action, require_role
 from shegong.evaluation.models import (
-    CheckItem,
-    CheckResult,
     EvaluationRound,
     Evidence,
     Indicator,
     IndicatorGroup,
     IndicatorScore,
-    Inspection,
-    InspectionCheck,
     Method,
-    Rectification,
-    RectificationAlert,
-    RectificationStatus,
     RoundAssignment,
     RoundKind,
     RoundStatus,
@@ -51,33 +42,10 @@ from shegong.org.models import City, District, Station
 WEIGHT_TOTAL = 100
 
 
-def _require_role(actor: User, *roles: str, message: str | None = None) -> None:
-    if not (actor.is_superuser or actor.role in roles):
-        raise PermissionDenied(message or _("Your role cannot do this."))
-
-
-def _require(actor: User, action: str, obj) -> None:
-    if not can(actor, action, obj):
-        raise PermissionDenied(_("You may view this record but not change it."))
-
-
-def _check_version(obj, version: int | None) -> None:
-    if version is not None and version != obj.version:
-        raise EditConflict()
-
-
-def _bump(obj) -> None:
-    obj.version = F("version") + 1
-
-
 def _plain(value: Decimal) -> str:
     """10.00 → "10", 4.50 → "4.5" (never "1E+1")."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _locked(model, pk: int):
-    return model.objects.select_for_update().get(pk=pk)
 
 
 def _stations_of(round: EvaluationRound):
@@ -104,7 +72,7 @@ def round_create(
 ) -> EvaluationRound:
     """A new round in draft. A mid-term round covers January–June by default, a
     final round the whole year."""
-    _require_role(actor, Role.CITY_OFFICER, message=_("Only the city officer creates rounds."))
+    require_role(actor, Role.CITY_OFFICER, message=_("Only the city officer creates rounds."))
     if month_from is None:
         month_from = 1
     if month_to is None:
@@ -139,7 +107,7 @@ def _require_draft(round: EvaluationRound) -> None:
 def indicator_group_add(
     *, actor: User, round: EvaluationRound, name: str, weight: int, position: int = 0
 ) -> IndicatorGroup:
-    _require(actor, CHANGE, round)
+    require_action(actor, CHANGE, round)
     _require_draft(round)
     group = IndicatorGroup(round=round, name=name, weight=weight, position=position)
     group.full_clean()
@@ -175,7 +143,7 @@ def indicator_add(
     description: str = "",
     position: int = 0,
 ) -> Indicator:
-    _require(actor, CHANGE, group.round)
+    require_action(actor, CHANGE, group.round)
     _require_draft(group.round)
     if method == Method.COMPUTED and computation not in computed.REGISTRY:
         raise ValidationError({"computation": _("Choose one of the platform's computed figures.")})
@@ -223,9 +191,9 @@ def round_open(
 ) -> EvaluationRound:
     """draft → open: checks the indicator system, makes a sheet for every active
     station of the round's area and fills in the computed indicators."""
-    _require(actor, CHANGE, round)
-    round = _locked(EvaluationRound, round.pk)
-    _check_version(round, version)
+    require_action(actor, CHANGE, round)
+    round = locked(EvaluationRound, round.pk)
+    check_version(round, version)
     if round.status != RoundStatus.DRAFT:
         raise ValidationError(
             _("Only a draft round can be opened; this one is %(status)s.")
@@ -236,7 +204,7 @@ def round_open(
         _sheet(round, station)
     round.status = RoundStatus.OPEN
     round.opened_at = timezone.now()
-    _bump(round)
+    bump(round)
     round.save()
     round.refresh_from_db()
     for sheet in StationEvaluation.objects.filter(round=round).select_related("station", "round"):
@@ -272,7 +240,7 @@ def sheet_compute(sheet: StationEvaluation) -> int:
 @transaction.atomic
 def round_compute(*, actor: User, round: EvaluationRound) -> int:
     """Refresh the computed indicators of every sheet still being scored."""
-    _require(actor, CHANGE, round)
+    require_action(actor, CHANGE, round)
     if round.status != RoundStatus.OPEN:
         raise ValidationError(_("Computed indicators are refreshed only while the round is open."))
     sheets = StationEvaluation.objects.filter(round=round, status=SheetStatus.SCORING)
@@ -284,7 +252,7 @@ def round_assign(
     *, actor: User, round: EvaluationRound, station: Station, evaluator: User
 ) -> RoundAssignment:
     """Assign an evaluator to a station of the round (draft or open)."""
-    _require(actor, CHANGE, round)
+    require_action(actor, CHANGE, round)
     if round.status == RoundStatus.FINALISED:
         raise ValidationError(_("The round is finalised; its assignments are closed."))
     if evaluator.role != Role.EVALUATOR or not evaluator.is_active:
@@ -302,7 +270,7 @@ def round_assign(
 
 @transaction.atomic
 def round_unassign(*, actor: User, assignment: RoundAssignment) -> None:
-    _require(actor, CHANGE, assignment.evaluation.round)
+    require_action(actor, CHANGE, assignment.evaluation.round)
     if assignment.evaluation.round.status == RoundStatus.FINALISED:
         raise ValidationError(_("The round is finalised; its assignments are closed."))
     assignment.delete()
@@ -313,10 +281,10 @@ def round_finalise(
     *, actor: User, round: EvaluationRound, version: int | None = None
 ) -> EvaluationRound:
     """open → finalised, by the city officer, once every sheet is submitted."""
-    _require_role(actor, Role.CITY_OFFICER, message=_("Only the city officer finalises a round."))
-    _require(actor, CHANGE, round)
-    round = _locked(EvaluationRound, round.pk)
-    _check_version(round, version)
+    require_role(actor, Role.CITY_OFFICER, message=_("Only the city officer finalises a round."))
+    require_action(actor, CHANGE, round)
+    round = locked(EvaluationRound, round.pk)
+    check_version(round, version)
     if round.status != RoundStatus.OPEN:
         raise ValidationError(
             _("Only an open round can be finalised; this one is %(status)s.")
@@ -330,7 +298,7 @@ def round_finalise(
     round.status = RoundStatus.FINALISED
     round.finalised_by = actor
     round.finalised_at = timezone.now()
-    _bump(round)
+    bump(round)
     round.save()
     round.refresh_from_db()
     return round
@@ -437,7 +405,7 @@ def evaluation_submit(
         .get(pk=evaluation.pk)
     )
     _require_scorer(actor, sheet)
-    _check_version(sheet, version)
+    check_version(sheet, version)
     sheet_compute(sheet)
     missing = Indicator.objects.filter(group__round=sheet.round, method=Method.SCORED).exclude(
         scores__evaluation=sheet, scores__score__isnull=False
@@ -450,7 +418,7 @@ def evaluation_submit(
     sheet.status = SheetStatus.SUBMITTED
     sheet.submitted_by = actor
     sheet.submitted_at = timezone.now()
-    _bump(sheet)
+    bump(sheet)
     sheet.save()
     sheet.refresh_from_db()
     return sheet
@@ -497,218 +465,13 @@ def evaluation_reply(
     return row
 
 
-# --- Inspection ------------------------------------------------------------------
-
-
-@transaction.atomic
-def inspection_record(
-    *,
-    actor: User,
-    station: Station,
-    visited_on: datetime.date,
-    findings: str = "",
-    checks: dict[str, tuple[str, str]] | None = None,
-) -> Inspection:
-    """An inspection visit with its checklist (item → (result, note)); items not
-    given are recorded as not applicable."""
-    _require_role(
-        actor,
-        Role.DISTRICT_OFFICER,
-        Role.CITY_OFFICER,
-        message=_("Inspections are recorded by district and city officers."),
-    )
-    if visited_on > timezone.localdate():
-        raise ValidationError({"visited_on": _("The visit date is in the future.")})
-    inspection = Inspection(
-        station=station, visited_on=visited_on, inspector=actor, findings=findings
-    )
-    inspection.full_clean()
-    inspection.save()
-    ensure_visible(actor, inspection)
-    checks = checks or {}
-    unknown = set(checks) - set(CheckItem.values)
-    if unknown:
-        raise ValidationError(_("Unknown checklist item."))
-    for item in CheckItem.values:
-        result, note = checks.get(item, (CheckResult.NA, ""))
-        check = InspectionCheck(inspection=inspection, item=item, result=result, note=note)
-        check.full_clean()
-        check.save()
-    return inspection
-
-
-@transaction.atomic
-def rectification_add(
-    *,
-    actor: User,
-    inspection: Inspection,
-    description: str,
-    owner: User,
-    due_on: datetime.date,
-) -> Rectification:
-    """A rectification item, owned by the station's director or one of its staff."""
-    _require(actor, CHANGE, inspection)
-    if owner.station_id != inspection.station_id or owner.role not in (
-        Role.STATION_DIRECTOR,
-        Role.SOCIAL_WORKER,
-    ):
-        raise ValidationError({"owner": _("The owner must be the station's director or staff.")})
-    if due_on < inspection.visited_on:
-        raise ValidationError({"due_on": _("The due date is before the visit.")})
-    item = Rectification(
-        inspection=inspection,
-        station_id=inspection.station_id,
-        description=description,
-        owner=owner,
-        due_on=due_on,
-    )
-    item.full_clean()
-    item.save()
-    return item
-
-
-def _transition(
-    item: Rectification, version: int | None, allowed: str, message: str
-) -> Rectification:
-    item = _locked(Rectification, item.pk)
-    _check_version(item, version)
-    if item.status != allowed:
-        raise ValidationError(message % {"status": item.get_status_display()})
-    return item
-
-
-def require_submitter(actor: User, rectification: Rectification) -> None:
-    """Only the item's owner or the station's director submits it (views call this
-    before reading the body, so that a reader is refused whatever they send)."""
-    if not (
-        actor.pk == rectification.owner_id
-        or (actor.role == Role.STATION_DIRECTOR and actor.station_id == rectification.station_id)
-    ):
-        if can(actor, VIEW, rectification):
-            raise PermissionDenied(_("Only the owner or the station director submits this item."))
-        raise PermissionDenied(_("No such record."))
-
-
-@transaction.atomic
-def rectification_submit(
-    *,
-    actor: User,
-    rectification: Rectification,
-    response: str,
-    evidence: UploadedFile | None = None,
-    version: int | None = None,
-) -> Rectification:
-    """open → submitted, by the owner or the station director, with what was done
-    and optionally a file."""
-    require_submitter(actor, rectification)
-    item = _transition(
-        rectification,
-        version,
-        RectificationStatus.OPEN,
-        _("Only an open item can be submitted; this one is %(status)s."),
-    )
-    response = (response or "").strip()
-    if not response:
-        raise ValidationError({"response": _("Describe what was done.")})
-    if evidence is not None:
-        checked = check_upload(evidence, field="evidence")
-        item.evidence.save(checked.stored_name, evidence, save=False)
-        item.evidence_name = checked.original_name
-        item.evidence_type = checked.content_type
-    item.response = response
-    item.status = RectificationStatus.SUBMITTED
-    item.submitted_at = timezone.now()
-    _bump(item)
-    item.save()
-    item.refresh_from_db()
-    return item
-
-
-def _require_officer(actor: User, item: Rectification) -> None:
-    _require_role(
-        actor,
-        Role.DISTRICT_OFFICER,
-        Role.CITY_OFFICER,
-        message=_("District and city officers accept or reject rectifications."),
-    )
-    _require(actor, CHANGE, item)
-
-
-@transaction.atomic
-def rectification_accept(
-    *, actor: User, rectification: Rectification, note: str = "", version: int | None = None
-) -> Rectification:
-    """submitted → closed; resolves the item's overdue alert, if any."""
-    _require_officer(actor, rectification)
-    item = _transition(
-        rectification,
-        version,
-        RectificationStatus.SUBMITTED,
-        _("Only a submitted item can be accepted; this one is %(status)s."),
-    )
-    now = timezone.now()
-    item.status = RectificationStatus.CLOSED
-    item.decision_note = note
-    item.decided_by = actor
-    item.closed_at = now
-    _bump(item)
-    item.save()
-    RectificationAlert.objects.filter(rectification=item, resolved_at__isnull=True).update(
-        resolved_at=now
-    )
-    item.refresh_from_db()
-    return item
-
-
-@transaction.atomic
-def rectification_reject(
-    *, actor: User, rectification: Rectification, note: str, version: int | None = None
-) -> Rectification:
-    """submitted → open again, with the reason."""
-    _require_officer(actor, rectification)
-    item = _transition(
-        rectification,
-        version,
-        RectificationStatus.SUBMITTED,
-        _("Only a submitted item can be rejected; this one is %(status)s."),
-    )
-    if not (note or "").strip():
-        raise ValidationError({"note": _("Say why the item is sent back.")})
-    item.status = RectificationStatus.OPEN
-    item.decision_note = note.strip()
-    item.decided_by = actor
-    _bump(item)
-    item.save()
-    item.refresh_from_db()
-    return item
-
-
-def overdue_alerts_raise(today: datetime.date | None = None) -> int:
-    """One alert per overdue rectification (due date passed, not closed), for its
-    owner; run daily by `shegong inspection_alerts`. Returns how many were raised."""
-    today = today or timezone.localdate()
-    overdue = (
-        Rectification.objects.filter(due_on__lt=today, alert__isnull=True)
-        .exclude(status=RectificationStatus.CLOSED)
-        .values_list("pk", "station_id", "owner_id")
-    )
-    raised = 0
-    for pk, station_id, owner_id in overdue:
-        _alert, created = RectificationAlert.objects.get_or_create(
-            rectification_id=pk,
-            defaults={"station_id": station_id, "assigned_to_id": owner_id, "raised_on": today},
-        )
-        raised += created
-    return raised
-
-
 @transaction.atomic
 def round_add_standard_system(*, actor: User, round: EvaluationRound) -> int:
     """Add the standard indicator system (`standard.STANDARD_SYSTEM`) to a draft
     round that has none yet; returns the number of indicators added."""
     from shegong.evaluation.standard import STANDARD_SYSTEM
 
-    _require(actor, CHANGE, round)
+    require_action(actor, CHANGE, round)
     _require_draft(round)
     if IndicatorGroup.objects.filter(round=round).exists():
         raise ValidationError(_("The round already has indicator groups."))

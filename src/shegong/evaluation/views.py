@@ -1,7 +1,8 @@
 """Web pages of evaluation (评估) and supervision (监督检查): rounds with their
 indicator system, assignments and results (with the Excel/CSV export), a station's
 sheet for scoring and replies, evidence downloads, inspections and their
-rectification items. Every write goes through `evaluation.services`."""
+rectification items. Every write goes through `evaluation.services` (rounds and
+scoring) or `evaluation.inspections`."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.roles import Role
 from shegong.core.scope import CHANGE, can, may_create
-from shegong.evaluation import forms, selectors, services
+from shegong.evaluation import forms, inspections, selectors, services
 from shegong.evaluation.models import (
     EvaluationRound,
     IndicatorGroup,
@@ -460,7 +461,7 @@ def inspection_create(request):
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("station", "visited_on", "findings")}
         inspection = apply_service(
-            form, lambda: services.inspection_record(actor=user, checks=form.checks(), **data)
+            form, lambda: inspections.inspection_record(actor=user, checks=form.checks(), **data)
         )
         if inspection is not None:
             messages.success(request, _("The inspection was recorded."))
@@ -505,7 +506,7 @@ def rectification_add(request, pk: int):
     if form.is_valid():
         done = apply_service(
             form,
-            lambda: services.rectification_add(
+            lambda: inspections.rectification_add(
                 actor=request.user, inspection=inspection, **form.cleaned_data
             ),
         )
@@ -554,12 +555,12 @@ def rectification_detail(request, pk: int):
 @require_POST
 def rectification_submit(request, pk: int):
     item = _visible_rectification(request, pk)
-    services.require_submitter(request.user, item)
+    inspections.require_submitter(request.user, item)
     form = bootstrap(forms.RectificationSubmitForm(request.POST, request.FILES))
     if form.is_valid():
         done = apply_service(
             form,
-            lambda: services.rectification_submit(
+            lambda: inspections.rectification_submit(
                 actor=request.user,
                 rectification=item,
                 response=form.cleaned_data["response"],
@@ -579,9 +580,9 @@ def rectification_decide(request, pk: int, decision: str):
     item = _visible_rectification(request, pk)
     note = request.POST.get("note", "")
     if decision == "accept":
-        call, success = services.rectification_accept, _("The item was accepted and closed.")
+        call, success = inspections.rectification_accept, _("The item was accepted and closed.")
     elif decision == "reject":
-        call, success = services.rectification_reject, _("The item was sent back.")
+        call, success = inspections.rectification_reject, _("The item was sent back.")
     else:
         raise Http404
     _flash_service(

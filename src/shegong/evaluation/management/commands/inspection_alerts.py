@@ -5,7 +5,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shegong.evaluation.services import overdue_alerts_raise
+from shegong.evaluation.inspections import overdue_alerts_raise
 
 
 class Command(BaseCommand):
