@@ -26,13 +26,7 @@ from shegong.cases.models import (
     keeps_own_caseload,
 )
 from shegong.clients.models import ClientCategory, Resident
-from shegong.core.access import (
-    get_visible_or_404,
-    require,
-    require_at,
-    require_change,
-    require_create,
-)
+from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.models import AccessLog
@@ -103,7 +97,7 @@ def case_list(request):
 def case_open(request, resident_pk: int):
     client = get_visible_or_404(Resident, request.user, pk=resident_pk)
     # Readers of the resident who may not open cases get 403 before the form.
-    require_create(request.user, Case)
+    require_at(request.user, CREATE, Case, None)
     form = bootstrap(forms.OpenCaseForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         case = apply_service(
@@ -289,7 +283,7 @@ def alert_list(request):
 @require_POST
 def alert_acknowledge(request, pk: int):
     alert = get_visible_or_404(Alert, request.user, pk=pk)
-    require_change(request.user, alert)
+    require(request.user, CHANGE, alert)
     form = forms.ResolveForm()
     if apply_service(form, lambda: services.alert_acknowledge(actor=request.user, alert=alert)):
         messages.success(request, _("Alert acknowledged."))
@@ -302,7 +296,7 @@ def alert_acknowledge(request, pk: int):
 @require_POST
 def alert_resolve(request, pk: int):
     alert = get_visible_or_404(Alert, request.user, pk=pk)
-    require_change(request.user, alert)
+    require(request.user, CHANGE, alert)
     form = forms.ResolveForm(request.POST)
     if form.is_valid() and apply_service(
         form, lambda: services.alert_resolve(actor=request.user, alert=alert, **form.cleaned_data)

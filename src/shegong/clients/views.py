@@ -21,7 +21,7 @@ from shegong.cases.selectors import observations_of
 from shegong.cases.services import observation_record
 from shegong.clients import forms, identity, services
 from shegong.clients.models import ClientStatus, Resident, ResidentTag
-from shegong.core.access import get_visible_or_404, require_at, require_change
+from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.scope import CHANGE, CREATE, can, may
@@ -144,7 +144,7 @@ def resident_detail(request, pk: int):
 def resident_edit(request, pk: int):
     resident = get_visible_or_404(Resident, request.user, pk=pk)
     # Readers who may not edit (officials, superusers) get 403 before the form.
-    require_change(request.user, resident)
+    require(request.user, CHANGE, resident)
     initial = {
         "name": resident.name,
         "gender": resident.gender,
@@ -186,7 +186,7 @@ def _detail_post(request, pk: int, form_class, prefix: str, call, success: str):
     """Handle one of the small forms on the resident page: 403 for a reader who
     may not change the resident's record, before the form is read."""
     resident = get_visible_or_404(Resident, request.user, pk=pk)
-    require_change(request.user, resident)
+    require(request.user, CHANGE, resident)
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid() and apply_service(form, lambda: call(resident, form.cleaned_data)):
         messages.success(request, success)
@@ -263,7 +263,7 @@ def merge(request, pk: int):
 def household_link(request, pk: int):
     """家庭: put the resident in an existing household of the station or a new one."""
     resident = get_visible_or_404(Resident, request.user, pk=pk)
-    require_change(request.user, resident)
+    require(request.user, CHANGE, resident)
     form = forms.HouseholdForm(request.POST, prefix="household", station=resident.station)
 
     def link():

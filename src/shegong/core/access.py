@@ -17,7 +17,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from shegong.core.scope import CHANGE, CREATE, VIEW, can, can_at, may, restrict
+from shegong.core.scope import VIEW, can, can_at, restrict
 
 
 def get_visible_or_404(source: type[models.Model] | models.QuerySet, user: Any, **lookup: Any):
@@ -53,21 +53,6 @@ def require_at(
     The saved row is re-checked by `ensure_visible` inside the transaction."""
     if not can_at(user, action, model, station):
         raise PermissionDenied(message or _("Your role cannot do this."))
-
-
-def require_change(user: Any, obj: models.Model, action: str = CHANGE) -> None:
-    """403 for an insider who may read `obj` but not change it (or not perform
-    the scope's named `action` on it). Call it before reading the request's
-    input, so that the refusal does not depend on what was sent."""
-    if not can(user, action, obj):
-        raise PermissionDenied(_("You may view this record but not change it."))
-
-
-def require_create(user: Any, model: type[models.Model]) -> None:
-    """403 for a user whose role may not create `model` rows, before any input
-    is read (the new row's place is re-checked by `ensure_visible`)."""
-    if not may(user, CREATE, model):
-        raise PermissionDenied(_("Your role cannot do this."))
 
 
 def ensure_visible(user: Any, obj: models.Model) -> None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.clients.models import Resident
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.models import Domain
 from shegong.core.scope import CHANGE, can
@@ -171,7 +171,7 @@ def event_attendance(request, pk: int):
     """Correct who attended; person-times follow."""
     user = request.user
     event = get_visible_or_404(selectors.events_visible_to(user), user, pk=pk)
-    require_change(user, event)
+    require(user, CHANGE, event)
     _require_recorder(user)
     if event.kind == EventKind.CASEWORK:
         messages.error(request, _("Casework contacts are changed through their case."))
@@ -227,7 +227,7 @@ def event_attendance(request, pk: int):
 def event_delete(request, pk: int):
     user = request.user
     event = get_visible_or_404(selectors.events_visible_to(user), user, pk=pk)
-    require_change(user, event)
+    require(user, CHANGE, event)
     _require_recorder(user)
     form = forms.ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -333,7 +333,7 @@ def group_session_record(request, pk: int):
     came without being a member."""
     user = request.user
     group = get_visible_or_404(Group, user, pk=pk)
-    require_change(user, group)
+    require(user, CHANGE, group)
     _require_recorder(user)
     # On a POST the service numbers the session under the group's lock.
     next_number = _next_session_number(group) if request.method == "GET" else None

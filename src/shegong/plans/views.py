@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.core.access import get_visible_or_404, require_at, require_change
+from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CHANGE, CREATE, can_at, may
 from shegong.plans import forms, selectors, services
@@ -192,7 +192,7 @@ def _post(
     """Handle one of the forms of the plan page: 403 for an insider who may only
     read `obj` (may not perform the scope `action` on it), before the form is
     read; the service's refusal re-renders the page with the form's errors."""
-    require_change(request.user, obj, action)
+    require(request.user, action, obj)
     form = bootstrap(form_class(request.POST, prefix=prefix))
 
     def run() -> bool:

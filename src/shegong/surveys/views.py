@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.core.access import get_visible_or_404, require, require_at, require_change
+from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CHANGE, CREATE, can, can_at, may
 from shegong.org.models import Station
@@ -54,7 +54,7 @@ def _may_edit(user, survey: Survey) -> bool:
 
 
 def _require_edit(user, survey: Survey) -> None:
-    require_change(user, survey)
+    require(user, CHANGE, survey)
     require(
         user,
         survey.edit_action(),

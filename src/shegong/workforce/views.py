@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CHANGE, can, may
@@ -230,7 +230,7 @@ def profile_detail(request, pk: int):
 def profile_edit(request, pk: int):
     user = request.user
     profile = get_visible_or_404(selectors.profiles_visible_to(user), user, pk=pk)
-    require_change(user, profile)
+    require(user, CHANGE, profile)
     initial = {f: getattr(profile, f) for f in services.PROFILE_FIELDS}
     form = bootstrap(
         forms.ProfileForm(request.POST or None, initial={**initial, "version": profile.version})
@@ -254,7 +254,7 @@ def profile_edit(request, pk: int):
 def _record_add(request, pk: int, form_class, prefix: str, service, success: str):
     user = request.user
     profile = get_visible_or_404(selectors.profiles_visible_to(user), user, pk=pk)
-    require_change(user, profile)
+    require(user, CHANGE, profile)
     form = bootstrap(form_class(request.POST, prefix=prefix))
     if form.is_valid() and apply_service(
         form, lambda: service(actor=user, profile=profile, **form.cleaned_data)

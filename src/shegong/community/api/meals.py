@@ -14,9 +14,9 @@ from shegong.clients.models import Resident
 from shegong.community import filtersets, selectors, services
 from shegong.community.api._common import valid_input
 from shegong.community.models import MealEnrolment, MealKind, MealRecord
-from shegong.core.access import require_create
+from shegong.core.access import require_at
 from shegong.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedRelatedField
-from shegong.core.scope import VIEW, restrict
+from shegong.core.scope import CREATE, VIEW, restrict
 from shegong.org.models import Station
 
 
@@ -114,7 +114,7 @@ class MealRollCallView(GenericAPIView):
     def post(self, request, *args, **kwargs):
         # Officials read the meal records; the roll call, which creates them, is
         # the station staff's (the meal scope's create right), before the body is read.
-        require_create(request.user, MealRecord)
+        require_at(request.user, CREATE, MealRecord, None)
         data = valid_input(RollCallSerializer, request, self)
         station = get_object_or_404(
             restrict(Station.objects.all(), request.user, VIEW), pk=data["station"]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from shegong.community.models import Volunteer
-from shegong.core.access import require_create
+from shegong.core.access import require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CREATE, can_at
 
@@ -19,7 +19,7 @@ def station_create_page(request, model, form_class, create, *, success, title, n
     service that creates the record, and where to go afterwards. The model's
     scope decides who may create (the station's own staff; officials read)."""
     user = request.user
-    require_create(user, model)
+    require_at(user, CREATE, model, None)
     form = bootstrap(form_class(request.POST or None))
     if request.method == "POST" and form.is_valid():
         created = apply_service(

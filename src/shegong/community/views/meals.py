@@ -21,8 +21,9 @@ from shegong.clients.models import Resident, age_on
 from shegong.community import forms, selectors, services
 from shegong.community.models import MealEnrolment, MealKind, MealRecord
 from shegong.community.views._common import form_status
-from shegong.core.access import get_visible_or_404, require_create
+from shegong.core.access import get_visible_or_404, require_at
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.scope import CREATE
 from shegong.delivery import selectors as delivery_selectors
 from shegong.delivery import services as delivery_services
 from shegong.delivery.models import EventKind, ServiceEvent
@@ -41,7 +42,7 @@ def meal_home(request):
     and its pre-meal activities. For the staff who keep the canteen's records (the
     meal scope's create right): the elders' names stay with the station."""
     user = request.user
-    require_create(user, MealRecord)
+    require_at(user, CREATE, MealRecord, None)
     today = timezone.localdate()
     last_meal = (
         MealRecord.objects.filter(station_id=user.station_id, resident=OuterRef("resident"))
@@ -73,7 +74,7 @@ def meal_home(request):
 def meal_enrol(request):
     """Enrol an elder of the station: search by name, then enrol from the list."""
     user = request.user
-    require_create(user, MealEnrolment)
+    require_at(user, CREATE, MealEnrolment, None)
     form = bootstrap(forms.EnrolForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         resident = get_visible_or_404(
@@ -124,7 +125,7 @@ def meal_roll_call(request):
     # The roll call writes the day's meal records of the user's own station: the
     # meal scope's right to create them (the station's own staff), and the
     # station read through the scope.
-    require_create(user, MealRecord)
+    require_at(user, CREATE, MealRecord, None)
     station = get_visible_or_404(Station, user, pk=user.station_id)
     form = forms.RollCallForm(request.POST or None)
     marks: dict[int, str] = {}
@@ -204,7 +205,7 @@ def meal_activity_record(request):
     of kind "meal_activity" through delivery's service: it counts person-times
     like any other service, and the volunteers' hours count to their record."""
     user = request.user
-    require_create(user, ServiceEvent)
+    require_at(user, CREATE, ServiceEvent, None)
     form = bootstrap(forms.MealActivityForm(request.POST or None, user=user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

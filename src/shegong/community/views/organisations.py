@@ -18,9 +18,9 @@ from shegong.community.views._common import (
     keeps_station_records,
     station_create_page,
 )
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require
 from shegong.core.forms import apply_service, bootstrap
-from shegong.core.scope import may_create
+from shegong.core.scope import CHANGE, may_create
 
 
 @login_required
@@ -59,7 +59,7 @@ def organisation_create(request):
 def organisation_edit(request, pk: int):
     user = request.user
     organisation = get_visible_or_404(CommunityOrganisation, user, pk=pk)
-    require_change(user, organisation)
+    require(user, CHANGE, organisation)
     initial = {
         name: getattr(organisation, name) for name in forms.CommunityOrganisationForm.base_fields
     }

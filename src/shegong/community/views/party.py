@@ -17,7 +17,7 @@ from shegong.community.views._common import (
     keeps_station_records,
     station_create_page,
 )
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CHANGE, can, may_create
 
@@ -56,7 +56,7 @@ def party_detail(request, pk: int):
     may_write = can(user, CHANGE, organisation)
     form = bootstrap(forms.PartyMemberForm(request.POST or None)) if may_write else None
     if request.method == "POST":
-        require_change(user, organisation)
+        require(user, CHANGE, organisation)
         if form.is_valid():
             member = apply_service(
                 form,

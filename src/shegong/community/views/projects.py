@@ -18,7 +18,7 @@ from shegong.community.views._common import (
     keeps_station_records,
     station_create_page,
 )
-from shegong.core.access import get_visible_or_404, require_change
+from shegong.core.access import get_visible_or_404, require
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CHANGE, can, may_create
 
@@ -93,7 +93,7 @@ def project_detail(request, pk: int):
 def project_stage(request, pk: int):
     user = request.user
     project = get_visible_or_404(selectors.governance_projects_visible_to(user), user, pk=pk)
-    require_change(user, project)
+    require(user, CHANGE, project)
     form = _stage_form(project, request.POST)
     if form is None:
         messages.error(request, _("A completed project stays completed."))
@@ -112,7 +112,7 @@ def project_stage(request, pk: int):
 def project_meeting(request, pk: int):
     user = request.user
     project = get_visible_or_404(selectors.governance_projects_visible_to(user), user, pk=pk)
-    require_change(user, project)
+    require(user, CHANGE, project)
     form = bootstrap(forms.MeetingForm(request.POST, prefix="meeting"))
     if form.is_valid() and apply_service(
         form,

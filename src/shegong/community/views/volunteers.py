@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from shegong.community import filtersets, forms, selectors, services
 from shegong.community.models import Volunteer, VolunteerSignup, VolunteerTeam
 from shegong.community.views._common import PAGE_SIZE, filtered, form_status, keeps_station_records
-from shegong.core.access import get_visible_or_404, require_change, require_create
+from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
-from shegong.core.scope import CHANGE, can, may_create
+from shegong.core.scope import CHANGE, CREATE, can, may_create
 
 
 @login_required
@@ -46,7 +46,7 @@ def volunteer_list(request):
 @login_required
 def volunteer_register(request):
     user = request.user
-    require_create(user, Volunteer)
+    require_at(user, CREATE, Volunteer, None)
     form = bootstrap(forms.VolunteerRegisterForm(request.POST or None, station_id=user.station_id))
     if request.method == "POST" and form.is_valid():
         volunteer = apply_service(
@@ -92,7 +92,7 @@ def volunteer_signup(request, pk: int):
     """报名: sign the volunteer up for an upcoming activity."""
     user = request.user
     volunteer = get_visible_or_404(Volunteer, user, pk=pk)
-    require_change(user, volunteer)
+    require(user, CHANGE, volunteer)
     form = forms.SignupForm(request.POST, prefix="signup", station=volunteer.station)
     if form.is_valid() and apply_service(
         form,
@@ -122,7 +122,7 @@ def signup_cancel(request, pk: int):
 def volunteer_edit(request, pk: int):
     user = request.user
     volunteer = get_visible_or_404(Volunteer, user, pk=pk)
-    require_change(user, volunteer)
+    require(user, CHANGE, volunteer)
     current = {
         "name": volunteer.name,
         "phone": volunteer.phone,
@@ -167,7 +167,7 @@ def team_list(request):
 @login_required
 def team_create(request):
     user = request.user
-    require_create(user, VolunteerTeam)
+    require_at(user, CREATE, VolunteerTeam, None)
     form = bootstrap(forms.TeamForm(request.POST or None, station_id=user.station_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -199,7 +199,7 @@ def team_detail(request, pk: int):
             )
         )
     if request.method == "POST":
-        require_change(user, team)
+        require(user, CHANGE, team)
         if form.is_valid() and apply_service(
             form,
             lambda: services.team_set_members(
