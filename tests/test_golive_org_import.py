@@ -427,7 +427,7 @@ def test_the_page_shows_row_problems_and_offers_the_report(admin, client):
     response = client.post(
         reverse("golive:org-import"), {"city": City.objects.get().pk, "file": upload}, follow=True
     )
-    assert "belongs to 海珠区" in response.content.decode()
+    assert "属于海珠区" in response.content.decode()
     report = client.get(reverse("golive:org-import-report"))
     assert report.status_code == 200
     assert report["Content-Type"].startswith("application/vnd.openxmlformats")
