@@ -23,14 +23,8 @@ ROLE_SETS = {"STAFF_ROLES", "OFFICIAL_ROLES"}
 # (who scores, who sees scores before a round is final, who answers a
 # rectification) and the resident page's merge form.
 NOT_YET_ACTIONS = {
-    "evaluation/guards.py": 1,
-    "evaluation/inspections.py": 2,
     "evaluation/selectors.py": 8,
-    "evaluation/services.py": 3,
-    "evaluation/views.py": 7,
     "clients/templates/clients/resident_detail.html": 1,
-    "evaluation/templates/evaluation/_nav.html": 1,
-    "evaluation/templates/evaluation/round_list.html": 1,
 }
 TEMPLATE_COMPARISON = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)|\brole\s*(==|!=)")
 

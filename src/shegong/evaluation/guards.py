@@ -1,5 +1,6 @@
-"""The refusals the evaluation's writes share: the role, the scope's action, and
-the optimistic lock (a stale version is an edit conflict)."""
+"""The refusals the evaluation's writes share: the scope's action and the
+optimistic lock (a stale version is an edit conflict). Who may act at all is
+asked of the models' Scope through core.access."""
 
 from __future__ import annotations
 
@@ -10,11 +11,6 @@ from django.utils.translation import gettext as _
 from shegong.accounts.models import User
 from shegong.core.errors import EditConflict
 from shegong.core.scope import can
-
-
-def require_role(actor: User, *roles: str, message: str | None = None) -> None:
-    if not (actor.is_superuser or actor.role in roles):
-        raise PermissionDenied(message or _("Your role cannot do this."))
 
 
 def require_action(actor: User, action: str, obj) -> None:

@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.core.access import ensure_visible
-from shegong.core.roles import Role
-from shegong.core.scope import CHANGE, VIEW, can
-from shegong.evaluation.guards import bump, check_version, locked, require_action, require_role
+from shegong.core.access import ensure_visible, require_at
+from shegong.core.scope import CHANGE, CREATE, VIEW, can, may
+from shegong.evaluation.guards import bump, check_version, locked, require_action
 from shegong.evaluation.models import (
     CheckItem,
     CheckResult,
@@ -45,10 +44,11 @@ def inspection_record(
 ) -> Inspection:
     """An inspection visit with its checklist (item → (result, note)); items not
     given are recorded as not applicable."""
-    require_role(
+    require_at(
         actor,
-        Role.DISTRICT_OFFICER,
-        Role.CITY_OFFICER,
+        CREATE,
+        Inspection,
+        None,
         message=_("Inspections are recorded by district and city officers."),
     )
     if visited_on > timezone.localdate():
@@ -82,10 +82,8 @@ def rectification_add(
 ) -> Rectification:
     """A rectification item, owned by the station's director or one of its staff."""
     require_action(actor, CHANGE, inspection)
-    if owner.station_id != inspection.station_id or owner.role not in (
-        Role.STATION_DIRECTOR,
-        Role.SOCIAL_WORKER,
-    ):
+    # The owner answers the item: one who may submit it, of the inspected station.
+    if owner.station_id != inspection.station_id or not may(owner, "submit", Rectification):
         raise ValidationError({"owner": _("The owner must be the station's director or staff.")})
     if due_on < inspection.visited_on:
         raise ValidationError({"due_on": _("The due date is before the visit.")})
@@ -114,10 +112,7 @@ def _transition(
 def require_submitter(actor: User, rectification: Rectification) -> None:
     """Only the item's owner or the station's director submits it (views call this
     before reading the body, so that a reader is refused whatever they send)."""
-    if not (
-        actor.pk == rectification.owner_id
-        or (actor.role == Role.STATION_DIRECTOR and actor.station_id == rectification.station_id)
-    ):
+    if not can(actor, "submit", rectification):
         if can(actor, VIEW, rectification):
             raise PermissionDenied(_("Only the owner or the station director submits this item."))
         raise PermissionDenied(_("No such record."))
@@ -159,10 +154,11 @@ def rectification_submit(
 
 
 def _require_officer(actor: User, item: Rectification) -> None:
-    require_role(
+    require_at(
         actor,
-        Role.DISTRICT_OFFICER,
-        Role.CITY_OFFICER,
+        "decide",
+        Rectification,
+        None,
         message=_("District and city officers accept or reject rectifications."),
     )
     require_action(actor, CHANGE, item)

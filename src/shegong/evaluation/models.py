@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.core.models import TimeStampedModel
 from shegong.core.roles import Role
-from shegong.core.scope import Scope, ScopedQuerySet, station_scope
+from shegong.core.scope import CHANGE, CREATE, Scope, ScopedQuerySet, station_scope
 
 CITY_OFFICER_ONLY = frozenset({Role.CITY_OFFICER})
 OFFICERS = frozenset({Role.CITY_OFFICER, Role.DISTRICT_OFFICER})
@@ -88,6 +88,8 @@ class EvaluationRound(TimeStampedModel):
         evaluators="evaluations__assignments__evaluator",
         change_roles=CITY_OFFICER_ONLY,
         create_roles=CITY_OFFICER_ONLY,
+        # Closing the round for scoring: the city officer's alone.
+        acts={"finalise": CITY_OFFICER_ONLY},
         hidden_from=NOT_FOR_WORKERS,
         distinct=True,
     )
@@ -259,6 +261,11 @@ class StationEvaluation(TimeStampedModel):
     scope = station_scope(
         evaluators="assignments__evaluator",
         change_roles=frozenset({Role.EVALUATOR, Role.STATION_DIRECTOR, Role.CITY_OFFICER}),
+        # "score": the evaluators score a sheet (the services also ask for an
+        # assignment to it); "reply": the station's director answers its result.
+        acts={"score": frozenset({Role.EVALUATOR}), "reply": frozenset({Role.STATION_DIRECTOR})},
+        # Superusers administer the rounds but neither score nor reply.
+        superuser_acts=frozenset({CHANGE, CREATE}),
         hidden_from=NOT_FOR_WORKERS,
         distinct=True,
     )
@@ -547,6 +554,15 @@ class Rectification(TimeStampedModel):
             {Role.SOCIAL_WORKER, Role.STATION_DIRECTOR, Role.DISTRICT_OFFICER, Role.CITY_OFFICER}
         ),
         create_roles=OFFICERS,
+        acts={
+            # Accept or reject what the station submitted.
+            "decide": OFFICERS,
+            # Answer the item: its owner (a social worker sees only the items
+            # they own) or the station's director; and who may be made its owner.
+            "submit": frozenset({Role.SOCIAL_WORKER, Role.STATION_DIRECTOR}),
+        },
+        # Superusers may decide but do not answer for a station.
+        superuser_acts=frozenset({CHANGE, CREATE, "decide"}),
         hidden_from=frozenset({Role.EVALUATOR}),
     )
 

@@ -18,11 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.core.access import ensure_visible
-from shegong.core.roles import Role
-from shegong.core.scope import CHANGE
+from shegong.core.access import ensure_visible, require_at
+from shegong.core.scope import CHANGE, CREATE, can, may
 from shegong.evaluation import computed
-from shegong.evaluation.guards import bump, check_version, locked, require_action, require_role
+from shegong.evaluation.guards import bump, check_version, locked, require_action
 from shegong.evaluation.models import (
     EvaluationRound,
     Evidence,
@@ -72,7 +71,9 @@ def round_create(
 ) -> EvaluationRound:
     """A new round in draft. A mid-term round covers January–June by default, a
     final round the whole year."""
-    require_role(actor, Role.CITY_OFFICER, message=_("Only the city officer creates rounds."))
+    require_at(
+        actor, CREATE, EvaluationRound, None, message=_("Only the city officer creates rounds.")
+    )
     if month_from is None:
         month_from = 1
     if month_to is None:
@@ -255,7 +256,7 @@ def round_assign(
     require_action(actor, CHANGE, round)
     if round.status == RoundStatus.FINALISED:
         raise ValidationError(_("The round is finalised; its assignments are closed."))
-    if evaluator.role != Role.EVALUATOR or not evaluator.is_active:
+    if not may(evaluator, "score", StationEvaluation):
         raise ValidationError({"evaluator": _("Choose an active evaluator account.")})
     if not _stations_of(round).filter(pk=station.pk).exists():
         raise ValidationError({"station": _("The station is not in the round's area.")})
@@ -281,7 +282,14 @@ def round_finalise(
     *, actor: User, round: EvaluationRound, version: int | None = None
 ) -> EvaluationRound:
     """open → finalised, by the city officer, once every sheet is submitted."""
-    require_role(actor, Role.CITY_OFFICER, message=_("Only the city officer finalises a round."))
+    # The role first (403 whatever the round), then the round itself.
+    require_at(
+        actor,
+        "finalise",
+        EvaluationRound,
+        None,
+        message=_("Only the city officer finalises a round."),
+    )
     require_action(actor, CHANGE, round)
     round = locked(EvaluationRound, round.pk)
     check_version(round, version)
@@ -311,7 +319,7 @@ def require_assigned_evaluator(actor: User, sheet: StationEvaluation) -> None:
     """Only an evaluator assigned to the sheet scores it (views call this before
     reading the body)."""
     if not (
-        actor.role == Role.EVALUATOR
+        may(actor, "score", StationEvaluation)
         and RoundAssignment.objects.filter(evaluation=sheet, evaluator=actor).exists()
     ):
         raise PermissionDenied(_("Only the evaluators assigned to this station score it."))
@@ -426,7 +434,7 @@ def evaluation_submit(
 
 def require_replier(actor: User, sheet: StationEvaluation) -> None:
     """Only the station's director replies (views call this before the body)."""
-    if not (actor.role == Role.STATION_DIRECTOR and actor.station_id == sheet.station_id):
+    if not can(actor, "reply", sheet):
         raise PermissionDenied(_("Only the station's director replies to its evaluation."))
 
 

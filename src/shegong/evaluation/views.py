@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import add_errors, apply_service, bootstrap
-from shegong.core.roles import Role
-from shegong.core.scope import CHANGE, can, may_create
+from shegong.core.scope import CHANGE, VIEW, can, may, may_create
 from shegong.evaluation import forms, inspections, selectors, services
 from shegong.evaluation.models import (
     EvaluationRound,
@@ -30,6 +29,7 @@ from shegong.evaluation.models import (
     RoundAssignment,
     RoundStatus,
     SheetStatus,
+    StationEvaluation,
 )
 
 
@@ -55,15 +55,18 @@ def _flash_service(request, call, success: str) -> bool:
 @login_required
 def round_list(request):
     user = request.user
-    if user.role == Role.SOCIAL_WORKER:
+    if not may(user, VIEW, EvaluationRound):
         raise PermissionDenied(_("Evaluation results are for the station director."))
     rounds = selectors.rounds_visible_to(user).order_by("-year", "-pk")
+    # Those who score sheets or answer them have sheets of their own to list.
+    scorer = may(user, "score", StationEvaluation)
     context = {
         "rounds": rounds,
         "can_create": may_create(user, EvaluationRound),
+        "scorer": scorer,
         "my_sheets": (
             selectors.evaluations_visible_to(user).order_by("round", "station__code")
-            if user.role in (Role.EVALUATOR, Role.STATION_DIRECTOR)
+            if scorer or may(user, "reply", StationEvaluation)
             else None
         ),
         "overdue": selectors.overdue_rectifications(user)[:20],
@@ -277,16 +280,12 @@ def _sheet_context(request, sheet, score_errors=None):
     scores = selectors.sheet_scores(sheet)
     assigned = RoundAssignment.objects.filter(evaluation=sheet, evaluator=user).exists()
     may_score = (
-        user.role == Role.EVALUATOR
+        may(user, "score", StationEvaluation)
         and assigned
         and round.status == RoundStatus.OPEN
         and sheet.status == SheetStatus.SCORING
     )
-    may_reply = (
-        user.role == Role.STATION_DIRECTOR
-        and user.station_id == sheet.station_id
-        and round.status == RoundStatus.FINALISED
-    )
+    may_reply = can(user, "reply", sheet) and round.status == RoundStatus.FINALISED
     rows = []
     for group in selectors.groups_of(round):
         for indicator in group.indicators.all():
@@ -439,7 +438,8 @@ def evidence_download(request, pk: int):
 @login_required
 def inspection_list(request):
     user = request.user
-    if user.role == Role.EVALUATOR:
+    # Evaluators read neither inspections nor rectifications.
+    if not may(user, VIEW, Rectification):
         raise PermissionDenied(_("Inspections are not part of an evaluator's work."))
     context = {
         "inspections": selectors.inspections_visible_to(user).order_by("-visited_on", "-pk")[:100],
@@ -525,13 +525,10 @@ def _visible_rectification(request, pk: int) -> Rectification:
 
 def _rectification_context(request, item, submit_form=None):
     user = request.user
-    may_submit = item.status == RectificationStatus.OPEN and (
-        user.pk == item.owner_id
-        or (user.role == Role.STATION_DIRECTOR and user.station_id == item.station_id)
-    )
+    may_submit = item.status == RectificationStatus.OPEN and can(user, "submit", item)
     may_decide = (
         item.status == RectificationStatus.SUBMITTED
-        and user.role in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
+        and can(user, "decide", item)
         and can(user, CHANGE, item)
     )
     return {
