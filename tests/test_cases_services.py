@@ -197,7 +197,7 @@ def test_open_in_the_future_is_refused(world, resident):
 
 def test_open_on_a_merged_record_is_refused(world, resident):
     other = make_resident(world)
-    client_services.resident_merge(actor=world["worker"], keep=resident, duplicate=other)
+    client_services.resident_merge(actor=world["director"], keep=resident, duplicate=other)
     other.refresh_from_db()
     messages = refusal(open_case, world=world, resident=other)
     assert messages == ["This record was merged; open the case on the kept record."]

@@ -474,7 +474,7 @@ def test_merge_keeps_the_duplicates_cases_and_consents(world, api):
         ),
     )
     case = open_case(world, duplicate)
-    response = api(world["worker"]).post(
+    response = api(world["director"]).post(
         f"/api/residents/{keep.pk}/merge/", {"duplicate": duplicate.pk}, format="json"
     )
     assert response.status_code == 200
@@ -492,7 +492,7 @@ def test_merge_keeps_the_duplicates_cases_and_consents(world, api):
 
 def test_merge_into_itself_is_400(world, api):
     resident = register(world)
-    response = api(world["worker"]).post(
+    response = api(world["director"]).post(
         f"/api/residents/{resident.pk}/merge/", {"duplicate": resident.pk}, format="json"
     )
     assert response.status_code == 400
@@ -508,13 +508,45 @@ def test_merge_with_a_record_of_another_station_reads_as_missing(world, api):
         gender="female",
         birth_date=BORN,
     )
-    response = api(world["worker"]).post(
+    response = api(world["director"]).post(
         f"/api/residents/{keep.pk}/merge/", {"duplicate": other.pk}, format="json"
     )
     assert response.status_code == 400
     assert list(response.json()) == ["duplicate"]
     other.refresh_from_db()
     assert other.merged_into is None
+
+
+def test_only_the_station_director_merges_through_the_service_the_api_and_the_page(world, api):
+    """The page offers the merge form to the director alone; a worker of the same
+    station who posts anyway is refused by the API (403) and by the service, and
+    nothing is merged."""
+    from django.core.exceptions import PermissionDenied
+    from django.test import Client
+
+    keep = register(world)
+    duplicate = services.resident_register(
+        actor=world["worker"],
+        station=world.station_a,
+        name="陈秀英",
+        gender="female",
+        birth_date=BORN,
+        allow_similar=True,
+    )
+    response = api(world["worker"]).post(
+        f"/api/residents/{keep.pk}/merge/", {"duplicate": duplicate.pk}, format="json"
+    )
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied) as refused:
+        services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    assert str(refused.value) == "Only the station director merges duplicate records."
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+    form = f"/residents/{keep.pk}/merge/"
+    for person, shown in (("worker", False), ("director", True)):
+        client = Client()
+        client.force_login(world[person])
+        assert (form in client.get(f"/residents/{keep.pk}/").content.decode()) is shown
 
 
 # --- Consent ---------------------------------------------------------------------

@@ -182,7 +182,7 @@ def test_same_name_and_birth_date_with_other_phone_is_not_a_duplicate(world):
 def test_merged_record_is_not_a_duplicate(world):
     keep = register(world, id_number=ID_NUMBER, phone=PHONE)
     duplicate = register(world, phone=PHONE, allow_similar=True)
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     assert client_services.find_duplicates(
         station=world.station_a, name="陈秀英", birth_date=ID_BORN, phone=PHONE
     ) == [keep]
@@ -293,7 +293,7 @@ def pair(world):
 
 def test_merge_moves_every_linked_record_to_the_kept_one(world, pair):
     keep, duplicate = pair
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     assert Consent.objects.filter(resident=keep).count() == 2
     assert ClientStatus.objects.filter(resident=keep).count() == 2
     assert Case.objects.filter(client=keep).count() == 2
@@ -309,7 +309,7 @@ def test_merge_moves_every_linked_record_to_the_kept_one(world, pair):
 
 def test_merge_marks_the_duplicate_merged_into_the_kept_record(world, pair):
     keep, duplicate = pair
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     duplicate.refresh_from_db()
     keep.refresh_from_db()
     assert duplicate.merged_into == keep
@@ -320,7 +320,7 @@ def test_merge_marks_the_duplicate_merged_into_the_kept_record(world, pair):
 
 def test_merge_keeps_one_open_classification_per_domain(world, pair):
     keep, duplicate = pair
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     statuses = ClientStatus.objects.filter(resident=keep, domain="elderly")
     assert statuses.filter(ended_on__isnull=True).count() == 1
     assert statuses.filter(ended_on=today()).count() == 1
@@ -328,7 +328,7 @@ def test_merge_keeps_one_open_classification_per_domain(world, pair):
 
 def test_merge_fills_gaps_of_the_kept_record(world, pair):
     keep, duplicate = pair
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     keep.refresh_from_db()
     assert keep.address == "沙园街8号"
 
@@ -336,7 +336,7 @@ def test_merge_fills_gaps_of_the_kept_record(world, pair):
 def test_merge_fills_the_id_number_from_the_duplicate(world):
     keep = register(world, phone=PHONE)
     duplicate = register(world, id_number=ID_NUMBER, phone=PHONE, allow_similar=True)
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     keep.refresh_from_db()
     duplicate.refresh_from_db()
     assert keep.id_number_hash == identity.lookup_hash(ID_NUMBER)
@@ -359,7 +359,7 @@ def test_merge_of_two_meal_enrolments_keeps_one_open(world, twins):
         MealEnrolment.objects.create(
             station=world.station_a, resident=resident, started_on=days_ago(30)
         )
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     enrolments = MealEnrolment.objects.filter(resident=keep)
     assert enrolments.count() == 2
     assert enrolments.filter(ended_on__isnull=True).count() == 1
@@ -375,7 +375,7 @@ def test_merge_of_meals_on_the_same_day_keeps_one_meal_a_day(world, twins):
                 served_on=days_ago(offset),
                 recorded_by=world["worker"],
             )
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     served = MealRecord.objects.filter(resident=keep).values_list("served_on", flat=True)
     assert sorted(served) == [days_ago(3), days_ago(2), days_ago(1)]
     assert MealRecord.objects.filter(resident=duplicate).count() == 0
@@ -404,7 +404,7 @@ def test_merge_of_two_attendances_at_one_event_counts_the_person_once(world, twi
     for resident in (keep, duplicate, other):
         Attendance.objects.create(event=shared, resident=resident)
     Attendance.objects.create(event=alone, resident=duplicate)
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     shared.refresh_from_db()
     alone.refresh_from_db()
     assert shared.person_times == 12  # keep + 李华 + a head-count of 10
@@ -425,7 +425,7 @@ def test_merge_of_two_members_of_one_group_keeps_one_membership(world, twins):
     )
     group.members.set([keep, duplicate])
     other_group.members.set([duplicate])
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     assert list(group.members.all()) == [keep]
     assert list(other_group.members.all()) == [keep]
 
@@ -444,17 +444,17 @@ def test_merge_refuses_records_of_another_station(world):
 def test_merge_into_itself_is_refused(world):
     keep = register(world)
     messages = en_messages(
-        client_services.resident_merge, actor=world["worker"], keep=keep, duplicate=keep
+        client_services.resident_merge, actor=world["director"], keep=keep, duplicate=keep
     )
     assert messages == ["A record cannot be merged into itself."]
 
 
 def test_merge_of_an_already_merged_record_is_refused(world, pair):
     keep, duplicate = pair
-    client_services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
+    client_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
     duplicate.refresh_from_db()
     messages = en_messages(
-        client_services.resident_merge, actor=world["worker"], keep=keep, duplicate=duplicate
+        client_services.resident_merge, actor=world["director"], keep=keep, duplicate=duplicate
     )
     assert messages == ["One of these records was already merged."]
 

@@ -356,7 +356,7 @@ class ResidentViewSet(ConflictMixin, ScopedModelViewSet):
         return self._detail(resident)
 
     @extend_schema(request=MergeSerializer, responses=ResidentDetailSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], scope_action="merge")
     def merge(self, request, pk=None):
         """Fold the `duplicate` record into this one; its cases, consents and
         services move here."""

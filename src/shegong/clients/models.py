@@ -36,12 +36,13 @@ def age_on(birth_date: datetime.date | None, day: datetime.date) -> int | None:
     return years
 
 
-def _resident_scope(path: str = "") -> Scope:
+def _resident_scope(path: str = "", **acts: frozenset[str]) -> Scope:
     prefix = f"{path}__" if path else ""
     return Scope(
         station=f"{prefix}station",
         change_roles=STATION_STAFF,
         create_roles=STATION_STAFF,
+        acts=acts,
         hidden_from=STATION_STAFF_ONLY,
         superuser_acts=STAFF_WORK,
     )
@@ -131,7 +132,9 @@ class Resident(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope = _resident_scope()
+    # Folding a duplicate record into another moves every app's records of the
+    # person: the station director's decision, not every worker's.
+    scope = _resident_scope(merge=frozenset({Role.STATION_DIRECTOR}))
 
     class Meta:
         verbose_name = _("resident")

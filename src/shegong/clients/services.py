@@ -234,7 +234,7 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
     consents, classifications, observations, services…) now points at `keep`; the
     duplicate stays as a tombstone with `merged_into` set, for the record."""
     ensure_visible(actor, keep)
-    require(actor, CHANGE, keep, staff_only())
+    require(actor, "merge", keep, _("Only the station director merges duplicate records."))
     ensure_visible(actor, duplicate)
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A record cannot be merged into itself."))

@@ -182,11 +182,13 @@ def resident_reveal_id(request, pk: int):
     return HttpResponse(format_html('<span class="font-monospace">{}</span>', number))
 
 
-def _detail_post(request, pk: int, form_class, prefix: str, call, success: str):
+def _detail_post(
+    request, pk: int, form_class, prefix: str, call, success: str, action: str = CHANGE
+):
     """Handle one of the small forms on the resident page: 403 for a reader who
-    may not change the resident's record, before the form is read."""
+    may not perform `action` on the resident's record, before the form is read."""
     resident = get_visible_or_404(Resident, request.user, pk=pk)
-    require(request.user, CHANGE, resident)
+    require(request.user, action, resident)
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid() and apply_service(form, lambda: call(resident, form.cleaned_data)):
         messages.success(request, success)
@@ -255,7 +257,9 @@ def merge(request, pk: int):
         duplicate = get_visible_or_404(Resident, request.user, pk=data["duplicate"])
         return services.resident_merge(actor=request.user, keep=keep, duplicate=duplicate)
 
-    return _detail_post(request, pk, forms.MergeForm, "merge", call, _("Records merged."))
+    return _detail_post(
+        request, pk, forms.MergeForm, "merge", call, _("Records merged."), action="merge"
+    )
 
 
 @login_required
