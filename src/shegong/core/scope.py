@@ -94,6 +94,11 @@ class Scope:
     # return, by district and city officers, who do not draft it). An API
     # action declares the one it needs: `@action(..., scope_action="decide")`.
     acts: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    # Per role, a condition on the rows: that role reads and acts on a row of its
+    # scope only while the condition holds (e.g. a station sees its evaluation
+    # sheets only once the round is finalised, an evaluator only while it is open).
+    # Applied to the view and to every action.
+    role_conditions: Mapping[str, Q] = field(default_factory=dict, compare=False)
     # Confidential content (case files) is not shown even to superusers.
     superuser_sees: bool = True
     # The write actions (change, create, named) superusers may perform; None:
@@ -208,11 +213,19 @@ def _restrict_to_anchor(
         for path in _paths(scope.evaluators):
             mine |= Q(**{path: user.pk})
         condition &= mine
+    if user.role in scope.role_conditions:
+        condition &= scope.role_conditions[user.role]
     if scope.distinct:
         # A subquery instead of DISTINCT keeps ordering and counting simple.
         inner = queryset.model._base_manager.filter(condition).values("pk")
         return queryset.filter(pk__in=inner)
     return queryset.filter(condition)
+
+
+def role_condition(user: Any, conditions: Mapping[str, Q]) -> Q:
+    """The condition `conditions` (as in `Scope.role_conditions`) sets for
+    `user`'s role; an empty Q (every row) for a role it does not name."""
+    return conditions.get(getattr(user, "role", None), Q())
 
 
 def roles_for(scope: Scope, action: str) -> frozenset[str]:

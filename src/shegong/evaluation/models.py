@@ -42,6 +42,23 @@ class RoundStatus(models.TextChoices):
     FINALISED = "finalised", _("Finalised")
 
 
+def _by_stage(path: str = "") -> dict[str, Q]:
+    """The stage rule of a round's records, reached through `path`: the station
+    side (its director, its agency) sees them only once the round is finalised,
+    an evaluator only while it is open for scoring."""
+    status = f"{path}__status" if path else "status"
+    finalised = Q(**{status: RoundStatus.FINALISED})
+    return {
+        Role.STATION_DIRECTOR: finalised,
+        Role.AGENCY_MANAGER: finalised,
+        Role.EVALUATOR: Q(**{status: RoundStatus.OPEN}),
+    }
+
+
+# The stage rule of the rounds themselves (evaluation.selectors.rounds_visible_to).
+ROUND_STAGE = _by_stage()
+
+
 class EvaluationRound(TimeStampedModel):
     """评估轮次: city-wide (no district) or district-wide, for a year's months."""
 
@@ -90,6 +107,9 @@ class EvaluationRound(TimeStampedModel):
         create_roles=CITY_OFFICER_ONLY,
         # Closing the round for scoring: the city officer's alone.
         acts={"finalise": CITY_OFFICER_ONLY},
+        # Not `role_conditions=ROUND_STAGE`: a station's director still names an
+        # open round in a filter (and gets no rows, not a 400); the lists of
+        # rounds apply the stage with `core.scope.role_condition`.
         hidden_from=NOT_FOR_WORKERS,
         distinct=True,
     )
@@ -266,6 +286,7 @@ class StationEvaluation(TimeStampedModel):
         acts={"score": frozenset({Role.EVALUATOR}), "reply": frozenset({Role.STATION_DIRECTOR})},
         # Superusers administer the rounds but neither score nor reply.
         superuser_acts=frozenset({CHANGE, CREATE}),
+        role_conditions=_by_stage("round"),
         hidden_from=NOT_FOR_WORKERS,
         distinct=True,
     )
@@ -359,6 +380,7 @@ class IndicatorScore(models.Model):
         "evaluation",
         evaluators="evaluation__assignments__evaluator",
         change_roles=frozenset({Role.EVALUATOR, Role.STATION_DIRECTOR}),
+        role_conditions=_by_stage("evaluation__round"),
         hidden_from=NOT_FOR_WORKERS,
         distinct=True,
     )
@@ -410,6 +432,7 @@ class Evidence(models.Model):
         evaluators="score__evaluation__assignments__evaluator",
         change_roles=frozenset({Role.EVALUATOR}),
         create_roles=frozenset({Role.EVALUATOR}),
+        role_conditions=_by_stage("score__evaluation__round"),
         hidden_from=NOT_FOR_WORKERS,
         distinct=True,
     )

@@ -1,7 +1,7 @@
 """Reads of evaluation rounds, sheets, scores, results and inspections, always
-through the user's scope, plus the stage rules the scope cannot express (a
-station sees its scores only once the round is finalised; an evaluator works only
-in open rounds)."""
+through the user's scope. The stage rules (a station sees its scores only once
+the round is finalised; an evaluator works only in open rounds) are the models'
+`Scope.role_conditions`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from shegong.core.roles import Role
+from shegong.core.scope import role_condition
 from shegong.evaluation import scoring
 from shegong.evaluation.models import (
+    ROUND_STAGE,
     EvaluationRound,
     Evidence,
     Indicator,
@@ -26,9 +27,6 @@ from shegong.evaluation.models import (
     RoundStatus,
     StationEvaluation,
 )
-
-# Station-side roles see a round's scores only after it is finalised.
-STATION_SIDE = frozenset({Role.STATION_DIRECTOR, Role.AGENCY_MANAGER})
 
 
 def evaluator_station_ids(user: Any) -> list[int]:
@@ -43,43 +41,27 @@ def evaluator_station_ids(user: Any) -> list[int]:
 
 
 def rounds_visible_to(user: Any) -> QuerySet[EvaluationRound]:
-    rounds = EvaluationRound.objects.visible_to(user).select_related("district", "city")
-    if getattr(user, "role", None) in STATION_SIDE:
-        rounds = rounds.filter(status=RoundStatus.FINALISED)
-    elif getattr(user, "role", None) == Role.EVALUATOR:
-        rounds = rounds.filter(status=RoundStatus.OPEN)
-    return rounds
+    return (
+        EvaluationRound.objects.visible_to(user)
+        .filter(role_condition(user, ROUND_STAGE))
+        .select_related("district", "city")
+    )
 
 
 def evaluations_visible_to(user: Any) -> QuerySet[StationEvaluation]:
-    sheets = StationEvaluation.objects.visible_to(user).select_related(
+    return StationEvaluation.objects.visible_to(user).select_related(
         "round", "station__street__district", "submitted_by"
     )
-    if getattr(user, "role", None) in STATION_SIDE:
-        sheets = sheets.filter(round__status=RoundStatus.FINALISED)
-    elif getattr(user, "role", None) == Role.EVALUATOR:
-        sheets = sheets.filter(round__status=RoundStatus.OPEN)
-    return sheets
 
 
 def scores_visible_to(user: Any) -> QuerySet[IndicatorScore]:
-    scores = IndicatorScore.objects.visible_to(user).select_related(
+    return IndicatorScore.objects.visible_to(user).select_related(
         "indicator__group", "evaluation__round", "evaluation__station"
     )
-    if getattr(user, "role", None) in STATION_SIDE:
-        scores = scores.filter(evaluation__round__status=RoundStatus.FINALISED)
-    elif getattr(user, "role", None) == Role.EVALUATOR:
-        scores = scores.filter(evaluation__round__status=RoundStatus.OPEN)
-    return scores
 
 
 def evidence_visible_to(user: Any) -> QuerySet[Evidence]:
-    evidence = Evidence.objects.visible_to(user).select_related("score__evaluation__round")
-    if getattr(user, "role", None) in STATION_SIDE:
-        evidence = evidence.filter(score__evaluation__round__status=RoundStatus.FINALISED)
-    elif getattr(user, "role", None) == Role.EVALUATOR:
-        evidence = evidence.filter(score__evaluation__round__status=RoundStatus.OPEN)
-    return evidence
+    return Evidence.objects.visible_to(user).select_related("score__evaluation__round")
 
 
 def groups_of(round: EvaluationRound) -> list[IndicatorGroup]:
