@@ -539,7 +539,7 @@ def test_only_the_station_director_merges_through_the_service_the_api_and_the_pa
     assert response.status_code == 403
     with pytest.raises(PermissionDenied) as refused:
         services.resident_merge(actor=world["worker"], keep=keep, duplicate=duplicate)
-    assert str(refused.value) == "Only the station director merges duplicate records."
+    assert str(refused.value) == zh("Only the station director merges duplicate records.")
     duplicate.refresh_from_db()
     assert duplicate.merged_into is None
     form = f"/residents/{keep.pk}/merge/"
