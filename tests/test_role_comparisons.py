@@ -17,12 +17,6 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "shegong"
 # The role and scope modules: where roles are declared and read.
 ALLOWED = {"core/roles.py", "core/scope.py"}
 ROLE_SETS = {"STAFF_ROLES", "OFFICIAL_ROLES"}
-# Role comparisons not yet turned into scope actions, per file: a ratchet. A file
-# may lose comparisons (then lower its number here, or remove it) but never gain
-# one, and no other file may have any. What is left is the evaluation app's
-# (who scores, who sees scores before a round is final, who answers a
-# rectification) and the resident page's merge form.
-NOT_YET_ACTIONS = {}
 TEMPLATE_COMPARISON = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)|\brole\s*(==|!=)")
 
 
@@ -73,16 +67,7 @@ def _offenders() -> list[str]:
 
 
 def test_no_role_is_compared_outside_the_role_and_scope_modules():
-    per_file: dict[str, int] = {}
-    for place in _offenders():
-        path = place.rsplit(":", 1)[0]
-        per_file[path] = per_file.get(path, 0) + 1
-    grown = {
-        path: count for path, count in per_file.items() if count > NOT_YET_ACTIONS.get(path, 0)
-    }
-    assert grown == {}
-    # A file that has lost comparisons lowers its allowance, so the ratchet holds.
-    assert {p: per_file.get(p, 0) for p in NOT_YET_ACTIONS} == NOT_YET_ACTIONS
+    assert _offenders() == []
 
 
 @pytest.mark.parametrize(
