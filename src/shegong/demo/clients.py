@@ -35,11 +35,11 @@ from shegong.clients.models import (
     Tag,
     age_on,
 )
-from shegong.community.models import MealEnrolment, MealRecord
+from shegong.community import services as community
+from shegong.community.models import MealKind
 from shegong.core.roles import Role
 from shegong.demo import guangzhou
 from shegong.org.models import Station
-from shegong.stats import rollups
 
 DEFAULT_RESIDENTS_PER_STATION = 3
 # The stations of the source article get a fuller caseload to look at.
@@ -107,6 +107,7 @@ def load_station_clients(station: Station, per_station: int, seed: int) -> int:
         return 0
     district_code = station.street.district.code
     created = 0
+    elders: list[tuple[Resident, bool]] = []  # (enrolled elder, stopped coming)
     for index in range(per_station):
         domain, (y0, y1), priority_kind = PROFILES[index % len(PROFILES)]
         worker = workers[index % len(workers)]
@@ -156,7 +157,7 @@ def load_station_clients(station: Station, per_station: int, seed: int) -> int:
                 actor=worker, resident=resident, tag=Tag.MIGRANT_CHILD, started_on=registered
             )
         if domain == "elderly":
-            _meal_programme(station, resident, worker, today, absent=index % 6 == 0)
+            elders.append((resident, index % 6 == 0))
         if index % 3 != 2:
             _case(rng, resident, domain, worker, priority, today, stage=index % 4)
         if rng.random() < 0.6:
@@ -170,23 +171,36 @@ def load_station_clients(station: Station, per_station: int, seed: int) -> int:
                 text=rng.choice(OBSERVATIONS),
                 crisis=index == 4,
             )
+    if elders:
+        _meal_programme(station, workers[0], elders, today)
     return created
 
 
-def _meal_programme(station, resident, worker, today, absent: bool) -> None:
-    MealEnrolment.objects.create(
-        station=station, resident=resident, started_on=today - datetime.timedelta(days=60)
-    )
-    for back in range(1, 15):
-        day = today - datetime.timedelta(days=back)
-        if day.weekday() == 6 or (absent and back <= 4):
-            continue  # the canteen is closed on Sundays; the absent elder stopped coming
-        MealRecord.objects.create(
-            station=station, resident=resident, served_on=day, recorded_by=worker
+def _meal_programme(
+    station: Station, worker: User, elders: list[tuple[Resident, bool]], today: datetime.date
+) -> None:
+    """The canteen's last fortnight, through the services a worker uses: each elder
+    enrolled two months ago, then one roll call per service day (oldest first, so
+    the absence rule sees the days in the order they happened). An elder who
+    stopped coming misses the last four days; the canteen is closed on Sundays."""
+    for resident, _stopped in elders:
+        community.meal_enrol(
+            actor=worker, resident=resident, started_on=today - datetime.timedelta(days=60)
         )
-    for back in (1, 14):  # the months the fortnight touched
+    for back in range(14, 0, -1):
         day = today - datetime.timedelta(days=back)
-        rollups.meals_refresh(station_id=station.pk, year=day.year, month=day.month)
+        if day.weekday() == 6:
+            continue
+        community.meal_roll_call(
+            actor=worker,
+            station=station,
+            served_on=day,
+            present={
+                resident.pk: MealKind.DINE_IN
+                for resident, stopped in elders
+                if not (stopped and back <= 4)
+            },
+        )
 
 
 def _case(rng, resident, domain, worker, priority, today, stage: int) -> None:
