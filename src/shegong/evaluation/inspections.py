@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.core.access import ensure_visible, require_at
+from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.scope import CHANGE, CREATE, VIEW, can, may
-from shegong.evaluation.guards import bump, check_version, locked, require_action
+from shegong.evaluation.guards import bump, check_version, locked
 from shegong.evaluation.models import (
     CheckItem,
     CheckResult,
@@ -81,7 +81,7 @@ def rectification_add(
     due_on: datetime.date,
 ) -> Rectification:
     """A rectification item, owned by the station's director or one of its staff."""
-    require_action(actor, CHANGE, inspection)
+    require(actor, CHANGE, inspection)
     # The owner answers the item: one who may submit it, of the inspected station.
     if owner.station_id != inspection.station_id or not may(owner, "submit", Rectification):
         raise ValidationError({"owner": _("The owner must be the station's director or staff.")})
@@ -161,7 +161,7 @@ def _require_officer(actor: User, item: Rectification) -> None:
         None,
         message=_("District and city officers accept or reject rectifications."),
     )
-    require_action(actor, CHANGE, item)
+    require(actor, CHANGE, item)
 
 
 @transaction.atomic

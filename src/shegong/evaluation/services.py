@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.core.access import ensure_visible, require_at
+from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.scope import CHANGE, CREATE, can, may
 from shegong.evaluation import computed
-from shegong.evaluation.guards import bump, check_version, locked, require_action
+from shegong.evaluation.guards import bump, check_version, locked
 from shegong.evaluation.models import (
     EvaluationRound,
     Evidence,
@@ -108,7 +108,7 @@ def _require_draft(round: EvaluationRound) -> None:
 def indicator_group_add(
     *, actor: User, round: EvaluationRound, name: str, weight: int, position: int = 0
 ) -> IndicatorGroup:
-    require_action(actor, CHANGE, round)
+    require(actor, CHANGE, round)
     _require_draft(round)
     group = IndicatorGroup(round=round, name=name, weight=weight, position=position)
     group.full_clean()
@@ -144,7 +144,7 @@ def indicator_add(
     description: str = "",
     position: int = 0,
 ) -> Indicator:
-    require_action(actor, CHANGE, group.round)
+    require(actor, CHANGE, group.round)
     _require_draft(group.round)
     if method == Method.COMPUTED and computation not in computed.REGISTRY:
         raise ValidationError({"computation": _("Choose one of the platform's computed figures.")})
@@ -192,7 +192,7 @@ def round_open(
 ) -> EvaluationRound:
     """draft → open: checks the indicator system, makes a sheet for every active
     station of the round's area and fills in the computed indicators."""
-    require_action(actor, CHANGE, round)
+    require(actor, CHANGE, round)
     round = locked(EvaluationRound, round.pk)
     check_version(round, version)
     if round.status != RoundStatus.DRAFT:
@@ -241,7 +241,7 @@ def sheet_compute(sheet: StationEvaluation) -> int:
 @transaction.atomic
 def round_compute(*, actor: User, round: EvaluationRound) -> int:
     """Refresh the computed indicators of every sheet still being scored."""
-    require_action(actor, CHANGE, round)
+    require(actor, CHANGE, round)
     if round.status != RoundStatus.OPEN:
         raise ValidationError(_("Computed indicators are refreshed only while the round is open."))
     sheets = StationEvaluation.objects.filter(round=round, status=SheetStatus.SCORING)
@@ -253,7 +253,7 @@ def round_assign(
     *, actor: User, round: EvaluationRound, station: Station, evaluator: User
 ) -> RoundAssignment:
     """Assign an evaluator to a station of the round (draft or open)."""
-    require_action(actor, CHANGE, round)
+    require(actor, CHANGE, round)
     if round.status == RoundStatus.FINALISED:
         raise ValidationError(_("The round is finalised; its assignments are closed."))
     if not may(evaluator, "score", StationEvaluation):
@@ -271,7 +271,7 @@ def round_assign(
 
 @transaction.atomic
 def round_unassign(*, actor: User, assignment: RoundAssignment) -> None:
-    require_action(actor, CHANGE, assignment.evaluation.round)
+    require(actor, CHANGE, assignment.evaluation.round)
     if assignment.evaluation.round.status == RoundStatus.FINALISED:
         raise ValidationError(_("The round is finalised; its assignments are closed."))
     assignment.delete()
@@ -290,7 +290,7 @@ def round_finalise(
         None,
         message=_("Only the city officer finalises a round."),
     )
-    require_action(actor, CHANGE, round)
+    require(actor, CHANGE, round)
     round = locked(EvaluationRound, round.pk)
     check_version(round, version)
     if round.status != RoundStatus.OPEN:
@@ -479,7 +479,7 @@ def round_add_standard_system(*, actor: User, round: EvaluationRound) -> int:
     round that has none yet; returns the number of indicators added."""
     from shegong.evaluation.standard import STANDARD_SYSTEM
 
-    require_action(actor, CHANGE, round)
+    require(actor, CHANGE, round)
     _require_draft(round)
     if IndicatorGroup.objects.filter(round=round).exists():
         raise ValidationError(_("The round already has indicator groups."))
