@@ -19,6 +19,7 @@ from shegong.community.models import (
 from shegong.community.selectors import ABSENT
 from shegong.core.forms import DateInput
 from shegong.delivery.forms import EventForm
+from shegong.delivery.models import EventKind
 from shegong.plans.models import PlanProject
 
 
@@ -178,6 +179,8 @@ class RollCallForm(forms.Form):
 
 class MealActivityForm(EventForm):
     """A pre-meal activity (餐前活动): delivery's service form with the kind fixed."""
+
+    fixed_kind = EventKind.MEAL_ACTIVITY
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

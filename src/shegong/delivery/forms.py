@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.community.models import PartyMember, Volunteer
 from shegong.core.forms import DateInput
-from shegong.delivery import selectors
+from shegong.delivery import selectors, services
 from shegong.delivery.models import HEADCOUNT_KINDS, EventKind
 
 # Kinds recorded from the "record a service" form: casework contacts come from
@@ -125,6 +125,25 @@ class EventForm(PeopleForm):
 
     def clean_headcount(self) -> int:
         return self.cleaned_data.get("headcount") or 0
+
+    # The kind when the form has no kind field (a pre-meal activity's form).
+    fixed_kind: str | None = None
+
+    def record(self, actor):
+        """Record the valid form through delivery's one service for events."""
+        data = self.cleaned_data
+        return services.service_event_record(
+            actor=actor,
+            project=data["project"],
+            kind=self.fixed_kind or data["kind"],
+            held_on=data["held_on"],
+            title=data["title"],
+            attendees=list(data["attendees"]),
+            headcount=data["headcount"],
+            workers=list(data["workers"]),
+            volunteers=self.volunteer_hours(),
+            party_members=list(data["party_members"]),
+        )
 
 
 class AttendanceForm(TickedMixin, forms.Form):

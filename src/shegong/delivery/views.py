@@ -112,22 +112,7 @@ def event_record(request):
     _require_recorder(user)
     form = bootstrap(forms.EventForm(request.POST or None, user=user))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        event = apply_service(
-            form,
-            lambda: services.service_event_record(
-                actor=user,
-                project=data["project"],
-                kind=data["kind"],
-                held_on=data["held_on"],
-                title=data["title"],
-                attendees=list(data["attendees"]),
-                headcount=data["headcount"],
-                workers=list(data["workers"]),
-                volunteers=form.volunteer_hours(),
-                party_members=list(data["party_members"]),
-            ),
-        )
+        event = apply_service(form, lambda: form.record(user))
         if event is not None:
             messages.success(
                 request,

@@ -25,8 +25,7 @@ from shegong.core.access import get_visible_or_404, require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import CREATE
 from shegong.delivery import selectors as delivery_selectors
-from shegong.delivery import services as delivery_services
-from shegong.delivery.models import EventKind, ServiceEvent
+from shegong.delivery.models import ServiceEvent
 from shegong.org.models import Station
 
 # --- Meal programme ----------------------------------------------------------------
@@ -208,22 +207,7 @@ def meal_activity_record(request):
     require_at(user, CREATE, ServiceEvent, None)
     form = bootstrap(forms.MealActivityForm(request.POST or None, user=user))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        event = apply_service(
-            form,
-            lambda: delivery_services.service_event_record(
-                actor=user,
-                project=data["project"],
-                kind=EventKind.MEAL_ACTIVITY,
-                held_on=data["held_on"],
-                title=data["title"],
-                attendees=list(data["attendees"]),
-                headcount=data["headcount"],
-                workers=list(data["workers"]),
-                volunteers=form.volunteer_hours(),
-                party_members=list(data["party_members"]),
-            ),
-        )
+        event = apply_service(form, lambda: form.record(user))
         if event is not None:
             messages.success(
                 request,
