@@ -8,7 +8,10 @@ differs from these defaults (a case's domain, how long ago consent was given).
 from __future__ import annotations
 
 import datetime
+import io
+import re
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
@@ -137,3 +140,35 @@ def open_case(
         opened_on=opened_on or today(),
         workers=[world["worker"]] if workers is None else workers,
     )
+
+
+# --- Exported workbooks ------------------------------------------------------------
+
+
+def workbook_of(source) -> openpyxl.Workbook:
+    """A workbook from a response (streamed or not: read once, kept on it), bytes
+    or a path."""
+    if hasattr(source, "streaming_content"):
+        if not hasattr(source, "_read_content"):
+            source._read_content = b"".join(source.streaming_content)
+        source = source._read_content
+    elif hasattr(source, "content"):
+        source = source.content
+    return openpyxl.load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def xlsx_table(source) -> list[tuple]:
+    """The table of an exported workbook, its header row first: the rows from the
+    frozen header down, below the title block (core.exports)."""
+    sheet = workbook_of(source).active
+    first = int(re.sub(r"\D", "", sheet.freeze_panes)) - 1 if sheet.freeze_panes else 1
+    return list(sheet.iter_rows(min_row=first, values_only=True))
+
+
+def xlsx_title_block(source) -> tuple[str, dict[str, str]]:
+    """(title, {label: value}) of an exported workbook's title block."""
+    sheet = workbook_of(source).active
+    first = int(re.sub(r"\D", "", sheet.freeze_panes)) - 1 if sheet.freeze_panes else 1
+    rows = list(sheet.iter_rows(max_row=first - 1, values_only=True))
+    title = rows[0][0] if rows else ""
+    return title, {r[0]: r[1] for r in rows[1:] if r and r[0]}

@@ -25,6 +25,7 @@ from shegong.delivery.importing import RowError, service_events_import
 from shegong.delivery.management.commands.import_services import Command
 from shegong.delivery.models import Attendance, ServiceEvent
 from shegong.plans import services as plans
+from tests.helpers import xlsx_table
 
 TODAY = timezone.localdate()
 # Last year's plan: every date of it is in the past, whatever today is.
@@ -538,8 +539,7 @@ def test_an_invalid_upload_shows_the_problems_and_offers_the_report(station, eng
     assert ServiceEvent.objects.count() == 0
     report = client.get("/services/import/problems.xlsx")
     assert report.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
-    assert list(sheet.iter_rows(values_only=True)) == [
+    assert xlsx_table(report) == [
         ("行号", "列", "问题"),
         (4, "人数", "The head-count cannot be negative."),
     ]
@@ -561,8 +561,7 @@ def test_a_formula_in_the_report_is_neutralised(station, english, login):
     upload(client, csv_file(rows).getvalue())
 
     report = client.get("/services/import/problems.xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
-    cell = sheet.cell(row=2, column=3).value
+    cell = xlsx_table(report)[1][2]
     assert cell == "'=HYPERLINK(1) is counted twice at this event."
     text = b"".join(client.get("/services/import/problems.csv").streaming_content).decode()
     assert "'=HYPERLINK(1) is counted twice" in text
@@ -682,7 +681,7 @@ def test_the_command_fails_on_an_invalid_file_and_writes_the_report(station, tmp
     assert str(failed.value) == "1 problem(s) in 5 row(s); nothing was loaded."
     assert "row 4 [日期]: Enter the date as YYYY-MM-DD." in err.getvalue()
     assert ServiceEvent.objects.count() == 0
-    rows = list(openpyxl.load_workbook(report).active.iter_rows(values_only=True))
+    rows = xlsx_table(report)
     assert rows == [("行号", "列", "问题"), (4, "日期", "Enter the date as YYYY-MM-DD.")]
 
 

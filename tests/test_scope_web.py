@@ -5,10 +5,10 @@ directory exports (conftest: A and B in 海珠, C in 越秀; everyone else at A)
 import csv
 import io
 
-import openpyxl
 import pytest
 
 from shegong.org.models import Station
+from tests.helpers import xlsx_table
 
 # Codes of the world's stations.
 A, B, C = "haizhu-10", "haizhu-11", "yuexiu-02"
@@ -235,8 +235,7 @@ def _csv_rows(response) -> list[list[str]]:
 
 
 def _xlsx_rows(response) -> list[tuple]:
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return list(workbook.active.iter_rows(values_only=True))
+    return xlsx_table(response)
 
 
 @pytest.mark.parametrize(("person", "codes"), list(VISIBLE.items()))

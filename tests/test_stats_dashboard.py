@@ -5,6 +5,7 @@ from django.test import Client
 from django.utils import timezone
 
 from shegong.delivery.models import Attendance, ServiceEvent
+from tests.helpers import xlsx_table
 from tests.test_stats_rollups import mixed  # noqa: F401  (fixture)
 
 
@@ -100,13 +101,7 @@ def test_month_range_narrows_the_totals(mixed, api):  # noqa: F811
 
 
 def _xlsx_rows(response) -> list[list]:
-    import io
-
-    from openpyxl import load_workbook
-
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [list(row) for row in xlsx_table(response)]
 
 
 def test_monthly_report_matches_the_dashboard(mixed):  # noqa: F811
@@ -150,6 +145,7 @@ def test_district_report_and_target_completion(mixed):  # noqa: F811
         "沙园街社工站",
         "长者服务",
         "基础项目",
+        "服务人次",
         "44",
         "22",
         "50.0",

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 
 from shegong.workforce import selectors, services
 from shegong.workforce.models import StaffProfile, TrainingRecord
-from tests.helpers import refusal
+from tests.helpers import refusal, xlsx_table
 from tests.workforce_world import YEAR, d, make_staffed
 
 
@@ -395,11 +395,9 @@ def test_csv_export_holds_the_summary(staffed, login):
 
 
 def test_xlsx_export_holds_the_agencys_station_only(staffed, login):
-    from openpyxl import load_workbook
 
     response = login(staffed["agency"]).get(f"/workforce/export.xlsx?year={YEAR}")
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    rows = list(workbook.active.iter_rows(values_only=True))
+    rows = xlsx_table(response)
     assert len(rows) == 2
     assert rows[1][0] == "haizhu-10"
     assert rows[1][4] == 4

@@ -144,7 +144,9 @@ def _system_label() -> str:
     return "system"
 
 
-def _actor_and_ip() -> tuple[Any, str, str | None]:
+def current_actor() -> tuple[Any, str, str | None]:
+    """(user, label, IP) of whoever is acting now: a command's override, the
+    request's user, or the system."""
     override = _actor.get()
     request = _request.get()
     ip = client_ip(request) if request is not None else None
@@ -195,7 +197,7 @@ def record(
     unless `user`/`username` are given (log-in failures name who was tried)."""
     from shegong.core.models import AuditEntry
 
-    actor, label, ip = _actor_and_ip()
+    actor, label, ip = current_actor()
     if user is not None or username:
         actor, label = user, username or user.get_username()
     if obj is not None:

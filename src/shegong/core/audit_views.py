@@ -26,6 +26,7 @@ from shegong.core.api import ScopedReadOnlyViewSet
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.filtersets import SearchFilterSet
 from shegong.core.models import AuditEntry
+from shegong.core.roles import scope_name
 from shegong.core.scope import VIEW, may, restrict
 
 PAGE_SIZE = 50
@@ -162,7 +163,9 @@ def _export(viewer, fmt: str, entries):
                 json.dumps(entry.detail or {}, ensure_ascii=False),
             ]
 
-    return tabular_response(fmt, "audit-log", _("Audit log"), headers, rows())
+    return tabular_response(
+        fmt, "audit-log", _("Audit log"), headers, rows(), scope=scope_name(viewer)
+    )
 
 
 # --- API (read-only) -------------------------------------------------------------------

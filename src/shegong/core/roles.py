@@ -95,6 +95,19 @@ def anchor_field(role: str) -> str | None:
     return LEVEL_FIELD[level]
 
 
+def scope_name(user) -> str:
+    """What a user's figures cover, in words (a report's title block): their
+    station, agency, district or city; an evaluator's rounds; everything for an
+    administrator."""
+    field = anchor_field(user.role)
+    anchor = getattr(user, field, None) if field else None
+    if anchor is not None:
+        return str(anchor)
+    if user.role == Role.EVALUATOR:
+        return str(_("The stations of your evaluation rounds"))
+    return str(_("All stations"))
+
+
 def otp_required(user, roles) -> bool:
     """Whether a second factor (TOTP) is required of `user`: their role is among
     `roles` (the SHEGONG_REQUIRE_OTP_ROLES setting, where "superuser" names the

@@ -6,6 +6,8 @@ scoring) or `evaluation.inspections`."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import add_errors, apply_service, bootstrap
+from shegong.core.roles import scope_name
 from shegong.core.scope import CHANGE, VIEW, can, may, may_create
 from shegong.evaluation import forms, inspections, selectors, services
 from shegong.evaluation.models import (
@@ -262,13 +265,21 @@ def round_export(request, pk: int):
             r.rank_district,
             r.station.street.district.name,
             r.station.name,
-            *[f"{value:.2f}" for _group, value in r.groups],
-            f"{r.total:.2f}",
+            *[Decimal(f"{value:.2f}") for _group, value in r.groups],
+            Decimal(f"{r.total:.2f}"),
             str(r.grade_label),
         ]
         for r in results
     )
-    return tabular_response(fmt, f"evaluation-{round.pk}", round.name, headers, rows)
+    return tabular_response(
+        fmt,
+        f"evaluation-{round.pk}",
+        round.name,
+        headers,
+        rows,
+        scope=scope_name(request.user),
+        period=str(round.name),
+    )
 
 
 # --- A station's sheet -------------------------------------------------------------

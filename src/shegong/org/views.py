@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import tabular_response
+from shegong.core.roles import scope_name
 from shegong.org import selectors
 from shegong.org.filtersets import StationFilterSet
 
@@ -70,7 +71,9 @@ def directory_export(request, fmt: str):
         ]
         for s in stations.iterator(chunk_size=500)
     )
-    return tabular_response(fmt, "stations", _("Stations"), headers, rows)
+    return tabular_response(
+        fmt, "stations", _("Stations"), headers, rows, scope=scope_name(request.user)
+    )
 
 
 @login_required

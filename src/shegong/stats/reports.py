@@ -10,9 +10,15 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from shegong.core.models import Domain
-from shegong.plans.models import Metric, ProjectTarget
-from shegong.stats.models import DomainMonth, ProjectMonth
-from shegong.stats.selectors import DOMAINS, person_time_summary
+from shegong.org.models import Station
+from shegong.plans.models import Metric, ProjectKind
+from shegong.stats.models import DomainMonth
+from shegong.stats.selectors import (
+    DOMAINS,
+    TargetProgress,
+    person_time_summary,
+    projects_progress,
+)
 
 REPORTS = ("monthly", "districts", "targets")
 
@@ -82,48 +88,46 @@ def districts(
 def targets(
     user: Any, *, year: int, district=None, station=None, domain=None
 ) -> tuple[list, Iterator]:
-    """113X 目标完成表: each project's person-times against its annual target."""
-    done = {
-        r["project"]: r["p"] or 0
-        for r in ProjectMonth.objects.visible_to(user)
-        .filter(year=year)
-        .values("project")
-        .annotate(p=Sum("person_times"))
-    }
-    target_rows = (
-        ProjectTarget.objects.visible_to(user)
-        .filter(project__plan__year=year, metric=Metric.PERSON_TIMES)
-        .select_related("project__plan__station__street__district")
-        .order_by("project__plan__station__code", "project__kind", "project__name")
-    )
+    """113X 目标完成表: each project's every annual target (person-times, cases,
+    groups, sessions, activities, volunteers, hours) against what was done, from
+    the same computation as the dashboard's progress."""
+    stations = Station.objects.visible_to(user)
     if district is not None:
-        target_rows = target_rows.filter(project__plan__station__street__district=district)
+        stations = stations.filter(street__district=district)
     if station is not None:
-        target_rows = target_rows.filter(project__plan__station=station)
-    if domain:
-        target_rows = target_rows.filter(project__domain=domain)
+        stations = stations.filter(pk=station.pk)
+    places = {s.pk: s for s in stations.select_related("street__district")}
+    progress = projects_progress(user, stations=list(places), year=year, domain=domain)
+    progress.sort(key=lambda p: places[p.station_id].code)
     headers = [
         _("District"),
         _("Station"),
         _("Project"),
         _("Kind"),
+        _("Metric"),
         _("Annual target"),
-        _("Person-times"),
+        _("Done"),
         _("Completion (%)"),
     ]
+    kinds = dict(ProjectKind.choices)
 
     def rows():
-        for t in target_rows.iterator(chunk_size=1000):
-            project = t.project
-            value = done.get(project.pk, 0)
-            yield [
-                project.plan.station.street.district.name,
-                project.plan.station.name,
-                project.name,
-                project.get_kind_display(),
-                t.value,
-                value,
-                round(100 * value / t.value, 1) if t.value else "",
-            ]
+        for project in progress:
+            place = places[project.station_id]
+            measured = [TargetProgress(Metric.PERSON_TIMES, project.person_times, project.target)]
+            for target in (*measured, *project.targets):
+                if target.target is None:
+                    continue
+                done = target.done
+                yield [
+                    place.street.district.name,
+                    place.name,
+                    project.name,
+                    str(kinds.get(project.kind, project.kind)),
+                    str(Metric(target.metric).label),
+                    target.target,
+                    int(done) if float(done).is_integer() else float(done),
+                    round(100 * done / target.target, 1) if target.target else "",
+                ]
 
     return headers, rows()

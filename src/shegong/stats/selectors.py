@@ -64,6 +64,7 @@ class ProjectProgress:
     person_times: int
     target: int | None
     targets: list[TargetProgress] = field(default_factory=list)
+    station_id: int | None = None
 
     @property
     def percent(self) -> int | None:
@@ -345,30 +346,63 @@ def _satisfaction(summary, user, district, station) -> None:
 def _project_progress(
     user, station, year, month_from, month_to, domain=None
 ) -> list[ProjectProgress]:
-    """The station's 113X projects: person-times (and every other target metric)
-    done in the period against the annual targets."""
+    """One station's 113X projects (see `projects_progress`)."""
+    return projects_progress(
+        user,
+        stations=[station.pk],
+        year=year,
+        month_from=month_from,
+        month_to=month_to,
+        domain=domain,
+    )
+
+
+KIND_ORDER = {"core": 0, "key": 1, "basic": 2, "featured": 3}
+
+
+def projects_progress(
+    user,
+    *,
+    stations,
+    year: int,
+    month_from: int = 1,
+    month_to: int = 12,
+    domain: str | None = None,
+) -> list[ProjectProgress]:
+    """The 113X projects of `stations` (ids or a queryset) in the viewer's scope:
+    person-times (and every other target metric) done in the period against the
+    annual targets, ordered by station, then core, key, basic, featured. The one
+    computation behind the dashboard's progress and the target report."""
     from shegong.cases.models import Case
     from shegong.delivery.models import EventVolunteer, Group
 
     months = ProjectMonth.objects.visible_to(user).filter(
-        station=station, year=year, month__gte=month_from, month__lte=month_to
+        station__in=stations, year=year, month__gte=month_from, month__lte=month_to
     )
     done: dict[int, dict[str, Any]] = {}
-    info: dict[int, tuple[str, str, str]] = {}
-    for r in months.values("project", "project__name", "project__kind", "project__domain").annotate(
-        **{column: Sum(column) for column in PROJECT_MONTH_METRICS.values()}
-    ):
-        info[r["project"]] = (r["project__name"], r["project__kind"], r["project__domain"])
+    info: dict[int, tuple[str, str, str, int]] = {}
+    for r in months.values(
+        "project", "project__name", "project__kind", "project__domain", "station"
+    ).annotate(**{column: Sum(column) for column in PROJECT_MONTH_METRICS.values()}):
+        info[r["project"]] = (
+            r["project__name"],
+            r["project__kind"],
+            r["project__domain"],
+            r["station"],
+        )
         done[r["project"]] = {
             metric: r[column] or 0 for metric, column in PROJECT_MONTH_METRICS.items()
         }
     targets: dict[int, dict[str, int]] = {}
     for t in (
         ProjectTarget.objects.visible_to(user)
-        .filter(project__plan__station=station, project__plan__year=year)
-        .select_related("project")
+        .filter(project__plan__station__in=stations, project__plan__year=year)
+        .select_related("project__plan")
     ):
-        info.setdefault(t.project_id, (t.project.name, t.project.kind, t.project.domain))
+        project = t.project
+        info.setdefault(
+            t.project_id, (project.name, project.kind, project.domain, project.plan.station_id)
+        )
         targets.setdefault(t.project_id, {})[t.metric] = t.value
     wanted = {m for per in targets.values() for m in per}
     if Metric.GROUPS in wanted:
@@ -395,23 +429,24 @@ def _project_progress(
     if Metric.CASES in wanted:
         # Cases belong to a domain, not a project: a project's cases are the
         # station's cases of its domain opened in the period.
-        opened = dict(
-            Case.objects.visible_to(user)
+        opened = {
+            (r["station"], r["domain"]): r["n"]
+            for r in Case.objects.visible_to(user)
             .filter(
-                station=station,
+                station__in=stations,
                 opened_on__year=year,
                 opened_on__month__gte=month_from,
                 opened_on__month__lte=month_to,
             )
-            .values_list("domain")
+            .values("station", "domain")
             .annotate(n=Count("pk"))
-        )
-        for pk, (_name, _kind, project_domain) in info.items():
+        }
+        for pk, (_name, _kind, project_domain, station_id) in info.items():
             if Metric.CASES in targets.get(pk, {}):
-                done.setdefault(pk, {})[Metric.CASES] = opened.get(project_domain, 0)
+                done.setdefault(pk, {})[Metric.CASES] = opened.get((station_id, project_domain), 0)
     progress = []
     for pk in sorted(info):
-        name, kind, project_domain = info[pk]
+        name, kind, project_domain, station_id = info[pk]
         if domain and project_domain != domain:
             continue
         values, goals = done.get(pk, {}), targets.get(pk, {})
@@ -427,7 +462,9 @@ def _project_progress(
                     for metric in Metric.values
                     if metric in goals and metric != Metric.PERSON_TIMES
                 ],
+                station_id=station_id,
             )
         )
-    order = {"core": 0, "key": 1, "basic": 2, "featured": 3}
-    return sorted(progress, key=lambda p: (order.get(p.kind, 9), p.domain, p.name))
+    return sorted(
+        progress, key=lambda p: (p.station_id, KIND_ORDER.get(p.kind, 9), p.domain, p.name)
+    )

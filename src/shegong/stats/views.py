@@ -7,9 +7,12 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
+from shegong.core.models import Domain
+from shegong.core.roles import scope_name
 from shegong.org.models import District, Station
 from shegong.plans.models import Metric
 from shegong.stats import reports
@@ -76,6 +79,12 @@ REPORT_TITLES = {
     "districts": "person-times-by-district",
     "targets": "113x-target-completion",
 }
+# The workbook's title and sheet name.
+REPORT_NAMES = {
+    "monthly": _lazy("Monthly person-times report"),
+    "districts": _lazy("Annual person-times by district"),
+    "targets": _lazy("113X target completion"),
+}
 
 
 @login_required
@@ -99,6 +108,14 @@ def report(request, name: str, fmt: str):
         station=station,
         domain=form.cleaned_data["domain"],
     )
+    year, domain = form.cleaned_data["year"], form.cleaned_data["domain"]
+    period = str(year) + (f" · {Domain(domain).label}" if domain else "")
     return tabular_response(
-        fmt, f"{REPORT_TITLES[name]}-{form.cleaned_data['year']}", name, headers, rows
+        fmt,
+        f"{REPORT_TITLES[name]}-{year}",
+        str(REPORT_NAMES[name]),
+        headers,
+        rows,
+        scope=str(station or district or scope_name(request.user)),
+        period=period,
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from shegong.core.access import get_visible_or_404, require
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.roles import scope_name
 from shegong.core.scope import CHANGE, can, may
 from shegong.org.models import Station
 from shegong.workforce import forms, selectors, services
@@ -132,6 +133,8 @@ def staffing_export(request, fmt: str):
         _("Staffing %(year)s") % {"year": year},
         export_headers(),
         export_rows(rows),
+        scope=scope_name(user),
+        period=str(year),
     )
 
 

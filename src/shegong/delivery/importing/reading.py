@@ -180,5 +180,10 @@ def template_rows(actor: User, year: int) -> list[list[Any]]:
 
 def template_response(actor: User, year: int):
     return tabular_response(
-        "xlsx", "service-import-template", "服务记录", HEADERS, template_rows(actor, year)
+        "xlsx",
+        "service-import-template",
+        "服务记录",
+        HEADERS,
+        template_rows(actor, year),
+        title_block=False,  # read back by the import: headers on the first row
     )
