@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shegong.accounts.models import User
+from shegong.core.bulk import refresh_statistics
 from shegong.core.roles import Role
 from shegong.org.models import City, Station
 from shegong.plans.models import AnnualPlan
@@ -182,4 +183,6 @@ def load_demo_surveys(stations: list[Station] | None = None, progress=None) -> i
             made = services.builtin_templates_ensure(city=City.objects.get(pk=city_id))
             templates[city_id] = {t.template_key: t for t in made}
         written += load_station_surveys(station, templates[city_id], seed=station.pk * 104729)
+    if written:
+        refresh_statistics()  # the answers were written in bulk
     return written

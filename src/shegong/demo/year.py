@@ -28,6 +28,7 @@ from shegong.clients import identity
 from shegong.clients.models import Resident
 from shegong.community import services as community
 from shegong.community.models import PartyMember, PartyOrganisation, Volunteer
+from shegong.core.bulk import refresh_statistics
 from shegong.core.roles import Role
 from shegong.delivery import counting
 from shegong.delivery import services as delivery
@@ -409,8 +410,10 @@ def load_demo_year(
         for year in range(this_year - 2, first - 1, -1):
             events += copy_demo_year(this_year - 1, year, lambda pk, y=year: _copied_plan(pk, y))
     if events:
-        # The events were written in bulk: bring the statistics rollups in step.
+        # The events were written in bulk: bring the statistics rollups in step,
+        # and the planner's statistics.
         rollups.rebuild()
+        refresh_statistics()
     return events, person_times
 
 

@@ -117,8 +117,7 @@ class Command(BaseCommand):
         them PostgreSQL guesses one row for the scope's station sub-query and
         reads the rollups station by station through the heap."""
         start = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        bulk.refresh_statistics(connection)
         self.stdout.write(f"Planner statistics refreshed ({time.perf_counter() - start:.0f} s)")
 
     def _dashboard(self):
