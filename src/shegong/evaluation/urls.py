@@ -15,6 +15,7 @@ urlpatterns = [
     path("rounds/<int:pk>/<str:action>/", views.round_transition, name="round-transition"),
     path("assignments/<int:pk>/remove/", views.assignment_remove, name="assignment-remove"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet-detail"),
+    path("sheets/<int:pk>/pdf/", views.sheet_pdf, name="sheet-pdf"),
     path("sheets/<int:pk>/score/", views.sheet_score, name="sheet-score"),
     path("sheets/<int:pk>/evidence/", views.sheet_evidence, name="sheet-evidence"),
     path("sheets/<int:pk>/submit/", views.sheet_submit, name="sheet-submit"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("inspections/", views.inspection_list, name="inspection-list"),
     path("inspections/new/", views.inspection_create, name="inspection-create"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("inspections/<int:pk>/pdf/", views.inspection_pdf, name="inspection-pdf"),
     path(
         "inspections/<int:pk>/rectifications/",
         views.rectification_add,

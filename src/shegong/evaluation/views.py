@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
+from shegong.core.pdf import pdf_response
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.roles import scope_name
 from shegong.core.scope import CHANGE, VIEW, can, may, may_create
@@ -333,6 +334,21 @@ def sheet_detail(request, pk: int):
     return render(request, "evaluation/sheet_detail.html", _sheet_context(request, sheet))
 
 
+@login_required
+def sheet_pdf(request, pk: int):
+    """A station's evaluation result on paper: every indicator's score, the
+    groups, the total and grade, the station's comment."""
+    sheet = _visible_sheet(request, pk)
+    context = _sheet_context(request, sheet)
+    return pdf_response(
+        request,
+        "evaluation/sheet_pdf.html",
+        context,
+        filename=f"evaluation-{sheet.round_id}-{sheet.station.code}.pdf",
+        title=f"{sheet.station.name} · {sheet.round.name}",
+    )
+
+
 def _indicator_of(sheet, value):
     from shegong.evaluation.models import Indicator
 
@@ -502,6 +518,21 @@ def inspection_detail(request, pk: int):
     )
     return render(
         request, "evaluation/inspection_detail.html", _inspection_context(request, inspection)
+    )
+
+
+@login_required
+def inspection_pdf(request, pk: int):
+    """An inspection with its checklist, findings and rectifications, on paper."""
+    inspection = get_visible_or_404(
+        selectors.inspections_visible_to(request.user), request.user, pk=pk
+    )
+    return pdf_response(
+        request,
+        "evaluation/inspection_pdf.html",
+        _inspection_context(request, inspection),
+        filename=f"inspection-{inspection.pk}.pdf",
+        title=_("Inspection") + f" · {inspection.station.name}",
     )
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/new-version/", views.survey_new_version, name="new-version"),
     path("<int:pk>/qr.png", views.survey_qr, name="qr"),
     path("<int:pk>/poster/", views.survey_poster, name="poster"),
+    path("<int:pk>/poster.pdf", views.survey_poster_pdf, name="poster-pdf"),
     path("<int:pk>/paper/", views.survey_paper, name="paper"),
     path("<int:pk>/results/", views.survey_results, name="results"),
     path("<int:pk>/attach-plan/", views.survey_attach_plan, name="attach-plan"),

@@ -4,6 +4,7 @@ satisfaction rates. Writes go through `surveys.services`."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import segno
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.pdf import pdf_response
 from shegong.core.scope import CHANGE, CREATE, can, can_at, may
 from shegong.org.models import Station
 from shegong.plans.models import AnnualPlan, PlanStatus
@@ -346,6 +348,26 @@ def survey_poster(request, pk: int):
     survey = _published(request, pk)
     context = {"survey": survey, "public_url": public_url(request, survey)}
     return render(request, "surveys/poster.html", context)
+
+
+@login_required
+def survey_poster_pdf(request, pk: int):
+    """The poster as an A4 PDF, the QR code inline (nothing is fetched)."""
+    survey = _published(request, pk)
+    buffer = io.BytesIO()
+    segno.make(public_url(request, survey), error="m").save(buffer, kind="png", scale=10, border=2)
+    context = {
+        "survey": survey,
+        "public_url": public_url(request, survey),
+        "qr": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
+    }
+    return pdf_response(
+        request,
+        "surveys/poster_pdf.html",
+        context,
+        filename=f"survey-{survey.pk}-poster.pdf",
+        title=survey.title,
+    )
 
 
 # --- Paper questionnaires ------------------------------------------------------------

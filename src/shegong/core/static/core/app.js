@@ -4,3 +4,9 @@ document.addEventListener("change", function (event) {
     event.target.form.submit();
   }
 });
+// A print button: the page's print stylesheet leaves the content only.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
