@@ -30,8 +30,8 @@ from shegong.clients.models import ClientCategory, Resident
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
-from shegong.core.pdf import pdf_response
 from shegong.core.models import AccessLog
+from shegong.core.pdf import pdf_response
 from shegong.core.scope import CHANGE, CREATE, may
 
 # The case page lists this many of the latest notes and history events.

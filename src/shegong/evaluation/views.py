@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
-from shegong.core.pdf import pdf_response
 from shegong.core.forms import add_errors, apply_service, bootstrap
+from shegong.core.pdf import pdf_response
 from shegong.core.roles import scope_name
 from shegong.core.scope import CHANGE, VIEW, can, may, may_create
 from shegong.evaluation import forms, inspections, selectors, services
