@@ -518,3 +518,32 @@ def station_progress(
         for pk, name, district in names
     ]
     return sorted(rows, key=lambda r: (-r.gap, r.name))
+
+
+@dataclass
+class ViewScope:
+    """What a statistics page covers when no district or station is asked for:
+    the one station (or district) the viewer's scope holds, else the city."""
+
+    district: District | None
+    station: Station | None
+    city_name: str
+    many_districts: bool
+    many_stations: bool
+
+
+def view_scope(user: Any) -> ViewScope:
+    """The narrowest unit that holds the user's whole scope (two short queries,
+    three for a city-wide one): a worker's statistics are their station's, a
+    district officer's their district's, and titled so."""
+    from shegong.org.models import City
+
+    stations = list(Station.objects.visible_to(user).select_related("street__district")[:2])
+    if len(stations) == 1:
+        station = stations[0]
+        return ViewScope(station.street.district, station, "", False, False)
+    districts = list(District.objects.visible_to(user).order_by("code")[:2])
+    if len(districts) == 1:
+        return ViewScope(districts[0], None, "", False, True)
+    cities = list(City.objects.visible_to(user).values_list("name", flat=True)[:2])
+    return ViewScope(None, None, cities[0] if len(cities) == 1 else "", True, True)
