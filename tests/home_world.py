@@ -55,16 +55,16 @@ def _case(d: Delivery, resident, review_in: int):
 def make_homes(world) -> Delivery:
     d = make_delivery(world)
     director, worker = d["director"], d["worker"]
-    plan_services.target_set(actor=director, project=d.projects["key"], targets={"person_times": 1000})
+    plan_services.target_set(
+        actor=director, project=d.projects["key"], targets={"person_times": 1000}
+    )
     plan_services.target_set(
         actor=director, project=d.projects["elderly"], targets={"person_times": 200}
     )
     plan_services.target_set(
         actor=d["director_b"], project=d.project_b, targets={"person_times": 100}
     )
-    d.extra["activity"] = record(
-        d, title="邻里互助茶话会", headcount=40, attendees=d.residents[:2]
-    )
+    d.extra["activity"] = record(d, title="邻里互助茶话会", headcount=40, attendees=d.residents[:2])
     d.extra["group"] = grp = group(d, members=6, planned=6)
     d.extra["session"] = session(d, grp, d.residents[:5])
     if (TODAY() - 8 * DAY).year == TODAY().year:

@@ -342,6 +342,12 @@ def _satisfaction(summary, user, district, station) -> None:
     }
 
 
+def _plan_order(p: ProjectProgress) -> tuple:
+    """1+1+3+X: core, key, basic, featured; then by domain and name."""
+    order = {"core": 0, "key": 1, "basic": 2, "featured": 3}
+    return (order.get(p.kind, 9), p.domain, p.name)
+
+
 def _project_progress(
     user, station, year, month_from, month_to, domain=None
 ) -> list[ProjectProgress]:
@@ -429,8 +435,7 @@ def _project_progress(
                 ],
             )
         )
-    order = {"core": 0, "key": 1, "basic": 2, "featured": 3}
-    return sorted(progress, key=lambda p: (order.get(p.kind, 9), p.domain, p.name))
+    return sorted(progress, key=_plan_order)
 
 
 # --- Progress against the share of the year (home pages) ---------------------------
@@ -451,8 +456,22 @@ def year_share(year: int, today: datetime.date | None = None) -> float:
 
 def project_progress(user: Any, station: Station, year: int) -> list[ProjectProgress]:
     """The station's 113X projects for the whole year against their annual
-    targets: the statistics' own computation (the station dashboard's)."""
-    return _project_progress(user, station, year, 1, 12)
+    targets: the statistics' own computation (the station dashboard's), with the
+    plan's projects that have neither a target nor a service yet at zero."""
+    from shegong.plans.models import PlanProject
+
+    progress = _project_progress(user, station, year, 1, 12)
+    listed = {(p.name, p.kind, p.domain) for p in progress}
+    for name, kind, domain in (
+        PlanProject.objects.visible_to(user)
+        .filter(plan__station=station, plan__year=year)
+        .values_list("name", "kind", "domain")
+    ):
+        if (name, kind, domain) not in listed:
+            progress.append(
+                ProjectProgress(name=name, kind=kind, domain=domain, person_times=0, target=None)
+            )
+    return sorted(progress, key=_plan_order)
 
 
 @dataclass
