@@ -252,3 +252,39 @@ def test_each_role_home_blocks_are_its_sections(homes, client):
         sections = roles.sections_for(homes[person])
         shown = {s for s, testid in blocks.items() if f'data-testid="{testid}"' in html}
         assert shown == {s for s in blocks if s in sections}, person
+
+
+# --- Figures say what they cover (issue 14 point 6) -------------------------------
+
+
+def test_a_worker_s_statistics_are_their_station_s_and_titled_so(homes, client):
+    client.force_login(homes["worker"])
+    html = client.get("/stats/").content.decode()
+    title = re.search(r'data-testid="stats-title">([^<]*)<', html).group(1)
+    assert title == "服务统计 · 沙园街社工站"
+    # No ranking presenting the station's own figure as the district's.
+    assert 'data-testid="ranking"' not in html
+    assert "113X" in html
+    # The year field shows the year shown.
+    assert f'name="year" id="id_year" value="{TODAY().year}"' in html
+    crumbs = html[html.index('class="breadcrumb"') : html.index("</ol>")]
+    assert "/stats/districts/" not in crumbs and ">市<" not in crumbs
+
+
+def test_a_district_officer_s_statistics_are_the_district_s(homes, client):
+    client.force_login(homes["district"])
+    html = client.get("/stats/").content.decode()
+    title = re.search(r'data-testid="stats-title">([^<]*)<', html).group(1)
+    assert title == "服务统计 · 海珠区"
+    ranking = text(html[html.index('data-testid="ranking"') :].split("</table>")[0])
+    visit = 1 if "old_visit" in homes.extra else 0
+    assert f"1 沙园街社工站 {47 + visit}" in ranking
+
+
+def test_the_city_statistics_rank_the_districts(homes, client):
+    client.force_login(homes["city"])
+    html = client.get("/stats/").content.decode()
+    assert re.search(r'data-testid="stats-title">([^<]*)<', html).group(1) == "服务统计 · 广州市"
+    ranking = text(html[html.index('data-testid="ranking"') :].split("</table>")[0])
+    visit = 1 if "old_visit" in homes.extra else 0
+    assert f"1 海珠区 {47 + visit}" in ranking
