@@ -148,11 +148,25 @@ def test_director_sees_what_waits_and_the_caseloads(homes, client):
     assert f'href="/cases/{unassigned.pk}/assign/"' in inbox
     assert f'href="/evaluation/rectifications/{rectification.pk}/"' in inbox
     assert "整改事项: 消防通道堆放杂物" in text(inbox)
-    assert f"{TODAY().year} 年度计划 · 已提交" in text(inbox)
+    # Submitted, the plan waits for the district, not for the director.
+    assert 'data-testid="inbox-plan"' not in inbox
     loads = text(block(html, "caseloads"))
-    assert "Worker 2 1" in loads and "Director 0" in loads
+    assert "Worker 2 1" in loads and "Director 0 0" in loads
     assert f'href="/cases/?worker={homes["worker"].pk}"' in block(html, "caseloads")
     assert f'href="/cases/alerts/?assigned_to={homes["worker"].pk}"' in html
+
+
+def test_a_returned_plan_waits_for_the_director(homes, client):
+    from shegong.plans import services as plan_services
+
+    plan = plan_services.plan_return(
+        actor=homes["district"], plan=homes.extra["plan"], comment="请补充目标。"
+    )
+    inbox = block(page(client, homes["director"]), "station-inbox")
+    assert f"{TODAY().year} 年度计划 · 已退回修改" in text(inbox)
+    assert f'href="/plans/{plan.pk}/"' in inbox
+    # And no longer waits for the district.
+    assert "没有待审批的计划。" in text(page(client, homes["district"]))
 
 
 # --- District and city officers -------------------------------------------------

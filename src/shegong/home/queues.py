@@ -133,9 +133,19 @@ def caseloads(user, today) -> dict[str, Any]:
     if station is None:
         return {}
     loads = cases.open_caseloads(user, station.pk)
+    alerts = _alert_counts(user)
     return {
-        "caseloads": [(member, loads.get(member.pk, 0)) for member in _staff(user, station)],
+        "caseloads": [
+            (member, loads.get(member.pk, 0), alerts.get(member.pk, 0))
+            for member in _staff(user, station)
+        ],
     }
+
+
+def _alert_counts(user) -> dict:
+    if "_home_alerts" not in user.__dict__:
+        user.__dict__["_home_alerts"] = cases.open_alerts_by_worker(user)
+    return user.__dict__["_home_alerts"]
 
 
 def _staff(user, station) -> list:
@@ -148,7 +158,7 @@ def alerts_by_worker(user, today) -> dict[str, Any]:
     station = _station(user)
     if station is None:
         return {}
-    counts = cases.open_alerts_by_worker(user)
+    counts = _alert_counts(user)
     rows = [(member, counts[member.pk]) for member in _staff(user, station) if member.pk in counts]
     return {"alerts_by_worker": rows, "alerts_unassigned": counts.get(None, 0)}
 
@@ -169,7 +179,8 @@ def station_inbox(user, today) -> dict[str, Any]:
             "rectifications": list(evaluation.rectifications_to_answer(user)[:LIMIT]),
             "sheets_to_reply": list(evaluation.sheets_to_reply(user)[:LIMIT]),
             "plan": plan,
-            "plan_waiting": plan is None or plan.status != PlanStatus.APPROVED,
+            # Submitted, the plan waits for the officials, not for the director.
+            "plan_waiting": plan is None or plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED),
         }
     }
 
