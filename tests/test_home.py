@@ -14,6 +14,7 @@ from shegong.stats.selectors import station_progress, year_share
 from tests.conftest import shared
 from tests.delivery_world import TODAY
 from tests.home_world import make_homes
+from tests.survey_world import survey_settings  # noqa: F401  (fixture: no minimum fill time)
 
 homes = shared(make_homes)
 
@@ -302,3 +303,45 @@ def test_the_city_statistics_rank_the_districts(homes, client):
     ranking = text(html[html.index('data-testid="ranking"') :].split("</table>")[0])
     visit = 1 if "old_visit" in homes.extra else 0
     assert f"1 海珠区 {47 + visit}" in ranking
+
+
+def test_a_round_created_with_a_scoring_deadline_shows_it(world, client):
+    from shegong.evaluation.models import EvaluationRound
+
+    client.force_login(world["city"])
+    created = client.post(
+        "/evaluation/rounds/new/",
+        {
+            "name": "2026年中期评估",
+            "kind": "mid_term",
+            "year": 2026,
+            "scoring_due_on": "2026-07-15",
+        },
+    )
+    assert created.status_code == 302
+    round = EvaluationRound.objects.get(name="2026年中期评估")
+    assert round.scoring_due_on == datetime.date(2026, 7, 15)
+    page = client.get(created["Location"]).content.decode()
+    assert 'data-testid="round-deadline">评分截止日期 2026-07-15<' in page
+    refused = client.post(
+        "/evaluation/rounds/new/",
+        {"name": "坏日期", "kind": "final", "year": 2026, "scoring_due_on": "2026-13-40"},
+    )
+    assert refused.status_code == 400
+    assert not EvaluationRound.objects.filter(name="坏日期").exists()
+
+
+def test_survey_results_reach_the_director_and_the_satisfaction_the_officers(homes, client):
+    from tests.survey_world import full_answers, published, submit
+
+    survey = published(homes.world)
+    for rating in (5, 2):
+        client.cookies.clear()
+        assert submit(client, survey, full_answers(survey, rating=rating)).status_code in (200, 302)
+    inbox = block(page(client, homes["director"]), "station-inbox")
+    assert f"问卷结果: {survey.title} · 2 份答卷" in text(inbox)
+    assert f'href="/surveys/{survey.pk}/results/"' in inbox
+    # Half of the rating answers are 4 or 5; no answers last year, so no change.
+    satisfaction = block(page(client, homes["district"]), "satisfaction")
+    assert 'data-testid="satisfaction-rate">50.00%<' in satisfaction
+    assert "尚无满意度评分" not in text(satisfaction)
