@@ -345,3 +345,11 @@ def test_survey_results_reach_the_director_and_the_satisfaction_the_officers(hom
     satisfaction = block(page(client, homes["district"]), "satisfaction")
     assert 'data-testid="satisfaction-rate">50.00%<' in satisfaction
     assert "尚无满意度评分" not in text(satisfaction)
+
+
+def test_a_worker_s_statistics_api_is_their_station_s(homes, api):
+    figures = api(homes["worker"]).get("/api/stats/person-times/").json()
+    visit = 1 if "old_visit" in homes.extra else 0
+    assert figures["units"] == []
+    assert figures["person_times"] == 47 + visit
+    assert [p["name"] for p in figures["projects"]] == ["邻里互助", "长者服务"]
