@@ -89,6 +89,9 @@ def test_worker_sees_their_alert_their_review_and_the_roll_call(homes, client):
     assert 'data-testid="open-alert-count">1<' in alerts
     assert "观察记录标记危机 · 居民01" in text(alerts)
     assert f'href="/residents/{alert.resident_id}/"' in alerts
+    link = f"/cases/alerts/?assigned_to={homes['worker'].pk}"
+    assert f'href="{link}#alert-{alert.pk}"' in alerts
+    assert f'id="alert-{alert.pk}"' in client.get(link).content.decode()
     reviews = block(html, "my-reviews")
     soon, later = homes.extra["review_soon"], homes.extra["review_later"]
     due = (TODAY() + datetime.timedelta(days=3)).isoformat()
@@ -353,3 +356,15 @@ def test_a_worker_s_statistics_api_is_their_station_s(homes, api):
     assert figures["units"] == []
     assert figures["person_times"] == 47 + visit
     assert [p["name"] for p in figures["projects"]] == ["邻里互助", "长者服务"]
+
+
+@pytest.mark.parametrize(
+    "person", ["worker", "director", "district", "city", "agency", "evaluator"]
+)
+def test_every_link_of_a_home_opens_for_its_user(homes, client, person):
+    html = page(client, homes[person])
+    main = html[html.index("<main") : html.index("</main>")]
+    links = sorted({href.split("#")[0] for href in re.findall(r'href="(/[^"]*)"', main)})
+    assert len(links) >= (1 if person == "evaluator" else 2), links
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, (person, link)
