@@ -368,3 +368,25 @@ def test_every_link_of_a_home_opens_for_its_user(homes, client, person):
     assert len(links) >= (1 if person == "evaluator" else 2), links
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, (person, link)
+
+
+def test_officers_see_the_stations_whose_satisfaction_fell(homes, client):
+    from shegong.surveys import services as survey_services
+    from tests.survey_world import full_answers, published, submit
+
+    survey = published(homes.world)
+    last_year = datetime.date(TODAY().year - 1, 11, 20)
+    for _ in range(2):
+        answers = {int(k[1:]): v for k, v in full_answers(survey, rating=5).items()}
+        survey_services.response_enter_paper(
+            actor=homes["worker"], survey=survey, answers=answers, answered_on=last_year
+        )
+    for rating in (5, 2):
+        client.cookies.clear()
+        submit(client, survey, full_answers(survey, rating=rating))
+    satisfaction = block(page(client, homes["district"]), "satisfaction")
+    # 100 % last year, 50 % this year: down 50 points, and station A leads the falls.
+    assert 'data-testid="satisfaction-rate">50.00%<' in satisfaction
+    assert f"{TODAY().year} · 较 {TODAY().year - 1} 年变化 -50.00 个百分点" in text(satisfaction)
+    assert "降幅最大 沙园街社工站 50.00% (-50.00)" in text(satisfaction)
+    assert f'href="/stats/stations/{homes.world.station_a.pk}/"' in satisfaction

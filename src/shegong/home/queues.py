@@ -245,7 +245,7 @@ def satisfaction(user, today) -> dict[str, Any]:
     ]
     falls = sorted((c for c in changes if c[1] < 0), key=lambda c: (c[1], c[0]))[:5]
     names = (
-        dict(Station.objects.filter(pk__in=[c[0] for c in falls]).values_list("pk", "name"))
+        dict(visible.filter(pk__in=[c[0] for c in falls]).values_list("pk", "name"))
         if falls
         else {}
     )

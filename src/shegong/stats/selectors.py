@@ -529,8 +529,10 @@ def station_progress(
         .annotate(p=Sum("person_times"))
         .order_by()
     }
-    names = Station.objects.filter(pk__in=list(goal)).values_list(
-        "pk", "name", "street__district__name"
+    names = (
+        Station.objects.visible_to(user)
+        .filter(pk__in=list(goal))
+        .values_list("pk", "name", "street__district__name")
     )
     rows = [
         StationProgress(pk, name, district, done.get(pk, 0), goal[pk], expected)
