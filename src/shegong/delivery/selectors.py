@@ -162,10 +162,12 @@ def my_services(user: Any, first: datetime.date, last: datetime.date) -> QuerySe
     """The group sessions, activities, visits and consultations held between
     `first` and `last` in which the user took part (or that they recorded),
     latest first. Casework contacts are the cases' notes, listed with the cases."""
-    mine = ServiceEvent.objects.filter(Q(workers=user) | Q(created_by=user)).values("pk")
+    mine = ServiceEvent.objects.filter(
+        Q(workers=user) | Q(created_by=user), held_on__gte=first, held_on__lte=last
+    ).values("pk")
     return (
         events_visible_to(user)
-        .filter(pk__in=mine, held_on__gte=first, held_on__lte=last)
+        .filter(pk__in=mine)
         .exclude(kind=EventKind.CASEWORK)
         .order_by("-held_on", "-pk")
     )
