@@ -229,7 +229,7 @@ def test_agency_sees_its_stations_progress_and_contracts_ending(homes, client):
     assert "沙园街社工站" in progress and "南石头街" not in progress
     ends = (TODAY() + datetime.timedelta(days=30)).isoformat()
     contracts = block(html, "contracts-ending")
-    assert f"沙园街社工站 · GZ-2024-A-OLD 到期 {ends}" in text(contracts)
+    assert f"沙园街社工站 · GZ-2024-A-OLD 到期 {ends} (还有 30 天)" in text(contracts)
     # The world's own contracts end in 2028: not listed.
     assert "GZ-2025-A" not in contracts
     assert "GZ-2024-A-OLD" not in page(client, homes["other_agency"])

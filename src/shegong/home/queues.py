@@ -219,7 +219,10 @@ def station_progress(user, today) -> dict[str, Any]:
 
 
 def contracts_ending(user, today) -> dict[str, Any]:
-    return {"contracts_ending": list(org.contracts_ending(user, today)[:LIMIT])}
+    contracts = list(org.contracts_ending(user, today)[:LIMIT])
+    for contract in contracts:
+        contract.days_left = (contract.ends_on - today).days
+    return {"contracts_ending": contracts}
 
 
 def rectifications(user, today) -> dict[str, Any]:
