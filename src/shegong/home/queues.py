@@ -33,12 +33,7 @@ def _station(user: Any) -> Station | None:
     if _STATION not in user.__dict__:
         found = None
         if user.station_id:
-            found = (
-                Station.objects.visible_to(user)
-                .select_related("street__district", "agency")
-                .filter(pk=user.station_id)
-                .first()
-            )
+            found = org.stations_visible_to(user).filter(pk=user.station_id).first()
         user.__dict__[_STATION] = found
     return user.__dict__[_STATION]
 
