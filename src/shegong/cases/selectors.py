@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shegong.cases.models import (
+    ASSIGN,
     OPEN_STATUSES,
     WORK,
     Alert,
@@ -79,6 +80,58 @@ def open_alerts(user: Any) -> QuerySet[Alert]:
         .select_related("resident", "case", "assigned_to")
         .order_by("status", "-created_at")
     )
+
+
+def my_open_alerts(user: Any) -> QuerySet[Alert]:
+    """The open alerts assigned to the user (their home page's queue)."""
+    return open_alerts(user).filter(assigned_to=user)
+
+
+# A case whose review falls within this many days is listed as due.
+REVIEW_WITHIN_DAYS = 7
+
+
+def reviews_due(user: Any, today: datetime.date | None = None) -> QuerySet[Case]:
+    """The user's open cases whose plan review falls in the coming week or is
+    overdue, soonest first."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=REVIEW_WITHIN_DAYS)
+    return caseload(user).filter(review_due_on__lte=soon).order_by("review_due_on", "pk")
+
+
+def cases_to_assign(user: Any) -> QuerySet[Case]:
+    """Open cases without an assigned worker that the user may assign (the
+    scope's ASSIGN act: the station's director), oldest first."""
+    return (
+        Case.objects.visible_to(user, ASSIGN)
+        .filter(status__in=OPEN_STATUSES, workers__isnull=True)
+        .select_related("client")
+        .order_by("opened_on", "pk")
+    )
+
+
+def open_caseloads(user: Any, station_id: int) -> dict[int, int]:
+    """{worker id: open cases assigned} at the station, in one query."""
+    rows = (
+        Case.objects.visible_to(user)
+        .filter(station_id=station_id, status__in=OPEN_STATUSES, workers__isnull=False)
+        .values("workers")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["workers"]: r["n"] for r in rows}
+
+
+def open_alerts_by_worker(user: Any) -> dict[int | None, int]:
+    """{assigned worker id (None: nobody): open alerts} in the user's scope."""
+    rows = (
+        Alert.objects.visible_to(user)
+        .exclude(status=AlertStatus.RESOLVED)
+        .values("assigned_to")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["assigned_to"]: r["n"] for r in rows}
 
 
 def observations_of(user: Any, resident) -> QuerySet[Observation]:
@@ -178,6 +231,11 @@ def library_own_station(user: Any) -> QuerySet[LibraryCase]:
         .exclude(status=LibraryStatus.PUBLISHED)
         .order_by("-updated_at")
     )
+
+
+def library_returned(user: Any) -> QuerySet[LibraryCase]:
+    """The director's station's entries returned by the city for changes."""
+    return library_own_station(user).filter(status=LibraryStatus.RETURNED)
 
 
 def library_years(user: Any) -> list[int]:

@@ -219,6 +219,15 @@ def meal_day(user: Any, station: Station, day: datetime.date) -> RollCall:
     return RollCall(station=station, day=day, rows=rows, totals=totals, recorded=bool(kinds))
 
 
+def roll_call_due(user: Any, station_id: int, day: datetime.date) -> int:
+    """How many elders are enrolled at the station's canteen on `day` while no
+    meal is recorded for it yet (0: nothing to call, or already called)."""
+    recorded = MealRecord.objects.visible_to(user).filter(station_id=station_id, served_on=day)
+    if recorded.exists():
+        return 0
+    return MealEnrolment.objects.visible_to(user).filter(enrolled_on(station_id, day)).count()
+
+
 def meal_activities(user: Any, station: Station) -> QuerySet[ServiceEvent]:
     """The station's pre-meal activities (餐前活动), newest first."""
     return (

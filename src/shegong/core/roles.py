@@ -53,26 +53,47 @@ COMMUNITY = "community"
 PLANS = "plans"
 EVALUATION = "evaluation"
 LOGS = "logs"  # the access log and the audit log
-HOME_DISTRICTS = "home_districts"
-HOME_STATIONS = "home_stations"
-HOME_OWN_STATION = "home_own_station"
-HOME_RECTIFICATIONS = "home_rectifications"
-STATIONS_TO_EVALUATE = "stations_to_evaluate"
+# The home page is each role's work queue (shegong.home): the blocks it shows.
+HOME_DIRECTORY = "home_directory"  # the organisation's counts (administrators)
+HOME_MY_WEEK = "home_my_week"  # my services this week, my groups, appointments
+HOME_MY_ALERTS = "home_my_alerts"  # the open alerts assigned to me
+HOME_MY_REVIEWS = "home_my_reviews"  # my cases due for review or waiting for a step
+HOME_ROLL_CALL = "home_roll_call"  # today's canteen roll call, until taken
+HOME_QUICK_ACTIONS = "home_quick_actions"  # register a resident, record a service
+HOME_PLAN_PROGRESS = "home_plan_progress"  # the station's 113X projects against the year
+HOME_CASELOADS = "home_caseloads"  # open cases per member of staff
+HOME_STATION_INBOX = "home_station_inbox"  # what waits for the station's director
+HOME_ALERTS_BY_WORKER = "home_alerts_by_worker"
+HOME_APPROVALS = "home_approvals"  # plans submitted, waiting for a decision
+HOME_BEHIND_TARGET = "home_behind_target"  # stations behind the year's share, ranked
+HOME_STATION_PROGRESS = "home_station_progress"  # every station's progress (agency)
+HOME_RECTIFICATIONS = "home_rectifications"  # overdue rectifications
+HOME_ROUNDS = "home_rounds"  # open evaluation rounds' progress
+HOME_SATISFACTION = "home_satisfaction"  # satisfaction this year against last
+HOME_SHEETS = "home_sheets"  # the evaluation sheets to score
+HOME_CONTRACTS_ENDING = "home_contracts_ending"  # contracts ending within 90 days
+
+_OFFICIAL_HOME = frozenset(
+    {HOME_APPROVALS, HOME_BEHIND_TARGET, HOME_RECTIFICATIONS, HOME_ROUNDS, HOME_SATISFACTION}
+)
 
 SECTIONS: dict[str, frozenset[str]] = {
     Role.SOCIAL_WORKER: frozenset(
-        {STATION_WORK, COMMUNITY, PLANS, HOME_OWN_STATION, HOME_RECTIFICATIONS}
+        {STATION_WORK, COMMUNITY, PLANS, HOME_RECTIFICATIONS}
+        | {HOME_MY_WEEK, HOME_MY_ALERTS, HOME_MY_REVIEWS, HOME_ROLL_CALL, HOME_QUICK_ACTIONS}
     ),
     Role.STATION_DIRECTOR: frozenset(
-        {STATION_WORK, COMMUNITY, PLANS, EVALUATION, LOGS, HOME_OWN_STATION, HOME_RECTIFICATIONS}
+        {STATION_WORK, COMMUNITY, PLANS, EVALUATION, LOGS, HOME_RECTIFICATIONS}
+        | {HOME_PLAN_PROGRESS, HOME_CASELOADS, HOME_STATION_INBOX, HOME_ALERTS_BY_WORKER}
+        | {HOME_QUICK_ACTIONS}
     ),
-    Role.AGENCY_MANAGER: frozenset({COMMUNITY, PLANS, EVALUATION, HOME_STATIONS}),
-    Role.DISTRICT_OFFICER: frozenset(
-        {COMMUNITY, PLANS, EVALUATION, HOME_DISTRICTS, HOME_STATIONS, HOME_RECTIFICATIONS}
+    Role.AGENCY_MANAGER: frozenset(
+        {COMMUNITY, PLANS, EVALUATION, HOME_STATION_PROGRESS, HOME_CONTRACTS_ENDING}
     ),
-    Role.CITY_OFFICER: frozenset({COMMUNITY, PLANS, EVALUATION, LOGS, HOME_DISTRICTS}),
-    Role.EVALUATOR: frozenset({EVALUATION, HOME_STATIONS, STATIONS_TO_EVALUATE}),
-    Role.ADMIN: frozenset({COMMUNITY, PLANS, EVALUATION, HOME_DISTRICTS}),
+    Role.DISTRICT_OFFICER: frozenset({COMMUNITY, PLANS, EVALUATION} | _OFFICIAL_HOME),
+    Role.CITY_OFFICER: frozenset({COMMUNITY, PLANS, EVALUATION, LOGS} | _OFFICIAL_HOME),
+    Role.EVALUATOR: frozenset({EVALUATION, HOME_SHEETS}),
+    Role.ADMIN: frozenset({COMMUNITY, PLANS, EVALUATION, HOME_DIRECTORY}),
 }
 
 

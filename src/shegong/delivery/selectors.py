@@ -3,9 +3,10 @@ the person-times of a set of events by statistical domain."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from shegong.community.models import PartyMember, Volunteer
 from shegong.core.models import Domain
 from shegong.core.roles import STAFF_ROLES
 from shegong.core.scope import CREATE, may
-from shegong.delivery.models import EventVolunteer, Group, ServiceEvent
+from shegong.delivery.models import EventKind, EventVolunteer, Group, ServiceEvent
 from shegong.plans.models import PlanProject
 
 
@@ -145,4 +146,39 @@ def station_party_members(user: Any) -> QuerySet[PartyMember]:
         .filter(station_id=user.station_id)
         .select_related("organisation")
         .order_by("-is_representative", "name", "pk")
+    )
+
+
+# --- The worker's week (home page) -------------------------------------------------
+
+
+def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The Monday and the Sunday of `day`'s week."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return monday, monday + datetime.timedelta(days=6)
+
+
+def my_services(user: Any, first: datetime.date, last: datetime.date) -> QuerySet[ServiceEvent]:
+    """The group sessions, activities, visits and consultations held between
+    `first` and `last` in which the user took part (or that they recorded),
+    latest first. Casework contacts are the cases' notes, listed with the cases."""
+    mine = ServiceEvent.objects.filter(
+        Q(workers=user) | Q(created_by=user), held_on__gte=first, held_on__lte=last
+    ).values("pk")
+    return (
+        events_visible_to(user)
+        .filter(pk__in=mine)
+        .exclude(kind=EventKind.CASEWORK)
+        .order_by("-held_on", "-pk")
+    )
+
+
+def my_groups_to_run(user: Any) -> QuerySet[Group]:
+    """The groups the user leads that still have sessions to hold, with the
+    number of the next one (`sessions_recorded` + 1)."""
+    led = Group.objects.filter(leaders=user).values("pk")
+    return (
+        groups_visible_to(user)
+        .filter(pk__in=led, sessions_recorded__lt=F("planned_sessions"))
+        .order_by("name", "pk")
     )

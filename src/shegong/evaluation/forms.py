@@ -24,6 +24,11 @@ class RoundForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a city-wide round."),
     )
+    scoring_due_on = forms.DateField(
+        label=_("Scoring deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     standard_system = forms.BooleanField(
         label=_("Start from the standard indicator system"), required=False, initial=True
     )

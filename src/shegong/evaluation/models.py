@@ -89,6 +89,8 @@ class EvaluationRound(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # When the evaluators' scores are due (the evaluators' home lists it).
+    scoring_due_on = models.DateField(_("scoring deadline"), null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

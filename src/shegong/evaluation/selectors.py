@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from shegong.core.scope import role_condition
@@ -25,6 +25,7 @@ from shegong.evaluation.models import (
     RectificationStatus,
     RoundAssignment,
     RoundStatus,
+    SheetStatus,
     StationEvaluation,
 )
 
@@ -127,5 +128,54 @@ def overdue_rectifications(
         rectifications_visible_to(user)
         .filter(due_on__lt=today)
         .exclude(status=RectificationStatus.CLOSED)
+        .order_by("due_on", "pk")
+    )
+
+
+# --- Work queues (home pages) ----------------------------------------------------
+
+
+def sheets_to_score(user: Any) -> QuerySet[StationEvaluation]:
+    """The sheets the user scores (the scope's "score" act: their assignments in
+    open rounds) not yet submitted, the earliest deadline first."""
+    return (
+        StationEvaluation.objects.visible_to(user, "score")
+        .filter(status=SheetStatus.SCORING, round__status=RoundStatus.OPEN)
+        .select_related("round", "station__street__district")
+        .annotate(scored=Count("scores", filter=Q(scores__score__isnull=False)))
+        .order_by(F("round__scoring_due_on").asc(nulls_last=True), "station__code", "pk")
+    )
+
+
+def sheets_to_reply(user: Any) -> QuerySet[StationEvaluation]:
+    """Finalised sheets the user answers for the station (the "reply" act) that
+    carry no reply yet."""
+    return (
+        StationEvaluation.objects.visible_to(user, "reply")
+        .filter(director_comment="")
+        .select_related("round")
+        .order_by("-round__year", "pk")
+    )
+
+
+def rounds_progress(user: Any) -> list[dict[str, Any]]:
+    """The open rounds in the user's scope: their sheets in view and how many are
+    submitted (one query)."""
+    return list(
+        StationEvaluation.objects.visible_to(user)
+        .filter(round__status=RoundStatus.OPEN)
+        .values("round", "round__name", "round__scoring_due_on")
+        .annotate(sheets=Count("pk"), submitted=Count("pk", filter=Q(status=SheetStatus.SUBMITTED)))
+        .order_by("round__scoring_due_on", "round")
+    )
+
+
+def rectifications_to_answer(user: Any) -> QuerySet[Rectification]:
+    """Open rectifications the user answers for the station (the "submit" act),
+    the earliest due first."""
+    return (
+        Rectification.objects.visible_to(user, "submit")
+        .filter(status=RectificationStatus.OPEN)
+        .select_related("station")
         .order_by("due_on", "pk")
     )

@@ -9,6 +9,7 @@ Sheet:  scoring ─submit→ submitted (scores locked)
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,6 +69,7 @@ def round_create(
     district: District | None = None,
     month_from: int | None = None,
     month_to: int | None = None,
+    scoring_due_on: datetime.date | None = None,
 ) -> EvaluationRound:
     """A new round in draft. A mid-term round covers January–June by default, a
     final round the whole year."""
@@ -87,6 +89,7 @@ def round_create(
         district=district,
         month_from=month_from,
         month_to=month_to,
+        scoring_due_on=scoring_due_on,
         created_by=actor,
     )
     round.full_clean()

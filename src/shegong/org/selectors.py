@@ -48,6 +48,22 @@ def active_contracts(user: Any, on: datetime.date | None = None) -> QuerySet[Con
     return Contract.objects.visible_to(user).filter(starts_on__lte=on, ends_on__gte=on)
 
 
+# Contracts ending within this many days are listed for renewal or re-tender.
+ENDING_WITHIN_DAYS = 90
+
+
+def contracts_ending(user: Any, today: datetime.date | None = None) -> QuerySet[Contract]:
+    """Contracts in force that end within `ENDING_WITHIN_DAYS`, soonest first."""
+    today = today or timezone.localdate()
+    last = today + datetime.timedelta(days=ENDING_WITHIN_DAYS)
+    return (
+        Contract.objects.visible_to(user)
+        .filter(starts_on__lte=today, ends_on__gte=today, ends_on__lte=last)
+        .select_related("station", "special_project")
+        .order_by("ends_on", "code")
+    )
+
+
 def org_summary(user: Any) -> OrgSummary:
     return OrgSummary(
         districts=District.objects.visible_to(user).count(),

@@ -30,6 +30,22 @@ def plans_visible_to(user: Any) -> QuerySet[AnnualPlan]:
     )
 
 
+def plans_waiting_decision(user: Any) -> QuerySet[AnnualPlan]:
+    """Submitted plans the user may approve or return (the scope's DECIDE act),
+    the longest waiting first."""
+    return (
+        AnnualPlan.objects.visible_to(user, DECIDE)
+        .filter(status=PlanStatus.SUBMITTED)
+        .select_related("station__street__district")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def station_plan(user: Any, station_id: int, year: int) -> AnnualPlan | None:
+    """The station's plan for `year`, if the user can see it."""
+    return AnnualPlan.objects.visible_to(user).filter(station_id=station_id, year=year).first()
+
+
 def plan_list(user: Any) -> QuerySet[AnnualPlan]:
     """The plans in scope with their project count. Officers, who approve, get
     the plans waiting for them (submitted) first; station staff see theirs by year."""

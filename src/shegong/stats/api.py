@@ -10,7 +10,7 @@ from shegong.core.access import get_visible_or_404
 from shegong.core.models import Domain
 from shegong.org.models import District, Station
 from shegong.stats.forms import PeriodForm
-from shegong.stats.selectors import person_time_summary
+from shegong.stats.selectors import person_time_summary, view_scope
 
 
 class PersonTimeSummarySerializer(serializers.Serializer):
@@ -65,6 +65,10 @@ class PersonTimesView(APIView):
                     raise serializers.ValidationError({name: ["A whole number is required."]})
                 found = get_visible_or_404(model, request.user, pk=int(value))
                 district, station = (found, station) if name == "district" else (district, found)
+        if district is None and station is None:
+            # As on the dashboard: a scope of one station (or district) is that unit.
+            scope = view_scope(request.user)
+            district, station = (None, scope.station) if scope.station else (scope.district, None)
         summary = person_time_summary(
             request.user, district=district, station=station, **form.cleaned_data
         )

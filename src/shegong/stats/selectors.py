@@ -343,6 +343,12 @@ def _satisfaction(summary, user, district, station) -> None:
     }
 
 
+def _plan_order(p: ProjectProgress) -> tuple:
+    """1+1+3+X: core, key, basic, featured; then by domain and name."""
+    order = {"core": 0, "key": 1, "basic": 2, "featured": 3}
+    return (order.get(p.kind, 9), p.domain, p.name)
+
+
 def _project_progress(
     user, station, year, month_from, month_to, domain=None
 ) -> list[ProjectProgress]:
@@ -355,9 +361,6 @@ def _project_progress(
         month_to=month_to,
         domain=domain,
     )
-
-
-KIND_ORDER = {"core": 0, "key": 1, "basic": 2, "featured": 3}
 
 
 def projects_progress(
@@ -465,6 +468,136 @@ def projects_progress(
                 station_id=station_id,
             )
         )
-    return sorted(
-        progress, key=lambda p: (p.station_id, KIND_ORDER.get(p.kind, 9), p.domain, p.name)
+    return sorted(progress, key=lambda p: (p.station_id, *_plan_order(p)))
+
+
+# --- Progress against the share of the year (home pages) ---------------------------
+
+
+def year_share(year: int, today: datetime.date | None = None) -> float:
+    """The share of `year` elapsed by the end of `today` (1 for a past year, 0
+    for a year to come): what a target's completion is measured against."""
+    today = today or timezone.localdate()
+    if year < today.year:
+        return 1.0
+    if year > today.year:
+        return 0.0
+    start = datetime.date(year, 1, 1)
+    days = (datetime.date(year + 1, 1, 1) - start).days
+    return ((today - start).days + 1) / days
+
+
+def project_progress(user: Any, station: Station, year: int) -> list[ProjectProgress]:
+    """The station's 113X projects for the whole year against their annual
+    targets: the statistics' own computation (the station dashboard's), with the
+    plan's projects that have neither a target nor a service yet at zero."""
+    from shegong.plans.models import PlanProject
+
+    progress = _project_progress(user, station, year, 1, 12)
+    listed = {(p.name, p.kind, p.domain) for p in progress}
+    for name, kind, domain in (
+        PlanProject.objects.visible_to(user)
+        .filter(plan__station=station, plan__year=year)
+        .values_list("name", "kind", "domain")
+    ):
+        if (name, kind, domain) not in listed:
+            progress.append(
+                ProjectProgress(name=name, kind=kind, domain=domain, person_times=0, target=None)
+            )
+    return sorted(progress, key=_plan_order)
+
+
+@dataclass
+class StationProgress:
+    """A station's person-times of the year against the sum of its projects'
+    person-time targets (projects without such a target left out)."""
+
+    pk: int
+    name: str
+    district: str
+    done: int
+    target: int
+    expected: float  # the share of the year elapsed, 0..1
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.target)
+
+    @property
+    def expected_percent(self) -> int:
+        return round(100 * self.expected)
+
+    @property
+    def gap(self) -> int:
+        """Percentage points behind the share of the year (negative: ahead)."""
+        return self.expected_percent - self.percent
+
+    @property
+    def behind(self) -> bool:
+        return self.gap > 0
+
+
+def station_progress(
+    user: Any, year: int, today: datetime.date | None = None
+) -> list[StationProgress]:
+    """Every station in the user's scope with person-time targets for `year`,
+    the furthest behind the share of the year first. Three queries, whatever the
+    number of stations: the targets, the rollup's person-times of the targeted
+    projects (the sums `project_progress` makes per project), the stations."""
+    expected = year_share(year, today)
+    targeted = ProjectTarget.objects.visible_to(user).filter(
+        project__plan__year=year, metric=Metric.PERSON_TIMES, value__gt=0
     )
+    goal = {
+        r["project__plan__station"]: r["v"]
+        for r in targeted.values("project__plan__station").annotate(v=Sum("value")).order_by()
+    }
+    if not goal:
+        return []
+    done = {
+        r["station"]: r["p"] or 0
+        for r in ProjectMonth.objects.visible_to(user)
+        .filter(year=year, project__in=targeted.values("project"))
+        .values("station")
+        .annotate(p=Sum("person_times"))
+        .order_by()
+    }
+    names = (
+        Station.objects.visible_to(user)
+        .filter(pk__in=list(goal))
+        .values_list("pk", "name", "street__district__name")
+    )
+    rows = [
+        StationProgress(pk, name, district, done.get(pk, 0), goal[pk], expected)
+        for pk, name, district in names
+    ]
+    return sorted(rows, key=lambda r: (-r.gap, r.name))
+
+
+@dataclass
+class ViewScope:
+    """What a statistics page covers when no district or station is asked for:
+    the one station (or district) the viewer's scope holds, else the city."""
+
+    district: District | None
+    station: Station | None
+    city_name: str
+    many_districts: bool
+    many_stations: bool
+
+
+def view_scope(user: Any) -> ViewScope:
+    """The narrowest unit that holds the user's whole scope (two short queries,
+    three for a city-wide one): a worker's statistics are their station's, a
+    district officer's their district's, and titled so."""
+    from shegong.org.models import City
+
+    stations = list(Station.objects.visible_to(user).select_related("street__district")[:2])
+    if len(stations) == 1:
+        station = stations[0]
+        return ViewScope(station.street.district, station, "", False, False)
+    districts = list(District.objects.visible_to(user).order_by("code")[:2])
+    if len(districts) == 1:
+        return ViewScope(districts[0], None, "", False, True)
+    cities = list(City.objects.visible_to(user).values_list("name", flat=True)[:2])
+    return ViewScope(None, None, cities[0] if len(cities) == 1 else "", True, True)

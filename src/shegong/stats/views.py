@@ -17,7 +17,7 @@ from shegong.org.models import District, Station
 from shegong.plans.models import Metric
 from shegong.stats import reports
 from shegong.stats.forms import DashboardForm, PeriodForm
-from shegong.stats.selectors import DOMAINS, person_time_summary
+from shegong.stats.selectors import DOMAINS, person_time_summary, view_scope
 
 
 def _report_query(year: int, district, station, domain=None) -> str:
@@ -53,8 +53,14 @@ def dashboard(request, district_pk: int | None = None, station_pk: int | None = 
         # Say what is wrong, and show this year meanwhile.
         period = {"year": timezone.localdate().year, "month_from": 1, "month_to": 12}
         status = 400
+    scope = view_scope(request.user)
+    if district is None and station is None:
+        # A scope of one station (or one district) is that station's page, titled
+        # with it: its figures are never shown as the district's or the city's.
+        district, station = (None, scope.station) if scope.station else (scope.district, None)
     summary = person_time_summary(request.user, district=district, station=station, **period)
     context = {
+        "scope": scope,
         "form": form,
         "summary": summary,
         "district": district or (station.street.district if station else None),

@@ -32,6 +32,7 @@ from shegong.surveys.models import (
     QuestionKind,
     Survey,
     SurveyKind,
+    SurveyStatus,
 )
 
 TWO_PLACES = Decimal("0.01")
@@ -46,6 +47,18 @@ def percent(part: int, whole: int, places: Decimal = ONE_PLACE) -> Decimal | Non
 
 def visible_surveys(user) -> QuerySet[Survey]:
     return Survey.objects.visible_to(user).select_related("station", "city")
+
+
+def station_surveys_answered(user, station_id: int) -> QuerySet[Survey]:
+    """The station's published and closed surveys with their number of
+    responses, the most recently published first: the results to read."""
+    return (
+        Survey.objects.visible_to(user)
+        .filter(station_id=station_id, status__in=[SurveyStatus.PUBLISHED, SurveyStatus.CLOSED])
+        .annotate(response_count=Count("responses"))
+        .filter(response_count__gt=0)
+        .order_by("-published_at", "-pk")
+    )
 
 
 # --- One survey's results --------------------------------------------------------

@@ -10,3 +10,8 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// Progress bars carry their width in data-width (the CSP forbids style attributes).
+document.querySelectorAll(".progress-bar[data-width]").forEach(function (bar) {
+  bar.style.width = Math.min(100, Number(bar.dataset.width) || 0) + "%";
+});
