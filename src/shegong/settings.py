@@ -137,9 +137,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------------
 # Rate limits of the public survey forms count in the cache. Per-process memory is
 # right for one process (development, tests); with several gunicorn workers or
-# hosts, set CACHES to a shared cache (Redis, memcached or Django's database
-# cache), see docs/architecture.md "Surveys".
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# hosts, set REDIS_URL (e.g. redis://127.0.0.1:6379/0) so that they share one count.
+# Redis down degrades to per-process counts with a logged warning (core/cache.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "shegong.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("SHEGONG_CACHE_PREFIX", "shegong"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Authentication ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
