@@ -230,12 +230,14 @@ def _export(viewer, fmt: str, entries):
         _("Detail"),
     ]
 
+    roles = dict(Role.choices)
+
     def rows():
         for entry in entries.iterator(chunk_size=2000):
             yield [
                 entry.at.isoformat(),
                 entry.username,
-                entry.role,
+                str(roles.get(entry.role, entry.role)),
                 entry.ip or "",
                 entry.get_action_display(),
                 entry.object_type,
