@@ -132,3 +132,9 @@ def test_migration_fills_existing_rows(delivery):
     )
     assert stored == ("zhangsanfeng", "zsf")
     assert not Resident.objects.filter(name_pinyin="").exists()
+
+
+def test_api_orders_by_pinyin(delivery, api):
+    _people(delivery)
+    found = api(delivery["worker"]).get("/api/residents/", {"q": "z", "ordering": "name_pinyin"})
+    assert [r["name"] for r in found.json()["results"]] == ["曾小贤", "张三", "张三丰"]

@@ -323,7 +323,7 @@ class ResidentViewSet(ConflictMixin, ScopedModelViewSet):
     queryset = Resident.objects.order_by("name", "pk")
     serializer_class = ResidentSerializer
     filterset_class = filtersets.ResidentFilterSet
-    ordering_fields = ["name", "birth_date", "created_at", "id"]
+    ordering_fields = ["name", "name_pinyin", "birth_date", "created_at", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
