@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,9 +49,15 @@ def resident_list(request):
     sort = request.GET.get("sort", "pinyin")
     if sort not in RESIDENT_ORDERS:
         sort = "pinyin"
-    # The last service the resident attended (an activity, a session, a visit),
-    # read through the attendance's (resident, event) index.
-    last_contact = Max("attendances__event__held_on")
+    # The last service the resident attended (an activity, a session, a visit):
+    # a subquery per listed row through the attendance's (resident, event) index,
+    # not an aggregate over the whole station on every page.
+    last_contact = Subquery(
+        Resident._base_manager.filter(pk=OuterRef("pk"))
+        .values("pk")
+        .annotate(last=Max("attendances__event__held_on"))
+        .values("last")[:1]
+    )
     residents = (
         _residents(request.user)
         .annotate(last_contact=last_contact)
