@@ -89,7 +89,7 @@ def test_api_search_by_initials(delivery, api):
     assert [r["name"] for r in found.json()["results"]] == ["张三", "张三丰"]
 
 
-def test_attendance_and_group_lookups_find_by_initials(delivery):
+def test_service_attendance_and_group_lookups_find_by_initials(delivery):
     people = _people(delivery)
     client = login(delivery)
     event = record(delivery, attendees=[people["李四"]])
@@ -98,6 +98,8 @@ def test_attendance_and_group_lookups_find_by_initials(delivery):
     assert [r.name for r, _ticked in found.rows] == ["张三", "张三丰"]
     found = client.get("/services/groups/new/", {"q": "wangwu"}, headers=HX).context["found"]
     assert [r.name for r, _ticked in found.rows] == ["王五"]
+    found = client.get("/services/new/", {"q": "zxx"}, headers=HX).context["found"]
+    assert [r.name for r, _ticked in found.rows] == ["曾小贤"]
 
 
 def test_meal_enrolment_finds_by_pinyin(delivery):
