@@ -174,7 +174,7 @@ def test_officials_see_which_resident_fields_changed_not_their_values(world, cli
     client.force_login(world["city"])
     body = client.get("/audit/", {"model": "clients.resident"}).content.decode()
     assert "13800138000" not in body and "陈秀英" not in body
-    assert f"#{resident.pk}" in body and "phone" in body
+    assert f"#{resident.pk}" in body and "<strong>手机号码</strong>" in body
     client.force_login(world["director"])
     body = client.get("/audit/", {"model": "clients.resident"}).content.decode()
     assert "13800138000" in body and "陈秀英" in body

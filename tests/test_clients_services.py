@@ -173,9 +173,12 @@ def test_same_name_birth_date_and_phone_is_allowed_when_confirmed(world):
     assert second.pk is not None
 
 
-def test_same_name_and_birth_date_with_other_phone_is_not_a_duplicate(world):
-    register(world, phone=PHONE)
-    register(world, phone="13900139000")
+def test_same_name_and_birth_date_with_other_phone_needs_a_confirmation(world):
+    first = register(world, phone=PHONE)
+    with pytest.raises(DuplicateResident) as caught:
+        register(world, phone="13900139000")
+    assert caught.value.matches == [first]
+    register(world, phone="13900139000", allow_similar=True)
     assert Resident.objects.count() == 2
 
 

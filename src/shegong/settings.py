@@ -46,10 +46,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "axes",
+    # Their admin section titles in Chinese (shegong.core.app_names).
+    "shegong.core.app_names.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "shegong.core.app_names.OTPTOTPConfig",
+    "shegong.core.app_names.OTPStaticConfig",
     "csp",
     "shegong.core",
     "shegong.accounts",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The platform's error pages while DEBUG is on too (a no-op without DEBUG).
+    "shegong.core.middleware.ErrorPagesInDebugMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
@@ -231,6 +234,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format (Y-m-d) and figures grouped by thousands, in both languages.
+FORMAT_MODULE_PATH = ["shegong.core.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -17,6 +17,7 @@ from shegong.cases.models import (
     LibraryCase,
     Observation,
 )
+from shegong.clients.filtersets import ResidentNameSearch
 from shegong.core.filtersets import SearchFilterSet
 
 
@@ -58,7 +59,7 @@ class CaseFilterSet(SearchFilterSet):
         return queryset.exclude(workers=user)
 
 
-class ObservationFilterSet(SearchFilterSet):
+class ObservationFilterSet(ResidentNameSearch, SearchFilterSet):
     search_fields = ("resident__name", "text")
     observed_after = django_filters.DateFilter(field_name="observed_on", lookup_expr="gte")
     observed_before = django_filters.DateFilter(field_name="observed_on", lookup_expr="lte")
@@ -68,7 +69,7 @@ class ObservationFilterSet(SearchFilterSet):
         fields = ["q", "resident", "source", "crisis", "observed_after", "observed_before"]
 
 
-class AlertFilterSet(SearchFilterSet):
+class AlertFilterSet(ResidentNameSearch, SearchFilterSet):
     """Without `status`, the alerts still to handle (open or acknowledged)."""
 
     search_fields = ("resident__name",)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,22 +18,26 @@ from shegong.cases import forms, selectors, services
 from shegong.cases.alerts import rule_settings
 from shegong.cases.models import (
     ASSIGN,
+    OPEN_STATUSES,
+    WORK,
     Alert,
     AlertKind,
     AlertRule,
     Case,
     CaseStatus,
     LibraryCase,
+    RiskLevel,
     ServiceType,
     keeps_own_caseload,
 )
 from shegong.clients.models import ClientCategory, Resident
+from shegong.clients.pinyin import name_search
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
-from shegong.core.models import AccessLog
+from shegong.core.models import AccessLog, Domain
 from shegong.core.pdf import pdf_response
-from shegong.core.scope import CHANGE, CREATE, may
+from shegong.core.scope import CHANGE, CREATE, may, restrict
 
 # The case page lists this many of the latest notes and history events.
 CASE_PAGE_LATEST = 20
@@ -68,20 +73,69 @@ STEP_LABELS = {
 }
 
 
+# Bootstrap colours of the case list's badges.
+STATUS_COLOURS = {
+    CaseStatus.INTAKE: "info",
+    CaseStatus.ASSESSED: "primary",
+    CaseStatus.PLANNED: "primary",
+    CaseStatus.IN_SERVICE: "success",
+    CaseStatus.REVIEWED: "success",
+    CaseStatus.REFERRED: "warning",
+    CaseStatus.CLOSED: "secondary",
+}
+RISK_COLOURS = {
+    RiskLevel.LOW: "success",
+    RiskLevel.MEDIUM: "warning",
+    RiskLevel.HIGH: "danger",
+    RiskLevel.CRISIS: "dark",
+}
+
+
+def _case_filters(request, cases, user):
+    """The case list's search and filters. The client's name and the risk level
+    are case content: they are searched and filtered only among the cases the
+    user may work on (the same mark that shows them in the list)."""
+    workable = restrict(Case.objects.all(), user, WORK).values("pk")
+    chosen = {
+        "q": request.GET.get("q", "").strip()[:50],
+        "status": request.GET.get("status", ""),
+        "domain": request.GET.get("domain", ""),
+        "risk": request.GET.get("risk", ""),
+        "review": request.GET.get("review", ""),
+    }
+    if chosen["q"]:
+        by_name = name_search(chosen["q"], "client") & Q(pk__in=workable)
+        cases = cases.filter(Q(number__icontains=chosen["q"]) | by_name)
+    if chosen["status"] in CaseStatus.values:
+        cases = cases.filter(status=chosen["status"])
+    if chosen["domain"] in Domain.values:
+        cases = cases.filter(domain=chosen["domain"])
+    if chosen["risk"] in RiskLevel.values:
+        cases = cases.filter(risk_level=chosen["risk"], pk__in=workable)
+    if chosen["review"] == "overdue":
+        cases = cases.filter(
+            review_due_on__lt=timezone.localdate(), status__in=OPEN_STATUSES, pk__in=workable
+        )
+    return cases, chosen
+
+
 @login_required
 def case_list(request):
-    """My caseload (个案负荷); the director also sees every case of the station."""
+    """My caseload (个案负荷); the director also sees every case of the station.
+    Client, risk level and next review show for the cases the user may work on."""
     user = request.user
     show = request.GET.get("show", "mine")
     own_caseload = keeps_own_caseload(user)
     if show == "all" or not own_caseload:
         cases = selectors.cases_visible_to(user)
-        status = request.GET.get("status")
-        if status in CaseStatus.values:
-            cases = cases.filter(status=status)
     else:
         cases = selectors.caseload(user)
-    page = Paginator(cases.prefetch_related("workers"), 25).get_page(request.GET.get("page"))
+    cases, chosen = _case_filters(request, cases, user)
+    cases = selectors.with_work(cases.prefetch_related("workers"), user)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    for case in page:
+        case.status_colour = STATUS_COLOURS.get(case.status, "secondary")
+        case.risk_colour = RISK_COLOURS.get(case.risk_level, "secondary")
     return render(
         request,
         "cases/case_list.html",
@@ -90,6 +144,10 @@ def case_list(request):
             "show": show,
             "own_caseload": own_caseload,
             "statuses": CaseStatus.choices,
+            "domains": Domain.choices,
+            "risks": RiskLevel.choices,
+            "chosen": chosen,
+            "today": timezone.localdate(),
             "needing_action": selectors.cases_needing_action(user)[:20],
         },
     )

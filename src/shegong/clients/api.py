@@ -39,7 +39,8 @@ from shegong.org.models import Community
 def duplicate_response(exc: services.DuplicateResident, id_number: str = "") -> Response:
     """409 with the records already on file, so the caller can open one of them
     instead of creating a duplicate. A match by ID number cannot be overridden;
-    a match by name + birth date + phone can, with `allow_similar`."""
+    a match by name and birth date, name and phone, or pinyin and birth date can,
+    with `confirm_duplicate`."""
     number = identity.normalise_id_number(id_number)
     digest = identity.lookup_hash(number) if number else ""
     return Response(
@@ -236,11 +237,21 @@ class ResidentInputSerializer(serializers.Serializer):
 
 
 class ResidentRegisterSerializer(ResidentInputSerializer):
-    allow_similar = serializers.BooleanField(
+    confirm_duplicate = serializers.BooleanField(
         default=False,
-        help_text="Register although a resident with the same name, birth date and "
-        "phone exists (never allowed for the same ID number).",
+        help_text="Confirm that this is not the same person as the residents the 409 "
+        "answer listed (same name and birth date, same name and phone, or same "
+        "pinyin and birth date); never allowed for the same ID number.",
     )
+    allow_similar = serializers.BooleanField(
+        default=False, help_text="The former name of `confirm_duplicate`."
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        confirmed = attrs.pop("confirm_duplicate", False)
+        attrs["allow_similar"] = bool(attrs.get("allow_similar") or confirmed)
+        return attrs
 
 
 class ResidentUpdateSerializer(ResidentInputSerializer):
@@ -312,7 +323,7 @@ class ResidentViewSet(ConflictMixin, ScopedModelViewSet):
     queryset = Resident.objects.order_by("name", "pk")
     serializer_class = ResidentSerializer
     filterset_class = filtersets.ResidentFilterSet
-    ordering_fields = ["name", "birth_date", "created_at", "id"]
+    ordering_fields = ["name", "name_pinyin", "birth_date", "created_at", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shegong.clients import identity
+from shegong.clients import identity, pinyin
 from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
 from shegong.core.filtersets import SearchFilterSet
 
@@ -18,8 +18,27 @@ def _current(queryset, name, value):
     return queryset.filter(in_force) if value else queryset.exclude(in_force)
 
 
+class ResidentNameSearch:
+    """A FilterSet mixin: `q` matches the resident's name (characters, full pinyin
+    or initials, clients.pinyin) along `resident_path`, and the other
+    `search_fields` as usual."""
+
+    resident_path = "resident"
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        condition = pinyin.name_search(value, self.resident_path)
+        for field in self.search_fields:
+            if field != f"{self.resident_path}__name":
+                condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
 class ResidentFilterSet(SearchFilterSet):
-    """`q` matches a name, the start of a phone number, or a whole ID number.
+    """`q` matches a name (or its pinyin), the start of a phone number, or a whole
+    ID number.
 
     An ID number is matched through its keyed look-up hash: the stored numbers
     are never decrypted to search them."""
@@ -32,7 +51,7 @@ class ResidentFilterSet(SearchFilterSet):
         value = value.strip()[:50]
         if not value:
             return queryset
-        condition = Q(name__icontains=value) | Q(phone__startswith=value)
+        condition = pinyin.name_search(value) | Q(phone__startswith=value)
         number = identity.normalise_id_number(value)
         if len(number) == 18:
             condition |= Q(id_number_hash=identity.lookup_hash(number))
@@ -47,7 +66,7 @@ class HouseholdFilterSet(SearchFilterSet):
         fields = ["q"]
 
 
-class ConsentFilterSet(SearchFilterSet):
+class ConsentFilterSet(ResidentNameSearch, SearchFilterSet):
     search_fields = ("resident__name",)
 
     class Meta:
@@ -55,7 +74,7 @@ class ConsentFilterSet(SearchFilterSet):
         fields = ["q", "resident", "lawful_basis", "given_by", "covers_referral_sharing"]
 
 
-class ClientStatusFilterSet(SearchFilterSet):
+class ClientStatusFilterSet(ResidentNameSearch, SearchFilterSet):
     search_fields = ("resident__name",)
     current = django_filters.BooleanFilter(method=_current, label=_("Current"))
 
@@ -64,7 +83,7 @@ class ClientStatusFilterSet(SearchFilterSet):
         fields = ["q", "resident", "domain", "category", "priority_kind", "current"]
 
 
-class ResidentTagFilterSet(SearchFilterSet):
+class ResidentTagFilterSet(ResidentNameSearch, SearchFilterSet):
     search_fields = ("resident__name",)
     current = django_filters.BooleanFilter(method=_current, label=_("Current"))
 

@@ -103,6 +103,13 @@ class Resident(TimeStampedModel):
         verbose_name=_("community"),
     )
     name = models.CharField(_("name"), max_length=50)
+    # Written with the name by the services (clients.pinyin): searched and sorted on.
+    name_pinyin = models.CharField(
+        _("name in pinyin"), max_length=120, blank=True, db_index=True, editable=False
+    )
+    name_initials = models.CharField(
+        _("initials of the name"), max_length=50, blank=True, db_index=True, editable=False
+    )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     # The ID number itself is never stored in clear (see clients.identity).

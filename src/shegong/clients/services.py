@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
 from shegong.cases.models import OPEN_STATUSES
-from shegong.clients import identity
+from shegong.clients import identity, pinyin
 from shegong.clients.models import (
     GUARDIAN_CONSENT_AGE,
     PRIORITY_KIND_DOMAIN,
@@ -62,12 +62,21 @@ def find_duplicates(
     phone: str = "",
     exclude_pk: int | None = None,
 ) -> list[Resident]:
-    """Residents of the station matching the ID number, or name + birth date + phone."""
+    """Residents of the station who may be the same person: the same ID number, or
+    the same name and birth date, or the same name and phone, or a name read the
+    same (same pinyin) and the same birth date. Elders often have neither ID card
+    nor phone at hand, so name and birth date alone are enough to warn."""
     condition = Q()
     if id_number:
         condition |= Q(id_number_hash=identity.lookup_hash(id_number))
-    if name and birth_date and phone:
-        condition |= Q(name=name.strip(), birth_date=birth_date, phone=phone)
+    name = name.strip()
+    if name and birth_date:
+        condition |= Q(name=name, birth_date=birth_date)
+        full, _initials = pinyin.name_keys(name)
+        if full:
+            condition |= Q(name_pinyin=full, birth_date=birth_date)
+    if name and phone:
+        condition |= Q(name=name, phone=phone)
     if not condition:
         return []
     queryset = Resident.objects.filter(condition, station=station, merged_into__isnull=True)
@@ -129,8 +138,9 @@ def resident_register(
 ) -> Resident:
     """Register a resident, after searching for the same person at the station.
 
-    An ID-number match is always refused; a name + birth date + phone match is
-    refused unless the worker confirms (allow_similar) that it is someone else.
+    An ID-number match is always refused; a match by name and birth date, name
+    and phone, or pinyin and birth date (find_duplicates) is refused unless the
+    worker confirms (allow_similar) that it is someone else.
     """
     require_at(actor, CREATE, Resident, station, staff_only())
     fields = _clean_identity({"id_number": id_number, "phone": phone, "birth_date": birth_date})
@@ -157,6 +167,7 @@ def resident_register(
         created_by=actor,
         **fields,
     )
+    pinyin.fill(resident)
     resident.full_clean()
     resident.save()
     ensure_visible(actor, resident)
@@ -198,6 +209,9 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
         if clash:
             raise DuplicateResident(clash)
     before = audit.snapshot(resident)
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+        changes["name_pinyin"], changes["name_initials"] = pinyin.name_keys(changes["name"])
     for key, value in changes.items():
         setattr(resident, key, value)
     resident.full_clean()

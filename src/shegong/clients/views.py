@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from shegong.cases.forms import ObservationForm
 from shegong.cases.models import Case
 from shegong.cases.selectors import observations_of
 from shegong.cases.services import observation_record
-from shegong.clients import forms, identity, services
+from shegong.clients import forms, identity, pinyin, services
 from shegong.clients.models import ClientStatus, Resident, ResidentTag
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import add_errors, apply_service, bootstrap
@@ -33,19 +33,45 @@ def _residents(user):
     return Resident.objects.visible_to(user).filter(merged_into__isnull=True)
 
 
+# The resident list's orders: by the name's pinyin (the stored key, indexed) or by
+# the last service attended, most recent first (never served last).
+RESIDENT_ORDERS = {
+    "pinyin": ("name_pinyin", "pk"),
+    "contact": (F("last_contact").desc(nulls_last=True), "name_pinyin", "pk"),
+}
+
+
 @login_required
 def resident_list(request):
-    """居民档案: search by name, phone or full ID number."""
+    """居民档案: search by name (characters or pinyin), phone or full ID number;
+    sorted by pinyin or by last contact."""
     query = request.GET.get("q", "").strip()[:50]
-    residents = _residents(request.user).order_by("name", "pk")
+    sort = request.GET.get("sort", "pinyin")
+    if sort not in RESIDENT_ORDERS:
+        sort = "pinyin"
+    # The last service the resident attended (an activity, a session, a visit):
+    # a subquery per listed row through the attendance's (resident, event) index,
+    # not an aggregate over the whole station on every page.
+    last_contact = Subquery(
+        Resident._base_manager.filter(pk=OuterRef("pk"))
+        .values("pk")
+        .annotate(last=Max("attendances__event__held_on"))
+        .values("last")[:1]
+    )
+    residents = (
+        _residents(request.user)
+        .annotate(last_contact=last_contact)
+        .order_by(*RESIDENT_ORDERS[sort])
+    )
     if query:
-        condition = Q(name__icontains=query) | Q(phone__startswith=query)
+        condition = pinyin.name_search(query) | Q(phone__startswith=query)
         number = identity.normalise_id_number(query)
         if len(number) == 18:
             condition |= Q(id_number_hash=identity.lookup_hash(number))
         residents = residents.filter(condition)
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "clients/resident_list.html", {"page": page, "query": query})
+    context = {"page": page, "query": query, "sort": sort}
+    return render(request, "clients/resident_list.html", context)
 
 
 @login_required

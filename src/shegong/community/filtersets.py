@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shegong.clients.filtersets import ResidentNameSearch
 from shegong.clients.models import Resident
 from shegong.community.models import (
     CommunityOrganisation,
@@ -88,7 +89,7 @@ class DeliberationMeetingFilterSet(SearchFilterSet):
         fields = ["q", "project", "held_after", "held_before"]
 
 
-class MealEnrolmentFilterSet(SearchFilterSet):
+class MealEnrolmentFilterSet(ResidentNameSearch, SearchFilterSet):
     search_fields = ("resident__name",)
     resident = django_filters.ModelChoiceFilter(queryset=Resident.objects.all(), label=_("Elder"))
     enrolled_on = django_filters.DateFilter(method="filter_enrolled_on", label=_("Enrolled on"))
@@ -103,7 +104,7 @@ class MealEnrolmentFilterSet(SearchFilterSet):
         )
 
 
-class MealRecordFilterSet(SearchFilterSet):
+class MealRecordFilterSet(ResidentNameSearch, SearchFilterSet):
     search_fields = ("resident__name",)
     resident = django_filters.ModelChoiceFilter(queryset=Resident.objects.all(), label=_("Elder"))
     served_after = django_filters.DateFilter(

@@ -14,9 +14,10 @@ from typing import Any
 import django_filters
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -26,7 +27,7 @@ from shegong.core.api import ScopedReadOnlyViewSet
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.filtersets import SearchFilterSet
 from shegong.core.models import AuditEntry
-from shegong.core.roles import scope_name
+from shegong.core.roles import Role, scope_name
 from shegong.core.scope import VIEW, may, restrict
 
 PAGE_SIZE = 50
@@ -104,6 +105,95 @@ def _changes_text(rows: list[tuple[str, Any, Any]]) -> str:
     )
 
 
+# --- Display: verbose names, choice labels and object names ---------------------------
+
+
+def _model(object_type: str):
+    try:
+        return apps.get_model(object_type) if object_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _related_names(viewer, wanted: dict[type, set]) -> dict[tuple[type, str], str]:
+    """The names of the related objects the page's changes point at, one query
+    per related model, read through the viewer's scope: what the viewer may not
+    read stays a number."""
+    names = {}
+    for model, pks in wanted.items():
+        queryset = model._default_manager.filter(pk__in=pks)
+        if hasattr(model, "scope"):
+            queryset = restrict(queryset, viewer, VIEW)
+        for obj in queryset:
+            names[(model, str(obj.pk))] = str(obj)
+    return names
+
+
+def _shown(field, value, names) -> str:
+    if value is None or value == "":
+        return "∅"
+    if field is None:
+        return str(value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field.is_relation and field.related_model is not None:
+        return names.get((field.related_model, str(value)), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def displayed_rows(viewer, entries) -> list[dict]:
+    """Each entry as the page shows it: the role's and the record type's names,
+    and each change as (field's verbose name, before, after) with choice labels
+    and object names in place of codes and keys."""
+    rows = [(entry, _model(entry.object_type), visible_changes(viewer, entry)) for entry in entries]
+    wanted: dict[type, set] = {}
+    for _entry, model, changes in rows:
+        for name, before, after in changes:
+            field = _field(model, name)
+            if field is not None and field.is_relation and field.related_model is not None:
+                for value in (before, after):
+                    if value not in (None, "") and not isinstance(value, list | dict):
+                        wanted.setdefault(field.related_model, set()).add(value)
+    names = _related_names(viewer, wanted)
+    roles = dict(Role.choices)
+    shown = []
+    for entry, model, changes in rows:
+        displayed = []
+        for name, before, after in changes:
+            field = _field(model, name)
+            # A field without a verbose name of its own (e.g. "created by") and a
+            # note's name are looked up in the catalogue too.
+            label = capfirst(_(str(field.verbose_name if field else name.replace("_", " "))))
+            if before is None and after == audit.REDACTED:
+                displayed.append((label, None, _("(changed)")))
+            elif before is None and after is None:
+                displayed.append((label, None, None))
+            else:
+                old = None if before is None else _shown(field, before, names)
+                displayed.append((label, old, _shown(field, after, names)))
+        shown.append(
+            {
+                "entry": entry,
+                "label": visible_label(viewer, entry),
+                "changes": displayed,
+                "role": roles.get(entry.role, entry.role),
+                "type": capfirst(model._meta.verbose_name) if model else entry.object_type,
+            }
+        )
+    return shown
+
+
 @login_required
 def audit_log(request):
     if not may_view_audit_log(request.user):
@@ -115,14 +205,7 @@ def audit_log(request):
     if fmt in FORMATS:
         return _export(request.user, fmt, entries)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "entry": entry,
-            "label": visible_label(request.user, entry),
-            "changes": visible_changes(request.user, entry),
-        }
-        for entry in page
-    ]
+    rows = displayed_rows(request.user, page)
     for field in filterset.form.fields.values():
         field.widget.attrs.setdefault("class", "form-control form-control-sm")
     return render(
@@ -147,12 +230,14 @@ def _export(viewer, fmt: str, entries):
         _("Detail"),
     ]
 
+    roles = dict(Role.choices)
+
     def rows():
         for entry in entries.iterator(chunk_size=2000):
             yield [
                 entry.at.isoformat(),
                 entry.username,
-                entry.role,
+                str(roles.get(entry.role, entry.role)),
                 entry.ip or "",
                 entry.get_action_display(),
                 entry.object_type,

@@ -98,3 +98,43 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable(request, exception)
         return None
+
+
+class ErrorPagesInDebugMiddleware:
+    """The platform's own error pages (in the user's language) also while DEBUG is
+    on. With DEBUG, Django answers a 404, a suspicious request (400) and an error
+    (500) with its technical pages, in English; a trainer or a new user running
+    the platform with `make run` should meet the pages the stations will see. The
+    500's traceback still goes to the log (the `django.request` logger), as
+    Django logs it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # An address no URL pattern matches: Django's technical 404 page.
+        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+            from shegong.core.views import error_404
+
+            return error_404(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if not settings.DEBUG:
+            return None
+        from django.core.exceptions import PermissionDenied, SuspiciousOperation
+        from django.http import Http404
+
+        from shegong.core.views import error_400, error_404, error_500
+
+        if isinstance(exception, Http404):
+            return error_404(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return None  # handler403 answers with or without DEBUG
+        if isinstance(exception, SuspiciousOperation):
+            return error_400(request, exception)
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s", request.path, exc_info=exception
+        )
+        return error_500(request)

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shegong.accounts.models import User
+from shegong.clients import pinyin
 from shegong.clients.models import Resident
 from shegong.community.models import PartyMember, Volunteer
 from shegong.core.models import Domain
@@ -109,12 +110,13 @@ def station_residents_matching(
     user: Any, query: str, *, exclude: QuerySet[Resident] | None = None, leave_out=()
 ) -> QuerySet[Resident]:
     """Residents of the user's station (through the scope) whose name contains
-    `query`, other than those of `exclude` and the ids `leave_out`: a form's
-    look-up of someone to add (e.g. a non-member at a group session)."""
+    `query` (or whose pinyin or initials start with it), other than those of
+    `exclude` and the ids `leave_out`: a form's look-up of someone to add (e.g. a
+    non-member at a group session)."""
     query = query.strip()
     if not query:
         return Resident.objects.none()
-    residents = station_residents(user).filter(name__icontains=query)
+    residents = station_residents(user).filter(pinyin.name_search(query))
     if exclude is not None:
         residents = residents.exclude(pk__in=exclude.values("pk"))
     if leave_out:

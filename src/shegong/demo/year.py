@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.clients import identity
+from shegong.clients import identity, pinyin
 from shegong.clients.models import Resident
 from shegong.community import services as community
 from shegong.community.models import PartyMember, PartyOrganisation, Volunteer
@@ -166,6 +166,8 @@ def _extra_residents(station: Station, count: int, rng: random.Random) -> list[i
                 id_number_masked=identity.mask_id_number(number),
             )
         )
+    for row in rows:
+        pinyin.fill(row)
     Resident.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     return list(
         Resident.objects.filter(station=station, merged_into__isnull=True).values_list(

@@ -606,7 +606,10 @@ class RectificationAlert(TimeStampedModel):
     director and the district officer; resolved when the item is accepted."""
 
     rectification = models.OneToOneField(
-        Rectification, on_delete=models.CASCADE, related_name="alert"
+        Rectification,
+        on_delete=models.CASCADE,
+        related_name="alert",
+        verbose_name=_("rectification"),
     )
     station = models.ForeignKey(
         "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")

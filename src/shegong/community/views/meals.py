@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from shegong.clients import pinyin
 from shegong.clients.models import Resident, age_on
 from shegong.community import forms, selectors, services
 from shegong.community.models import MealEnrolment, MealKind, MealRecord
@@ -58,7 +59,7 @@ def meal_home(request):
     )
     query = request.GET.get("q", "").strip()[:50]
     if query:
-        enrolments = enrolments.filter(resident__name__icontains=query)
+        enrolments = enrolments.filter(pinyin.name_search(query, "resident"))
     page = Paginator(enrolments, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -96,7 +97,7 @@ def meal_enrol(request):
     )
     query = request.GET.get("q", "").strip()[:50]
     if query:
-        candidates = candidates.filter(name__icontains=query)
+        candidates = candidates.filter(pinyin.name_search(query))
     else:
         born_by = datetime.date(today.year - ELDER_AGE, today.month, min(today.day, 28))
         candidates = candidates.filter(birth_date__lte=born_by)
