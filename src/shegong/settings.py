@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shegong.workforce",
     "shegong.evaluation",
     "shegong.surveys",
+    "shegong.agenda",
     "shegong.demo",
     "shegong.golive",
 ]

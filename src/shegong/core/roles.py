@@ -49,6 +49,7 @@ OFFICIAL_ROLES = frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER})
 # reached without the menu still answers by the scope. The menu leaves out what is
 # no part of the role's work (an evaluator scores; they do not run the canteen).
 STATION_WORK = "station_work"  # residents, cases, alerts, services, groups, canteen
+CALENDAR = "calendar"  # the station's calendar 日程 and the staff member's feed
 COMMUNITY = "community"
 PLANS = "plans"
 EVALUATION = "evaluation"
@@ -61,10 +62,19 @@ STATIONS_TO_EVALUATE = "stations_to_evaluate"
 
 SECTIONS: dict[str, frozenset[str]] = {
     Role.SOCIAL_WORKER: frozenset(
-        {STATION_WORK, COMMUNITY, PLANS, HOME_OWN_STATION, HOME_RECTIFICATIONS}
+        {STATION_WORK, CALENDAR, COMMUNITY, PLANS, HOME_OWN_STATION, HOME_RECTIFICATIONS}
     ),
     Role.STATION_DIRECTOR: frozenset(
-        {STATION_WORK, COMMUNITY, PLANS, EVALUATION, LOGS, HOME_OWN_STATION, HOME_RECTIFICATIONS}
+        {
+            STATION_WORK,
+            CALENDAR,
+            COMMUNITY,
+            PLANS,
+            EVALUATION,
+            LOGS,
+            HOME_OWN_STATION,
+            HOME_RECTIFICATIONS,
+        }
     ),
     Role.AGENCY_MANAGER: frozenset({COMMUNITY, PLANS, EVALUATION, HOME_STATIONS}),
     Role.DISTRICT_OFFICER: frozenset(
