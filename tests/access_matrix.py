@@ -2082,7 +2082,49 @@ GOLIVE = [
     ),
 ]
 
+AGENDA = [
+    page("agenda:calendar", get="200 403 403 403 302 302 403 302"),
+    page(
+        "agenda:station-calendar",
+        "station",
+        get=("200 403 403 403 200 200 403 302", "200 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:appointment-book",
+        "station",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:appointment-detail",
+        "appointment",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:appointment-transition",
+        "appointment",
+        # The appointment is tomorrow's: "attended" is refused until it starts.
+        kwargs={"transition": "attend"},
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 404 404 404 400 400 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:feed",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 400 400 403 302",
+    ),
+    # A token never issued: 404 for everyone, logged in or not (tests/test_agenda_feed.py
+    # reads an issued one).
+    page(
+        "agenda:feed-ics",
+        kwargs={"token": "x" * 43},
+        get="404 404 404 404 404 404 404 404",
+        public=True,
+    ),
+]
+
 ROUTES: list[Route] = [
+    *AGENDA,
     *GOLIVE,
     *CORE,
     *ORG,

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -216,8 +216,8 @@ def appointment_detail(request, pk: int):
     return render(request, "agenda/appointment_detail.html", context)
 
 
-@require_POST
 @login_required
+@require_POST
 def appointment_transition(request, pk: int, transition: str):
     user = request.user
     appointment = get_visible_or_404(Appointment, user, pk=pk)
@@ -255,14 +255,17 @@ def feed_page(request):
         user, CREATE, CalendarFeed, user.station, _("Feeds are for the station's own staff.")
     )
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
+        action = request.POST.get("action")
+        if action == "revoke":
             services.calendar_feed_revoke(actor=user)
             messages.success(request, _("The feed was revoked; its address no longer works."))
-        else:
+        elif action == "regenerate":
             services.calendar_feed_issue(actor=user)
             messages.success(
                 request, _("A new feed address was made; the old one no longer works.")
             )
+        else:
+            return HttpResponseBadRequest(_("Choose to make a new address or to revoke it."))
         return redirect("agenda:feed")
     feed = CalendarFeed.objects.visible_to(user).filter(user=user).first()
     url = (
