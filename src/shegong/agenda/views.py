@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from shegong.agenda import ics, selectors, services
@@ -126,7 +127,12 @@ def station_calendar(request, pk: int):
 
 
 def _view_labels():
-    return [("month", _("Month")), ("week", _("Week")), ("day", _("Day")), ("list", _("List"))]
+    return [
+        ("month", pgettext("calendar view", "Month")),
+        ("week", pgettext("calendar view", "Week")),
+        ("day", pgettext("calendar view", "Day")),
+        ("list", pgettext("calendar view", "List")),
+    ]
 
 
 def _weekday_names() -> list[str]:
