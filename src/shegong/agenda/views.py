@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shegong.agenda import ics, selectors, services
 from shegong.agenda.forms import AppointmentForm
@@ -280,6 +280,7 @@ def feed_page(request):
     return render(request, "agenda/feed.html", {"feed": feed, "url": url})
 
 
+@require_safe
 def feed_ics(request, token: str):
     """The feed, read-only and without log-in. A token never issued, replaced or
     revoked is 404, as is one whose holder is no longer active."""
