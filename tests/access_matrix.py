@@ -2113,6 +2113,25 @@ AGENDA = [
         get="403 403 403 403 200 200 403 302",
         post="403 403 403 403 400 400 403 302",
     ),
+    api(
+        "appointment-list",
+        get="200 200 200 200 200 200 200 401",
+        write="403 403 403 403 400 400 403 401",
+    ),
+    api(
+        "appointment-detail",
+        "appointment",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    # Tomorrow's appointment: attended and no-show are refused until it starts.
+    *[
+        api(
+            f"appointment-{move}",
+            "appointment",
+            write=(f"403 404 404 404 {code} {code} 404 401", "403 404 404 404 404 404 404 401"),
+        )
+        for move, code in (("attend", "400"), ("no-show", "400"), ("cancel", "200"))
+    ],
     # A token never issued: 404 for everyone, logged in or not (tests/test_agenda_feed.py
     # reads an issued one).
     page(
