@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from shegong.agenda import ics, selectors, services
@@ -128,10 +127,10 @@ def station_calendar(request, pk: int):
 
 def _view_labels():
     return [
-        ("month", pgettext("calendar view", "Month")),
-        ("week", pgettext("calendar view", "Week")),
-        ("day", pgettext("calendar view", "Day")),
-        ("list", pgettext("calendar view", "List")),
+        ("month", _("By month")),
+        ("week", _("By week")),
+        ("day", _("By day")),
+        ("list", _("List")),
     ]
 
 
