@@ -73,6 +73,25 @@ def test_the_feed_holds_the_workers_week(client, d):
     cancelled = book(worker, other, at(3, 10), purpose="跟进")
     services.appointment_cancel(actor=worker, appointment=cancelled)
     book(director, other, at(1, 9), worker=director, purpose="主任的预约")
+    services.planned_service_add(
+        actor=worker,
+        station=d.world.station_a,
+        kind="activity",
+        title="中秋游园会",
+        starts_at=at(3, 19),
+        ends_at=at(3, 21),
+        place="社区广场",
+        workers=[worker],
+    )
+    services.planned_service_add(
+        actor=director,
+        station=d.world.station_a,
+        kind="activity",
+        title="主任的活动",
+        starts_at=at(3, 9),
+        ends_at=at(3, 10),
+        workers=[director],
+    )
     record(d, title="长者健康讲座", headcount=30, workers=[worker])
     record(d, title="别人的活动", headcount=10, workers=[director])
 
@@ -90,6 +109,7 @@ def test_the_feed_holds_the_workers_week(client, d):
             "站内2号室",
         ),
         ("探访 · 居某", at(2, 14, 30).astimezone(tz), at(2, 15, 30).astimezone(tz), ""),
+        ("社区活动 · 中秋游园会", at(3, 19).astimezone(tz), at(3, 21).astimezone(tz), "社区广场"),
     ]
     text = response.content.decode()
     secrets = ("居民01", "居民02", "危机跟进", "家暴", "独居", "需要陪伴", "high", "高风险", "502")

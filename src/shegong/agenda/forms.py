@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.models import User
-from shegong.agenda.models import Appointment, AppointmentKind
+from shegong.agenda.models import Appointment, AppointmentKind, PlannedKind, PlannedService
 from shegong.clients.models import Resident
 from shegong.core.scope import CREATE, may
+from shegong.delivery.models import Group
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -54,3 +55,41 @@ class AppointmentForm(forms.Form):
             pk__in=[u.pk for u in staff if may(u, CREATE, Appointment)]
         )
         self.fields["worker"].initial = user.pk
+
+
+class PlannedServiceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=PlannedKind.choices, initial=PlannedKind.GROUP_SESSION
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=Group.objects.none(),
+        required=False,
+        help_text=_("For a group session: its next session is planned."),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=150,
+        required=False,
+        help_text=_("For an activity; a group session is named after its group."),
+    )
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    workers = forms.ModelMultipleChoiceField(
+        label=_("Social workers"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked for a group session: its leaders."),
+    )
+
+    def __init__(self, *args, user, station, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = (
+            Group.objects.visible_to(user).filter(station=station).order_by("name")
+        )
+        staff = User.objects.filter(station=station, is_active=True).order_by("full_name", "pk")
+        self.fields["workers"].queryset = staff.filter(
+            pk__in=[u.pk for u in staff if may(u, CREATE, PlannedService)]
+        )

@@ -18,7 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from shegong.agenda.models import Appointment, AppointmentKind, AppointmentStatus
+from shegong.agenda.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    PlannedService,
+)
 from shegong.delivery.models import ServiceEvent
 
 PRODID = "-//Shegong//agenda//ZH"
@@ -66,9 +71,23 @@ def service_event(service: ServiceEvent, absolute: Callable[[str], str]) -> Even
     return event
 
 
+def planned_event(planned: PlannedService, absolute: Callable[[str], str]) -> Event:
+    event = Event()
+    event.add("uid", _uid("planned", planned.pk))
+    event.add("dtstamp", planned.updated_at)
+    event.add("dtstart", timezone.localtime(planned.starts_at))
+    event.add("dtend", timezone.localtime(planned.ends_at))
+    event.add("summary", f"{planned.get_kind_display()} · {planned.title}")
+    if planned.place:
+        event.add("location", planned.place)
+    event.add("url", absolute(reverse("agenda:planned-detail", args=[planned.pk])))
+    return event
+
+
 def feed_calendar(
     appointments: Iterable[Appointment],
     services: Iterable[ServiceEvent],
+    planned: Iterable[PlannedService],
     absolute: Callable[[str], str],
 ) -> bytes:
     calendar = Calendar()
@@ -81,4 +100,6 @@ def feed_calendar(
         calendar.add_component(appointment_event(appointment, absolute))
     for service in services:
         calendar.add_component(service_event(service, absolute))
+    for plan in planned:
+        calendar.add_component(planned_event(plan, absolute))
     return calendar.to_ical()

@@ -153,3 +153,83 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.user_id}"
+
+
+class PlannedKind(models.TextChoices):
+    GROUP_SESSION = "group_session", _("Group session")
+    ACTIVITY = "activity", _("Community activity")
+
+
+class PlannedService(TimeStampedModel):
+    """日程安排: a group session or a community activity planned for a time to
+    come. Planning counts nothing: the service is counted when it is recorded
+    (delivery), and a planned group session shows as held once the group's
+    session of that number is recorded."""
+
+    station = models.ForeignKey(
+        "org.Station",
+        on_delete=models.PROTECT,
+        related_name="planned_services",
+        verbose_name=_("station"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=PlannedKind.choices)
+    group = models.ForeignKey(
+        "delivery.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planned_sessions_dated",
+        verbose_name=_("group"),
+    )
+    session_number = models.PositiveSmallIntegerField(_("session"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=150)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("social workers")
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    # What the station plans is no one's personal data: read as its services are.
+    scope = station_scope(
+        change_roles=STATION_STAFF,
+        create_roles=STATION_STAFF,
+        superuser_acts=STAFF_WORK,
+    )
+
+    class Meta:
+        verbose_name = _("planned service")
+        verbose_name_plural = _("planned services")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["station", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="planned_service_ends_after_start",
+                violation_error_message=_("A planned service ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="group_session", group__isnull=False, session_number__gte=1)
+                | Q(kind="activity", group__isnull=True, session_number__isnull=True),
+                name="planned_service_group_iff_session",
+                violation_error_message=_("A group session names its group; an activity none."),
+            ),
+            models.UniqueConstraint(
+                fields=["group", "session_number"],
+                condition=Q(group__isnull=False, cancelled_at__isnull=True),
+                name="planned_service_session_once",
+                violation_error_message=_("This session of the group is already planned."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None

@@ -11,8 +11,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from shegong.agenda.models import Appointment, AppointmentStatus
+from shegong.agenda.models import Appointment, AppointmentStatus, PlannedService
 from shegong.core.scope import VIEW, may
 from shegong.delivery.models import EventKind, ServiceEvent
 
@@ -88,6 +89,36 @@ def station_events(
     )
 
 
+def station_planned(
+    user: Any, station: Any, day_from: datetime.date, day_to: datetime.date
+) -> QuerySet[PlannedService]:
+    """The group sessions and activities planned at `station` in the range."""
+    start, end = _day_bounds(day_from, day_to)
+    return (
+        PlannedService.objects.visible_to(user)
+        .filter(station=station, starts_at__lt=end, ends_at__gt=start)
+        .order_by("starts_at", "pk")
+    )
+
+
+def held_sessions(planned: list[PlannedService]) -> set[tuple[int, int]]:
+    """(group, session number) of the planned group sessions already recorded."""
+    groups = {p.group_id for p in planned if p.group_id}
+    if not groups:
+        return set()
+    return set(
+        ServiceEvent.objects.filter(group_id__in=groups).values_list("group_id", "session_number")
+    )
+
+
+def planned_status(planned: PlannedService, held: set[tuple[int, int]]) -> tuple[str, str]:
+    if planned.is_cancelled:
+        return "cancelled", _("Cancelled")
+    if (planned.group_id, planned.session_number) in held:
+        return "held", _("Held")
+    return "planned", _("Planned")
+
+
 @dataclass(frozen=True)
 class Entry:
     """One line of the calendar: an appointment (timed) or a service (all day)."""
@@ -125,6 +156,23 @@ def calendar_entries(
                 url=reverse("delivery:event-detail", args=[event.pk]),
             )
         )
+    planned = list(station_planned(user, station, day_from, day_to))
+    held = held_sessions(planned)
+    for p in planned:
+        day = timezone.localtime(p.starts_at).date()
+        status, label = planned_status(p, held)
+        days.setdefault(day, []).append(
+            Entry(
+                day=day,
+                title=p.title,
+                kind=p.get_kind_display(),
+                url=reverse("agenda:planned-detail", args=[p.pk]),
+                start=p.starts_at,
+                end=p.ends_at,
+                status=status,
+                status_label=label,
+            )
+        )
     for a in station_appointments(user, station, day_from, day_to):
         day = timezone.localtime(a.starts_at).date()
         days.setdefault(day, []).append(
@@ -141,6 +189,9 @@ def calendar_entries(
                 is_appointment=True,
             )
         )
+    for entries in days.values():
+        # Services of the day first, then the timed entries in time order.
+        entries.sort(key=lambda e: (e.start is not None, e.start or timezone.now()))
     return days
 
 
@@ -169,4 +220,15 @@ def feed_events(holder: Any) -> QuerySet[ServiceEvent]:
         .filter(Q(workers=holder) | Q(group__leaders=holder))
         .distinct()
         .order_by("held_on", "pk")
+    )
+
+
+def feed_planned(holder: Any) -> QuerySet[PlannedService]:
+    """The group sessions and activities planned in the window with the holder
+    among their workers, cancelled ones left out."""
+    start, end = _day_bounds(*feed_window())
+    return (
+        PlannedService.objects.visible_to(holder)
+        .filter(workers=holder, cancelled_at__isnull=True, starts_at__lt=end, ends_at__gt=start)
+        .order_by("starts_at", "pk")
     )

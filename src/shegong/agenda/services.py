@@ -12,19 +12,29 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.agenda.models import Appointment, AppointmentStatus, CalendarFeed
+from shegong.agenda.models import (
+    Appointment,
+    AppointmentStatus,
+    CalendarFeed,
+    PlannedKind,
+    PlannedService,
+)
 from shegong.cases import alerts
 from shegong.cases.models import OPEN_STATUSES, Alert, Case
 from shegong.clients.models import Resident
 from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.scope import CHANGE, CREATE, VIEW, can, may
+from shegong.delivery.models import Group, ServiceEvent
+from shegong.org.models import Station
 
 # One appointment is a meeting, not a day's programme.
 LONGEST = datetime.timedelta(hours=12)
@@ -164,6 +174,106 @@ TRANSITIONS = {
     "no-show": appointment_no_show,
     "cancel": appointment_cancel,
 }
+
+
+# --- Planned group sessions and activities -----------------------------------------
+
+
+def _next_session(group: Group) -> int:
+    """The group's next session not yet recorded nor planned."""
+    recorded = group.sessions.aggregate(last=Max("session_number"))["last"] or 0
+    planned = (
+        PlannedService.objects.filter(group=group, cancelled_at__isnull=True).aggregate(
+            last=Max("session_number")
+        )["last"]
+        or 0
+    )
+    return max(recorded, planned) + 1
+
+
+@transaction.atomic
+def planned_service_add(
+    *,
+    actor: User,
+    station: Station,
+    kind: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    title: str = "",
+    group: Group | None = None,
+    place: str = "",
+    workers: Iterable[User] | None = None,
+) -> PlannedService:
+    """日程安排: plan the group's next session (numbered after those recorded
+    and planned) or a community activity, for a time to come."""
+    require_at(actor, CREATE, PlannedService, station)
+    _check_times(starts_at, ends_at)
+    number = None
+    if kind == PlannedKind.GROUP_SESSION:
+        if group is None or group.station_id != station.pk or not can(actor, VIEW, group):
+            raise ValidationError({"group": _("Choose a group of the station.")})
+        group = Group.objects.select_for_update().get(pk=group.pk)
+        number = _next_session(group)
+        if number > group.planned_sessions:
+            raise ValidationError(
+                {
+                    "group": _("All %(n)s sessions of this group are recorded or planned.")
+                    % {"n": group.planned_sessions}
+                }
+            )
+        title = title.strip() or _("%(group)s, session %(n)s") % {"group": group.name, "n": number}
+        if workers is None:
+            workers = list(group.leaders.all())
+    else:
+        group = None
+        if not title.strip():
+            raise ValidationError({"title": _("Give the activity a title.")})
+    staff = list(workers or [])
+    if any(w.station_id != station.pk or not may(w, CREATE, PlannedService) for w in staff):
+        raise ValidationError({"workers": _("The workers must be on the station's staff.")})
+    planned = PlannedService(
+        station=station,
+        kind=kind,
+        group=group,
+        session_number=number,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        created_by=actor,
+    )
+    planned.full_clean()
+    planned.save()
+    planned.workers.set(staff)
+    ensure_visible(actor, planned)
+    return planned
+
+
+def is_held(planned: PlannedService) -> bool:
+    """A planned group session is held once the group's session of its number is recorded."""
+    return bool(
+        planned.group_id
+        and ServiceEvent.objects.filter(
+            group_id=planned.group_id, session_number=planned.session_number
+        ).exists()
+    )
+
+
+@transaction.atomic
+def planned_service_cancel(*, actor: User, planned: PlannedService) -> PlannedService:
+    """Called off: it leaves the calendars; a group's session number is free again."""
+    require(actor, CHANGE, planned)
+    planned = PlannedService.objects.select_for_update().get(pk=planned.pk)
+    if planned.is_cancelled:
+        raise ValidationError(_("This plan is already cancelled."), code="invalid_transition")
+    if is_held(planned):
+        raise ValidationError(
+            _("This session is already recorded; it cannot be cancelled."),
+            code="invalid_transition",
+        )
+    planned.cancelled_at = timezone.now()
+    planned.save(update_fields=["cancelled_at", "updated_at"])
+    return planned
 
 
 # --- The feed ----------------------------------------------------------------------

@@ -14,6 +14,9 @@ urlpatterns = [
         views.appointment_transition,
         name="appointment-transition",
     ),
+    path("stations/<int:pk>/plan/", views.planned_add, name="planned-add"),
+    path("planned/<int:pk>/", views.planned_detail, name="planned-detail"),
+    path("planned/<int:pk>/cancel/", views.planned_cancel, name="planned-cancel"),
     path("feed/", views.feed_page, name="feed"),
     path("feed/<str:token>.ics", views.feed_ics, name="feed-ics"),
 ]

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from shegong.agenda import ics, selectors, services
-from shegong.agenda.forms import AppointmentForm
-from shegong.agenda.models import Appointment, AppointmentStatus, CalendarFeed
+from shegong.agenda.forms import AppointmentForm, PlannedServiceForm
+from shegong.agenda.models import Appointment, AppointmentStatus, CalendarFeed, PlannedService
 from shegong.cases.models import OPEN_STATUSES, WORK, Case
 from shegong.core.access import get_visible_or_404, require, require_at
-from shegong.core.forms import add_errors, bootstrap
+from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.scope import CHANGE, CREATE, VIEW, actions_for, can_at
 from shegong.org.models import Station
 
@@ -121,6 +121,7 @@ def station_calendar(request, pk: int):
         "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
         "weekday_names": names,
         "may_book": can_at(user, CREATE, Appointment, station),
+        "may_plan": can_at(user, CREATE, PlannedService, station),
     }
     return render(request, "agenda/calendar.html", context)
 
@@ -233,8 +234,9 @@ def appointment_transition(request, pk: int, transition: str):
     try:
         result = move(actor=user, appointment=appointment)
     except ValidationError as error:
-        context = {"appointment": appointment, "errors": error.messages}
-        return render(request, "agenda/appointment_refused.html", context, status=400)
+        back = reverse("agenda:appointment-detail", args=[appointment.pk])
+        context = {"errors": error.messages, "back": back}
+        return render(request, "agenda/refused.html", context, status=400)
     if transition == "no-show":
         messages.warning(request, _("Marked as a no-show: no contact is counted."))
         if result:
@@ -246,6 +248,80 @@ def appointment_transition(request, pk: int, transition: str):
     else:
         messages.success(request, _("Appointment cancelled."))
     return redirect("agenda:appointment-detail", pk=appointment.pk)
+
+
+# --- Planned group sessions and activities -----------------------------------------
+
+
+@login_required
+def planned_add(request, pk: int):
+    user = request.user
+    station = get_visible_or_404(Station, user, pk=pk)
+    require_at(
+        user, CREATE, PlannedService, station, _("Only the station's own staff plan its services.")
+    )
+    form = bootstrap(
+        PlannedServiceForm(
+            request.POST or None, user=user, station=station, initial=_initial(request)
+        )
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        planned = apply_service(
+            form,
+            lambda: services.planned_service_add(
+                actor=user,
+                station=station,
+                kind=data["kind"],
+                group=data["group"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                workers=list(data["workers"]) or None,
+            ),
+        )
+        if planned is not None:
+            messages.success(request, _("Planned: %(title)s.") % {"title": planned.title})
+            return redirect("agenda:planned-detail", pk=planned.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"form": form, "station": station}
+    return render(request, "agenda/planned_form.html", context, status=status)
+
+
+@login_required
+def planned_detail(request, pk: int):
+    user = request.user
+    planned = get_visible_or_404(
+        PlannedService.objects.select_related("station", "group").prefetch_related("workers"),
+        user,
+        pk=pk,
+    )
+    held = selectors.held_sessions([planned])
+    status, label = selectors.planned_status(planned, held)
+    context = {
+        "planned": planned,
+        "status": status,
+        "status_label": label,
+        "may_cancel": status == "planned" and CHANGE in actions_for(user, planned),
+        "reads_calendar": selectors.reads_calendar(user),
+    }
+    return render(request, "agenda/planned_detail.html", context)
+
+
+@login_required
+@require_POST
+def planned_cancel(request, pk: int):
+    user = request.user
+    planned = get_visible_or_404(PlannedService, user, pk=pk)
+    require(user, CHANGE, planned)
+    try:
+        services.planned_service_cancel(actor=user, planned=planned)
+    except ValidationError as error:
+        context = {"errors": error.messages, "back": reverse("agenda:planned-detail", args=[pk])}
+        return render(request, "agenda/refused.html", context, status=400)
+    messages.success(request, _("The plan was cancelled."))
+    return redirect("agenda:planned-detail", pk=pk)
 
 
 # --- The feed ----------------------------------------------------------------------
@@ -294,6 +370,7 @@ def feed_ics(request, token: str):
     body = ics.feed_calendar(
         selectors.feed_appointments(holder).select_related("client"),
         selectors.feed_events(holder),
+        selectors.feed_planned(holder),
         request.build_absolute_uri,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
