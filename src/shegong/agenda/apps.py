@@ -12,5 +12,6 @@ class AgendaConfig(AppConfig):
         from shegong.core import audit
 
         audit.register(models.Appointment)
+        audit.register(models.PlannedService)
         # The feed's token is a secret: the audit log says that it changed, not what to.
         audit.register(models.CalendarFeed, redact=["token"])
