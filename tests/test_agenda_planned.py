@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from shegong.agenda import services
+from shegong.agenda import selectors, services
 from shegong.agenda.models import PlannedService
 from shegong.delivery import services as delivery_services
 from tests.conftest import shared
@@ -118,3 +118,13 @@ def test_planning_through_the_page(client, d):
     )
     assert bad.status_code == 400
     assert PlannedService.objects.count() == 1
+
+
+def test_planned_for_lists_the_users_own_in_the_days_asked(d):
+    mine = plan(d, kind="activity", title="讲座", workers=[d["worker"]])
+    plan(d, kind="activity", title="主任的讲座", workers=[d["director"]])
+    later = plan(d, offset=9, kind="activity", title="下周讲座", workers=[d["worker"]])
+    dropped = plan(d, offset=2, kind="activity", title="取消的讲座", workers=[d["worker"]])
+    services.planned_service_cancel(actor=d["worker"], planned=dropped)
+    assert list(selectors.planned_for(d["worker"], day(0), day(6))) == [mine]
+    assert list(selectors.planned_for(d["worker"], day(0), day(9))) == [mine, later]

@@ -55,6 +55,21 @@ def appointments_for(
     )
 
 
+def planned_for(
+    user: Any, day_from: datetime.date, day_to: datetime.date
+) -> QuerySet[PlannedService]:
+    """The group sessions and activities planned from `day_from` to `day_to`
+    with the user among their workers, cancelled ones left out, earliest first:
+    what a worker's home page lists beside `appointments_for`."""
+    start, end = _day_bounds(day_from, day_to)
+    return (
+        PlannedService.objects.visible_to(user)
+        .filter(workers=user, cancelled_at__isnull=True, starts_at__lt=end, ends_at__gt=start)
+        .select_related("group")
+        .order_by("starts_at", "pk")
+    )
+
+
 def station_appointments(
     user: Any, station: Any, day_from: datetime.date, day_to: datetime.date
 ) -> QuerySet[Appointment]:
@@ -226,9 +241,4 @@ def feed_events(holder: Any) -> QuerySet[ServiceEvent]:
 def feed_planned(holder: Any) -> QuerySet[PlannedService]:
     """The group sessions and activities planned in the window with the holder
     among their workers, cancelled ones left out."""
-    start, end = _day_bounds(*feed_window())
-    return (
-        PlannedService.objects.visible_to(holder)
-        .filter(workers=holder, cancelled_at__isnull=True, starts_at__lt=end, ends_at__gt=start)
-        .order_by("starts_at", "pk")
-    )
+    return planned_for(holder, *feed_window())
