@@ -341,3 +341,15 @@ def test_an_unknown_move_is_404(client, world, people):
     a = book(world, people["chen"], at(1, 9))
     client.force_login(world["worker"])
     assert client.post(f"/agenda/appointments/{a.pk}/reopen/").status_code == 404
+
+
+def test_booking_from_a_day_starts_on_that_day(client, world):
+    client.force_login(world["worker"])
+    text = client.get(
+        f"/agenda/stations/{world.station_a.pk}/?view=day&date={day(3)}"
+    ).content.decode()
+    assert f'/agenda/stations/{world.station_a.pk}/book/?start={day(3)}T09:00"' in text
+    form = client.get(f"/agenda/stations/{world.station_a.pk}/book/?start={day(3)}T09:00")
+    html = form.content.decode()
+    assert f'value="{day(3)}T09:00"' in html
+    assert f'value="{day(3)}T10:00"' in html
