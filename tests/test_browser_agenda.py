@@ -55,6 +55,13 @@ def test_the_week_on_a_big_screen_and_on_a_phone(transactional_db, world, live_s
     assert days.get_by_test_id("entry").all_inner_texts()[0].startswith("09:00–10:00 陈秀英 · 跟进")
     screenshot(phone, "worker-calendar-week-390")
 
+    page.goto(url.replace("view=week", "view=month"))
+    grid = page.get_by_test_id("month-grid")
+    assert grid.is_visible()
+    assert grid.locator("tbody tr").count() in (4, 5, 6)
+    assert "14:00 李玉兰 · 跟进" in grid.inner_text()
+    screenshot(page, "worker-calendar-month-1366")
+
 
 def test_booking_through_the_form(transactional_db, world, live_server, browser):
     chen, _li = _week(world)
