@@ -2102,7 +2102,86 @@ GOLIVE = [
     ),
 ]
 
+AGENDA = [
+    page("agenda:calendar", get="200 403 403 403 302 302 403 302"),
+    page(
+        "agenda:station-calendar",
+        "station",
+        get=("200 403 403 403 200 200 403 302", "200 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:appointment-book",
+        "station",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:appointment-detail",
+        "appointment",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:appointment-transition",
+        "appointment",
+        # The appointment is tomorrow's: "attended" is refused until it starts.
+        kwargs={"transition": "attend"},
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 404 404 404 400 400 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:planned-add",
+        "station",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    # What a station plans is read as its services are (no one's personal data).
+    page(
+        "agenda:planned-detail",
+        "planned_service",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:planned-cancel",
+        "planned_service",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 302 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "agenda:feed",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 400 400 403 302",
+    ),
+    api(
+        "appointment-list",
+        get="200 200 200 200 200 200 200 401",
+        write="403 403 403 403 400 400 403 401",
+    ),
+    api(
+        "appointment-detail",
+        "appointment",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    # Tomorrow's appointment: attended and no-show are refused until it starts.
+    *[
+        api(
+            f"appointment-{move}",
+            "appointment",
+            write=(f"403 404 404 404 {code} {code} 404 401", "403 404 404 404 404 404 404 401"),
+        )
+        for move, code in (("attend", "400"), ("no-show", "400"), ("cancel", "200"))
+    ],
+    # A token never issued: 404 for everyone, logged in or not (tests/test_agenda_feed.py
+    # reads an issued one).
+    page(
+        "agenda:feed-ics",
+        kwargs={"token": "x" * 43},
+        get="404 404 404 404 404 404 404 404",
+        public=True,
+    ),
+]
+
 ROUTES: list[Route] = [
+    *AGENDA,
     *GOLIVE,
     *CORE,
     *ORG,

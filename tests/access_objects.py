@@ -18,6 +18,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shegong.accounts.models import User
+from shegong.agenda import services as agenda_services
+from shegong.agenda.models import Appointment, PlannedService
 from shegong.cases import library as library_services
 from shegong.cases import services as case_services
 from shegong.cases.models import Alert, AlertRule, Case, LibraryCase, Observation
@@ -121,6 +123,8 @@ class Side:
     rectification: Rectification
     totp_device: TOTPDevice
     rectification_alert: RectificationAlert | None = None
+    appointment: Appointment | None = None
+    planned_service: PlannedService | None = None
 
 
 @dataclass
@@ -362,7 +366,31 @@ def _side(
         due_on=today - datetime.timedelta(days=1),
     )
 
+    # The calendar: the worker's appointment with the resident tomorrow at 10:00.
+    tomorrow_ten = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(10))
+    )
+    appointment = agenda_services.appointment_book(
+        actor=worker,
+        client=resident,
+        starts_at=tomorrow_ten,
+        ends_at=tomorrow_ten + datetime.timedelta(hours=1),
+        purpose="跟进",
+    )
+
+    planned_service = agenda_services.planned_service_add(
+        actor=worker,
+        station=station,
+        kind="group_session",
+        # `group` is by now the evaluation's indicator group: the side's 小组 by name.
+        group=Group.objects.get(station=station, name=f"{tag}长者小组"),
+        starts_at=tomorrow_ten + datetime.timedelta(hours=4),
+        ends_at=tomorrow_ten + datetime.timedelta(hours=5),
+    )
+
     return Side(
+        appointment=appointment,
+        planned_service=planned_service,
         station=station,
         street=station.street,
         district=station.street.district,

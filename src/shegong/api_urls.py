@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from shegong.accounts.api import UserViewSet
 from shegong.accounts.two_factor import ObtainAuthToken
+from shegong.agenda import api as agenda_api
 from shegong.cases import api as cases_api
 from shegong.cases import library_api
 from shegong.clients import api as clients_api
@@ -67,6 +68,7 @@ router.register("rectifications", evaluation_api.RectificationViewSet)
 router.register("rectification-alerts", evaluation_api.RectificationAlertViewSet)
 router.register("surveys", surveys_api.SurveyViewSet)
 router.register("survey-questions", surveys_api.QuestionViewSet)
+router.register("appointments", agenda_api.AppointmentViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shegong.workforce",
     "shegong.evaluation",
     "shegong.surveys",
+    "shegong.agenda",
     "shegong.demo",
     "shegong.golive",
 ]
@@ -304,6 +305,8 @@ SPECTACULAR_SETTINGS = {
         "RoundKindEnum": "shegong.evaluation.models.RoundKind",
         "IndicatorMethodEnum": "shegong.evaluation.models.Method",
         "ContactMethodEnum": "shegong.cases.models.ContactMethod",
+        "AppointmentKindEnum": "shegong.agenda.models.AppointmentKind",
+        "AppointmentStatusEnum": "shegong.agenda.models.AppointmentStatus",
     },
     # The errors every operation can answer (core/schema.py).
     "POSTPROCESSING_HOOKS": [

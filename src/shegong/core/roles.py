@@ -49,6 +49,7 @@ OFFICIAL_ROLES = frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER})
 # reached without the menu still answers by the scope. The menu leaves out what is
 # no part of the role's work (an evaluator scores; they do not run the canteen).
 STATION_WORK = "station_work"  # residents, cases, alerts, services, groups, canteen
+CALENDAR = "calendar"  # the station's calendar 日程 and the staff member's feed
 COMMUNITY = "community"
 PLANS = "plans"
 EVALUATION = "evaluation"
@@ -79,11 +80,11 @@ _OFFICIAL_HOME = frozenset(
 
 SECTIONS: dict[str, frozenset[str]] = {
     Role.SOCIAL_WORKER: frozenset(
-        {STATION_WORK, COMMUNITY, PLANS, HOME_RECTIFICATIONS}
+        {STATION_WORK, CALENDAR, COMMUNITY, PLANS, HOME_RECTIFICATIONS}
         | {HOME_MY_WEEK, HOME_MY_ALERTS, HOME_MY_REVIEWS, HOME_ROLL_CALL, HOME_QUICK_ACTIONS}
     ),
     Role.STATION_DIRECTOR: frozenset(
-        {STATION_WORK, COMMUNITY, PLANS, EVALUATION, LOGS, HOME_RECTIFICATIONS}
+        {STATION_WORK, CALENDAR, COMMUNITY, PLANS, EVALUATION, LOGS, HOME_RECTIFICATIONS}
         | {HOME_PLAN_PROGRESS, HOME_CASELOADS, HOME_STATION_INBOX, HOME_ALERTS_BY_WORKER}
         | {HOME_QUICK_ACTIONS}
     ),
