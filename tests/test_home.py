@@ -77,9 +77,34 @@ def test_worker_sees_today_the_week_and_the_groups(homes, client):
     assert "已开展 1/6 节" in text(groups)
     assert f'href="/services/groups/{grp.pk}/sessions/new/"' in groups
     assert "记录第 2 节" in text(groups)
-    # The calendar's and the rosters' places stay empty until they are merged.
-    assert 'data-testid="appointments"' not in html
+    # No appointment booked: the calendar's block says so.
+    assert "本周没有预约。" in text(block(html, "appointments"))
     assert 'data-testid="outreach-due"' not in html
+
+
+def test_worker_sees_the_appointment_booked_for_this_week(homes, client):
+    import datetime
+
+    from django.utils import timezone
+
+    from shegong.agenda import services as agenda
+
+    worker = homes["worker"]
+    resident = homes.extra["group"].members.first()
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    start += datetime.timedelta(hours=1)
+    booked = agenda.appointment_book(
+        actor=worker,
+        client=resident,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=30),
+        purpose="跟进近况",
+        kind="home_visit",
+    )
+    shown = block(page(client, worker), "appointments")
+    assert f'href="/agenda/appointments/{booked.pk}/"' in shown
+    assert f"{resident.name} · 探访" in text(shown)
+    assert "跟进近况" not in shown  # the purpose stays on the appointment's page
 
 
 def test_worker_sees_their_alert_their_review_and_the_roll_call(homes, client):

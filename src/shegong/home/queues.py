@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from shegong.agenda import selectors as agenda
+from shegong.agenda.models import Appointment
 from shegong.cases import selectors as cases
 from shegong.clients.models import Resident
 from shegong.community import selectors as community
 from shegong.community.models import MealRecord
-from shegong.core.scope import CREATE, may
+from shegong.core.scope import CREATE, VIEW, may
 from shegong.delivery import selectors as delivery
 from shegong.evaluation import selectors as evaluation
 from shegong.org import selectors as org
@@ -81,8 +83,14 @@ def my_week(user, today) -> dict[str, Any]:
 
 
 def my_appointments(user, today) -> list | None:
-    """The user's appointments of the week: the calendar app's (not built yet)."""
-    return None
+    """The user's appointments and planned sessions or activities this week, from
+    the calendar (agenda); None for a role that keeps no calendar."""
+    if not may(user, VIEW, Appointment):
+        return None
+    monday, sunday = delivery.week_of(today)
+    booked = list(agenda.appointments_for(user, monday, sunday)[:LIMIT])
+    planned = list(agenda.planned_for(user, monday, sunday)[:LIMIT])
+    return sorted(booked + planned, key=lambda item: item.starts_at)[:LIMIT]
 
 
 def my_outreach_due(user, today) -> list | None:
