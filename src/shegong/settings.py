@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shegong.workforce",
     "shegong.evaluation",
     "shegong.surveys",
+    "shegong.rosters",
     "shegong.demo",
     "shegong.golive",
 ]
