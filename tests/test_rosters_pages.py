@@ -198,6 +198,8 @@ def test_a_missed_visit_raises_one_alert_per_episode(world, project):
     assert alert.subject == f"roster:{entry(2).resident_id}:{days_ago(10).isoformat()}"
     assert days_ago(10).isoformat() in alert.text
     assert alerts.run_all(stations=[world.station_a])[AlertKind.ROSTER_VISIT_OVERDUE] == 0
-    case_services.alert_resolve(actor=world["director"], alert=alert, note="已电话联系，约定下周探访")
+    case_services.alert_resolve(
+        actor=world["director"], alert=alert, note="已电话联系，约定下周探访"
+    )
     assert alerts.run_all(stations=[world.station_a])[AlertKind.ROSTER_VISIT_OVERDUE] == 0
     assert Alert.objects.filter(kind=AlertKind.ROSTER_VISIT_OVERDUE).count() == 1

@@ -202,7 +202,9 @@ def entry_detail(request, pk: int):
 
 
 class VisitForm(forms.Form):
-    project = forms.ModelChoiceField(label=gettext_lazy("Project"), queryset=PlanProject.objects.none())
+    project = forms.ModelChoiceField(
+        label=gettext_lazy("Project"), queryset=PlanProject.objects.none()
+    )
     held_on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
     title = forms.CharField(label=gettext_lazy("Title"), max_length=150, required=False)
 
@@ -271,7 +273,16 @@ def coverage_params(params, user) -> dict:
     return {"year": year, "month": number, "level": level, "within": within}
 
 
-COVERAGE_HEADERS = ["单位", "类别", "名单人数", "本月已服务", "按规定探访", "从未服务", "覆盖率%", "探访率%"]
+COVERAGE_HEADERS = [
+    "单位",
+    "类别",
+    "名单人数",
+    "本月已服务",
+    "按规定探访",
+    "从未服务",
+    "覆盖率%",
+    "探访率%",
+]
 
 
 def _report_rows(rows):
