@@ -2082,7 +2082,35 @@ GOLIVE = [
     ),
 ]
 
+# Rosters (issue 13): district and city officers import; the station's own staff
+# read its roster persons (officials read the coverage counts only).
+ROSTERS = [
+    page(
+        "rosters:import",
+        get="403 200 200 403 403 403 403 302",
+        post="403 400 400 403 403 403 403 302",
+    ),
+    page("rosters:import-result", get="403 302 302 403 403 403 403 302"),
+    page("rosters:import-template", get="403 200 200 403 403 403 403 302"),
+    page("rosters:import-report", kwargs={"fmt": "csv"}, get="403 404 404 403 403 403 403 302"),
+    page("rosters:outreach", get="403 403 403 403 200 200 403 302"),
+    page(
+        "rosters:entry",
+        obj="roster_entry",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "rosters:visit",
+        obj="roster_entry",
+        get=("403 404 404 404 200 200 404 302", "403 404 404 404 404 404 404 302"),
+        post=("403 404 404 404 400 400 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page("rosters:coverage", get=LOGGED_IN),
+    api("roster-coverage", get=API_LOGGED_IN),
+]
+
 ROUTES: list[Route] = [
+    *ROSTERS,
     *GOLIVE,
     *CORE,
     *ORG,
