@@ -1564,6 +1564,7 @@ ADMIN_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "evaluation.rectificationalert": lambda s: s.rectification_alert,
     "surveys.survey": lambda s: s.survey,
     "surveys.question": lambda s: s.question,
+    "rosters.rostercategory": lambda s: s.roster_entry.category,
 }
 
 
@@ -1630,6 +1631,25 @@ def _admin_routes() -> list[Route]:
 # officer). Non-staff are sent to the admin's log-in page; the staff officer's
 # out-of-scope record reads as missing (302 to the admin index).
 ADMIN_ROWS: dict[str, Rows] = {
+    # The roster categories: read by every account (public), kept by administrators.
+    "admin:rosters_rostercategory_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:rosters_rostercategory_add": "200 302 302 302 302 302 302 302 403",
+    "admin:rosters_rostercategory_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 200",
+    ),
+    "admin:rosters_rostercategory_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 200",
+    ),
+    "admin:rosters_rostercategory_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/rosters/rostercategory/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
     "admin:auth_group_history": "302 302 302 302 302 302 302 302 302",
     "admin:auth_group_delete": "302 302 302 302 302 302 302 302 403",
     "admin/auth/group/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
