@@ -173,3 +173,23 @@ def test_a_station_rule_overrides_the_citys(world, fixture):
     # 1's visit of 10 January now lasts to 10 March.
     assert figures(world["city"], 2)[("沙园街社工站", "特困人员")] == (3, 1, 2, 1)
     assert [d for d in rollups.drift() if d.table == "roster_coverage"] == []
+
+
+def test_a_city_rule_changed_in_the_admin_moves_the_coverage(world, fixture, client, login):
+    tekun = RosterCategory.objects.get(code="tekun")
+    login(world["admin"])
+    response = client.post(
+        f"/admin/rosters/rostercategory/{tekun.pk}/change/",
+        {
+            "code": "tekun",
+            "name": "特困人员",
+            "visit_every": 2,
+            "visit_unit": "months",
+            "order": 3,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    # As with the station's own rule: 1's visit of 10 January lasts to 10 March.
+    assert figures(world["city"], 2)[("沙园街社工站", "特困人员")] == (3, 1, 2, 1)
+    assert [d for d in rollups.drift() if d.table == "roster_coverage"] == []
