@@ -106,28 +106,32 @@ def _after(since: datetime.date) -> Q:
     return Q(year__gt=since.year) | Q(year=since.year, month__gte=since.month)
 
 
+PAIRS_PER_QUERY = 100  # (station, category) groups per recount: a short OR
+
+
 @transaction.atomic
 def refresh(pairs: Iterable[tuple[int, int]], since: datetime.date | None = None) -> None:
     """Recount the coverage of these (station id, category id) groups from
     `since`'s month on (every month without it) and store it."""
     pairs = sorted(set(pairs))
-    if not pairs:
-        return
-    groups = Q()
-    for station_id, category_id in pairs:
-        groups |= Q(station_id=station_id, category_id=category_id)
-    stored = CoverageMonth.objects.filter(groups)
-    if since:
-        stored = stored.filter(_after(since))
-    fresh = recount(RosterEntry.objects.filter(groups), since)
-    stored.delete()
-    CoverageMonth.objects.bulk_create(
-        (
-            CoverageMonth(**dict(zip(KEY, key, strict=True)), **dict(zip(VALUES, v, strict=True)))
-            for key, v in fresh.items()
-        ),
-        batch_size=2000,
-    )
+    for start in range(0, len(pairs), PAIRS_PER_QUERY):
+        groups = Q()
+        for station_id, category_id in pairs[start : start + PAIRS_PER_QUERY]:
+            groups |= Q(station_id=station_id, category_id=category_id)
+        stored = CoverageMonth.objects.filter(groups)
+        if since:
+            stored = stored.filter(_after(since))
+        fresh = recount(RosterEntry.objects.filter(groups), since)
+        stored.delete()
+        CoverageMonth.objects.bulk_create(
+            (
+                CoverageMonth(
+                    **dict(zip(KEY, key, strict=True)), **dict(zip(VALUES, v, strict=True))
+                )
+                for key, v in fresh.items()
+            ),
+            batch_size=2000,
+        )
 
 
 def attendance_changed(resident_ids: set[int], since: datetime.date | None) -> None:
