@@ -2126,6 +2126,11 @@ ROSTERS = [
         post=("403 404 404 404 400 400 404 302", "403 404 404 404 404 404 404 302"),
     ),
     page("rosters:coverage", get=LOGGED_IN),
+    page(
+        "rosters:rules",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 400 403 403 302",
+    ),
     api("roster-coverage", get=API_LOGGED_IN),
 ]
 

@@ -203,3 +203,29 @@ def test_a_missed_visit_raises_one_alert_per_episode(world, project):
     )
     assert alerts.run_all(stations=[world.station_a])[AlertKind.ROSTER_VISIT_OVERDUE] == 0
     assert Alert.objects.filter(kind=AlertKind.ROSTER_VISIT_OVERDUE).count() == 1
+
+
+def test_the_director_sets_the_stations_visit_rule(world, project, client, login):
+    tekun = RosterCategory.objects.get(code="tekun")
+    login(world["worker"])
+    page = client.get("/rosters/rules/")
+    assert page.status_code == 200
+    assert ("特困人员", 30, "days", True) in [
+        (c.name, rule.every, rule.unit, own) for c, rule, own in page.context["categories"]
+    ]
+    assert client.post("/rosters/rules/", {"category": tekun.pk}).status_code == 403
+    login(world["director"])
+    response = client.post(
+        "/rosters/rules/", {"category": tekun.pk, "visit_every": 2, "visit_unit": "months"}
+    )
+    assert response.status_code == 302
+    rows = client.get("/rosters/rules/").context["categories"]
+    assert [(r.every, r.unit) for c, r, _own in rows if c.pk == tekun.pk] == [(2, "months")]
+    # 2's visit of 40 days ago is now within its two months.
+    people = {p.name: p.status for p in client.get("/rosters/outreach/").context["people"]}
+    assert people["名单人2"] != "overdue"
+    assert "探访规则" in client.get("/rosters/rules/").content.decode()
+    bad = client.post(
+        "/rosters/rules/", {"category": tekun.pk, "visit_every": 0, "visit_unit": "months"}
+    )
+    assert bad.status_code == 400

@@ -13,4 +13,5 @@ urlpatterns = [
     path("entries/<int:pk>/", views.entry_detail, name="entry"),
     path("entries/<int:pk>/visit/", views.visit_record, name="visit"),
     path("coverage/", views.coverage, name="coverage"),
+    path("rules/", views.visit_rules, name="rules"),
 ]

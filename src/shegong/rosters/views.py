@@ -16,16 +16,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shegong.core.access import get_visible_or_404, require
+from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.exports import tabular_response
 from shegong.core.forms import DateInput, apply_service, bootstrap
 from shegong.core.http import client_ip
-from shegong.core.scope import CREATE, VIEW, may
+from shegong.core.scope import CREATE, VIEW, can_at, may
 from shegong.core.uploads import validate_upload
 from shegong.delivery.importing import report_response
 from shegong.plans.models import PlanProject
 from shegong.rosters import importing, outreach, selectors, services
-from shegong.rosters.models import VISIT, RosterEntry, RosterImport
+from shegong.rosters.models import (
+    VISIT,
+    RosterCategory,
+    RosterEntry,
+    RosterImport,
+    VisitRule,
+    VisitUnit,
+)
+from shegong.rosters.rules import rules_for
 
 SESSION_KEY = "roster_import"
 ERRORS_ON_PAGE = 200
@@ -332,4 +340,52 @@ def coverage(request):
             "query": request.GET.urlencode(),
             "may_import": may(request.user, CREATE, RosterImport),
         },
+    )
+
+
+# --- Visit rules --------------------------------------------------------------------
+
+
+class VisitRuleForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("List"), queryset=RosterCategory.objects.filter(is_active=True)
+    )
+    visit_every = forms.IntegerField(label=gettext_lazy("Visit every"), min_value=1, max_value=366)
+    visit_unit = forms.ChoiceField(label=gettext_lazy("Unit"), choices=VisitUnit.choices)
+
+
+@login_required
+def visit_rules(request):
+    """The station's visit rules: the city's for each list, or the station's own."""
+    station = _station_staff(request)
+    rules = rules_for([station.pk])
+    own = {
+        r.category_id for r in VisitRule.objects.visible_to(request.user).filter(station=station)
+    }
+    may_set = can_at(request.user, CREATE, VisitRule, station)
+    form = bootstrap(VisitRuleForm(request.POST or None))
+    if request.method == "POST":
+        require_at(request.user, CREATE, VisitRule, station)
+        if form.is_valid():
+            saved = apply_service(
+                form,
+                lambda: services.visit_rule_set(
+                    actor=request.user,
+                    station=station,
+                    category=form.cleaned_data["category"],
+                    every=form.cleaned_data["visit_every"],
+                    unit=form.cleaned_data["visit_unit"],
+                ),
+            )
+            if saved is not None:
+                return redirect("rosters:rules")
+    categories = [
+        (c, rules[(station.pk, c.pk)], c.pk in own)
+        for c in RosterCategory.objects.filter(is_active=True)
+    ]
+    return render(
+        request,
+        "rosters/rules.html",
+        {"station": station, "categories": categories, "form": form, "may_set": may_set},
+        status=400 if request.method == "POST" else 200,
     )
