@@ -64,3 +64,16 @@ def test_the_showcase_station_is_partly_reached(demo):
     assert statuses - {outreach.NEVER_REACHED}
     assert [d for d in rollups.drift() if d.table == "roster_coverage"] == []
     assert CoverageMonth.objects.filter(station=station).exists()
+
+
+def test_the_bench_measures_the_roster_import_and_the_coverage_query(demo):
+    from shegong.demo import bench_rosters
+
+    lines = []
+    before = RosterEntry.objects.count()
+    bench_rosters.measure_coverage(lines.append)
+    bench_rosters.measure_import(300, lines.append)
+    assert lines[0].startswith("City coverage by district and list (")
+    assert lines[1].startswith("Roster import of 300 rows: ")
+    # Both measures leave the rosters as they were.
+    assert RosterEntry.objects.count() == before

@@ -234,3 +234,13 @@ def test_the_command_imports_and_reports(world, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "8 new, 0 still, 0 left, 1 not placed" in out
     assert "沙园街社工站: 6 new, 0 still, 0 left" in out
+
+
+def test_a_roster_of_a_future_month_is_refused(world):
+    communities(world)
+    from tests.helpers import today
+
+    next_month = (today().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    result = load(world, [row(1)], month=next_month)
+    assert [e.message for e in result.errors] == ["名单月份不能晚于本月。"]
+    assert RosterEntry.objects.count() == 0

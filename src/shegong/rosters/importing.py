@@ -519,6 +519,9 @@ def roster_import(
         actor, CREATE, RosterImport, None, _("Only district and city officers import rosters.")
     )
     result = RosterResult()
+    if month > timezone.localdate():
+        result.add_error(None, "", _("The roster's month cannot be in the future."))
+        return result
     city = _actor_city(actor)
     if city is None:
         result.add_error(None, "", _("Your account is not placed in a city or district."))
