@@ -229,3 +229,19 @@ def test_the_director_sets_the_stations_visit_rule(world, project, client, login
         "/rosters/rules/", {"category": tekun.pk, "visit_every": 0, "visit_unit": "months"}
     )
     assert bad.status_code == 400
+
+
+def test_the_coverage_api_refuses_bad_filters_with_400(world, project, client, login):
+    login(world["city"])
+    for query in (
+        "district=²",
+        "station=99999999999999999999999",
+        "district=x",
+        "level=",
+        "month=2026-1x",
+    ):
+        response = client.get(f"/api/rosters/coverage/?{query}")
+        assert response.status_code in (200, 400), query
+    assert client.get("/api/rosters/coverage/?district=²").status_code == 400
+    assert client.get("/api/rosters/coverage/?station=99999999999999999999999").status_code == 400
+    assert client.get(f"/api/rosters/coverage/?district={world.district.pk}").status_code == 200

@@ -274,7 +274,7 @@ def coverage_params(params, user) -> dict:
     for name in ("district", "station"):
         value = params.get(name)
         if value:
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()) or len(value) > 18:
                 raise ValidationError({name: _("A whole number is required.")})
             lookup = "station__street__district_id" if name == "district" else "station_id"
             within[lookup] = int(value)
