@@ -245,3 +245,25 @@ def test_the_coverage_api_refuses_bad_filters_with_400(world, project, client, l
     assert client.get("/api/rosters/coverage/?district=²").status_code == 400
     assert client.get("/api/rosters/coverage/?station=99999999999999999999999").status_code == 400
     assert client.get(f"/api/rosters/coverage/?district={world.district.pk}").status_code == 200
+
+
+def test_the_outreach_list_and_coverage_ask_the_same_queries_for_4_persons_or_12(
+    world, project, client, login
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    login(world["worker"])
+    client.get("/rosters/outreach/")
+    few = queries("/rosters/outreach/"), queries("/rosters/coverage/")
+    listed = today().isoformat()
+    assert load(
+        world, [row(n, "低保对象", list_date=listed) for n in range(5, 13)], month=this_month()
+    ).ok
+    assert len(client.get("/rosters/outreach/").context["people"]) == 12
+    assert (queries("/rosters/outreach/"), queries("/rosters/coverage/")) == few == (6, 6)
