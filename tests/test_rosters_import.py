@@ -65,6 +65,11 @@ def test_a_first_roster_opens_entries_and_places_persons(world):
     )
     # One resident, on two lists: two entries.
     assert RosterEntry.objects.filter(resident=one).count() == 2
+    # Kept under the station's statutory duty, recorded as for any resident.
+    assert list(one.consents.values_list("lawful_basis", "recorded_by__username")) == [
+        ("statutory_duty", "district")
+    ]
+    assert not on_file.consents.filter(lawful_basis="statutory_duty").exists()
     unplaced = RosterEntry.objects.get(id_number_hash=identity.lookup_hash(id_number(7)))
     assert (unplaced.station, unplaced.resident) == (None, None)
     # The ID number is kept encrypted, never in clear.

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
 from shegong.clients import identity
-from shegong.clients.models import Gender, LawfulBasis, Resident
+from shegong.clients.models import Consent, Gender, LawfulBasis, Resident
 from shegong.core import audit
 from shegong.core.access import ensure_visible, require_at
 from shegong.core.exports import tabular_response
@@ -425,6 +425,22 @@ def _write(
     Resident.objects.bulk_create(new_residents.values(), batch_size=1000)
     for key, resident in new_residents.items():
         residents[key] = resident.pk
+    # Their record is kept under the station's statutory duty, not their consent
+    # (PIPL art. 13 (3)): written down as for any resident.
+    today = timezone.localdate()
+    Consent.objects.bulk_create(
+        (
+            Consent(
+                resident=resident,
+                recorded_on=today,
+                lawful_basis=LawfulBasis.STATUTORY_DUTY,
+                covers_record=True,
+                recorded_by=actor,
+            )
+            for resident in new_residents.values()
+        ),
+        batch_size=1000,
+    )
     result.residents_created = len(new_residents)
     created, updated, pairs = [], [], set()
     for row in rows:
