@@ -267,3 +267,12 @@ def test_the_outreach_list_and_coverage_ask_the_same_queries_for_4_persons_or_12
     ).ok
     assert len(client.get("/rosters/outreach/").context["people"]) == 12
     assert (queries("/rosters/outreach/"), queries("/rosters/coverage/")) == few == (6, 6)
+
+
+def test_a_resident_the_import_created_opens_like_any_other(world, project, client, login):
+    login(world["worker"])
+    three = entry(3)
+    assert three.resident_created
+    page = client.get(f"/residents/{three.resident_id}/")
+    assert page.status_code == 200
+    assert "名单人3" in page.content.decode()
