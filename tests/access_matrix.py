@@ -1584,6 +1584,7 @@ ADMIN_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "evaluation.rectificationalert": lambda s: s.rectification_alert,
     "surveys.survey": lambda s: s.survey,
     "surveys.question": lambda s: s.question,
+    "rosters.rostercategory": lambda s: s.roster_entry.category,
 }
 
 
@@ -1650,6 +1651,25 @@ def _admin_routes() -> list[Route]:
 # officer). Non-staff are sent to the admin's log-in page; the staff officer's
 # out-of-scope record reads as missing (302 to the admin index).
 ADMIN_ROWS: dict[str, Rows] = {
+    # The roster categories: read by every account (public), kept by administrators.
+    "admin:rosters_rostercategory_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:rosters_rostercategory_add": "200 302 302 302 302 302 302 302 403",
+    "admin:rosters_rostercategory_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 200",
+    ),
+    "admin:rosters_rostercategory_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 200",
+    ),
+    "admin:rosters_rostercategory_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/rosters/rostercategory/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
     "admin:auth_group_history": "302 302 302 302 302 302 302 302 302",
     "admin:auth_group_delete": "302 302 302 302 302 302 302 302 403",
     "admin/auth/group/<path:object_id>/": "302 302 302 302 302 302 302 302 302",
@@ -2180,8 +2200,41 @@ AGENDA = [
     ),
 ]
 
+# Rosters (issue 13): district and city officers import; the station's own staff
+# read its roster persons (officials read the coverage counts only).
+ROSTERS = [
+    page(
+        "rosters:import",
+        get="403 200 200 403 403 403 403 302",
+        post="403 400 400 403 403 403 403 302",
+    ),
+    page("rosters:import-result", get="403 302 302 403 403 403 403 302"),
+    page("rosters:import-template", get="403 200 200 403 403 403 403 302"),
+    page("rosters:import-report", kwargs={"fmt": "csv"}, get="403 404 404 403 403 403 403 302"),
+    page("rosters:outreach", get="403 403 403 403 200 200 403 302"),
+    page(
+        "rosters:entry",
+        obj="roster_entry",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "rosters:visit",
+        obj="roster_entry",
+        get=("403 404 404 404 200 200 404 302", "403 404 404 404 404 404 404 302"),
+        post=("403 404 404 404 400 400 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page("rosters:coverage", get=LOGGED_IN),
+    page(
+        "rosters:rules",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 400 403 403 302",
+    ),
+    api("roster-coverage", get=API_LOGGED_IN),
+]
+
 ROUTES: list[Route] = [
     *AGENDA,
+    *ROSTERS,
     *GOLIVE,
     *CORE,
     *ORG,

@@ -9,7 +9,9 @@ to come) hold on any day the suite runs.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -54,9 +56,19 @@ from shegong.evaluation.models import (
     RoundAssignment,
     StationEvaluation,
 )
-from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
+from shegong.org.models import (
+    Agency,
+    Community,
+    Contract,
+    District,
+    SpecialProject,
+    Station,
+    Street,
+)
 from shegong.plans import services as plan_services
 from shegong.plans.models import AnnualPlan, PlanProject
+from shegong.rosters import importing as roster_importing
+from shegong.rosters.models import RosterEntry
 from shegong.surveys import services as survey_services
 from shegong.surveys.models import Question, Survey
 from shegong.workforce import services as workforce_services
@@ -125,6 +137,7 @@ class Side:
     rectification_alert: RectificationAlert | None = None
     appointment: Appointment | None = None
     planned_service: PlannedService | None = None
+    roster_entry: RosterEntry | None = None
 
 
 @dataclass
@@ -135,6 +148,35 @@ class Objects:
 
     def side(self, which: str) -> Side:
         return self.inside if which == "in" else self.outside
+
+
+def _roster_entry(city_officer, station, resident, id_number) -> RosterEntry:
+    """The resident on this month's 特困人员 roster, imported by the city officer."""
+    community = Community.objects.create(street=station.street, name=f"{station.street.name}社区")
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["身份证号", "姓名", "类别", "区", "社区", "来源部门", "名单日期"])
+    today = timezone.localdate()
+    writer.writerow(
+        [
+            id_number,
+            resident.name,
+            "特困人员",
+            station.street.district.name,
+            community.name,
+            "民政局",
+            today.isoformat(),
+        ]
+    )
+    result = roster_importing.roster_import(
+        actor=city_officer,
+        file=io.BytesIO(text.getvalue().encode()),
+        filename="roster.csv",
+        month=today.replace(day=1),
+        source="民政局",
+    )
+    assert result.ok, result.errors
+    return RosterEntry.objects.get(resident=resident)
 
 
 def _side(
@@ -388,9 +430,17 @@ def _side(
         ends_at=tomorrow_ten + datetime.timedelta(hours=5),
     )
 
+    roster_entry = _roster_entry(
+        city_officer,
+        station,
+        resident,
+        "110101194805010026" if tag == "A" else "110101194805010042",
+    )
+
     return Side(
         appointment=appointment,
         planned_service=planned_service,
+        roster_entry=roster_entry,
         station=station,
         street=station.street,
         district=station.street.district,

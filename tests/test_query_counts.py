@@ -94,7 +94,8 @@ def test_case_page_and_note_ask_the_same_queries_for_one_note_or_twelve(day):
     add_notes(day, case, 10)
     # 12: the note form asks the client's category once to preselect a service type.
     assert queries(day.client, "get", f"/cases/{case.pk}/") == page == 12
-    assert note_post(day, case) == note == 30
+    # 31: one of them asks whether the client is on a roster (rosters.coverage).
+    assert note_post(day, case) == note == 31
 
 
 def test_case_step_form_fetched_on_demand(day):
@@ -136,7 +137,8 @@ def test_group_session_post_asks_the_same_queries_for_two_attendees_or_eight(day
     )
     two = session_post(day, small, day.residents[:2])
     eight = session_post(day, big, day.residents[2:10])
-    assert eight == two == 35, (two, eight)
+    # One of them asks whether an attendee is on a roster (rosters.coverage).
+    assert eight == two == 36, (two, eight)
 
 
 def test_dashboard_and_registration_form(day):

@@ -17,6 +17,7 @@ from shegong.delivery import api as delivery_api
 from shegong.evaluation import api as evaluation_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
+from shegong.rosters.api import CoverageView
 from shegong.stats.api import PersonTimesView
 from shegong.surveys import api as surveys_api
 from shegong.workforce import api as workforce_api
@@ -75,6 +76,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("token/", ObtainAuthToken.as_view(), name="token"),
     path("stats/person-times/", PersonTimesView.as_view(), name="stats-person-times"),
+    path("rosters/coverage/", CoverageView.as_view(), name="roster-coverage"),
     path("workforce/staffing/", workforce_api.StaffingView.as_view(), name="workforce-staffing"),
     path("meal-roll-calls/", community_api.MealRollCallView.as_view(), name="meal-roll-calls"),
     path("", include(router.urls)),

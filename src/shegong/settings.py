@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "shegong.evaluation",
     "shegong.surveys",
     "shegong.agenda",
+    "shegong.rosters",
     "shegong.demo",
     "shegong.golive",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("surveys/", include("shegong.surveys.urls")),
     path("s/", include("shegong.surveys.public_urls")),
     path("golive/", include("shegong.golive.urls")),
+    path("rosters/", include("shegong.rosters.urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

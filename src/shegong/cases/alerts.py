@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -219,6 +219,21 @@ def evaluate_meal_absence(station_id: int, today: datetime.date | None = None) -
     return raised
 
 
+# Rules of the apps above cases (the rosters' missed visits), each a function of
+# (station id, today) returning the alerts it raised; registered at start-up.
+_rules: list[Callable[[int, datetime.date], list[Alert]]] = []
+
+
+def register_rule(rule: Callable[[int, datetime.date], list[Alert]]) -> None:
+    if rule not in _rules:
+        _rules.append(rule)
+
+
+def raise_alert(**fields) -> Alert | None:
+    """Raise an alert for a rule of another app: once per (kind, subject) episode."""
+    return _raise(**fields)
+
+
 def run_all(
     today: datetime.date | None = None, stations: Iterable[Station] | None = None
 ) -> Counter:
@@ -247,4 +262,7 @@ def run_all(
     for station_id in station_ids:
         for alert in evaluate_meal_absence(station_id, today):
             counts[alert.kind] += 1
+        for rule in _rules:
+            for alert in rule(station_id, today):
+                counts[alert.kind] += 1
     return counts

@@ -396,6 +396,7 @@ class AlertKind(models.TextChoices):
     CRISIS_FLAG = "crisis_flag", _("Crisis flagged in an observation")
     MEAL_ABSENCE = "meal_absence", _("Elder absent from the canteen")
     PLAN_REVIEW_OVERDUE = "plan_review_overdue", _("Case plan review overdue")
+    ROSTER_VISIT_OVERDUE = "roster_visit_overdue", _("Roster person's visit overdue")
 
 
 # Thresholds used where a station has not configured its own rule.
@@ -404,6 +405,8 @@ DEFAULT_THRESHOLDS = {
     AlertKind.CRISIS_FLAG: 0,
     AlertKind.MEAL_ABSENCE: 3,
     AlertKind.PLAN_REVIEW_OVERDUE: 0,
+    # Days of grace after a roster person's visit fell due (rosters.outreach).
+    AlertKind.ROSTER_VISIT_OVERDUE: 0,
 }
 
 
@@ -544,8 +547,17 @@ class Alert(TimeStampedModel):
             AlertKind.PLAN_REVIEW_OVERDUE: gettext(
                 "Plan review of case %(case)s was due on %(date)s."
             ),
+            AlertKind.ROSTER_VISIT_OVERDUE: gettext(
+                "On the roster (%(categories)s): a home visit was due on %(date)s."
+            ),
         }
-        return templates[self.kind] % {"case": "", "days": "", "date": "", **self.detail}
+        return templates[self.kind] % {
+            "case": "",
+            "days": "",
+            "date": "",
+            "categories": "",
+            **self.detail,
+        }
 
     @property
     def is_unresolved(self) -> bool:

@@ -35,6 +35,7 @@ class AccessLog(models.Model):
     class Action(models.TextChoices):
         READ_CASE_FILE = "read_case_file", _("Read a case file")
         REVEAL_ID_NUMBER = "reveal_id_number", _("Revealed an ID number")
+        READ_ROSTER_PERSON = "read_roster_person", _("Opened a roster person's page")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

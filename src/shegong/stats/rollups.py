@@ -254,6 +254,7 @@ def clients_served_add(*, station_id: int, attendances: Iterable[tuple[int, date
     if not attendances:
         return
     days = {a[1] for a in attendances}
+    _attendance_changed({a[0] for a in attendances}, min(days))
     day = next(iter(days)) if len(days) == 1 else None
     keys = {(a[1].year, a[0]) for a in attendances}
     stored, priority_today = _stored_masks(station_id, keys, day)
@@ -352,6 +353,7 @@ def clients_served_refresh(
     resident_ids = list(set(resident_ids))
     if not resident_ids:
         return
+    _attendance_changed(set(resident_ids), datetime.date(year, 1, 1) if year else None)
     stored = ClientYear.objects.select_for_update().filter(resident_id__in=resident_ids)
     raw_filter = {"resident_id__in": resident_ids}
     if station_id is not None:
@@ -537,7 +539,7 @@ class Table:
         }
 
 
-TABLES = (
+TABLES: tuple[Table, ...] = (
     Table(
         "domain_month",
         DomainMonth,
@@ -581,6 +583,32 @@ TABLES = (
         _raw_meal_months,
     ),
 )
+
+
+def register_table(table: Table) -> None:
+    """Add an app's rollup to the recount (`rollups --check/--rebuild`): the apps
+    above stats (the rosters' coverage) register theirs at start-up."""
+    global TABLES
+    if all(t.name != table.name for t in TABLES):
+        TABLES = (*TABLES, table)
+
+
+# Called with (resident ids, the earliest day touched or None) in the writer's
+# transaction whenever attendance is added or may have been removed: the apps above
+# stats keep their own rollups of who was served in step (the rosters' coverage).
+_attendance_listeners: list[Callable[[set[int], datetime.date | None], None]] = []
+
+
+def register_attendance_listener(
+    listener: Callable[[set[int], datetime.date | None], None],
+) -> None:
+    if listener not in _attendance_listeners:
+        _attendance_listeners.append(listener)
+
+
+def _attendance_changed(resident_ids: set[int], since: datetime.date | None) -> None:
+    for listener in _attendance_listeners:
+        listener(resident_ids, since)
 
 
 @dataclass

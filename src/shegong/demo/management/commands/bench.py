@@ -10,7 +10,8 @@ the last, see `demo.history`), then measures, each against a baseline in the sam
   domain totals and distinct clients alone;
 - the validating import of `--import-rows` rows vs a raw bulk load of the same rows
   (executemany on SQLite, COPY on PostgreSQL);
-- recording a service event with the rollup updates vs without them.
+- recording a service event with the rollup updates vs without them;
+- the roster import and the city's coverage (`demo.bench_rosters`).
 
 It prints the figures and the ratios; docs/performance.md records them. The rows it
 adds are removed again (with their rollup changes), so runs can be repeated.
@@ -38,6 +39,7 @@ from shegong.core.roles import Role
 from shegong.delivery import counting, services
 from shegong.delivery.importing import service_events_import
 from shegong.delivery.models import Attendance, EventVolunteer, ServiceEvent
+from shegong.demo import bench_rosters
 from shegong.demo.city import load_demo_city
 from shegong.demo.year import load_demo_year
 from shegong.plans.models import PlanProject
@@ -77,10 +79,11 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=10)
         parser.add_argument("--import-rows", type=int, default=1_000_000)
         parser.add_argument("--writes", type=int, default=200)
+        parser.add_argument("--roster-rows", type=int, default=100_000)
         parser.add_argument(
             "--only",
-            default="dashboard,writes,import",
-            help="comma-separated measures to run (dashboard, writes, import)",
+            default="dashboard,writes,import,rosters",
+            help="comma-separated measures to run (dashboard, writes, import, rosters)",
         )
 
     def handle(self, *args, **options):
@@ -110,6 +113,9 @@ class Command(BaseCommand):
             self._writes(options["writes"])
         if "import" in only:
             self._import(options["import_rows"])
+        if "rosters" in only:
+            bench_rosters.measure_coverage(self.stdout.write)
+            bench_rosters.measure_import(options["roster_rows"], self.stdout.write)
 
     def _analyze(self) -> None:
         """Refresh the planner's statistics after the bulk generation, as a server's

@@ -13,6 +13,7 @@ from shegong.demo.clients import (
     load_demo_clients,
 )
 from shegong.demo.evaluation import load_demo_evaluation
+from shegong.demo.rosters import load_demo_rosters
 from shegong.demo.surveys import load_demo_surveys
 from shegong.demo.workforce import load_demo_workforce
 from shegong.demo.year import SCALES, load_demo_year
@@ -89,6 +90,11 @@ class Command(BaseCommand):
             )
         ):
             self.stdout.write(f"Collected {responses} survey responses.")
+        entries, visits = load_demo_rosters()
+        if entries:
+            self.stdout.write(
+                f"Rosters: {entries} persons on this month's lists, {visits} home visits."
+            )
         evaluation = load_demo_evaluation()
         self.stdout.write(
             f"Evaluation: {evaluation.rounds} rounds ({evaluation.sheets} station sheets), "

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RostersConfig(AppConfig):
+    name = "shegong.rosters"
+    label = "rosters"
+    verbose_name = _("Rosters and coverage")
+
+    def ready(self) -> None:
+        from shegong.cases import alerts
+        from shegong.core import audit
+        from shegong.rosters import coverage, models, outreach
+        from shegong.stats import rollups
+
+        audit.register(models.RosterCategory)
+        audit.register(models.VisitRule)
+        audit.register(models.RosterImport)
+        rollups.register_table(coverage.TABLE)
+        rollups.register_attendance_listener(coverage.attendance_changed)
+        alerts.register_rule(outreach.evaluate_missed_visits)
