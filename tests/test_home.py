@@ -79,7 +79,7 @@ def test_worker_sees_today_the_week_and_the_groups(homes, client):
     assert "记录第 2 节" in text(groups)
     # No appointment booked: the calendar's block says so.
     assert "本周没有预约。" in text(block(html, "appointments"))
-    assert 'data-testid="outreach-due"' not in html
+    assert "没有待探访的对象。" in text(block(html, "outreach-due"))
 
 
 def test_worker_sees_the_appointment_booked_for_this_week(homes, client):
@@ -415,3 +415,37 @@ def test_officers_see_the_stations_whose_satisfaction_fell(homes, client):
     assert f"{TODAY().year} · 较 {TODAY().year - 1} 年变化 -50.00 个百分点" in text(satisfaction)
     assert "降幅最大 沙园街社工站 50.00% (-50.00)" in text(satisfaction)
     assert f'href="/stats/stations/{homes.world.station_a.pk}/"' in satisfaction
+
+
+def test_worker_sees_the_roster_person_never_reached(homes, client):
+    import csv
+    import io
+
+    from django.utils import timezone
+
+    from shegong.org.models import Community
+    from shegong.rosters import importing
+    from shegong.rosters.models import RosterEntry
+
+    station = homes.world.station_a
+    community = Community.objects.create(street=station.street, name="沙园社区")
+    text_file = io.StringIO()
+    writer = csv.writer(text_file)
+    writer.writerow(["身份证号", "姓名", "类别", "区", "社区", "来源部门", "名单日期"])
+    today = timezone.localdate()
+    writer.writerow(
+        ["110101194805010026", "周玉兰", "特困人员", "海珠区", community.name, "民政局", today]
+    )
+    result = importing.roster_import(
+        actor=homes["city"],
+        file=io.BytesIO(text_file.getvalue().encode()),
+        filename="roster.csv",
+        month=today.replace(day=1),
+        source="民政局",
+    )
+    assert result.ok, result.errors
+    entry = RosterEntry.objects.get(name="周玉兰")
+    shown = block(page(client, homes["worker"]), "outreach-due")
+    assert f'href="/rosters/entries/{entry.pk}/"' in shown
+    assert "周玉兰 特困人员 · 沙园社区" in text(shown)
+    assert "从未服务" in text(shown)

@@ -22,6 +22,9 @@ from shegong.org import selectors as org
 from shegong.org.models import Station
 from shegong.plans import selectors as plans
 from shegong.plans.models import PlanStatus
+from shegong.rosters import outreach
+from shegong.rosters import selectors as rosters
+from shegong.rosters.models import RosterEntry
 from shegong.stats import selectors as stats
 from shegong.surveys import selectors as surveys
 
@@ -94,8 +97,12 @@ def my_appointments(user, today) -> list | None:
 
 
 def my_outreach_due(user, today) -> list | None:
-    """The roster persons whose contact is due: the rosters' (not built yet)."""
-    return None
+    """The station's roster persons never reached, overdue or due soon, most
+    urgent first (the rosters' outreach list); None for those who keep none."""
+    if user.station_id is None or not may(user, VIEW, RosterEntry):
+        return None
+    people = outreach.outreach_list(rosters.entries_for(user), user.station_id, today)
+    return [p for p in people if p.status != outreach.UP_TO_DATE][:LIMIT]
 
 
 def my_alerts(user, today) -> dict[str, Any]:
