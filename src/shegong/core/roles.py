@@ -58,6 +58,11 @@ HOME_STATIONS = "home_stations"
 HOME_OWN_STATION = "home_own_station"
 HOME_RECTIFICATIONS = "home_rectifications"
 STATIONS_TO_EVALUATE = "stations_to_evaluate"
+# Going live (golive): the imports of the organisation, the staff accounts and the
+# previous system's records, each for the roles whose scope imports it.
+ORG_IMPORT = "org_import"
+STAFF_IMPORT = "staff_import"
+RECORDS_IMPORT = "records_import"
 
 SECTIONS: dict[str, frozenset[str]] = {
     Role.SOCIAL_WORKER: frozenset(
@@ -68,11 +73,23 @@ SECTIONS: dict[str, frozenset[str]] = {
     ),
     Role.AGENCY_MANAGER: frozenset({COMMUNITY, PLANS, EVALUATION, HOME_STATIONS}),
     Role.DISTRICT_OFFICER: frozenset(
-        {COMMUNITY, PLANS, EVALUATION, HOME_DISTRICTS, HOME_STATIONS, HOME_RECTIFICATIONS}
+        {
+            COMMUNITY,
+            PLANS,
+            EVALUATION,
+            HOME_DISTRICTS,
+            HOME_STATIONS,
+            HOME_RECTIFICATIONS,
+            RECORDS_IMPORT,
+        }
     ),
-    Role.CITY_OFFICER: frozenset({COMMUNITY, PLANS, EVALUATION, LOGS, HOME_DISTRICTS}),
+    Role.CITY_OFFICER: frozenset(
+        {COMMUNITY, PLANS, EVALUATION, LOGS, HOME_DISTRICTS, STAFF_IMPORT, RECORDS_IMPORT}
+    ),
     Role.EVALUATOR: frozenset({EVALUATION, HOME_STATIONS, STATIONS_TO_EVALUATE}),
-    Role.ADMIN: frozenset({COMMUNITY, PLANS, EVALUATION, HOME_DISTRICTS}),
+    Role.ADMIN: frozenset(
+        {COMMUNITY, PLANS, EVALUATION, HOME_DISTRICTS, ORG_IMPORT, STAFF_IMPORT, RECORDS_IMPORT}
+    ),
 }
 
 
