@@ -126,8 +126,16 @@ def city_records() -> dict[str, list[list]]:
                 ]
             )
     volunteers = [
-        ["haizhu-10", f"V{n:03d}", f"义工{n}", f"137{n:08d}", "探访", "是" if n % 5 == 0 else "否",
-         "2019-05-01", "2019-05-01"]
+        [
+            "haizhu-10",
+            f"V{n:03d}",
+            f"义工{n}",
+            f"137{n:08d}",
+            "探访",
+            "是" if n % 5 == 0 else "否",
+            "2019-05-01",
+            "2019-05-01",
+        ]
         for n in range(1, 41)
     ]
     members = [["haizhu-10", "长者互助小组", f"R{i:05d}"] for i in range(1, 31)]
@@ -220,7 +228,11 @@ def test_a_city_of_records_recounts_exactly_and_a_second_run_adds_nothing(world)
     assert MigratedRecord.objects.count() == 3940
 
 
-RESIDENT = ["haizhu-10", "R1", "李秀英", "女", "1950-03-08", id_number(datetime.date(1950, 3, 8), 21)]
+BORN = datetime.date(1950, 3, 8)
+RESIDENT = ["haizhu-10", "R1", "李秀英", "女", BORN.isoformat(), id_number(BORN, 21)]
+# 站点编码 居民编号 姓名 性别 出生日期 身份证号 手机号 地址 家庭编号 家庭关系 社区代码 知情同意日期
+CONSENTED = ["haizhu-10", "R2", "王芳", "女", "1955-05-05", "", "", "", "", "", "", "2020-01-01"]
+SHEET_TITLES = ["家庭", "居民", "服务对象分类", "义工", "小组成员", "个案"]
 
 
 def test_gbk_csv_is_refused_with_a_clear_message(world, english):
@@ -252,7 +264,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_saved(world, eng
                 ["haizhu-10", "R2", "王强", "男", "1960-01-01", "440105196001010000"],
                 ["no-such", "R3", "陈明", "男", "1960-01-01"],
                 ["yuexiu-02", "R4", "赵敏", "女", "1960-01-01"],
-                ["haizhu-10", "R5", "=HYPERLINK(\"x\")", "女", "1960-01-01"],
+                ["haizhu-10", "R5", '=HYPERLINK("x")', "女", "1960-01-01"],
                 ["haizhu-10", "R6", "刘洋", "未知", "1960-13-01"],
             ],
             "个案": [["haizhu-10", "C1", "R1", "长者", "", "2022-01-01", "介入", "nobody"]],
@@ -274,20 +286,21 @@ def test_row_problems_found_while_loading_leave_nothing_saved(world, english):
     result = load(
         world["district"],
         {
-            "居民": [RESIDENT, ["haizhu-10", "R6", "刘洋", "未知", "1960-13-01"]],
+            "居民": [RESIDENT, CONSENTED, ["haizhu-10", "R6", "刘洋", "未知", "1960-13-01"]],
             "个案": [
-                ["haizhu-10", "C1", "R1", "长者", "", "2022-01-01", "介入", "nobody"],
-                ["haizhu-10", "C2", "R1", "长者", "", "2022-01-01", "结案", "worker"],
-                ["haizhu-10", "C3", "R1", "长者", "", "2022-01-01", "介入", "worker_c"],
+                ["haizhu-10", "C1", "R2", "长者", "", "2022-01-01", "介入", "nobody"],
+                ["haizhu-10", "C2", "R2", "长者", "", "2022-01-01", "结案", "worker"],
+                ["haizhu-10", "C3", "R2", "长者", "", "2022-01-01", "介入", "worker_c"],
                 ["haizhu-10", "C4", "R1", "长者", "", "2022-01-01", "介入", "worker"],
+                ["haizhu-10", "C5", "R2", "长者", "", "2022-01-01", "介入", "worker"],
             ],
         },
     )
     found = {(e.sheet, e.row, e.column): e.message for e in result.errors}
-    assert found[("居民", 3, "性别")].startswith("Unknown value 未知: one of ")
+    assert found[("居民", 4, "性别")].startswith("Unknown value 未知: one of ")
     assert found[("个案", 2, "负责社工")] == "No staff account nobody."
     assert found[("个案", 3, "当前阶段")].startswith("Only open cases are imported")
-    assert found[("个案", 4, "负责社工")] == "worker_c is not a worker of this station."
+    assert found[("个案", 4, "负责社工")] == "Worker_C is not a worker of this station."
     # R1 has no consent: the case form's rule.
     assert found[("个案", 5, "")].startswith("Record the client's consent")
     assert len(found) == 5
@@ -335,8 +348,8 @@ def test_the_same_person_twice_in_a_file_is_refused(world, english):
 
 
 def test_a_case_number_used_twice_in_the_sheet_is_refused(world, english):
-    rows = [["haizhu-10", "C1", "R1", "长者", "", "2022-01-01", "介入", "worker"]] * 2
-    result = load(world["district"], {"居民": [RESIDENT], "个案": rows})
+    rows = [["haizhu-10", "C1", "R2", "长者", "", "2022-01-01", "介入", "worker"]] * 2
+    result = load(world["district"], {"居民": [CONSENTED], "个案": rows})
     assert [(e.row, e.column, e.message) for e in result.errors] == [
         (3, "个案编号", "The same record as row 2.")
     ]
@@ -364,7 +377,7 @@ def test_the_command_loads_with_counts_and_refuses_bad_files(world, tmp_path):
     assert Resident.objects.count() == 1
     template = tmp_path / "template.xlsx"
     call_command("import_records", str(template), "--template", stdout=StringIO())
-    assert load_workbook(template).sheetnames == ["家庭", "居民", "服务对象分类", "义工", "小组成员", "个案"]
+    assert load_workbook(template).sheetnames == SHEET_TITLES
 
 
 # --- The upload page ----------------------------------------------------------------
@@ -416,7 +429,7 @@ def test_the_page_reports_a_station_outside_the_scope_and_saves_nothing(world, c
     outside = ["yuexiu-02", "R4", "赵敏", "女", "1960-01-01"]
     response = client.post(reverse("golive:records-import"), {"file": upload([outside])})
     page = client.get(response["Location"]).content.decode()
-    assert "未导入任何数据" in page
+    assert "未导入任何记录：文件有 1 个问题。" in page
     assert "站点 yuexiu-02 不在您的范围内。" in page
     assert Resident.objects.count() == 0
     report = client.get(reverse("golive:records-import-report"))
@@ -428,7 +441,7 @@ def test_the_template_has_a_sheet_per_kind(world, client):
     client.force_login(world["city"])
     response = client.get(reverse("golive:records-template"))
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["家庭", "居民", "服务对象分类", "义工", "小组成员", "个案"]
+    assert book.sheetnames == SHEET_TITLES
     assert [c.value for c in book["个案"][1]][:8] == [
         "站点编码",
         "个案编号",

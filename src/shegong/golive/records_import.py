@@ -510,11 +510,15 @@ class _RecordsImporter:
         return None if pk is None else model._default_manager.filter(pk=pk).first()
 
     def remember(self, kind: str, station: Station, code: str, obj: models.Model) -> None:
-        if self.register.get((station.pk, kind, code)) == obj.pk:
+        known = self.register.get((station.pk, kind, code))
+        if known == obj.pk:
             return
-        MigratedRecord.objects.update_or_create(
-            station=station, kind=kind, code=code, defaults={"object_id": obj.pk}
-        )
+        if known is None:
+            MigratedRecord.objects.create(station=station, kind=kind, code=code, object_id=obj.pk)
+        else:
+            MigratedRecord.objects.filter(station=station, kind=kind, code=code).update(
+                object_id=obj.pk
+            )
         self.register[(station.pk, kind, code)] = obj.pk
 
     def resident(self, row: _Row, station: Station) -> Resident:
@@ -680,10 +684,11 @@ class _RecordsImporter:
             "created_by": self.actor,
         }
         existing = self.registered(MigratedKind.RESIDENT, station, values["code"], Resident)
+        new = None
         if existing is None:
-            existing = self._same_person(row, details)
-        if existing is None:
-            resident = resident_check(**details, allow_similar=True)
+            new, existing = self._same_person(row, details)
+        if new is not None:
+            resident = new
             resident.save()
             outcome = "created"
         else:
@@ -694,13 +699,13 @@ class _RecordsImporter:
         self.count(row, outcome)
         self.remember(MigratedKind.RESIDENT, station, values["code"], resident)
 
-    def _same_person(self, row: _Row, details: dict) -> Resident | None:
-        """The resident on file this row describes, by the registration's duplicate
-        rule: the same ID number (its keyed hash), or the same name, birth date and
-        mobile where the ID numbers do not differ."""
+    def _same_person(self, row: _Row, details: dict) -> tuple[Resident | None, Resident | None]:
+        """(the new resident, checked and unsaved, or None; the resident on file this
+        row describes, or None), by the registration's duplicate rule: the same ID
+        number (its keyed hash), or the same name, birth date and mobile where the ID
+        numbers do not differ."""
         try:
-            resident_check(**details)
-            return None
+            return resident_check(**details), None
         except DuplicateResident as duplicate:
             matches = duplicate.matches
         number = identity.normalise_id_number(details["id_number"])
@@ -716,7 +721,9 @@ class _RecordsImporter:
                 % {"row": self.claimed[same.pk]},
             )
             raise _RowProblem
-        return same
+        if same is None:
+            return resident_check(**details, allow_similar=True), None
+        return None, same
 
     def _update_resident(self, row: _Row, resident: Resident, details: dict):
         try:
@@ -773,6 +780,10 @@ class _RecordsImporter:
         fields = {"category": category, "priority_kind": priority_kind, "ended_on": ended_on}
         statuses = ClientStatus.objects.filter(resident=resident, station=station, domain=domain)
         status = statuses.filter(started_on=started_on).first()
+        if status is not None and ended_on is None:
+            # An empty end date leaves the period as it is on file: ended by the
+            # next period (which the import itself does) or on the platform.
+            del fields["ended_on"]
         if status is not None:
             if {k: getattr(status, k) for k in fields} == fields:
                 self.count(row, "unchanged")
@@ -915,7 +926,8 @@ class _RecordsImporter:
                 self.row_error(row, "code", _("This case number is already used at the station."))
                 raise _RowProblem
             case = Case(station=station, number=values["code"], **fields)
-            case.full_clean()
+            # The station and client were just read, the number checked above.
+            case.full_clean(exclude=["station", "client"])
             case.save()
             case.workers.set(workers)
             CaseEvent.objects.create(
