@@ -302,7 +302,7 @@ def test_row_problems_found_while_loading_leave_nothing_saved(world, english):
     assert found[("个案", 3, "当前阶段")].startswith("Only open cases are imported")
     assert found[("个案", 4, "负责社工")] == "Worker_C is not a worker of this station."
     # R1 has no consent: the case form's rule.
-    assert found[("个案", 5, "")].startswith("Record the client's consent")
+    assert found[("个案", 5, "居民编号")].startswith("Record the client's consent")
     assert len(found) == 5
     assert Resident.objects.count() == 0 and Case.objects.count() == 0
     assert MigratedRecord.objects.count() == 0

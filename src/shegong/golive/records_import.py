@@ -602,7 +602,9 @@ class _RecordsImporter:
                 except _RowProblem:
                     pass
                 except ValidationError as error:
-                    self.validation_error(row, error, "code" if "code" in row.values else "")
+                    # A message about the whole row: on the record it is about.
+                    default = "resident" if "resident" in row.values else "code"
+                    self.validation_error(row, error, default)
                 if self.progress is not None:
                     self.progress(1)
         for station_id, resident_ids in self.served.items():
