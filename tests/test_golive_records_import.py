@@ -452,3 +452,48 @@ def test_the_template_has_a_sheet_per_kind(world, client):
         "当前阶段",
         "负责社工",
     ]
+
+
+def test_an_imported_case_shows_its_migrated_history_to_its_worker(world, client):
+    case_row = ["haizhu-10", "OLD-7", "R2", "长者", "", "2022-01-01", "介入", "worker", "高"]
+    result = load(
+        world["district"],
+        {"居民": [CONSENTED], "个案": [[*case_row, "2024-05-01", "已链接助餐资源"]]},
+    )
+    assert result.ok, result.errors
+    case = Case.objects.get(number="OLD-7")
+    assert (case.status, case.risk_level, list(case.workers.all())) == (
+        "in_service",
+        "high",
+        [world["worker"]],
+    )
+    client.force_login(world["worker"])
+    page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
+    assert "从原系统迁移: 已链接助餐资源" in page
+
+
+def test_volunteers_and_group_members_follow_the_forms_rules(world, english):
+    make_group(world)
+    result = load(
+        world["district"],
+        {
+            "居民": [CONSENTED],
+            "义工": [
+                ["haizhu-10", "V1", "黄伟", "13700000001", "", "是", "2019-05-01", "2019-06-01"],
+                ["haizhu-10", "V2", "周丽", "123", "", "也许", "2019-05-01", "2019-05-01"],
+            ],
+            "小组成员": [
+                ["haizhu-10", "长者互助小组", "R2"],
+                ["haizhu-10", "书法小组", "R2"],
+            ],
+        },
+    )
+    found = {(e.sheet, e.row, e.column): e.message for e in result.errors}
+    assert found == {
+        ("义工", 2, "知情同意日期"): "Consent must be given on or before the day of registration.",
+        ("义工", 3, "党员"): "Write 是 or 否.",
+        ("小组成员", 3, "小组名称"): (
+            "No group named 书法小组 at station haizhu-10: create it on the platform."
+        ),
+    }
+    assert Volunteer.objects.count() == 0 and Resident.objects.count() == 0
