@@ -497,3 +497,13 @@ def test_volunteers_and_group_members_follow_the_forms_rules(world, english):
         ),
     }
     assert Volunteer.objects.count() == 0 and Resident.objects.count() == 0
+
+
+def test_a_second_file_may_not_give_a_birth_date_against_the_id_number_on_file(world, english):
+    assert load(world["district"], {"居民": [RESIDENT]}).ok
+    changed = [*RESIDENT[:4], "1951-03-08", ""]
+    result = load(world["district"], {"居民": [changed]})
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "出生日期", "The birth date does not match the ID number.")
+    ]
+    assert Resident.objects.get().birth_date == BORN

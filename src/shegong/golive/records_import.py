@@ -507,7 +507,11 @@ class _RecordsImporter:
 
     def registered(self, kind: str, station: Station, code: str, model) -> models.Model | None:
         pk = self.register.get((station.pk, kind, code))
-        return None if pk is None else model._default_manager.filter(pk=pk).first()
+        found = None if pk is None else model._default_manager.filter(pk=pk).first()
+        # A resident merged on the platform since: the kept record is the person.
+        while isinstance(found, Resident) and found.merged_into_id is not None:
+            found = Resident.objects.filter(pk=found.merged_into_id).first()
+        return found
 
     def remember(self, kind: str, station: Station, code: str, obj: models.Model) -> None:
         known = self.register.get((station.pk, kind, code))
@@ -737,6 +741,12 @@ class _RecordsImporter:
                 _("A resident with this ID number is already registered at the station."),
             )
             raise _RowProblem from None
+        if not checked.id_number_hash and resident.id_number_encrypted:
+            # The form's rule: a birth date agrees with the ID number on file.
+            stored = identity.decrypt(resident.id_number_encrypted)
+            if identity.id_birth_date(stored) != checked.birth_date:
+                self.row_error(row, "birth_date", _("The birth date does not match the ID number."))
+                raise _RowProblem
         fields = ["name", "gender", "birth_date"]
         # Empty cells leave what is on file as it is.
         for name in ("phone", "address", "household_id", "household_role", "community_id"):
