@@ -60,15 +60,11 @@ class StaffImportForm(forms.Form):
         return upload
 
 
-def _require_staff_import(user) -> None:
-    staff_import.require_staff_import(user)
-
-
 @login_required
 def staff_import_upload(request):
     """The result is answered to the POST itself, not kept: it holds the new
     accounts' one-time activation links, shown this once."""
-    _require_staff_import(request.user)
+    staff_import.require_staff_import(request.user)
     form = bootstrap(StaffImportForm(request.POST or None, request.FILES or None))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -110,7 +106,7 @@ def staff_import_upload(request):
 
 @login_required
 def staff_template(request):
-    _require_staff_import(request.user)
+    staff_import.require_staff_import(request.user)
 
     def fill(buffer):
         from openpyxl import Workbook
