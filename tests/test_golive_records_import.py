@@ -28,6 +28,8 @@ from shegong.delivery.models import Group
 from shegong.golive.models import MigratedRecord
 from shegong.golive.records_import import SHEET_BY_TITLE, records_import
 from shegong.plans.models import AnnualPlan, PlanProject
+from shegong.stats.rollups import drift
+from shegong.stats.selectors import person_time_summary
 from tests.helpers import register_resident
 
 
@@ -213,6 +215,11 @@ def test_a_city_of_records_recounts_exactly_and_a_second_run_adds_nothing(world)
     assert group.members.count() == 30
     assert MigratedRecord.objects.count() == 300 + 2400 + 40 + 1200
     assert AuditEntry.objects.filter(action="import").count() == 1
+    # The district's statistics count what came over, and the rollups agree.
+    figures = person_time_summary(world["district"], year=2026)
+    assert figures.cases["open"] == 1200 and figures.cases["high_risk_open"] == 300
+    assert figures.volunteers_active == 40
+    assert drift() == []
 
     file.seek(0)
     again = records_import(actor=world["district"], file=file, filename="records.xlsx")
