@@ -89,16 +89,36 @@ def test_scoped_permission_reads_a_named_scope_model(world):
     assert ScopedPermission().has_permission(request, view) is False
 
 
+ORG_IMPORT = "/golive/organisation/import/"
+STAFF_IMPORT = "/golive/staff/import/"
+RECORDS_IMPORT = "/golive/records/import/"
 MENU = {
     "worker": ["/residents/", "/cases/", "/community/", "/plans/"],
     "director": ["/residents/", "/cases/", "/community/", "/plans/", "/evaluation/", "/audit/"],
     "agency": ["/community/", "/plans/", "/evaluation/"],
-    "district": ["/community/", "/plans/", "/evaluation/"],
-    "city": ["/community/", "/plans/", "/evaluation/", "/audit/"],
+    "district": ["/community/", "/plans/", "/evaluation/", RECORDS_IMPORT],
+    "city": ["/community/", "/plans/", "/evaluation/", "/audit/", STAFF_IMPORT, RECORDS_IMPORT],
     "evaluator": ["/evaluation/"],
-    "admin": ["/community/", "/plans/", "/evaluation/"],
+    "admin": [
+        "/community/",
+        "/plans/",
+        "/evaluation/",
+        ORG_IMPORT,
+        STAFF_IMPORT,
+        RECORDS_IMPORT,
+    ],
 }
-OPTIONAL = ["/residents/", "/cases/", "/community/", "/plans/", "/evaluation/", "/audit/"]
+OPTIONAL = [
+    "/residents/",
+    "/cases/",
+    "/community/",
+    "/plans/",
+    "/evaluation/",
+    "/audit/",
+    ORG_IMPORT,
+    STAFF_IMPORT,
+    RECORDS_IMPORT,
+]
 
 
 @pytest.mark.parametrize("person", sorted(MENU))

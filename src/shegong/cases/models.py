@@ -320,6 +320,9 @@ class CaseAction(models.TextChoices):
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
     ASSIGNED = "assigned", _("Assigned or transferred")
+    # A case brought over from the city's previous system (golive.records_import):
+    # its step, workers and a summary of its history there, in `detail`.
+    MIGRATED = "migrated", _("Migrated from the previous system")
 
 
 class CaseEvent(models.Model):

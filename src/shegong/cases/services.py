@@ -122,18 +122,8 @@ def case_open(
     """接案: open a case for a registered resident of the actor's station."""
     ensure_visible(actor, client)
     require_at(actor, CREATE, Case, client.station, message=_("Only station staff open cases."))
-    if client.is_merged:
-        raise ValidationError(_("This record was merged; open the case on the kept record."))
-    if opened_on > timezone.localdate():
-        raise ValidationError({"opened_on": _("The date cannot be in the future.")})
-    if domain not in Domain.values:
-        raise ValidationError({"domain": _("Unknown domain.")})
-    if not any(c.covers_record and c.is_in_force(opened_on) for c in client.consents.all()):
-        raise ValidationError(
-            _("Record the client's consent (or the statutory basis) before opening a case.")
-        )
     workers = list(workers) if workers else [actor] if keeps_own_caseload(actor) else []
-    _check_workers(client.station, workers)
+    case_open_check(client=client, domain=domain, opened_on=opened_on, workers=workers)
     case = Case(
         station=client.station,
         client=client,
@@ -151,6 +141,26 @@ def case_open(
     )
     ensure_visible(actor, case)
     return case
+
+
+def case_open_check(
+    *, client: Resident, domain: str, opened_on: datetime.date, workers: list[User]
+) -> None:
+    """Opening's rules without the permission: a kept record, a date not in the
+    future, a known domain, consent in force on the day, workers of the station.
+    The import of the previous system's open cases (golive.records_import)
+    shares them."""
+    if client.is_merged:
+        raise ValidationError(_("This record was merged; open the case on the kept record."))
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": _("The date cannot be in the future.")})
+    if domain not in Domain.values:
+        raise ValidationError({"domain": _("Unknown domain.")})
+    if not any(c.covers_record and c.is_in_force(opened_on) for c in client.consents.all()):
+        raise ValidationError(
+            _("Record the client's consent (or the statutory basis) before opening a case.")
+        )
+    _check_workers(client.station, workers)
 
 
 def _check_workers(station: Station, workers: list[User]) -> None:

@@ -120,6 +120,63 @@ def _clean_identity(fields: dict[str, Any], stored_id_number: str = "") -> dict[
     return fields
 
 
+def resident_check(
+    *,
+    station: Station,
+    name: str,
+    gender: str,
+    birth_date: datetime.date,
+    id_number: str = "",
+    phone: str = "",
+    address: str = "",
+    household: Household | None = None,
+    household_role: str = "",
+    community=None,
+    allow_similar: bool = False,
+    created_by: User | None = None,
+    exclude_pk: int | None = None,
+) -> Resident:
+    """The registration's rules without the permission: validate and normalise the
+    ID number and phone, search the station for the same person, and return the
+    unsaved, validated resident (the ID number encrypted, hashed and masked).
+
+    An ID-number match is always refused; a match by name and birth date, name
+    and phone, or pinyin and birth date (find_duplicates) is refused unless the
+    worker confirms (allow_similar) that it is someone else (`DuplicateResident`
+    carries the matches). The name's pinyin keys are filled for the search. The
+    registration below and the import of the previous system's records
+    (golive.records_import) share it.
+    """
+    fields = _clean_identity({"id_number": id_number, "phone": phone, "birth_date": birth_date})
+    matches = find_duplicates(
+        station=station,
+        id_number=identity.normalise_id_number(id_number),
+        name=name,
+        birth_date=birth_date,
+        phone=fields.get("phone", ""),
+        exclude_pk=exclude_pk,
+    )
+    id_hash = fields.get("id_number_hash")
+    if matches and (
+        not allow_similar or any(m.id_number_hash == id_hash and id_hash for m in matches)
+    ):
+        raise DuplicateResident(matches)
+    resident = Resident(
+        station=station,
+        name=name.strip(),
+        gender=gender,
+        address=address,
+        household=household,
+        household_role=household_role,
+        community=community,
+        created_by=created_by,
+        **fields,
+    )
+    pinyin.fill(resident)
+    resident.full_clean(validate_constraints=exclude_pk is None)
+    return resident
+
+
 @transaction.atomic
 def resident_register(
     *,
@@ -136,39 +193,23 @@ def resident_register(
     community=None,
     allow_similar: bool = False,
 ) -> Resident:
-    """Register a resident, after searching for the same person at the station.
-
-    An ID-number match is always refused; a match by name and birth date, name
-    and phone, or pinyin and birth date (find_duplicates) is refused unless the
-    worker confirms (allow_similar) that it is someone else.
-    """
+    """Register a resident, after searching for the same person at the station
+    (`resident_check`)."""
     require_at(actor, CREATE, Resident, station, staff_only())
-    fields = _clean_identity({"id_number": id_number, "phone": phone, "birth_date": birth_date})
-    matches = find_duplicates(
+    resident = resident_check(
         station=station,
-        id_number=identity.normalise_id_number(id_number),
         name=name,
-        birth_date=birth_date,
-        phone=fields.get("phone", ""),
-    )
-    id_hash = fields.get("id_number_hash")
-    if matches and (
-        not allow_similar or any(m.id_number_hash == id_hash and id_hash for m in matches)
-    ):
-        raise DuplicateResident(matches)
-    resident = Resident(
-        station=station,
-        name=name.strip(),
         gender=gender,
+        birth_date=birth_date,
+        id_number=id_number,
+        phone=phone,
         address=address,
         household=household,
         household_role=household_role,
         community=community,
+        allow_similar=allow_similar,
         created_by=actor,
-        **fields,
     )
-    pinyin.fill(resident)
-    resident.full_clean()
     resident.save()
     ensure_visible(actor, resident)
     return resident
@@ -331,6 +372,35 @@ def consent_record(
 ) -> Consent:
     ensure_visible(actor, resident)
     require_at(actor, CREATE, Consent, resident.station, staff_only())
+    consent = consent_check(
+        resident=resident,
+        recorded_on=recorded_on,
+        lawful_basis=lawful_basis,
+        covers_record=covers_record,
+        covers_referral_sharing=covers_referral_sharing,
+        given_by=given_by,
+        guardian_name=guardian_name,
+        guardian_relation=guardian_relation,
+        recorded_by=actor,
+    )
+    consent.save()
+    return consent
+
+
+def consent_check(
+    *,
+    resident: Resident,
+    recorded_on: datetime.date,
+    recorded_by: User,
+    lawful_basis: str = LawfulBasis.CONSENT,
+    covers_record: bool = True,
+    covers_referral_sharing: bool = False,
+    given_by: str = Consent.GivenBy.SELF,
+    guardian_name: str = "",
+    guardian_relation: str = "",
+) -> Consent:
+    """The consent's rules without the permission (a child under 14 needs a
+    named guardian; no date in the future): the unsaved, validated consent."""
     age = age_on(resident.birth_date, recorded_on)
     if (
         lawful_basis == LawfulBasis.CONSENT
@@ -357,15 +427,22 @@ def consent_record(
         given_by=given_by,
         guardian_name=guardian_name.strip(),
         guardian_relation=guardian_relation.strip(),
-        recorded_by=actor,
+        recorded_by=recorded_by,
     )
     consent.full_clean()
-    consent.save()
     return consent
 
 
 def has_sharing_consent(resident: Resident, on: datetime.date) -> bool:
     return any(c.covers_referral_sharing and c.is_in_force(on) for c in resident.consents.all())
+
+
+def classification_check(*, domain: str, category: str, priority_kind: str) -> None:
+    """A priority client's kind must belong to the domain classified."""
+    if category == ClientCategory.PRIORITY and PRIORITY_KIND_DOMAIN.get(priority_kind) != domain:
+        raise ValidationError(
+            {"priority_kind": _("This priority kind does not belong to that domain.")}
+        )
 
 
 @transaction.atomic
@@ -382,10 +459,7 @@ def client_classify(
     earlier open classification in that domain the day before."""
     ensure_visible(actor, resident)
     require_at(actor, CREATE, ClientStatus, resident.station, staff_only())
-    if category == ClientCategory.PRIORITY and PRIORITY_KIND_DOMAIN.get(priority_kind) != domain:
-        raise ValidationError(
-            {"priority_kind": _("This priority kind does not belong to that domain.")}
-        )
+    classification_check(domain=domain, category=category, priority_kind=priority_kind)
     current = (
         ClientStatus.objects.select_for_update()
         .filter(resident=resident, station=resident.station, domain=domain, ended_on__isnull=True)

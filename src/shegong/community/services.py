@@ -226,6 +226,40 @@ def volunteer_register(
     volunteer as a party member."""
     ensure_visible(actor, station)
     require_at(actor, CREATE, Volunteer, station, staff_only())
+    volunteer = volunteer_check(
+        station=station,
+        name=name,
+        consent_on=consent_on,
+        registered_on=registered_on,
+        phone=phone,
+        skills=skills,
+        is_party_member=is_party_member,
+        party_member=party_member,
+    )
+    volunteer.save()
+    ensure_visible(actor, volunteer)
+    return volunteer
+
+
+VOLUNTEER_EDITABLE_FIELDS = frozenset(
+    {"name", "phone", "skills", "is_party_member", "party_member", "consent_on", "is_active"}
+)
+
+
+def volunteer_check(
+    *,
+    station: Station,
+    name: str,
+    consent_on: datetime.date | None,
+    registered_on: datetime.date | None = None,
+    phone: str = "",
+    skills: str = "",
+    is_party_member: bool = False,
+    party_member: PartyMember | None = None,
+) -> Volunteer:
+    """The registration's rules without the permission (dates, consent, phone,
+    the party member record): the unsaved, validated volunteer. The import of the
+    previous system's records (golive.records_import) shares it."""
     registered_on = registered_on or timezone.localdate()
     if registered_on > timezone.localdate():
         raise ValidationError({"registered_on": _("The date cannot be in the future.")})
@@ -242,14 +276,7 @@ def volunteer_register(
         consent_on=consent_on,
     )
     volunteer.full_clean()
-    volunteer.save()
-    ensure_visible(actor, volunteer)
     return volunteer
-
-
-VOLUNTEER_EDITABLE_FIELDS = frozenset(
-    {"name", "phone", "skills", "is_party_member", "party_member", "consent_on", "is_active"}
-)
 
 
 @transaction.atomic

@@ -74,6 +74,12 @@ HOME_SATISFACTION = "home_satisfaction"  # satisfaction this year against last
 HOME_SHEETS = "home_sheets"  # the evaluation sheets to score
 HOME_CONTRACTS_ENDING = "home_contracts_ending"  # contracts ending within 90 days
 
+# Going live (golive): the imports of the organisation, the staff accounts and the
+# previous system's records, each for the roles whose scope imports it.
+ORG_IMPORT = "org_import"
+STAFF_IMPORT = "staff_import"
+RECORDS_IMPORT = "records_import"
+
 _OFFICIAL_HOME = frozenset(
     {HOME_APPROVALS, HOME_BEHIND_TARGET, HOME_RECTIFICATIONS, HOME_ROUNDS, HOME_SATISFACTION}
 )
@@ -91,10 +97,16 @@ SECTIONS: dict[str, frozenset[str]] = {
     Role.AGENCY_MANAGER: frozenset(
         {COMMUNITY, PLANS, EVALUATION, HOME_STATION_PROGRESS, HOME_CONTRACTS_ENDING}
     ),
-    Role.DISTRICT_OFFICER: frozenset({COMMUNITY, PLANS, EVALUATION} | _OFFICIAL_HOME),
-    Role.CITY_OFFICER: frozenset({COMMUNITY, PLANS, EVALUATION, LOGS} | _OFFICIAL_HOME),
+    Role.DISTRICT_OFFICER: frozenset(
+        {COMMUNITY, PLANS, EVALUATION, RECORDS_IMPORT} | _OFFICIAL_HOME
+    ),
+    Role.CITY_OFFICER: frozenset(
+        {COMMUNITY, PLANS, EVALUATION, LOGS, STAFF_IMPORT, RECORDS_IMPORT} | _OFFICIAL_HOME
+    ),
     Role.EVALUATOR: frozenset({EVALUATION, HOME_SHEETS}),
-    Role.ADMIN: frozenset({COMMUNITY, PLANS, EVALUATION, HOME_DIRECTORY}),
+    Role.ADMIN: frozenset(
+        {COMMUNITY, PLANS, EVALUATION, HOME_DIRECTORY, ORG_IMPORT, STAFF_IMPORT, RECORDS_IMPORT}
+    ),
 }
 
 

@@ -1,9 +1,11 @@
-"""What going live needs to remember: when each scheduled command last ran."""
+"""What going live needs to remember: when each scheduled command last ran, the
+organisation units and previous-system records imported, activation links."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shegong.core.scope import Scope, ScopedQuerySet
+from shegong.core.roles import Role
+from shegong.core.scope import Scope, ScopedQuerySet, station_scope
 
 # Operational records of going live: no station, district or city owns them, so
 # they are read by administrators (superusers) alone, and written by the services.
@@ -95,3 +97,53 @@ class ActivationToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.expires_at:%Y-%m-%d}"
+
+
+class MigratedKind(models.TextChoices):
+    HOUSEHOLD = "household", _("household")
+    RESIDENT = "resident", _("resident")
+    VOLUNTEER = "volunteer", _("volunteer")
+    CASE = "case", _("case")
+
+
+# The import of the previous system's records is the officials' and the
+# administrators' one-off act of going live, within their scope: a district officer
+# loads the stations of the district. The station's own staff keep the records
+# afterwards; what is imported is not shown to the officials (the residents' scope).
+MIGRATION_ROLES = frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER})
+
+
+class MigratedRecord(models.Model):
+    """The records import's register: the code one record had in the city's
+    previous system, at its station, and the record it became here, so that
+    importing the same file again finds every row's record instead of adding it
+    twice. Its Scope declares who may import the records of a station."""
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MigratedKind.choices)
+    code = models.CharField(_("code in the previous system"), max_length=40)
+    object_id = models.BigIntegerField(_("object"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = station_scope(
+        change_roles=MIGRATION_ROLES,
+        create_roles=MIGRATION_ROLES,
+        hidden_from=frozenset(
+            {Role.SOCIAL_WORKER, Role.STATION_DIRECTOR, Role.AGENCY_MANAGER, Role.EVALUATOR}
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("migrated record")
+        verbose_name_plural = _("migrated records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "kind", "code"], name="migratedrecord_unique_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}"

@@ -429,12 +429,18 @@ class _StaffImporter:
                 self.result.deactivated += 1
 
 
+def require_staff_import(actor: User) -> None:
+    """403 unless the actor's role creates and changes accounts (city officers,
+    administrators); each row's anchor is checked against their scope."""
+    if not (may(actor, CREATE, User) and may(actor, CHANGE, User)):
+        raise PermissionDenied(_("Your role cannot import staff accounts."))
+
+
 def staff_import(
     *, actor: User, file: IO[bytes], deactivate_leavers: bool = False
 ) -> StaffImportResult:
     """Check and load the staff sheet in one transaction: every row or none."""
-    if not (may(actor, CREATE, User) and may(actor, CHANGE, User)):
-        raise PermissionDenied(_("Your role cannot import staff accounts."))
+    require_staff_import(actor)
     importer = _StaffImporter(actor, deactivate_leavers)
     try:
         workbook = read_workbook(file)
