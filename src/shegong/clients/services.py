@@ -35,6 +35,7 @@ from shegong.core.models import AccessLog
 from shegong.core.scope import CHANGE, CREATE
 from shegong.delivery import counting
 from shegong.org.models import Station
+from shegong.org.selectors import point_of_community
 from shegong.stats.rollups import clients_served_refresh
 
 
@@ -125,6 +126,7 @@ def resident_register(
     household: Household | None = None,
     household_role: str = "",
     community=None,
+    point=None,
     allow_similar: bool = False,
 ) -> Resident:
     """Register a resident, after searching for the same person at the station.
@@ -154,6 +156,8 @@ def resident_register(
         household=household,
         household_role=household_role,
         community=community,
+        # A resident of a community with a service point belongs to it unless told.
+        point=point or point_of_community(station.pk, getattr(community, "pk", None)),
         created_by=actor,
         **fields,
     )
@@ -172,6 +176,7 @@ EDITABLE_FIELDS = {
     "household",
     "household_role",
     "community",
+    "point",
     "id_number",
 }
 
@@ -197,6 +202,13 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
         )
         if clash:
             raise DuplicateResident(clash)
+    if "community" in changes and changes.get("point") is None:
+        # A move to a community with a service point moves the resident to it.
+        moved_to = point_of_community(
+            resident.station_id, getattr(changes["community"], "pk", None)
+        )
+        if moved_to is not None:
+            changes["point"] = moved_to
     before = audit.snapshot(resident)
     for key, value in changes.items():
         setattr(resident, key, value)
@@ -286,6 +298,7 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
         "address",
         "household_id",
         "community_id",
+        "point_id",
         "id_number_encrypted",
         "id_number_hash",
         "id_number_masked",

@@ -54,7 +54,7 @@ def resident_register(request):
     # Officials read; the form is for the station's own staff (as for the other
     # create pages), not a form that fails only when sent.
     require_at(request.user, CREATE, Resident, request.user.station, services.staff_only())
-    form = bootstrap(forms.RegistrationForm(request.POST or None))
+    form = bootstrap(forms.RegistrationForm(request.POST or None, station=request.user.station))
     matches, same_id = [], False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -89,6 +89,8 @@ def _register(user, data, allow_similar: bool):
             phone=data["phone"],
             address=data["address"],
             household_role=data["household_role"],
+            community=data["community"],
+            point=data["point"],
             allow_similar=allow_similar,
         )
         services.consent_record(
@@ -152,9 +154,13 @@ def resident_edit(request, pk: int):
         "phone": resident.phone,
         "address": resident.address,
         "household_role": resident.household_role,
+        "community": resident.community_id,
+        "point": resident.point_id,
         "version": resident.version,
     }
-    form = bootstrap(forms.ResidentEditForm(request.POST or None, initial=initial))
+    form = bootstrap(
+        forms.ResidentEditForm(request.POST or None, initial=initial, station=resident.station)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")

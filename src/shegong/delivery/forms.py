@@ -116,11 +116,19 @@ class EventForm(PeopleForm):
         help_text=_("People counted without names (community activities only)."),
     )
 
-    field_order = ["project", "kind", "held_on", "title", "headcount"]
+    point = forms.ModelChoiceField(
+        label=_("Service point"),
+        queryset=None,
+        required=False,
+        empty_label=_("Station (no service point)"),
+    )
+
+    field_order = ["project", "kind", "held_on", "title", "point", "headcount"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["project"].queryset = selectors.recording_projects(user)
+        self.fields["point"].queryset = selectors.station_points(user)
         self.fields["workers"].initial = [user.pk]
 
     def clean_headcount(self) -> int:

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shegong.clients.models import STATION_STAFF
+from shegong.clients.models import STATION_STAFF, check_point_of_station
 from shegong.core.models import Domain, TimeStampedModel
 from shegong.core.scope import STAFF_WORK, ScopedQuerySet, station_scope
 
@@ -95,6 +95,15 @@ class ServiceEvent(TimeStampedModel):
         related_name="events",
         verbose_name=_("project"),
     )
+    # 社工点 where the service was given (optional): its figures are read per point.
+    point = models.ForeignKey(
+        "org.ServicePoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("service point"),
+    )
     domain = models.CharField(_("statistical domain"), max_length=10, choices=Domain.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
     held_on = models.DateField(_("date"))
@@ -175,6 +184,9 @@ class ServiceEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.title}"
+
+    def clean(self) -> None:
+        check_point_of_station(self)
 
 
 class Attendance(models.Model):

@@ -31,7 +31,7 @@ from shegong.delivery.models import (
     Group,
     ServiceEvent,
 )
-from shegong.org.models import Station
+from shegong.org.models import ServicePoint, Station
 from shegong.plans.models import PlanProject
 from shegong.stats.rollups import clients_served_add, clients_served_refresh
 
@@ -148,9 +148,11 @@ def service_event_record(
     group: Group | None = None,
     session_number: int | None = None,
     import_key: str = "",
+    point: ServicePoint | None = None,
 ) -> ServiceEvent:
     """Record one service event with its attendance; person-times by
-    `delivery.counting` (named attendance + head-count), in the project's domain."""
+    `delivery.counting` (named attendance + head-count), in the project's domain,
+    and at `point` (a service point of the station) if given."""
     station_id = project.plan.station_id
     # The scope's create right at the project's station; for those who hold it
     # (the station's own staff) the project is then within their view too.
@@ -163,6 +165,7 @@ def service_event_record(
     check_someone_attended(len(attendees), headcount)
     event = ServiceEvent(
         station_id=station_id,
+        point=point,
         project=project,
         domain=project.domain,
         kind=kind,
