@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from shegong.core.models import Domain
 from shegong.plans.models import Metric, ProjectTarget
-from shegong.stats.models import DomainMonth, ProjectMonth
+from shegong.stats.models import DomainMonth, PointMonth, ProjectMonth
 from shegong.stats.selectors import DOMAINS, person_time_summary
 
 REPORTS = ("monthly", "districts", "targets")
@@ -22,12 +22,19 @@ def _domain_labels(domains=DOMAINS) -> list[str]:
 
 
 def monthly(
-    user: Any, *, year: int, district=None, station=None, domain=None
+    user: Any, *, year: int, district=None, street=None, station=None, point=None, domain=None
 ) -> tuple[list, Iterator]:
     """月报: person-times per month and domain in the viewer's scope, with the
-    month's events, distinct clients served and volunteer hours."""
+    month's events, distinct clients served (per station: none for a service
+    point) and volunteer hours."""
     summary = person_time_summary(
-        user, year=year, district=district, station=station, domain=domain
+        user,
+        year=year,
+        district=district,
+        street=street,
+        station=station,
+        point=point,
+        domain=domain,
     )
     domains = [domain] if domain else DOMAINS
     headers = [
@@ -44,7 +51,7 @@ def monthly(
             *[m[d] for d in domains],
             m["person_times"],
             m["events"],
-            m["clients_served"],
+            "" if m["clients_served"] is None else m["clients_served"],
             m["volunteer_hours"],
         ]
         for m in summary.by_month
@@ -53,13 +60,19 @@ def monthly(
 
 
 def districts(
-    user: Any, *, year: int, district=None, station=None, domain=None
+    user: Any, *, year: int, district=None, street=None, station=None, point=None, domain=None
 ) -> tuple[list, Iterator]:
     """年度报表: person-times per district and domain for the year, in the viewer's
-    scope narrowed to `district` or `station` like the other reports."""
-    months = DomainMonth.objects.visible_to(user).filter(year=year)
+    scope narrowed to `district`, `street`, `station` or `point` like the other
+    reports (a point's from `PointMonth`)."""
+    if point is not None:
+        months = PointMonth.objects.visible_to(user).filter(year=year, point=point)
+    else:
+        months = DomainMonth.objects.visible_to(user).filter(year=year)
     if district is not None:
         months = months.filter(station__street__district=district)
+    if street is not None:
+        months = months.filter(station__street=street)
     if station is not None:
         months = months.filter(station=station)
     if domain:
@@ -80,9 +93,12 @@ def districts(
 
 
 def targets(
-    user: Any, *, year: int, district=None, station=None, domain=None
+    user: Any, *, year: int, district=None, street=None, station=None, point=None, domain=None
 ) -> tuple[list, Iterator]:
-    """113X 目标完成表: each project's person-times against its annual target."""
+    """113X 目标完成表: each project's person-times against its annual target (the
+    plan is the station's: a service point reads its station's table)."""
+    if point is not None:
+        station = point.station
     done = {
         r["project"]: r["p"] or 0
         for r in ProjectMonth.objects.visible_to(user)
@@ -98,6 +114,8 @@ def targets(
     )
     if district is not None:
         target_rows = target_rows.filter(project__plan__station__street__district=district)
+    if street is not None:
+        target_rows = target_rows.filter(project__plan__station__street=street)
     if station is not None:
         target_rows = target_rows.filter(project__plan__station=station)
     if domain:
