@@ -559,6 +559,18 @@ STATS = [
         get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
     ),
     page(
+        "stats:street",
+        "street",
+        kwarg="street_pk",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "stats:point",
+        "point",
+        kwarg="point_pk",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
         "stats:report",
         kwargs={"name": "monthly", "fmt": "csv"},
         get="200 200 200 200 200 200 200 302",
@@ -1176,6 +1188,21 @@ API = [
             "patch": ("200 200 200 403 403 403 403 401", "200 200 404 404 404 404 404 401"),
         },
     ),
+    api(
+        "servicepoint-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 400 403 400 403 403 401",
+    ),
+    api(
+        "servicepoint-detail",
+        "point",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+        write={
+            "put": ("405 405 405 405 405 405 405 401", "405 405 405 405 405 405 405 401"),
+            "patch": ("200 200 200 403 200 403 403 401", "200 200 404 404 404 404 404 401"),
+            "delete": ("405 405 405 405 405 405 405 401", "405 405 405 405 405 405 405 401"),
+        },
+    ),
     api("specialproject-list", get="200 200 200 200 200 200 200 401"),
     api(
         "specialproject-detail",
@@ -1550,6 +1577,7 @@ ADMIN_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "org.street": lambda s: s.street,
     "org.agency": lambda s: s.agency,
     "org.station": lambda s: s.station,
+    "org.servicepoint": lambda s: s.point,
     "org.contract": lambda s: s.contract,
     "otp_totp.totpdevice": lambda s: s.totp_device,
     "core.auditentry": lambda s: s.audit_entry,
@@ -1738,6 +1766,24 @@ ADMIN_ROWS: dict[str, Rows] = {
         "403 302 302 302 302 302 302 302 403",
     ),
     "admin/org/agency/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_servicepoint_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:org_servicepoint_add": "200 302 302 302 302 302 302 302 403",
+    "admin:org_servicepoint_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_servicepoint_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_servicepoint_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/org/servicepoint/<path:object_id>/": (
         "302 302 302 302 302 302 302 302 302",
         "302 302 302 302 302 302 302 302 302",
     ),

@@ -52,7 +52,16 @@ from shegong.evaluation.models import (
     RoundAssignment,
     StationEvaluation,
 )
-from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
+from shegong.org import services as org_services
+from shegong.org.models import (
+    Agency,
+    Contract,
+    District,
+    ServicePoint,
+    SpecialProject,
+    Station,
+    Street,
+)
 from shegong.plans import services as plan_services
 from shegong.plans.models import AnnualPlan, PlanProject
 from shegong.surveys import services as survey_services
@@ -121,6 +130,7 @@ class Side:
     rectification: Rectification
     totp_device: TOTPDevice
     rectification_alert: RectificationAlert | None = None
+    point: ServicePoint | None = None
 
 
 @dataclass
@@ -145,6 +155,9 @@ def _side(
     inspector: User,
 ) -> Side:
     today = timezone.localdate()
+    point = org_services.service_point_create(
+        actor=director, station=station, name=f"{tag}社工点", code=f"point-{tag}"
+    )
     household = client_services.household_create(
         actor=worker, station=station, name=f"{tag}家庭", address="某路1号"
     )
@@ -364,6 +377,7 @@ def _side(
 
     return Side(
         station=station,
+        point=point,
         street=station.street,
         district=station.street.district,
         agency=station.agency,

@@ -290,9 +290,7 @@ def test_check_finds_a_tampered_point_row_and_rebuild_repairs_it(served):
 
 
 def test_station_dashboard_lists_its_points_adding_up_to_the_station(served, login):
-    page = login(served["director"]).get(
-        reverse("stats:station", args=[served.world.station_a.pk])
-    )
+    page = login(served["director"]).get(reverse("stats:station", args=[served.world.station_a.pk]))
     summary = page.context["summary"]
     assert summary.total == 78
     assert [(u.kind, u.name, u.events, u.person_times) for u in summary.points] == [
