@@ -369,3 +369,67 @@ def test_last_years_point_figures_are_in_the_cumulative(served):
     )
     figures = api_as(served, "director").get("/api/stats/person-times/", {"point": p2.pk}).json()
     assert (figures["person_times"], figures["cumulative_person_times"]) == (40, 49)
+
+
+def test_the_station_page_lists_its_points_with_their_staff(points, login):
+    page = login(points["district"]).get(
+        reverse("org:station-detail", args=[points.world.station_a.pk])
+    )
+    assert [(p.code, names) for p, names in page.context["points"]] == [
+        ("haizhu-10-01", ["Worker"]),
+        ("haizhu-10-02", []),
+    ]
+    assert "社工点" in page.content.decode()
+    # An evaluator reads the points, not the names of their staff.
+    page = login(points["evaluator"]).get(
+        reverse("org:station-detail", args=[points.world.station_a.pk])
+    )
+    assert [(p.code, names) for p, names in page.context["points"]] == [
+        ("haizhu-10-01", []),
+        ("haizhu-10-02", []),
+    ]
+
+
+# --- The service import ----------------------------------------------------------------
+
+
+def _import(d, csv_text: str):
+    import io
+
+    from shegong.delivery.importing import service_events_import
+
+    return service_events_import(
+        actor=d["worker"],
+        file=io.BytesIO(csv_text.encode("utf-8")),
+        filename="services.csv",
+        year=TODAY().year,
+    )
+
+
+def test_the_service_import_places_rows_at_a_point_by_code_or_name(points):
+    day = TODAY().isoformat()
+    result = _import(
+        points,
+        "记录编号,日期,项目,服务类型,名称,参与居民,人数,社工,社工点\n"
+        f"R1,{day},长者服务,社区活动,重阳敬老活动,,30,,haizhu-10-01\n"
+        f"R2,{day},青少年服务,社区活动,四点半课堂,,12,,南华社工点\n"
+        f"R3,{day},青少年服务,社区活动,站内活动,,5,,\n",
+    )
+    assert (result.loaded_events, result.loaded_person_times) == (3, 47)
+    assert _point_figures(points.extra["p1"]) == (1, 30, Decimal("0.0"))
+    assert _point_figures(points.extra["p2"]) == (1, 12, Decimal("0.0"))
+    assert rollups.drift() == []
+
+
+def test_the_service_import_refuses_a_point_of_another_station(points):
+    day = TODAY().isoformat()
+    result = _import(
+        points,
+        "记录编号,日期,项目,服务类型,名称,参与居民,人数,社工,社工点\n"
+        f"R1,{day},长者服务,社区活动,重阳敬老活动,,30,,haizhu-11-01\n",
+    )
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "社工点", "本社工站没有社工点“haizhu-11-01”。")
+    ]
+    assert result.loaded_events == 0
+    assert not PointMonth.objects.exists()

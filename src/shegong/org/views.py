@@ -76,9 +76,17 @@ def directory_export(request, fmt: str):
 @login_required
 def station_detail(request, pk: int):
     station = get_visible_or_404(selectors.stations_visible_to(request.user), request.user, pk=pk)
+    staff = list(selectors.station_staff(request.user, station))
+    # A point's staff are named to those who may read the station's staff list.
+    readable = {member.pk for member in staff}
+    points = [
+        (point, [m.full_name or m.username for m in point.staff.all() if m.pk in readable])
+        for point in selectors.station_points(request.user, station)
+    ]
     context = {
         "station": station,
-        "staff": selectors.station_staff(request.user, station),
+        "staff": staff,
+        "points": points,
         "contracts": station.contracts.visible_to(request.user).select_related("agency"),
     }
     return render(request, "org/station_detail.html", context)
