@@ -433,3 +433,14 @@ def test_the_service_import_refuses_a_point_of_another_station(points):
     ]
     assert result.loaded_events == 0
     assert not PointMonth.objects.exists()
+
+
+def test_a_casework_contact_counts_at_the_clients_point(points):
+    from tests.delivery_world import casework_note
+
+    client = points.residents[0]
+    client.point = points.extra["p2"]
+    client.save(update_fields=["point"])
+    casework_note(points, client, domain="youth")
+    assert _point_figures(points.extra["p2"]) == (1, 1, Decimal("0.0"))
+    assert rollups.drift() == []

@@ -355,8 +355,11 @@ def group_session_record(
 def casework_event_record(note) -> ServiceEvent:
     """The service event of a casework note: one person-time for the client, in
     the case's domain, under the plan project of that domain if the station has a
-    plan for the year. Called inside `cases.services.case_note_add`'s transaction."""
+    plan for the year, at the client's service point if they have one (a casework
+    contact is given where the client is looked after). Called inside
+    `cases.services.case_note_add`'s transaction."""
     case = note.case
+    client = case.client
     project = (
         PlanProject.objects.filter(
             plan__station_id=case.station_id,
@@ -368,6 +371,7 @@ def casework_event_record(note) -> ServiceEvent:
     )
     event = ServiceEvent.objects.create(
         station_id=case.station_id,
+        point_id=client.point_id if client.station_id == case.station_id else None,
         project=project,
         domain=case.domain,
         kind=EventKind.CASEWORK,
