@@ -444,3 +444,18 @@ def test_a_casework_contact_counts_at_the_clients_point(points):
     casework_note(points, client, domain="youth")
     assert _point_figures(points.extra["p2"]) == (1, 1, Decimal("0.0"))
     assert rollups.drift() == []
+
+
+def test_the_resident_and_event_pages_show_the_point(points, login):
+    p1 = points.extra["p1"]
+    resident = points.residents[0]
+    resident.point = p1
+    resident.save(update_fields=["point"])
+    event = record(points, headcount=3, point=p1)
+    client = login(points["worker"])
+    for url in (
+        reverse("clients:resident-detail", args=[resident.pk]),
+        reverse("delivery:event-detail", args=[event.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert 'data-testid="point">东风社工点<' in page, url

@@ -109,7 +109,9 @@ def _register(user, data, allow_similar: bool):
 @login_required
 def resident_detail(request, pk: int):
     resident = get_visible_or_404(
-        Resident.objects.select_related("household", "station"), request.user, pk=pk
+        Resident.objects.select_related("household", "station", "community", "point"),
+        request.user,
+        pk=pk,
     )
     today = timezone.localdate()
     context = {

@@ -26,11 +26,17 @@ def events_visible_to(user: Any) -> QuerySet[ServiceEvent]:
 
 def event_detail_queryset(user: Any) -> QuerySet[ServiceEvent]:
     """Events with everything their page or API record shows, fetched up front."""
-    return events_visible_to(user).prefetch_related(
-        "attendances",
-        "workers",
-        "party_members",
-        Prefetch("volunteer_service", queryset=EventVolunteer.objects.select_related("volunteer")),
+    return (
+        events_visible_to(user)
+        .select_related("point")
+        .prefetch_related(
+            "attendances",
+            "workers",
+            "party_members",
+            Prefetch(
+                "volunteer_service", queryset=EventVolunteer.objects.select_related("volunteer")
+            ),
+        )
     )
 
 
