@@ -459,3 +459,26 @@ def test_the_resident_and_event_pages_show_the_point(points, login):
     ):
         page = client.get(url).content.decode()
         assert 'data-testid="point">东风社工点<' in page, url
+
+
+def test_the_points_list_reads_a_fixed_number_of_queries(points):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(points, "district")
+
+    def listing() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/service-points/").status_code == 200
+        return len(queries)
+
+    three = listing()
+    for n in range(3, 6):
+        org_services.service_point_create(
+            actor=points["director"],
+            station=points.world.station_a,
+            name=f"第{n}社工点",
+            code=f"haizhu-10-{n:02d}",
+            staff=[points["worker"]],
+        )
+    assert listing() == three == 3  # the count, the points, their staff
