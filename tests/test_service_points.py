@@ -482,3 +482,63 @@ def test_the_points_list_reads_a_fixed_number_of_queries(points):
             staff=[points["worker"]],
         )
     assert listing() == three == 3  # the count, the points, their staff
+
+
+# --- The pages that manage points ------------------------------------------------------
+
+
+def test_the_director_opens_and_edits_a_point_from_the_station_page(points, login):
+    client = login(points["director"])
+    station = points.world.station_a
+    detail = client.get(reverse("org:station-detail", args=[station.pk])).content.decode()
+    assert "开设社工点" in detail
+    xiyuan = points.extra["communities"]["西园社区"]
+    response = client.post(
+        reverse("org:point-create", args=[station.pk]),
+        {
+            "code": "haizhu-10-03",
+            "name": "西园社工点",
+            "community": xiyuan.pk,
+            "is_active": "on",
+            "staff": [points["worker"].pk],
+        },
+    )
+    assert response.status_code == 302
+    point = ServicePoint.objects.get(code="haizhu-10-03")
+    assert (point.station, point.community, list(point.staff.all())) == (
+        station,
+        xiyuan,
+        [points["worker"]],
+    )
+    response = client.post(
+        reverse("org:point-edit", args=[point.pk]),
+        {"code": "haizhu-10-03", "name": "西园村社工点", "community": xiyuan.pk},
+    )
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert (point.name, point.is_active, point.staff.count()) == ("西园村社工点", False, 0)
+
+
+def test_a_second_point_in_a_community_is_a_form_error(points, login):
+    client = login(points["district"])
+    response = client.post(
+        reverse("org:point-create", args=[points.world.station_a.pk]),
+        {
+            "code": "haizhu-10-03",
+            "name": "东风二点",
+            "community": points.extra["communities"]["东风社区"].pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["community"]
+    assert not ServicePoint.objects.filter(code="haizhu-10-03").exists()
+
+
+def test_a_worker_may_not_open_a_point(points, login):
+    client = login(points["worker"])
+    station = points.world.station_a
+    assert client.get(reverse("org:point-create", args=[station.pk])).status_code == 403
+    p1 = points.extra["p1"]
+    assert client.get(reverse("org:point-edit", args=[p1.pk])).status_code == 403
+    detail = client.get(reverse("org:station-detail", args=[station.pk])).content.decode()
+    assert "开设社工点" not in detail

@@ -18,7 +18,7 @@ from shegong.org.models import Community, ServicePoint, Station
 POINT_FIELDS = {"name", "code", "community", "is_active", "opened_on"}
 
 
-def _refuse_message() -> str:
+def refuse_message() -> str:
     return _("Only the station director and district or city officers manage service points.")
 
 
@@ -45,7 +45,7 @@ def service_point_create(
     staff: Iterable[Any] = (),
 ) -> ServicePoint:
     """Open a service point of `station`, in `community` (one point per community)."""
-    require_at(actor, CREATE, ServicePoint, station, _refuse_message())
+    require_at(actor, CREATE, ServicePoint, station, refuse_message())
     point = ServicePoint(
         station=station,
         community=community,
@@ -66,7 +66,7 @@ def service_point_update(
     *, actor: Any, point: ServicePoint, staff: Iterable[Any] | None = None, **changes: Any
 ) -> ServicePoint:
     """Change a point's name, code, community, opening or state, and its staff."""
-    require(actor, CHANGE, point, _refuse_message())
+    require(actor, CHANGE, point, refuse_message())
     unknown = set(changes) - POINT_FIELDS
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
