@@ -542,3 +542,17 @@ def test_a_worker_may_not_open_a_point(points, login):
     assert client.get(reverse("org:point-edit", args=[p1.pk])).status_code == 403
     detail = client.get(reverse("org:station-detail", args=[station.pk])).content.decode()
     assert "开设社工点" not in detail
+
+
+def test_the_api_and_the_annual_report_take_a_street(served, login):
+    street = served.world.street_a
+    figures = api_as(served, "district").get("/api/stats/person-times/", {"street": street.pk})
+    assert figures.status_code == 200
+    assert figures.json()["person_times"] == 78
+    assert [(u["kind"], u["person_times"]) for u in figures.json()["units"]] == [("station", 78)]
+    response = login(served["district"]).get(
+        reverse("stats:report", args=["districts", "csv"]), {"point": served.extra["p1"].pk}
+    )
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    # District, family, elderly, youth, featured, total: P1's 25 + 6.
+    assert lines[1].split(",") == ["海珠区", "25", "6", "0", "0", "31"]
