@@ -222,6 +222,7 @@ def meal_activity_record(request):
                 workers=list(data["workers"]),
                 volunteers=form.volunteer_hours(),
                 party_members=list(data["party_members"]),
+                point=data["point"],
             ),
         )
         if event is not None:
