@@ -252,6 +252,10 @@ def test_demo_events_are_given_at_the_points_and_counted_per_point(db):
     assert at_points.filter(kind="activity").exists()
     assert at_points.filter(kind__in=["home_visit", "consultation"]).exists()
     assert ServiceEvent.objects.filter(station=shayuan, point__isnull=True).exists()
+    # Groups meet at the points in turn; their sessions are given there.
+    sessions = ServiceEvent.objects.filter(station=shayuan, kind="group_session")
+    assert sessions.filter(point__isnull=False).exists()
+    assert not sessions.exclude(point=F("group__point")).filter(group__point__isnull=False).exists()
     # Visits are given at their resident's point.
     for event in at_points.filter(kind="home_visit").prefetch_related("attendances__resident"):
         assert [a.resident.point_id for a in event.attendances.all()] == [event.point_id]

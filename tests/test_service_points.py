@@ -556,3 +556,31 @@ def test_the_api_and_the_annual_report_take_a_street(served, login):
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     # District, family, elderly, youth, featured, total: P1's 25 + 6.
     assert lines[1].split(",") == ["海珠区", "25", "6", "0", "0", "31"]
+
+
+def test_a_groups_sessions_count_at_its_point(points):
+    from tests.delivery_world import session
+
+    p2 = points.extra["p2"]
+    made = api_as(points, "worker").post(
+        "/api/groups/",
+        {
+            "project": points.projects["elderly"].pk,
+            "name": "南华长者小组",
+            "planned_sessions": 4,
+            "members": [r.pk for r in points.residents[:8]],
+            "point": p2.pk,
+        },
+        format="json",
+    )
+    assert made.status_code == 201
+    assert made.json()["point"] == p2.pk
+    from shegong.delivery.models import Group
+
+    group = Group.objects.get(pk=made.json()["id"])
+    session(points, group, points.residents[:8])
+    session(points, group, points.residents[:5])
+    assert _point_figures(p2) == (2, 13, Decimal("0.0"))
+    in_p2 = api_as(points, "worker").get("/api/groups/", {"point": p2.pk}).json()["results"]
+    assert [g["name"] for g in in_p2] == ["南华长者小组"]
+    assert rollups.drift() == []

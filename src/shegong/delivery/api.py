@@ -195,6 +195,12 @@ class GroupSerializer(serializers.Serializer):
     person_times = serializers.IntegerField(read_only=True)
     members = ScopedRelatedField(queryset=Resident.objects.all(), many=True, required=False)
     leaders = ScopedRelatedField(queryset=User.objects.all(), many=True, required=False)
+    point = ScopedRelatedField(
+        queryset=ServicePoint.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The service point 社工点 where the group meets; its sessions count there.",
+    )
     created_at = serializers.DateTimeField(read_only=True)
 
 
@@ -220,6 +226,7 @@ class GroupViewSet(ScopedModelViewSet):
             planned_sessions=data["planned_sessions"],
             members=data.get("members", []),
             leaders=data.get("leaders"),
+            point=data.get("point"),
         )
         group = self.get_queryset().get(pk=group.pk)
         return Response(self.get_serializer(group).data, status=status.HTTP_201_CREATED)

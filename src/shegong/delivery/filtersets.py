@@ -83,4 +83,4 @@ class GroupFilterSet(SearchFilterSet):
 
     class Meta:
         model = Group
-        fields = ["q", "station", "project", "domain", "member"]
+        fields = ["q", "station", "point", "project", "domain", "member"]

@@ -161,10 +161,17 @@ class GroupForm(TickedMixin, forms.Form):
     leaders = forms.ModelMultipleChoiceField(
         label=_("Group leaders"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
+    point = forms.ModelChoiceField(
+        label=_("Service point"),
+        queryset=None,
+        required=False,
+        empty_label=_("Station (no service point)"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = selectors.recording_projects(user)
+        self.fields["point"].queryset = selectors.station_points(user)
         self.fields["members"].queryset = selectors.station_residents(user)
         self.fields["leaders"].queryset = selectors.station_workers(user)
         self.fields["leaders"].initial = [user.pk]

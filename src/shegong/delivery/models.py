@@ -39,6 +39,15 @@ class Group(TimeStampedModel):
         related_name="groups",
         verbose_name=_("project"),
     )
+    # 社工点 where the group meets (optional): its sessions are given there.
+    point = models.ForeignKey(
+        "org.ServicePoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("service point"),
+    )
     name = models.CharField(_("name"), max_length=100)
     planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"))
     members = models.ManyToManyField(
@@ -74,6 +83,9 @@ class Group(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_point_of_station(self)
 
 
 class ServiceEvent(TimeStampedModel):

@@ -292,6 +292,7 @@ def group_create(
     planned_sessions: int,
     members: Sequence[Resident] = (),
     leaders: Iterable[User] | None = None,
+    point: ServicePoint | None = None,
 ) -> Group:
     require_recorder_at(actor, project.plan.station_id, Group)
     check_attendees(project.plan.station_id, list(members))
@@ -305,6 +306,7 @@ def group_create(
             )
     group = Group(
         station_id=project.plan.station_id,
+        point=point,
         project=project,
         name=name.strip(),
         planned_sessions=planned_sessions,
@@ -327,7 +329,8 @@ def group_session_record(
     volunteers: Iterable[tuple[Volunteer, Decimal]] = (),
     party_members: Iterable[PartyMember] = (),
 ) -> ServiceEvent:
-    """A group session with named attendance; sessions are numbered in order."""
+    """A group session with named attendance; sessions are numbered in order and
+    given at the group's service point, if it has one."""
     ensure_visible(actor, group)
     group = Group.objects.select_for_update().get(pk=group.pk)
     done = group.sessions.aggregate(last=Max("session_number"))["last"] or 0
@@ -349,6 +352,7 @@ def group_session_record(
         party_members=party_members,
         group=group,
         session_number=number,
+        point=group.point,
     )
 
 

@@ -285,6 +285,7 @@ def group_create(request):
                 planned_sessions=data["planned_sessions"],
                 members=list(data["members"]),
                 leaders=list(data["leaders"]),
+                point=data["point"],
             ),
         )
         if group is not None:

@@ -262,7 +262,11 @@ def _programmes(
 
 def _groups(plan: AnnualPlan, director: User, residents: list[int], workers, rng):
     groups = []
-    for project in plan.projects.filter(kind__in=[ProjectKind.BASIC, ProjectKind.KEY]):
+    # The groups meet at the station's points in turn, and at the station itself.
+    rounds = [*ServicePoint.objects.filter(station_id=plan.station_id, is_active=True), None]
+    for number, project in enumerate(
+        plan.projects.filter(kind__in=[ProjectKind.BASIC, ProjectKind.KEY])
+    ):
         members = rng.sample(residents, min(8, len(residents)))
         groups.append(
             delivery.group_create(
@@ -272,6 +276,7 @@ def _groups(plan: AnnualPlan, director: User, residents: list[int], workers, rng
                 planned_sessions=200,
                 members=list(Resident.objects.filter(pk__in=members)),
                 leaders=workers[:1],
+                point=rounds[number % len(rounds)],
             )
         )
     return groups
@@ -313,6 +318,7 @@ def _events(station, plan, scale, residents, workers, volunteers, members, group
             pool = group_members[group.pk]
             named = rng.sample(pool, rng.randint(max(1, len(pool) // 2), len(pool)))
             title = f"{group.name} 第{session_counter[group.pk]}节"
+            point = group.point_id
         elif kind == EventKind.MEAL_ACTIVITY:
             project = elderly
             headcount = rng.randint(8, 16)
