@@ -584,3 +584,19 @@ def test_a_groups_sessions_count_at_its_point(points):
     in_p2 = api_as(points, "worker").get("/api/groups/", {"point": p2.pk}).json()["results"]
     assert [g["name"] for g in in_p2] == ["南华长者小组"]
     assert rollups.drift() == []
+
+
+def test_the_resident_and_service_lists_filter_by_point(served, login):
+    p1, pb = served.extra["p1"], served.extra["pb"]
+    resident = served.residents[0]
+    resident.point = p1
+    resident.save(update_fields=["point"])
+    client = login(served["worker"])
+    listed = client.get(reverse("clients:resident-list"), {"point": p1.pk})
+    assert [r.name for r in listed.context["page"]] == [resident.name]
+    assert len(client.get(reverse("clients:resident-list")).context["page"]) == 15
+    # Another station's point is not one of this worker's: nothing, not its residents.
+    hidden = client.get(reverse("clients:resident-list"), {"point": pb.pk})
+    assert list(hidden.context["page"]) == []
+    events = client.get(reverse("delivery:event-list"), {"point": p1.pk})
+    assert sorted(e.person_times for e in events.context["page"]) == [6, 25]

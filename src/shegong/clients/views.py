@@ -25,6 +25,7 @@ from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.scope import CHANGE, CREATE, can, may
+from shegong.org.models import ServicePoint
 
 PAGE_SIZE = 25
 
@@ -38,6 +39,11 @@ def resident_list(request):
     """居民档案: search by name, phone or full ID number."""
     query = request.GET.get("q", "").strip()[:50]
     residents = _residents(request.user).order_by("name", "pk")
+    # 社工点: the points in the user's view; an unknown or hidden one filters to none.
+    points = ServicePoint.objects.visible_to(request.user).order_by("station__code", "code")
+    point = request.GET.get("point", "")
+    if point:
+        residents = residents.filter(point__in=points.filter(pk=point if point.isdigit() else 0))
     if query:
         condition = Q(name__icontains=query) | Q(phone__startswith=query)
         number = identity.normalise_id_number(query)
@@ -45,7 +51,8 @@ def resident_list(request):
             condition |= Q(id_number_hash=identity.lookup_hash(number))
         residents = residents.filter(condition)
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "clients/resident_list.html", {"page": page, "query": query})
+    context = {"page": page, "query": query, "points": points, "point": point}
+    return render(request, "clients/resident_list.html", context)
 
 
 @login_required
