@@ -302,15 +302,29 @@ def test_station_dashboard_lists_its_points_adding_up_to_the_station(served, log
 
 
 def test_point_dashboard_shows_its_figures_by_domain(served, login):
+    from shegong.clients.models import Resident
+
     p1 = served.extra["p1"]
+    # Four of P1's attendees live at P1; two who live at P2 (one of them at P1's
+    # visit too) count at P2, not at P1.
+    Resident.objects.filter(pk__in=[r.pk for r in served.residents[:4]]).update(point=p1)
+    Resident.objects.filter(pk__in=[r.pk for r in served.residents[5:7]]).update(
+        point=served.extra["p2"]
+    )
     page = login(served["district"]).get(reverse("stats:point", args=[p1.pk]))
     assert page.status_code == 200
     summary = page.context["summary"]
     assert (summary.total, summary.events) == (31, 2)
     assert summary.by_domain == {"family": 25, "elderly": 6, "youth": 0, "featured": 0}
     assert summary.volunteer_hours == Decimal("2.5")
-    assert summary.clients_served is None
+    # The residents of P1 served at the station: 4, in the family and elderly domains.
+    assert (summary.clients_served, summary.priority_clients_served) == (4, 0)
+    assert summary.clients_by_domain == {"family": 4, "elderly": 4, "youth": 0, "featured": 0}
+    this_month = next(m for m in summary.by_month if m["month"] == TODAY().month)
+    assert this_month["clients_served"] == 4
     assert page.context["station"] == served.world.station_a
+    p2 = login(served["district"]).get(reverse("stats:point", args=[served.extra["p2"].pk]))
+    assert p2.context["summary"].clients_served == 2
 
 
 def test_the_drill_down_goes_through_the_street(served, login):
@@ -351,8 +365,8 @@ def test_the_monthly_report_takes_a_point(served, login):
     assert response.status_code == 200
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     this_month = next(line for line in lines if line.startswith(f"{TODAY():%Y-%m}"))
-    # family, elderly, youth, featured, total, events, clients (per station: none), hours
-    assert this_month.split(",")[1:] == ["0", "0", "40", "0", "40", "1", "", "0.0"]
+    # family, elderly, youth, featured, total, events, clients (none lives at P2), hours
+    assert this_month.split(",")[1:] == ["0", "0", "40", "0", "40", "1", "0", "0.0"]
 
 
 def test_last_years_point_figures_are_in_the_cumulative(served):

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from shegong.core.models import Domain
@@ -24,12 +24,14 @@ from shegong.org.models import District, ServicePoint, Station, Street
 from shegong.plans.models import Metric, ProjectTarget
 from shegong.stats.models import (
     ClientRange,
+    ClientYear,
     DomainMonth,
     DomainYear,
     MealMonth,
     PointMonth,
     ProjectMonth,
 )
+from shegong.stats.rollups import DOMAIN_MASK_FIELDS, month_range_mask
 
 DOMAINS = [d.value for d in Domain]
 # Metrics summed from ProjectMonth, by its column.
@@ -91,7 +93,6 @@ class PersonTimeSummary:
     by_domain: dict[str, int] = field(default_factory=dict)
     cumulative_by_domain: dict[str, int] = field(default_factory=dict)
     by_month: list[dict[str, Any]] = field(default_factory=list)
-    # None at a service point: distinct people are counted per station.
     clients_served: int | None = 0
     priority_clients_served: int | None = 0
     clients_by_domain: dict[str, int] = field(default_factory=dict)
@@ -283,9 +284,9 @@ def point_summary(
 ) -> PersonTimeSummary:
     """The figures of one service point 社工点, from `PointMonth`: person-times,
     events and volunteer hours by domain and month, and the cumulative figures; the
-    open cases of the point's residents. Distinct people served are counted per
-    station (`ClientYear`), so a point has none (None); meals, alerts, volunteers
-    and satisfaction are the station's."""
+    clients served are the point's residents served at its station in the period
+    (`_point_clients`); the open cases of the point's residents. Meals, alerts,
+    volunteers and satisfaction are the station's."""
     from shegong.cases.models import OPEN_STATUSES, Case
 
     summary = PersonTimeSummary(
@@ -298,13 +299,36 @@ def point_summary(
         cumulative[row["domain"]] += row["p"] or 0
     summary.cumulative_by_domain = cumulative
     summary.cumulative = sum(cumulative.values())
-    summary.clients_served = summary.priority_clients_served = None
-    summary.by_month = _by_month(months, extra, {})
+    summary.by_month = _by_month(months, extra, _point_clients(summary, user, point, domains))
     cases = Case.objects.visible_to(user).filter(client__point=point)
     if domain:
         cases = cases.filter(domain=domain)
     summary.cases = {"open": cases.filter(status__in=OPEN_STATUSES).count()}
     return summary
+
+
+def _point_clients(summary, user, point: ServicePoint, domains) -> dict[int, int]:
+    """Distinct residents of the point (those whose service point it is) served at
+    its station in the period, and in each of its months: the station's `ClientYear`
+    masks of those residents, in one query. A resident who moves to another point
+    counts at the new one. Priority clients as the station's figure does (none under
+    a domain filter)."""
+    main_field = "months" if len(domains) == len(DOMAINS) else DOMAIN_MASK_FIELDS[domains[0]]
+    period = month_range_mask(summary.month_from, summary.month_to)
+    hits = {"main": F(main_field).bitand(period), "priority": F("priority_months").bitand(period)}
+    hits.update({d: F(DOMAIN_MASK_FIELDS[d]).bitand(period) for d in domains})
+    singles = range(summary.month_from, summary.month_to + 1)
+    hits.update({f"m{m}": F(main_field).bitand(1 << (m - 1)) for m in singles})
+    figures = (
+        ClientYear.objects.visible_to(user)
+        .filter(station_id=point.station_id, year=summary.year, resident__point=point)
+        .alias(**{f"{name}_hit": value for name, value in hits.items()})
+        .aggregate(**{name: Count("pk", filter=Q(**{f"{name}_hit__gt": 0})) for name in hits})
+    )
+    summary.clients_served = figures["main"]
+    summary.priority_clients_served = figures["priority"] if len(domains) == len(DOMAINS) else None
+    summary.clients_by_domain = {d: figures[d] for d in domains}
+    return {m: figures[f"m{m}"] for m in singles}
 
 
 def _point_ranking(user, station, period, year, month_from, month_to, domains) -> list[Unit]:
