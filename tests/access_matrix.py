@@ -211,6 +211,18 @@ ORG = [
         "station",
         get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
     ),
+    page(
+        "org:point-create",
+        "station",
+        get=("200 200 200 403 200 403 403 302", "200 200 404 404 404 404 404 302"),
+        post=("200 200 200 403 200 403 403 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "org:point-edit",
+        "point",
+        get=("200 200 200 403 200 403 403 302", "200 200 404 404 404 404 404 302"),
+        post=("200 200 200 403 200 403 403 302", "200 200 404 404 404 404 404 302"),
+    ),
 ]
 
 CLIENTS = [
@@ -561,6 +573,18 @@ STATS = [
         "stats:station",
         "station",
         kwarg="station_pk",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "stats:street",
+        "street",
+        kwarg="street_pk",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "stats:point",
+        "point",
+        kwarg="point_pk",
         get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
     ),
     page(
@@ -1196,6 +1220,21 @@ API = [
             "patch": ("200 200 200 403 403 403 403 401", "200 200 404 404 404 404 404 401"),
         },
     ),
+    api(
+        "servicepoint-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 400 403 400 403 403 401",
+    ),
+    api(
+        "servicepoint-detail",
+        "point",
+        get=("200 200 200 200 200 200 200 401", "200 200 404 404 404 404 404 401"),
+        write={
+            "put": ("405 405 405 405 405 405 405 401", "405 405 405 405 405 405 405 401"),
+            "patch": ("200 200 200 403 200 403 403 401", "200 200 404 404 404 404 404 401"),
+            "delete": ("405 405 405 405 405 405 405 401", "405 405 405 405 405 405 405 401"),
+        },
+    ),
     api("specialproject-list", get="200 200 200 200 200 200 200 401"),
     api(
         "specialproject-detail",
@@ -1570,6 +1609,7 @@ ADMIN_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "org.street": lambda s: s.street,
     "org.agency": lambda s: s.agency,
     "org.station": lambda s: s.station,
+    "org.servicepoint": lambda s: s.point,
     "org.contract": lambda s: s.contract,
     "otp_totp.totpdevice": lambda s: s.totp_device,
     "core.auditentry": lambda s: s.audit_entry,
@@ -1778,6 +1818,24 @@ ADMIN_ROWS: dict[str, Rows] = {
         "403 302 302 302 302 302 302 302 403",
     ),
     "admin/org/agency/<path:object_id>/": (
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_servicepoint_changelist": "200 302 302 302 302 302 302 302 200",
+    "admin:org_servicepoint_add": "200 302 302 302 302 302 302 302 403",
+    "admin:org_servicepoint_change": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_servicepoint_history": (
+        "200 302 302 302 302 302 302 302 200",
+        "200 302 302 302 302 302 302 302 302",
+    ),
+    "admin:org_servicepoint_delete": (
+        "403 302 302 302 302 302 302 302 403",
+        "403 302 302 302 302 302 302 302 403",
+    ),
+    "admin/org/servicepoint/<path:object_id>/": (
         "302 302 302 302 302 302 302 302 302",
         "302 302 302 302 302 302 302 302 302",
     ),

@@ -56,11 +56,13 @@ from shegong.evaluation.models import (
     RoundAssignment,
     StationEvaluation,
 )
+from shegong.org import services as org_services
 from shegong.org.models import (
     Agency,
     Community,
     Contract,
     District,
+    ServicePoint,
     SpecialProject,
     Station,
     Street,
@@ -138,6 +140,7 @@ class Side:
     appointment: Appointment | None = None
     planned_service: PlannedService | None = None
     roster_entry: RosterEntry | None = None
+    point: ServicePoint | None = None
 
 
 @dataclass
@@ -191,6 +194,9 @@ def _side(
     inspector: User,
 ) -> Side:
     today = timezone.localdate()
+    point = org_services.service_point_create(
+        actor=director, station=station, name=f"{tag}社工点", code=f"point-{tag}"
+    )
     household = client_services.household_create(
         actor=worker, station=station, name=f"{tag}家庭", address="某路1号"
     )
@@ -442,6 +448,7 @@ def _side(
         planned_service=planned_service,
         roster_entry=roster_entry,
         station=station,
+        point=point,
         street=station.street,
         district=station.street.district,
         agency=station.agency,

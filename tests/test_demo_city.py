@@ -3,6 +3,7 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.db.models import F
 
 from shegong.accounts.models import User
 from shegong.core.roles import Role
@@ -208,3 +209,66 @@ def test_copied_history_years_mirror_the_last_generated_year(db):
     assert drift() == []
     # Idempotent.
     assert load_demo_year("small", stations=stations, years=4, copy_history=True) == (0, 0)
+
+
+def test_demo_stations_have_service_points_in_their_communities(demo):
+    from shegong.clients.models import Resident
+    from shegong.org.models import Community, ServicePoint
+
+    # Three communities per street; two points per station, one at a station
+    # sharing its street with a second station (three communities between two).
+    assert Community.objects.count() == Street.objects.count() * 3
+    shayuan = Station.objects.get(name="沙园街社工站")
+    points = list(ServicePoint.objects.filter(station=shayuan).order_by("code"))
+    assert [(p.code, p.name, p.community.name) for p in points] == [
+        ("haizhu-10-01", "沙园东社区社工点", "沙园东社区"),
+        ("haizhu-10-02", "沙园西社区社工点", "沙园西社区"),
+    ]
+    assert [list(p.staff.values_list("username", flat=True)) for p in points] == [
+        ["worker-haizhu-10-1"],
+        ["worker-haizhu-10-2"],
+    ]
+    assert not ServicePoint.objects.exclude(community__street=F("station__street")).exists()
+    # The two showcase residents live in 东 and 西: each at that community's point.
+    assert sorted(
+        Resident.objects.filter(
+            station=shayuan, created_by__username__startswith="worker-"
+        ).values_list("community__name", "point__code")
+    ) == [("沙园东社区", "haizhu-10-01"), ("沙园西社区", "haizhu-10-02")]
+    # The persons first known from the roster live in 东 too: at its point as well.
+    assert set(
+        Resident.objects.filter(station=shayuan, created_by__username="city").values_list(
+            "community__name", "point__code"
+        )
+    ) == {("沙园东社区", "haizhu-10-01")}
+
+
+def test_demo_events_are_given_at_the_points_and_counted_per_point(db):
+    from django.db.models import Sum
+
+    from shegong.delivery.models import ServiceEvent
+    from shegong.demo.year import load_demo_year
+    from shegong.stats.models import PointMonth
+    from shegong.stats.rollups import drift
+
+    call_command(
+        "demo_city", residents_per_station=0, showcase_residents=2, scale="none", stdout=StringIO()
+    )
+    shayuan = Station.objects.get(name="沙园街社工站")
+    load_demo_year("small", stations=[shayuan])
+    at_points = ServiceEvent.objects.filter(station=shayuan, point__isnull=False)
+    assert at_points.filter(kind="activity").exists()
+    assert at_points.filter(kind__in=["home_visit", "consultation"]).exists()
+    assert ServiceEvent.objects.filter(station=shayuan, point__isnull=True).exists()
+    # Groups meet at the points in turn; their sessions are given there.
+    sessions = ServiceEvent.objects.filter(station=shayuan, kind="group_session")
+    assert sessions.filter(point__isnull=False).exists()
+    assert not sessions.exclude(point=F("group__point")).filter(group__point__isnull=False).exists()
+    # Visits are given at their resident's point.
+    for event in at_points.filter(kind="home_visit").prefetch_related("attendances__resident"):
+        assert [a.resident.point_id for a in event.attendances.all()] == [event.point_id]
+    assert (
+        PointMonth.objects.filter(station=shayuan).aggregate(n=Sum("person_times"))["n"]
+        == at_points.aggregate(n=Sum("person_times"))["n"]
+    )
+    assert drift() == []

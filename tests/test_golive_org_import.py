@@ -27,6 +27,7 @@ from shegong.org.models import (
     Community,
     Contract,
     District,
+    ServicePoint,
     SpecialProject,
     Station,
     Street,
@@ -34,7 +35,16 @@ from shegong.org.models import (
 from tests.conftest import PASSWORD, make_user
 from tests.test_hardening import production_env
 
-ORG_MODELS = (District, Street, Community, Agency, Station, SpecialProject, Contract)
+ORG_MODELS = (
+    District,
+    Street,
+    Community,
+    Agency,
+    Station,
+    ServicePoint,
+    SpecialProject,
+    Contract,
+)
 CREDIT_A = "52440100MJ0000001X"
 CREDIT_B = "52440100MJ0000002X"
 
@@ -82,6 +92,7 @@ def small_city() -> dict[str, list[list]]:
             ["haizhu-11", "南石头街社工站", "440105", "440105011000", CREDIT_A, "", "", ""],
             ["yuexiu-02", "北京街社工站", "440104", "440104002000", CREDIT_B, "", "", ""],
         ],
+        "社工点": [["haizhu-10-01", "沙园社区社工点", "haizhu-10", "440105010001", "2023-06-01"]],
         "专项": [["GZ-ZX-01", "广州市禁毒社会工作服务项目", CREDIT_B, "特色", ""]],
         "合同": [
             [
@@ -193,10 +204,17 @@ def test_small_city_loads_every_level(admin):
         "Community": 1,
         "Agency": 2,
         "Station": 3,
+        "ServicePoint": 1,
         "SpecialProject": 1,
         "Contract": 2,
     }
     station = Station.objects.get(code="haizhu-10")
+    point = ServicePoint.objects.get(code="haizhu-10-01")
+    assert (point.station, point.community.name, point.opened_on) == (
+        station,
+        "沙园社区",
+        datetime.date(2023, 6, 1),
+    )
     assert (station.street.name, station.agency.credit_code, station.opened_on) == (
         "沙园街",
         CREDIT_A,
@@ -220,6 +238,7 @@ def test_reimport_changes_nothing(admin):
         "community": (0, 0, 1),
         "agency": (0, 0, 2),
         "station": (0, 0, 3),
+        "service_point": (0, 0, 1),
         "special_project": (0, 0, 1),
         "contract": (0, 0, 2),
     }
@@ -319,6 +338,39 @@ def test_a_station_under_a_street_of_another_district_is_refused(admin):
     assert _counts() == dict.fromkeys(_counts(), 0)
 
 
+def test_a_service_point_of_an_unknown_station_or_another_street_is_refused(admin):
+    sheets = small_city()
+    sheets["社工点"] = [
+        ["haizhu-10-01", "沙园社区社工点", "haizhu-99", "440105010001", ""],
+        ["haizhu-11-01", "南石头社工点", "haizhu-11", "440105010001", ""],
+    ]
+    result = _run(admin, sheets)
+    assert _messages(result) == [
+        (
+            "社工点",
+            2,
+            "社工站编码",
+            "No station with code haizhu-99, in this workbook or on file.",
+        ),
+        (
+            "社工点",
+            3,
+            "所在社区代码",
+            "The community is not in the station's street or town.",
+        ),
+    ]
+    assert _counts()["ServicePoint"] == _counts()["Station"] == 0
+
+
+def test_a_service_point_left_out_is_deactivated_when_confirmed(admin):
+    _run(admin, small_city())
+    sheets = small_city()
+    sheets["社工点"] = []
+    result = _run(admin, sheets, deactivate_missing=True)
+    assert [(m.kind, m.code) for m in result.missing] == [("service_point", "haizhu-10-01")]
+    assert not ServicePoint.objects.get(code="haizhu-10-01").is_active
+
+
 def test_a_duplicate_code_is_refused(admin):
     sheets = small_city()
     sheets["社工站"].append(
@@ -400,7 +452,7 @@ def test_export_then_import_round_trips(admin, tmp_path):
     with path.open("rb") as handle:
         result = org_import(actor=admin, city=City.objects.get(), file=handle)
     assert result.ok
-    assert sum(c.unchanged for c in result.sheets.values()) == 14
+    assert sum(c.unchanged for c in result.sheets.values()) == 15
     assert sum(c.created + c.updated for c in result.sheets.values()) == 0
 
 
@@ -440,7 +492,16 @@ def test_the_template_has_every_sheet(admin, client):
     client.force_login(admin)
     response = client.get(reverse("golive:org-template"))
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["区", "街道镇", "社区", "社工机构", "社工站", "专项", "合同"]
+    assert book.sheetnames == [
+        "区",
+        "街道镇",
+        "社区",
+        "社工机构",
+        "社工站",
+        "社工点",
+        "专项",
+        "合同",
+    ]
     assert [c.value for c in book["社工站"][1]] == _headers("社工站")
 
 

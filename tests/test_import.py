@@ -628,7 +628,7 @@ def test_the_template_has_the_headers_and_one_example_row(station, login):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == tuple(HEADER)
+    assert rows[0] == (*HEADER, "社工点")
     assert len(rows) == 2
     assert rows[1][2] == "'=SUM(1,2)"  # the first basic project, neutralised
     assert rows[1][3] == "社区活动"

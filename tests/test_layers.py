@@ -28,8 +28,8 @@ def test_every_app_with_audited_records_registered_them():
         "rosters",
     }
     # The 35 core/audited.py listed, the calendar's appointments, planned services and
-    # feeds, and the rosters' categories, rules and imports.
-    assert len(audit.registered_models()) == 41
+    # feeds, the rosters' categories, rules and imports, and the service points (org).
+    assert len(audit.registered_models()) == 42
 
 
 def test_the_evaluator_stations_come_from_the_evaluation_app(world):

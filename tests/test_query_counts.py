@@ -142,9 +142,11 @@ def test_group_session_post_asks_the_same_queries_for_two_attendees_or_eight(day
 
 
 def test_dashboard_and_registration_form(day):
-    assert queries(day.client, "get", "/stats/") == 13
-    # The third: the Scope's create right reads the station within the user's view.
-    assert queries(day.client, "get", "/residents/new/") == 3
+    # The 14th: the station's service points, listed under its figures.
+    assert queries(day.client, "get", "/stats/") == 14
+    # The third: the Scope's create right reads the station within the user's view;
+    # the fourth and fifth: the choices of community and service point.
+    assert queries(day.client, "get", "/residents/new/") == 5
 
 
 def more_residents(d, n: int) -> None:

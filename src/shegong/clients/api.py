@@ -31,7 +31,7 @@ from shegong.clients.models import (
 )
 from shegong.core.api import ScopedModelViewSet, ScopedRelatedField
 from shegong.core.http import client_ip
-from shegong.org.models import Community
+from shegong.org.models import Community, ServicePoint
 
 # --- Conflicts ---------------------------------------------------------------
 
@@ -101,6 +101,7 @@ class ResidentSerializer(serializers.ModelSerializer):
             "household",
             "household_role",
             "community",
+            "point",
             "merged_into",
             "version",
             "created_at",
@@ -233,6 +234,13 @@ class ResidentInputSerializer(serializers.Serializer):
     household_role = serializers.CharField(max_length=20, allow_blank=True, required=False)
     community = ScopedRelatedField(
         queryset=Community.objects.all(), allow_null=True, required=False
+    )
+    point = ScopedRelatedField(
+        queryset=ServicePoint.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The service point 社工点 of the caller's station; left out: the point "
+        "of the resident's community, if it has one.",
     )
 
 

@@ -45,7 +45,7 @@ class ResidentFilterSet(SearchFilterSet):
 
     class Meta:
         model = Resident
-        fields = ["q", "household", "community", "gender"]
+        fields = ["q", "household", "community", "point", "gender"]
 
     def search(self, queryset, name, value):
         value = value.strip()[:50]

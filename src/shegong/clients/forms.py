@@ -15,6 +15,7 @@ from shegong.clients.models import (
     Tag,
 )
 from shegong.core.forms import DateInput
+from shegong.org.models import Community, ServicePoint
 
 
 class ResidentForm(forms.Form):
@@ -32,6 +33,25 @@ class ResidentForm(forms.Form):
     household_role = forms.CharField(
         label=_("Relation in household"), max_length=20, required=False
     )
+    community = forms.ModelChoiceField(
+        label=_("Community"), queryset=Community.objects.none(), required=False
+    )
+    point = forms.ModelChoiceField(
+        label=_("Service point"),
+        queryset=ServicePoint.objects.none(),
+        required=False,
+        help_text=_("Left empty: the service point of the resident's community, if it has one."),
+    )
+
+    def __init__(self, *args, station=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if station is not None:
+            self.fields["community"].queryset = Community.objects.filter(
+                street_id=station.street_id
+            ).order_by("name")
+            self.fields["point"].queryset = ServicePoint.objects.filter(
+                station=station, is_active=True
+            ).order_by("code")
 
 
 class RegistrationForm(ResidentForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +35,19 @@ def age_on(birth_date: datetime.date | None, day: datetime.date) -> int | None:
     if (day.month, day.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+def check_point_of_station(record: models.Model) -> None:
+    """A record's service point must be one of its station's (residents, events)."""
+    point = getattr(record, "point", None)
+    if (
+        point is not None
+        and record.station_id is not None
+        and point.station_id != record.station_id
+    ):
+        raise ValidationError(
+            {"point": _("The service point %(point)s is not of this station.") % {"point": point}}
+        )
 
 
 def _resident_scope(path: str = "", **acts: frozenset[str]) -> Scope:
@@ -101,6 +115,15 @@ class Resident(TimeStampedModel):
         null=True,
         blank=True,
         verbose_name=_("community"),
+    )
+    # 社工点: defaulted from the community's point by the services.
+    point = models.ForeignKey(
+        "org.ServicePoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("service point"),
     )
     name = models.CharField(_("name"), max_length=50)
     # Written with the name by the services (clients.pinyin): searched and sorted on.
@@ -173,6 +196,9 @@ class Resident(TimeStampedModel):
     @property
     def is_merged(self) -> bool:
         return self.merged_into_id is not None
+
+    def clean(self) -> None:
+        check_point_of_station(self)
 
 
 class LawfulBasis(models.TextChoices):

@@ -35,6 +35,7 @@ from shegong.core.models import AccessLog
 from shegong.core.scope import CHANGE, CREATE
 from shegong.delivery import counting
 from shegong.org.models import Station
+from shegong.org.selectors import point_of_community
 from shegong.stats.rollups import clients_served_refresh
 
 
@@ -132,6 +133,7 @@ def resident_check(
     household: Household | None = None,
     household_role: str = "",
     community=None,
+    point=None,
     allow_similar: bool = False,
     created_by: User | None = None,
     exclude_pk: int | None = None,
@@ -169,6 +171,8 @@ def resident_check(
         household=household,
         household_role=household_role,
         community=community,
+        # A resident of a community with a service point belongs to it unless told.
+        point=point or point_of_community(station.pk, getattr(community, "pk", None)),
         created_by=created_by,
         **fields,
     )
@@ -191,6 +195,7 @@ def resident_register(
     household: Household | None = None,
     household_role: str = "",
     community=None,
+    point=None,
     allow_similar: bool = False,
 ) -> Resident:
     """Register a resident, after searching for the same person at the station
@@ -207,6 +212,7 @@ def resident_register(
         household=household,
         household_role=household_role,
         community=community,
+        point=point,
         allow_similar=allow_similar,
         created_by=actor,
     )
@@ -224,6 +230,7 @@ EDITABLE_FIELDS = {
     "household",
     "household_role",
     "community",
+    "point",
     "id_number",
 }
 
@@ -249,6 +256,13 @@ def resident_update(*, actor: User, resident: Resident, version: int, **changes:
         )
         if clash:
             raise DuplicateResident(clash)
+    if "community" in changes and changes.get("point") is None:
+        # A move to a community with a service point moves the resident to it.
+        moved_to = point_of_community(
+            resident.station_id, getattr(changes["community"], "pk", None)
+        )
+        if moved_to is not None:
+            changes["point"] = moved_to
     before = audit.snapshot(resident)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
@@ -341,6 +355,7 @@ def resident_merge(*, actor: User, keep: Resident, duplicate: Resident) -> Resid
         "address",
         "household_id",
         "community_id",
+        "point_id",
         "id_number_encrypted",
         "id_number_hash",
         "id_number_masked",

@@ -25,6 +25,7 @@ from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.scope import CHANGE, CREATE, can, may
+from shegong.org.models import ServicePoint
 
 PAGE_SIZE = 25
 
@@ -63,6 +64,11 @@ def resident_list(request):
         .annotate(last_contact=last_contact)
         .order_by(*RESIDENT_ORDERS[sort])
     )
+    # 社工点: the points in the user's view; an unknown or hidden one filters to none.
+    points = ServicePoint.objects.visible_to(request.user).order_by("station__code", "code")
+    point = request.GET.get("point", "")
+    if point:
+        residents = residents.filter(point__in=points.filter(pk=point if point.isdigit() else 0))
     if query:
         condition = pinyin.name_search(query) | Q(phone__startswith=query)
         number = identity.normalise_id_number(query)
@@ -70,7 +76,7 @@ def resident_list(request):
             condition |= Q(id_number_hash=identity.lookup_hash(number))
         residents = residents.filter(condition)
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "sort": sort}
+    context = {"page": page, "query": query, "sort": sort, "points": points, "point": point}
     return render(request, "clients/resident_list.html", context)
 
 
@@ -80,7 +86,7 @@ def resident_register(request):
     # Officials read; the form is for the station's own staff (as for the other
     # create pages), not a form that fails only when sent.
     require_at(request.user, CREATE, Resident, request.user.station, services.staff_only())
-    form = bootstrap(forms.RegistrationForm(request.POST or None))
+    form = bootstrap(forms.RegistrationForm(request.POST or None, station=request.user.station))
     matches, same_id = [], False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -115,6 +121,8 @@ def _register(user, data, allow_similar: bool):
             phone=data["phone"],
             address=data["address"],
             household_role=data["household_role"],
+            community=data["community"],
+            point=data["point"],
             allow_similar=allow_similar,
         )
         services.consent_record(
@@ -133,7 +141,9 @@ def _register(user, data, allow_similar: bool):
 @login_required
 def resident_detail(request, pk: int):
     resident = get_visible_or_404(
-        Resident.objects.select_related("household", "station"), request.user, pk=pk
+        Resident.objects.select_related("household", "station", "community", "point"),
+        request.user,
+        pk=pk,
     )
     today = timezone.localdate()
     context = {
@@ -178,9 +188,13 @@ def resident_edit(request, pk: int):
         "phone": resident.phone,
         "address": resident.address,
         "household_role": resident.household_role,
+        "community": resident.community_id,
+        "point": resident.point_id,
         "version": resident.version,
     }
-    form = bootstrap(forms.ResidentEditForm(request.POST or None, initial=initial))
+    form = bootstrap(
+        forms.ResidentEditForm(request.POST or None, initial=initial, station=resident.station)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")

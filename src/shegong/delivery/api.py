@@ -23,6 +23,7 @@ from shegong.core.api import ScopedModelViewSet, ScopedRelatedField
 from shegong.core.models import Domain
 from shegong.delivery import filtersets, selectors, services
 from shegong.delivery.models import EventKind, EventVolunteer, Group, ServiceEvent
+from shegong.org.models import ServicePoint
 from shegong.plans.models import PlanProject
 
 
@@ -57,6 +58,12 @@ class ServiceEventSerializer(serializers.Serializer):
     project = ScopedRelatedField(queryset=PlanProject.objects.all(), allow_null=True)
     project_name = serializers.CharField(
         source="project.name", read_only=True, default=None, allow_null=True
+    )
+    point = ScopedRelatedField(
+        queryset=ServicePoint.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The service point 社工点 of the station where the service was given.",
     )
     domain = serializers.ChoiceField(choices=Domain.choices, read_only=True)
     kind = serializers.ChoiceField(choices=EventKind.choices)
@@ -151,6 +158,7 @@ class ServiceEventViewSet(ScopedModelViewSet):
             workers=data.get("workers"),
             volunteers=_volunteers(data.get("volunteer_service", [])),
             party_members=data.get("party_members", []),
+            point=data.get("point"),
         )
         return self._answer(event, status.HTTP_201_CREATED)
 
@@ -187,6 +195,12 @@ class GroupSerializer(serializers.Serializer):
     person_times = serializers.IntegerField(read_only=True)
     members = ScopedRelatedField(queryset=Resident.objects.all(), many=True, required=False)
     leaders = ScopedRelatedField(queryset=User.objects.all(), many=True, required=False)
+    point = ScopedRelatedField(
+        queryset=ServicePoint.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The service point 社工点 where the group meets; its sessions count there.",
+    )
     created_at = serializers.DateTimeField(read_only=True)
 
 
@@ -212,6 +226,7 @@ class GroupViewSet(ScopedModelViewSet):
             planned_sessions=data["planned_sessions"],
             members=data.get("members", []),
             leaders=data.get("leaders"),
+            point=data.get("point"),
         )
         group = self.get_queryset().get(pk=group.pk)
         return Response(self.get_serializer(group).data, status=status.HTTP_201_CREATED)

@@ -90,6 +90,7 @@ def record_count_change(
     the caller's transaction: the dashboards never disagree with the records."""
     record_event_change(
         station_id=event.station_id,
+        point_id=event.point_id,
         project_id=event.project_id,
         domain=event.domain,
         held_on=event.held_on,

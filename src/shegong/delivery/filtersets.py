@@ -13,6 +13,7 @@ from shegong.community.models import PartyMember, Volunteer
 from shegong.core.filtersets import SearchFilterSet
 from shegong.core.models import Domain
 from shegong.delivery.models import EventKind, Group, ServiceEvent
+from shegong.org.models import ServicePoint
 from shegong.plans.models import PlanProject
 
 
@@ -24,6 +25,9 @@ class ServiceEventFilterSet(SearchFilterSet):
     )
     project = django_filters.ModelChoiceFilter(
         queryset=PlanProject.objects.all(), label=_("Project")
+    )
+    point = django_filters.ModelChoiceFilter(
+        queryset=ServicePoint.objects.all(), label=_("Service point")
     )
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label=_("Kind"))
     domain = django_filters.ChoiceFilter(choices=Domain.choices, label=_("Domain"))
@@ -49,6 +53,7 @@ class ServiceEventFilterSet(SearchFilterSet):
         fields = [
             "q",
             "station",
+            "point",
             "project",
             "kind",
             "domain",
@@ -78,4 +83,4 @@ class GroupFilterSet(SearchFilterSet):
 
     class Meta:
         model = Group
-        fields = ["q", "station", "project", "domain", "member"]
+        fields = ["q", "station", "point", "project", "domain", "member"]

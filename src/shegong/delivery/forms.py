@@ -116,11 +116,19 @@ class EventForm(PeopleForm):
         help_text=_("People counted without names (community activities only)."),
     )
 
-    field_order = ["project", "kind", "held_on", "title", "headcount"]
+    point = forms.ModelChoiceField(
+        label=_("Service point"),
+        queryset=None,
+        required=False,
+        empty_label=_("Station (no service point)"),
+    )
+
+    field_order = ["project", "kind", "held_on", "title", "point", "headcount"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["project"].queryset = selectors.recording_projects(user)
+        self.fields["point"].queryset = selectors.station_points(user)
         self.fields["workers"].initial = [user.pk]
 
     def clean_headcount(self) -> int:
@@ -143,6 +151,7 @@ class EventForm(PeopleForm):
             workers=list(data["workers"]),
             volunteers=self.volunteer_hours(),
             party_members=list(data["party_members"]),
+            point=data.get("point"),
         )
 
 
@@ -172,10 +181,17 @@ class GroupForm(TickedMixin, forms.Form):
     leaders = forms.ModelMultipleChoiceField(
         label=_("Group leaders"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
+    point = forms.ModelChoiceField(
+        label=_("Service point"),
+        queryset=None,
+        required=False,
+        empty_label=_("Station (no service point)"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = selectors.recording_projects(user)
+        self.fields["point"].queryset = selectors.station_points(user)
         self.fields["members"].queryset = selectors.station_residents(user)
         self.fields["leaders"].queryset = selectors.station_workers(user)
         self.fields["leaders"].initial = [user.pk]

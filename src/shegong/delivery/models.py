@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shegong.clients.models import STATION_STAFF
+from shegong.clients.models import STATION_STAFF, check_point_of_station
 from shegong.core.models import Domain, TimeStampedModel
 from shegong.core.scope import STAFF_WORK, ScopedQuerySet, station_scope
 
@@ -38,6 +38,15 @@ class Group(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="groups",
         verbose_name=_("project"),
+    )
+    # 社工点 where the group meets (optional): its sessions are given there.
+    point = models.ForeignKey(
+        "org.ServicePoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("service point"),
     )
     name = models.CharField(_("name"), max_length=100)
     planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"))
@@ -75,6 +84,9 @@ class Group(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        check_point_of_station(self)
+
 
 class ServiceEvent(TimeStampedModel):
     """One service given on one day; the unit that person-times are counted from."""
@@ -94,6 +106,15 @@ class ServiceEvent(TimeStampedModel):
         blank=True,
         related_name="events",
         verbose_name=_("project"),
+    )
+    # 社工点 where the service was given (optional): its figures are read per point.
+    point = models.ForeignKey(
+        "org.ServicePoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("service point"),
     )
     domain = models.CharField(_("statistical domain"), max_length=10, choices=Domain.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
@@ -175,6 +196,9 @@ class ServiceEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.title}"
+
+    def clean(self) -> None:
+        check_point_of_station(self)
 
 
 class Attendance(models.Model):

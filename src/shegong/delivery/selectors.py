@@ -18,6 +18,7 @@ from shegong.core.models import Domain
 from shegong.core.roles import STAFF_ROLES
 from shegong.core.scope import CREATE, may
 from shegong.delivery.models import EventKind, EventVolunteer, Group, ServiceEvent
+from shegong.org.models import ServicePoint
 from shegong.plans.models import PlanProject
 
 
@@ -27,11 +28,17 @@ def events_visible_to(user: Any) -> QuerySet[ServiceEvent]:
 
 def event_detail_queryset(user: Any) -> QuerySet[ServiceEvent]:
     """Events with everything their page or API record shows, fetched up front."""
-    return events_visible_to(user).prefetch_related(
-        "attendances",
-        "workers",
-        "party_members",
-        Prefetch("volunteer_service", queryset=EventVolunteer.objects.select_related("volunteer")),
+    return (
+        events_visible_to(user)
+        .select_related("point")
+        .prefetch_related(
+            "attendances",
+            "workers",
+            "party_members",
+            Prefetch(
+                "volunteer_service", queryset=EventVolunteer.objects.select_related("volunteer")
+            ),
+        )
     )
 
 
@@ -122,6 +129,13 @@ def station_residents_matching(
     if leave_out:
         residents = residents.exclude(pk__in=list(leave_out))
     return residents
+
+
+def station_points(user: Any) -> QuerySet[ServicePoint]:
+    """The active service points of the recorder's station (none for others)."""
+    if not records_services(user):
+        return ServicePoint.objects.none()
+    return ServicePoint.objects.filter(station_id=user.station_id, is_active=True).order_by("code")
 
 
 def station_workers(user: Any) -> QuerySet[User]:

@@ -31,7 +31,7 @@ from shegong.delivery.models import (
     Group,
     ServiceEvent,
 )
-from shegong.org.models import Station
+from shegong.org.models import ServicePoint, Station
 from shegong.plans.models import PlanProject
 from shegong.stats.rollups import clients_served_add, clients_served_refresh
 
@@ -148,9 +148,11 @@ def service_event_record(
     group: Group | None = None,
     session_number: int | None = None,
     import_key: str = "",
+    point: ServicePoint | None = None,
 ) -> ServiceEvent:
     """Record one service event with its attendance; person-times by
-    `delivery.counting` (named attendance + head-count), in the project's domain."""
+    `delivery.counting` (named attendance + head-count), in the project's domain,
+    and at `point` (a service point of the station) if given."""
     station_id = project.plan.station_id
     # The scope's create right at the project's station; for those who hold it
     # (the station's own staff) the project is then within their view too.
@@ -163,6 +165,7 @@ def service_event_record(
     check_someone_attended(len(attendees), headcount)
     event = ServiceEvent(
         station_id=station_id,
+        point=point,
         project=project,
         domain=project.domain,
         kind=kind,
@@ -289,6 +292,7 @@ def group_create(
     planned_sessions: int,
     members: Sequence[Resident] = (),
     leaders: Iterable[User] | None = None,
+    point: ServicePoint | None = None,
 ) -> Group:
     require_recorder_at(actor, project.plan.station_id, Group)
     check_attendees(project.plan.station_id, list(members))
@@ -302,6 +306,7 @@ def group_create(
             )
     group = Group(
         station_id=project.plan.station_id,
+        point=point,
         project=project,
         name=name.strip(),
         planned_sessions=planned_sessions,
@@ -324,7 +329,8 @@ def group_session_record(
     volunteers: Iterable[tuple[Volunteer, Decimal]] = (),
     party_members: Iterable[PartyMember] = (),
 ) -> ServiceEvent:
-    """A group session with named attendance; sessions are numbered in order."""
+    """A group session with named attendance; sessions are numbered in order and
+    given at the group's service point, if it has one."""
     ensure_visible(actor, group)
     group = Group.objects.select_for_update().get(pk=group.pk)
     done = group.sessions.aggregate(last=Max("session_number"))["last"] or 0
@@ -346,14 +352,18 @@ def group_session_record(
         party_members=party_members,
         group=group,
         session_number=number,
+        point=group.point,
     )
 
 
 def casework_event_record(note) -> ServiceEvent:
     """The service event of a casework note: one person-time for the client, in
     the case's domain, under the plan project of that domain if the station has a
-    plan for the year. Called inside `cases.services.case_note_add`'s transaction."""
+    plan for the year, at the client's service point if they have one (a casework
+    contact is given where the client is looked after). Called inside
+    `cases.services.case_note_add`'s transaction."""
     case = note.case
+    client = case.client
     project = (
         PlanProject.objects.filter(
             plan__station_id=case.station_id,
@@ -365,6 +375,7 @@ def casework_event_record(note) -> ServiceEvent:
     )
     event = ServiceEvent.objects.create(
         station_id=case.station_id,
+        point_id=client.point_id if client.station_id == case.station_id else None,
         project=project,
         domain=case.domain,
         kind=EventKind.CASEWORK,

@@ -95,7 +95,9 @@ def event_list(request):
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "filter_fields": [form[name] for name in ("held_after", "held_before", "project", "kind")],
+        "filter_fields": [
+            form[name] for name in ("held_after", "held_before", "project", "kind", "point")
+        ],
         "total": sum(by_domain.values()),
         "by_domain": [(Domain(d).label, n) for d, n in by_domain.items()],
         "can_record": selectors.records_services(user),
@@ -269,6 +271,7 @@ def group_create(request):
                 planned_sessions=data["planned_sessions"],
                 members=list(data["members"]),
                 leaders=list(data["leaders"]),
+                point=data["point"],
             ),
         )
         if group is not None:

@@ -1,4 +1,6 @@
-"""The demo city: Guangzhou's organisation tree, agencies, contracts and staff.
+"""The demo city: Guangzhou's organisation tree, agencies, contracts and staff,
+with three communities (villages in a town) per street and service points 社工点
+in them (opened through `org.services`, as the station's director).
 
 Loading is idempotent: every row is keyed by a natural key (code or username),
 so running it again changes nothing and creates no duplicates.
@@ -19,12 +21,27 @@ from django.utils.translation import gettext as _
 from shegong.accounts.models import User
 from shegong.core.roles import Role
 from shegong.demo import guangzhou
-from shegong.org.models import Agency, City, Contract, District, SpecialProject, Station, Street
+from shegong.org import services as org_services
+from shegong.org.models import (
+    Agency,
+    City,
+    Community,
+    Contract,
+    District,
+    ServicePoint,
+    SpecialProject,
+    Station,
+    Street,
+)
 
 SEED = 2018
 CURRENT_TERM = (datetime.date(2025, 7, 1), datetime.date(2028, 6, 30))
 PREVIOUS_TERM = (datetime.date(2022, 7, 1), datetime.date(2025, 6, 30))
 WORKERS_PER_STATION = 3
+# Each street's communities (a town's villages), by the side of the street.
+COMMUNITY_SIDES = ("东", "西", "南")
+# Service points per station, at most: the others of its communities have none.
+POINTS_PER_STATION = 2
 
 
 @dataclass
@@ -84,6 +101,47 @@ def _upsert(model, lookup: dict, values: dict):
     return obj
 
 
+def _communities(street: Street) -> None:
+    stem = street.name[:-1] if len(street.name) > 2 else street.name
+    suffix = "村" if street.kind == Street.Kind.TOWN else "社区"
+    for side in COMMUNITY_SIDES:
+        _upsert(Community, {"street": street, "name": f"{stem}{side}{suffix}"}, {})
+
+
+def station_communities(station: Station) -> list[Community]:
+    """The communities a station serves: all of its street's, or, where two stations
+    share the street, every other one."""
+    stations = list(
+        Station.objects.filter(street_id=station.street_id)
+        .order_by("code")
+        .values_list("pk", flat=True)
+    )
+    mine = stations.index(station.pk)
+    return [
+        community
+        for index, community in enumerate(
+            Community.objects.filter(street_id=station.street_id).order_by("pk")
+        )
+        if index % len(stations) == mine
+    ]
+
+
+def _station_points(station: Station, director: User, workers: list[User]) -> None:
+    """The station's service points in its first communities, each with one worker."""
+    if ServicePoint.objects.filter(station=station).exists():
+        return
+    for number, community in enumerate(station_communities(station)[:POINTS_PER_STATION], 1):
+        org_services.service_point_create(
+            actor=director,
+            station=station,
+            name=f"{community.name}社工点",
+            code=f"{station.code}-{number:02d}",
+            community=community,
+            opened_on=datetime.date(2023, 2 + number, 1),
+            staff=workers[number - 1 : number],
+        )
+
+
 @transaction.atomic
 def load_demo_city() -> DemoResult:
     refuse_in_production()
@@ -116,6 +174,7 @@ def load_demo_city() -> DemoResult:
         district = districts[district_index]
         kind = Street.Kind.TOWN if street_name.endswith("镇") else Street.Kind.STREET
         street = _upsert(Street, {"district": district, "name": street_name}, {"kind": kind})
+        _communities(street)
         counters[district_index] = counters.get(district_index, 0) + 1
         slug = guangzhou.DISTRICTS[district_index][2]
         code = f"{slug}-{counters[district_index]:02d}"
@@ -194,9 +253,12 @@ def load_demo_city() -> DemoResult:
     for index, agency in enumerate(agencies, start=1):
         account(f"agency-{index:02d}", Role.AGENCY_MANAGER, agency=agency)
     for station in stations:
-        account(f"director-{station.code}", Role.STATION_DIRECTOR, station=station)
-        for n in range(1, WORKERS_PER_STATION + 1):
+        director = account(f"director-{station.code}", Role.STATION_DIRECTOR, station=station)
+        workers = [
             account(f"worker-{station.code}-{n}", Role.SOCIAL_WORKER, station=station)
+            for n in range(1, WORKERS_PER_STATION + 1)
+        ]
+        _station_points(station, director, workers)
 
     # The demo's evaluators get their stations through the demo evaluation rounds
     # (demo/evaluation.py).

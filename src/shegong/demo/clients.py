@@ -39,6 +39,7 @@ from shegong.community import services as community
 from shegong.community.models import MealKind
 from shegong.core.roles import Role
 from shegong.demo import guangzhou
+from shegong.demo.city import station_communities
 from shegong.org.models import Station
 
 DEFAULT_RESIDENTS_PER_STATION = 3
@@ -106,6 +107,9 @@ def load_station_clients(station: Station, per_station: int, seed: int) -> int:
     if not workers:
         return 0
     district_code = station.street.district.code
+    # Residents live in the station's communities in turn; the registration gives
+    # those of a community with a service point that point.
+    communities = station_communities(station)
     created = 0
     elders: list[tuple[Resident, bool]] = []  # (enrolled elder, stopped coming)
     for index in range(per_station):
@@ -123,6 +127,7 @@ def load_station_clients(station: Station, per_station: int, seed: int) -> int:
             id_number=_id_number(rng, district_code, born, female),
             phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
             address=f"{station.street.name}{rng.randint(1, 60)}号{rng.randint(101, 804)}房",
+            community=communities[index % len(communities)] if communities else None,
             allow_similar=True,
         )
         created += 1

@@ -64,6 +64,11 @@ GIVEN = (
 
 
 def community_of(street: Street) -> Community:
+    """The street's first community (the demo city's, where its first service
+    point stands), or one named for the street where it has none."""
+    existing = Community.objects.filter(street=street).order_by("pk").first()
+    if existing is not None:
+        return existing
     base = street.name[:-1] if street.name[-1:] in "街镇" else street.name
     community, _created = Community.objects.get_or_create(street=street, name=f"{base}社区"[:50])
     return community

@@ -8,7 +8,9 @@ through the services, as the station's director. Service events are written in
 bulk, because `--scale city` makes ~600 k events and ~3 M person-times; they are
 counted by `delivery.counting` like `delivery.services.service_event_record`
 (person-times = named attendance + head-count, in the project's domain), and the
-statistics tests recount them from the raw rows.
+statistics tests recount them from the raw rows. A home visit or a consultation is
+given at its resident's service point; community activities go round the station's
+points and the station itself.
 
 Idempotent: a station that already has a plan for the year is left alone.
 """
@@ -34,8 +36,10 @@ from shegong.delivery import counting
 from shegong.delivery import services as delivery
 from shegong.delivery.models import Attendance, EventKind, EventVolunteer, ServiceEvent
 from shegong.demo import guangzhou
+from shegong.demo.city import station_communities
 from shegong.demo.history import copy_demo_year
-from shegong.org.models import Station
+from shegong.org.models import ServicePoint, Station
+from shegong.org.selectors import point_of_community
 from shegong.plans import services as plans
 from shegong.plans.models import AnnualPlan, Metric, ProjectKind
 from shegong.stats import rollups
@@ -150,8 +154,13 @@ def _extra_residents(station: Station, count: int, rng: random.Random) -> list[i
     """Residents who come to activities, created in bulk (no cases or consent
     forms beyond what registration needs)."""
     district_code = station.street.district.code
+    communities = station_communities(station)
+    points = {c.pk: point_of_community(station.pk, c.pk) for c in communities}
     rows = []
-    for _n in range(count):
+    for n in range(count):
+        # In the station's communities in turn, at the community's point (as the
+        # registration service defaults it).
+        community = communities[n % len(communities)] if communities else None
         born = datetime.date(rng.randint(1940, 2015), rng.randint(1, 12), rng.randint(1, 28))
         first17 = f"{district_code}{born:%Y%m%d}{rng.randint(0, 999):03d}"
         number = first17 + identity.id_check_char(first17)
@@ -164,6 +173,8 @@ def _extra_residents(station: Station, count: int, rng: random.Random) -> list[i
                 id_number_encrypted=identity.encrypt(number),
                 id_number_hash=identity.lookup_hash(number),
                 id_number_masked=identity.mask_id_number(number),
+                community=community,
+                point=points.get(community.pk) if community else None,
             )
         )
     for row in rows:
@@ -254,7 +265,11 @@ def _programmes(
 
 def _groups(plan: AnnualPlan, director: User, residents: list[int], workers, rng):
     groups = []
-    for project in plan.projects.filter(kind__in=[ProjectKind.BASIC, ProjectKind.KEY]):
+    # The groups meet at the station's points in turn, and at the station itself.
+    rounds = [*ServicePoint.objects.filter(station_id=plan.station_id, is_active=True), None]
+    for number, project in enumerate(
+        plan.projects.filter(kind__in=[ProjectKind.BASIC, ProjectKind.KEY])
+    ):
         members = rng.sample(residents, min(8, len(residents)))
         groups.append(
             delivery.group_create(
@@ -264,6 +279,7 @@ def _groups(plan: AnnualPlan, director: User, residents: list[int], workers, rng
                 planned_sessions=200,
                 members=list(Resident.objects.filter(pk__in=members)),
                 leaders=workers[:1],
+                point=rounds[number % len(rounds)],
             )
         )
     return groups
@@ -280,8 +296,19 @@ def _events(station, plan, scale, residents, workers, volunteers, members, group
     weights = [w for _k, w in EVENT_MIX]
     session_counter = {g.pk: 0 for g in groups}
     group_members = {g.pk: list(g.members.values_list("pk", flat=True)) for g in groups}
+    resident_points = dict(
+        Resident.objects.filter(station=station, point__isnull=False).values_list("pk", "point_id")
+    )
+    # Activities go round the points and the station itself (None).
+    rounds = [
+        *ServicePoint.objects.filter(station=station, is_active=True)
+        .order_by("code")
+        .values_list("pk", flat=True),
+        None,
+    ]
     events, attendees, helpers, party = [], [], [], []
-    for _n in range(scale.events_per_station):
+    for n in range(scale.events_per_station):
+        point = None
         kind = rng.choices(kinds, weights)[0]
         held_on = start + datetime.timedelta(days=rng.randrange(days))
         group = None
@@ -294,6 +321,7 @@ def _events(station, plan, scale, residents, workers, volunteers, members, group
             pool = group_members[group.pk]
             named = rng.sample(pool, rng.randint(max(1, len(pool) // 2), len(pool)))
             title = f"{group.name} 第{session_counter[group.pk]}节"
+            point = group.point_id
         elif kind == EventKind.MEAL_ACTIVITY:
             project = elderly
             headcount = rng.randint(8, 16)
@@ -302,14 +330,17 @@ def _events(station, plan, scale, residents, workers, volunteers, members, group
             project = rng.choice(projects)
             headcount = rng.randint(8, 22)
             title = rng.choice(["社区义诊", "亲子手工", "长者生日会", "邻里节", "党员志愿服务日"])
+            point = rounds[n % len(rounds)]
         else:
             kind = kind if kind != EventKind.GROUP_SESSION else EventKind.HOME_VISIT
             project = rng.choice(projects)
             named = [rng.choice(residents)]
             title = "上门探访" if kind == EventKind.HOME_VISIT else "驻点咨询"
+            point = resident_points.get(named[0])
         events.append(
             ServiceEvent(
                 station=station,
+                point_id=point,
                 project=project,
                 domain=project.domain,
                 kind=kind,

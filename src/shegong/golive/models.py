@@ -41,6 +41,7 @@ class OrgUnitKind(models.TextChoices):
     COMMUNITY = "community", _("community")
     AGENCY = "agency", _("agency")
     STATION = "station", _("station")
+    SERVICE_POINT = "service_point", _("service point")
     SPECIAL_PROJECT = "special_project", _("special project")
     CONTRACT = "contract", _("purchase-of-service contract")
 

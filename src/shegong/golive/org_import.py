@@ -1,17 +1,19 @@
 """Organisation import 组织架构导入: one Excel workbook with a sheet per level of the
-tree (districts, streets/towns, communities, agencies, stations, special projects,
-contracts), Chinese headers, keyed by codes: the statistical division codes
-(统计用区划代码) for districts, streets and communities, the city's own codes for
-stations, special projects and contracts, the unified social credit code for
-agencies.
+tree (districts, streets/towns, communities, agencies, stations, service points
+社工点, special projects, contracts), Chinese headers, keyed by codes: the
+statistical division codes (统计用区划代码) for districts, streets and communities,
+the city's own codes for stations, service points, special projects and contracts,
+the unified social credit code for agencies.
 
 Like the service-record import (delivery.importing) the workbook is validated as a
 whole and loaded all or nothing, with a row-by-row report; every row goes through
 the model's own `full_clean()`. Re-importing updates by code and never deletes:
 units missing from a sheet are listed, and deactivated with a date
-(`OrgUnitRecord.deactivated_on`; a station also loses `is_active`) only when the
-import is confirmed with `deactivate_missing`. Service points 服务点 are not in
-the organisation model yet, so the workbook has no sheet for them.
+(`OrgUnitRecord.deactivated_on`; a station or a service point also loses
+`is_active`) only when the import is confirmed with `deactivate_missing`. A
+service point names its station by code and its community (one point per
+community) by division code; its staff are assigned by the station's director,
+not imported.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from shegong.org.models import (
     Community,
     Contract,
     District,
+    ServicePoint,
     SpecialProject,
     Station,
     Street,
@@ -125,6 +128,18 @@ SHEETS = (
             Column("agency", "运营机构信用代码"),
             Column("address", "地址"),
             Column("phone", "电话"),
+            Column("opened_on", "开办日期"),
+        ),
+    ),
+    Sheet(
+        OrgUnitKind.SERVICE_POINT,
+        "社工点",
+        ServicePoint,
+        (
+            Column("code", "社工点编码", True),
+            Column("name", "名称", True),
+            Column("station", "社工站编码", True),
+            Column("community", "所在社区代码"),
             Column("opened_on", "开办日期"),
         ),
     ),
@@ -424,6 +439,7 @@ class _OrgImporter:
             OrgUnitKind.DISTRICT: {"code": code, "city": self.city},
             OrgUnitKind.AGENCY: {"credit_code": code},
             OrgUnitKind.STATION: {"code": code},
+            OrgUnitKind.SERVICE_POINT: {"code": code},
             OrgUnitKind.SPECIAL_PROJECT: {"code": code},
             OrgUnitKind.CONTRACT: {"code": code},
         }
@@ -517,6 +533,12 @@ class _OrgImporter:
             obj.code, obj.name, obj.street = row.code, values["name"], street
             obj.agency = self._reference(row, "agency", OrgUnitKind.AGENCY)
             obj.address, obj.phone = values["address"], values["phone"]
+            obj.opened_on = self._date(row, "opened_on")
+            obj.is_active = True
+        elif kind == OrgUnitKind.SERVICE_POINT:
+            obj.code, obj.name = row.code, values["name"]
+            obj.station = self._reference(row, "station", OrgUnitKind.STATION)
+            obj.community = self._reference(row, "community", OrgUnitKind.COMMUNITY)
             obj.opened_on = self._date(row, "opened_on")
             obj.is_active = True
         elif kind == OrgUnitKind.SPECIAL_PROJECT:
@@ -646,7 +668,7 @@ class _OrgImporter:
                         record.code = f"~{obj.pk}"
                 record.deactivated_on = self.today
                 record.save()
-                if sheet.model is Station and obj.is_active:
+                if sheet.model in (Station, ServicePoint) and obj.is_active:
                     obj.is_active = False
                     obj.save(update_fields=["is_active", "updated_at"])
                 self.result.deactivated += 1
@@ -663,6 +685,13 @@ _MODEL_FIELD_COLUMN = {
     OrgUnitKind.COMMUNITY: {"name": "name", "street": "street", "__all__": "name"},
     OrgUnitKind.AGENCY: {"credit_code": "code", "name": "name", "phone": "phone"},
     OrgUnitKind.STATION: {"code": "code", "name": "name", "street": "street", "__all__": "name"},
+    OrgUnitKind.SERVICE_POINT: {
+        "code": "code",
+        "name": "name",
+        "station": "station",
+        "community": "community",
+        "__all__": "name",
+    },
     OrgUnitKind.SPECIAL_PROJECT: {"code": "code", "name": "name", "agency": "agency"},
     OrgUnitKind.CONTRACT: {
         "code": "code",
@@ -703,6 +732,9 @@ def _city_units(kind: str, city: City) -> models.QuerySet:
         OrgUnitKind.COMMUNITY: Community.objects.filter(street__district__city=city),
         OrgUnitKind.AGENCY: Agency.objects.filter(city=city),
         OrgUnitKind.STATION: Station.objects.filter(street__district__city=city),
+        OrgUnitKind.SERVICE_POINT: ServicePoint.objects.filter(
+            station__street__district__city=city
+        ),
         OrgUnitKind.SPECIAL_PROJECT: SpecialProject.objects.filter(city=city),
         OrgUnitKind.CONTRACT: Contract.objects.filter(
             models.Q(station__street__district__city=city) | models.Q(special_project__city=city)
@@ -812,6 +844,15 @@ def _export_rows(kind: str, city: City, codes: dict[tuple[str, int], str]) -> It
                 s.address,
                 s.phone,
                 s.opened_on.isoformat() if s.opened_on else "",
+            ]
+    elif kind == OrgUnitKind.SERVICE_POINT:
+        for p in units.select_related("station", "community"):
+            yield [
+                p.code,
+                p.name,
+                code(OrgUnitKind.STATION, p.station),
+                code(OrgUnitKind.COMMUNITY, p.community),
+                p.opened_on.isoformat() if p.opened_on else "",
             ]
     elif kind == OrgUnitKind.SPECIAL_PROJECT:
         for p in units.select_related("agency"):

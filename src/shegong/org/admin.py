@@ -7,6 +7,7 @@ from shegong.org.models import (
     Community,
     Contract,
     District,
+    ServicePoint,
     SpecialProject,
     Station,
     Street,
@@ -74,3 +75,12 @@ class ContractAdmin(ScopedAdmin):
     search_fields = ["code", "buyer", "agency__name"]
     autocomplete_fields = ["agency", "station", "special_project"]
     list_select_related = ["agency", "station", "special_project"]
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(ScopedAdmin):
+    list_display = ["code", "name", "station", "community", "is_active"]
+    list_filter = ["is_active", "station__street__district"]
+    search_fields = ["code", "name", "station__name", "community__name"]
+    autocomplete_fields = ["station", "community", "staff"]
+    list_select_related = ["station", "community"]

@@ -1,6 +1,10 @@
 """REST API for the organisation tree. Every queryset goes through `visible_to`."""
 
-from rest_framework import serializers
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
 
 from shegong.core.api import (
     CleanModelSerializer,
@@ -8,8 +12,18 @@ from shegong.core.api import (
     ScopedReadOnlyViewSet,
     ScopedRelatedField,
 )
-from shegong.org import filtersets, selectors
-from shegong.org.models import Agency, City, Contract, District, SpecialProject, Station, Street
+from shegong.org import filtersets, selectors, services
+from shegong.org.models import (
+    Agency,
+    City,
+    Community,
+    Contract,
+    District,
+    ServicePoint,
+    SpecialProject,
+    Station,
+    Street,
+)
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -100,6 +114,36 @@ class ContractSerializer(CleanModelSerializer):
         ]
 
 
+class ServicePointSerializer(serializers.ModelSerializer):
+    """A station's service point 社工点, its community and its staff (user ids)."""
+
+    station = ScopedRelatedField(queryset=Station.objects.all())
+    station_name = serializers.CharField(source="station.name", read_only=True)
+    community = ScopedRelatedField(
+        queryset=Community.objects.all(), allow_null=True, required=False
+    )
+    community_name = serializers.CharField(
+        source="community.name", read_only=True, default=None, allow_null=True
+    )
+    # The user model by Django's indirection: accounts stands above org.
+    staff = ScopedRelatedField(queryset=get_user_model().objects.all(), many=True, required=False)
+
+    class Meta:
+        model = ServicePoint
+        fields = [
+            "id",
+            "code",
+            "name",
+            "station",
+            "station_name",
+            "community",
+            "community_name",
+            "is_active",
+            "opened_on",
+            "staff",
+        ]
+
+
 class DistrictViewSet(ScopedReadOnlyViewSet):
     queryset = District.objects.order_by("code")
     serializer_class = DistrictSerializer
@@ -143,3 +187,40 @@ class ContractViewSet(ScopedModelViewSet):
     serializer_class = ContractSerializer
     filterset_class = filtersets.ContractFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class ServicePointViewSet(ScopedModelViewSet):
+    """社工点. Listed by whoever sees the station; opened and changed by the station
+    director and the district and city officers (through `org.services`)."""
+
+    queryset = ServicePoint.objects.select_related("station", "community").prefetch_related("staff")
+    serializer_class = ServicePointSerializer
+    filterset_class = filtersets.ServicePointFilterSet
+    ordering_fields = ["code", "name", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _answer(self, point: ServicePoint, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=point.pk)).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        """Open a service point of a station."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        point = services.service_point_create(actor=request.user, **serializer.validated_data)
+        return self._answer(point, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ServicePointSerializer, responses=ServicePointSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Change the fields sent (the station stays); `staff` replaces the staff."""
+        point = self.get_object()
+        serializer = self.get_serializer(point, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "station" in data and data.pop("station") != point.station:
+            raise serializers.ValidationError(
+                {"station": [_("A service point stays with its station.")]}
+            )
+        point = services.service_point_update(
+            actor=request.user, point=point, staff=data.pop("staff", None), **data
+        )
+        return self._answer(point)

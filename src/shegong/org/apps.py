@@ -9,8 +9,9 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from shegong.core import audit
-        from shegong.org.models import Agency, Contract, Station
+        from shegong.org.models import Agency, Contract, ServicePoint, Station
 
         audit.register(Station)
+        audit.register(ServicePoint)
         audit.register(Agency)
         audit.register(Contract)

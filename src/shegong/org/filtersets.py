@@ -4,7 +4,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from shegong.core.filtersets import SearchFilterSet
-from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
+from shegong.org.models import (
+    Agency,
+    Contract,
+    District,
+    ServicePoint,
+    SpecialProject,
+    Station,
+    Street,
+)
 
 
 class DistrictFilterSet(SearchFilterSet):
@@ -56,3 +64,11 @@ class ContractFilterSet(SearchFilterSet):
 
     def filter_active_on(self, queryset, name, value):
         return queryset.filter(starts_on__lte=value, ends_on__gte=value)
+
+
+class ServicePointFilterSet(SearchFilterSet):
+    search_fields = ("name", "code", "community__name")
+
+    class Meta:
+        model = ServicePoint
+        fields = ["q", "station", "community", "is_active"]

@@ -2,6 +2,8 @@
 agencies that operate stations, their purchase-of-service contracts and the
 city's special projects."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -347,3 +349,69 @@ class Contract(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+
+# Who runs a station's service points: its director, and the district and city
+# officers above it (穗府办〔2023〕7号 extends each station down to its communities).
+POINT_MANAGERS = frozenset({Role.STATION_DIRECTOR, Role.DISTRICT_OFFICER, Role.CITY_OFFICER})
+
+
+class ServicePoint(TimeStampedModel):
+    """社工点: a station's service point in one community or village. The station's
+    workers keep working the whole station; a point is where a service is given and
+    a resident is looked after, so that figures can be read per point."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="points", verbose_name=_("station")
+    )
+    # One point per community or village where it exists.
+    community = models.OneToOneField(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="point",
+        verbose_name=_("community"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="service_points", verbose_name=_("staff")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        city="station__street__district__city",
+        district="station__street__district",
+        agency="station__agency",
+        station="station",
+        change_roles=POINT_MANAGERS,
+        create_roles=POINT_MANAGERS,
+    )
+
+    class Meta:
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+        ordering = ["station__code", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "name"],
+                name="service_point_unique_name_in_station",
+                violation_error_message=_("This station already has a service point of that name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (
+            self.community_id is not None
+            and self.station_id is not None
+            and self.community.street_id != self.station.street_id
+        ):
+            raise ValidationError(
+                {"community": _("The community is not in the station's street or town.")}
+            )

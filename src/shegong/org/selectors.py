@@ -10,7 +10,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from shegong.org.models import Agency, Contract, District, SpecialProject, Station, Street
+from shegong.org.models import (
+    Agency,
+    Contract,
+    District,
+    ServicePoint,
+    SpecialProject,
+    Station,
+    Street,
+)
 
 
 @dataclass(frozen=True)
@@ -85,3 +93,25 @@ def station_staff(user: Any, station: Station) -> QuerySet:
         .filter(station=station, is_active=True)
         .order_by("role", "username")
     )
+
+
+def station_points(user: Any, station: Station) -> QuerySet[ServicePoint]:
+    """The service points of a station in the user's view, with their community."""
+    return (
+        ServicePoint.objects.visible_to(user)
+        .filter(station=station)
+        .select_related("community")
+        .prefetch_related("staff")
+        .order_by("code")
+    )
+
+
+def point_of_community(station_id: int | None, community_id: int | None) -> ServicePoint | None:
+    """The active service point of `community` at the station, if there is one: the
+    default point of a resident living there (read by the services, no scope: the
+    resident's own station is checked by the caller)."""
+    if station_id is None or community_id is None:
+        return None
+    return ServicePoint.objects.filter(
+        station_id=station_id, community_id=community_id, is_active=True
+    ).first()

@@ -1,15 +1,20 @@
 """Web pages of the organisation directory."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from shegong.core.access import get_visible_or_404
+from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.exports import tabular_response
+from shegong.core.forms import apply_service, bootstrap
 from shegong.core.roles import scope_name
-from shegong.org import selectors
+from shegong.core.scope import CHANGE, CREATE
+from shegong.org import selectors, services
 from shegong.org.filtersets import StationFilterSet
+from shegong.org.forms import ServicePointForm
+from shegong.org.models import ServicePoint, Station
 
 PAGE_SIZE = 25
 
@@ -79,9 +84,67 @@ def directory_export(request, fmt: str):
 @login_required
 def station_detail(request, pk: int):
     station = get_visible_or_404(selectors.stations_visible_to(request.user), request.user, pk=pk)
+    staff = list(selectors.station_staff(request.user, station))
+    # A point's staff are named to those who may read the station's staff list.
+    readable = {member.pk for member in staff}
+    points = [
+        (point, [m.full_name or m.username for m in point.staff.all() if m.pk in readable])
+        for point in selectors.station_points(request.user, station)
+    ]
     context = {
         "station": station,
-        "staff": selectors.station_staff(request.user, station),
+        "staff": staff,
+        "points": points,
         "contracts": station.contracts.visible_to(request.user).select_related("agency"),
     }
     return render(request, "org/station_detail.html", context)
+
+
+@login_required
+def point_create(request, pk: int):
+    """开设社工点: the station director or a district or city officer opens a point."""
+    station = get_visible_or_404(Station.objects.select_related("street"), request.user, pk=pk)
+    require_at(request.user, CREATE, ServicePoint, station, services.refuse_message())
+    form = bootstrap(ServicePointForm(request.POST or None, station=station))
+    if request.method == "POST" and form.is_valid():
+        point = apply_service(
+            form,
+            lambda: services.service_point_create(
+                actor=request.user, station=station, **form.cleaned_data
+            ),
+        )
+        if point is not None:
+            messages.success(request, _("Service point saved."))
+            return redirect("org:station-detail", pk=station.pk)
+    return render(request, "org/point_form.html", {"form": form, "station": station, "point": None})
+
+
+@login_required
+def point_edit(request, pk: int):
+    point = get_visible_or_404(
+        ServicePoint.objects.select_related("station__street"), request.user, pk=pk
+    )
+    require(request.user, CHANGE, point, services.refuse_message())
+    initial = {
+        "code": point.code,
+        "name": point.name,
+        "community": point.community_id,
+        "opened_on": point.opened_on,
+        "is_active": point.is_active,
+        "staff": list(point.staff.values_list("pk", flat=True)),
+    }
+    form = bootstrap(ServicePointForm(request.POST or None, initial=initial, station=point.station))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        staff = data.pop("staff")
+        saved = apply_service(
+            form,
+            lambda: services.service_point_update(
+                actor=request.user, point=point, staff=staff, **data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Service point saved."))
+            return redirect("org:station-detail", pk=point.station_id)
+    context = {"form": form, "station": point.station, "point": point}
+    return render(request, "org/point_form.html", context)

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.accounts.models import User
-from shegong.clients import identity
+from shegong.clients import identity, pinyin
 from shegong.clients.models import Consent, Gender, LawfulBasis, Resident
 from shegong.core import audit
 from shegong.core.access import ensure_visible, require_at
@@ -41,7 +41,7 @@ from shegong.core.exports import tabular_response
 from shegong.core.scope import CREATE
 from shegong.delivery.importing.reading import ImportFileError, batches, read_rows
 from shegong.delivery.importing.report import RowError
-from shegong.org.models import City, Community, District, Station
+from shegong.org.models import City, Community, District, ServicePoint, Station
 from shegong.rosters import coverage
 from shegong.rosters.models import RosterCategory, RosterEntry, RosterImport, RosterList
 
@@ -331,11 +331,14 @@ def _check_months(rows: list[_Row], month: datetime.date, result: RosterResult) 
         )
 
 
-def _new_resident(actor: User, row: _Row) -> Resident:
+def _new_resident(actor: User, row: _Row, points: dict[tuple[int, int], int]) -> Resident:
+    """A person not yet on file, at the station (and service point) of their
+    community, with the pinyin keys the name search reads."""
     born = identity.id_birth_date(row.id_number)
-    return Resident(
+    resident = Resident(
         station_id=row.station_id,
         community=row.community,
+        point_id=points.get((row.station_id, row.community.pk)) if row.community else None,
         name=row.name,
         gender=Gender.MALE if int(row.id_number[16]) % 2 else Gender.FEMALE,
         birth_date=born,
@@ -345,6 +348,8 @@ def _new_resident(actor: User, row: _Row) -> Resident:
         address=row.address,
         created_by=actor,
     )
+    pinyin.fill(resident)
+    return resident
 
 
 def _entry_fields(row: _Row) -> dict[str, Any]:
@@ -419,9 +424,18 @@ def _write(
             setattr(counts, what, getattr(counts, what) + 1)
 
     new_residents: dict[tuple[int, str], Resident] = {}
+    # The active service point of each (station, community), read once.
+    points = {
+        (station_id, community_id): pk
+        for pk, station_id, community_id in ServicePoint.objects.filter(
+            is_active=True, community__isnull=False
+        ).values_list("pk", "station_id", "community_id")
+    }
     for row in rows:
         if row.station_id and (row.station_id, row.id_hash) not in residents:
-            new_residents.setdefault((row.station_id, row.id_hash), _new_resident(actor, row))
+            new_residents.setdefault(
+                (row.station_id, row.id_hash), _new_resident(actor, row, points)
+            )
     Resident.objects.bulk_create(new_residents.values(), batch_size=1000)
     for key, resident in new_residents.items():
         residents[key] = resident.pk

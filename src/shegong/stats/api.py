@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from shegong.core.access import get_visible_or_404
 from shegong.core.models import Domain
-from shegong.org.models import District, Station
+from shegong.org.models import District, ServicePoint, Station, Street
 from shegong.stats.forms import PeriodForm
 from shegong.stats.selectors import person_time_summary, view_scope
 
@@ -24,7 +24,7 @@ class PersonTimeSummarySerializer(serializers.Serializer):
     by_domain = serializers.DictField(child=serializers.IntegerField())
     cumulative_by_domain = serializers.DictField(child=serializers.IntegerField())
     by_month = serializers.ListField(child=serializers.DictField())
-    clients_served = serializers.IntegerField()
+    clients_served = serializers.IntegerField(allow_null=True)
     priority_clients_served = serializers.IntegerField(allow_null=True)
     clients_by_domain = serializers.DictField(child=serializers.IntegerField())
     volunteer_hours = serializers.DecimalField(max_digits=14, decimal_places=1)
@@ -34,6 +34,8 @@ class PersonTimeSummarySerializer(serializers.Serializer):
     alerts_open = serializers.IntegerField(allow_null=True)
     satisfaction = serializers.DictField()
     units = serializers.ListField(child=serializers.DictField())
+    streets = serializers.ListField(child=serializers.DictField())
+    points = serializers.ListField(child=serializers.DictField())
     projects = serializers.ListField(child=serializers.DictField())
 
 
@@ -49,7 +51,9 @@ class PersonTimesView(APIView):
             OpenApiParameter("month_to", int),
             OpenApiParameter("domain", str, enum=[d.value for d in Domain]),
             OpenApiParameter("district", int),
+            OpenApiParameter("street", int),
             OpenApiParameter("station", int),
+            OpenApiParameter("point", int, description="A service point 社工点 of a station."),
         ],
         responses=PersonTimeSummarySerializer,
     )
@@ -57,19 +61,24 @@ class PersonTimesView(APIView):
         form = PeriodForm(request.query_params)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
-        district = station = None
-        for name, model in (("district", District), ("station", Station)):
+        found = {}
+        for name, model in (
+            ("district", District),
+            ("street", Street),
+            ("station", Station),
+            ("point", ServicePoint),
+        ):
             value = request.query_params.get(name)
             if value:
                 if not value.isdigit():
                     raise serializers.ValidationError({name: ["A whole number is required."]})
-                found = get_visible_or_404(model, request.user, pk=int(value))
-                district, station = (found, station) if name == "district" else (district, found)
-        if district is None and station is None:
+                found[name] = get_visible_or_404(model, request.user, pk=int(value))
+        if not found:
             # As on the dashboard: a scope of one station (or district) is that unit.
             scope = view_scope(request.user)
-            district, station = (None, scope.station) if scope.station else (scope.district, None)
-        summary = person_time_summary(
-            request.user, district=district, station=station, **form.cleaned_data
-        )
+            if scope.station is not None:
+                found["station"] = scope.station
+            elif scope.district is not None:
+                found["district"] = scope.district
+        summary = person_time_summary(request.user, **found, **form.cleaned_data)
         return Response(summary.as_dict())

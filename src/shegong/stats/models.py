@@ -220,3 +220,43 @@ class ClientRange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.year} {self.kind} {self.month_from}-{self.month_to}"
+
+
+class PointMonth(models.Model):
+    """Events and person-times given at one service point 社工点, one month, one
+    statistical domain: `DomainMonth` one level down. Events without a point count
+    in their station's `DomainMonth` only, so a station's points add up to at most
+    its total (the rest is "not at a point")."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey("org.ServicePoint", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    domain = models.CharField(max_length=10, choices=Domain.choices)
+    events = models.IntegerField(default=0)
+    person_times = models.IntegerField(default=0)
+    volunteer_hours = models.DecimalField(max_digits=12, decimal_places=1, default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("monthly figures by service point")
+        verbose_name_plural = _("monthly figures by service point")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "year", "month", "domain"], name="point_month_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="point_month_month_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["station", "year", "month", "point", "person_times"],
+                name="point_month_station",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.year}-{self.month:02d} {self.domain}"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from shegong.core.models import Domain
 from shegong.org.models import Station
 from shegong.plans.models import Metric, ProjectKind
-from shegong.stats.models import DomainMonth
+from shegong.stats.models import DomainMonth, PointMonth
 from shegong.stats.selectors import (
     DOMAINS,
     TargetProgress,
@@ -28,12 +28,19 @@ def _domain_labels(domains=DOMAINS) -> list[str]:
 
 
 def monthly(
-    user: Any, *, year: int, district=None, station=None, domain=None
+    user: Any, *, year: int, district=None, street=None, station=None, point=None, domain=None
 ) -> tuple[list, Iterator]:
     """月报: person-times per month and domain in the viewer's scope, with the
-    month's events, distinct clients served and volunteer hours."""
+    month's events, distinct clients served (per station: none for a service
+    point) and volunteer hours."""
     summary = person_time_summary(
-        user, year=year, district=district, station=station, domain=domain
+        user,
+        year=year,
+        district=district,
+        street=street,
+        station=station,
+        point=point,
+        domain=domain,
     )
     domains = [domain] if domain else DOMAINS
     headers = [
@@ -50,7 +57,7 @@ def monthly(
             *[m[d] for d in domains],
             m["person_times"],
             m["events"],
-            m["clients_served"],
+            "" if m["clients_served"] is None else m["clients_served"],
             m["volunteer_hours"],
         ]
         for m in summary.by_month
@@ -59,13 +66,19 @@ def monthly(
 
 
 def districts(
-    user: Any, *, year: int, district=None, station=None, domain=None
+    user: Any, *, year: int, district=None, street=None, station=None, point=None, domain=None
 ) -> tuple[list, Iterator]:
     """年度报表: person-times per district and domain for the year, in the viewer's
-    scope narrowed to `district` or `station` like the other reports."""
-    months = DomainMonth.objects.visible_to(user).filter(year=year)
+    scope narrowed to `district`, `street`, `station` or `point` like the other
+    reports (a point's from `PointMonth`)."""
+    if point is not None:
+        months = PointMonth.objects.visible_to(user).filter(year=year, point=point)
+    else:
+        months = DomainMonth.objects.visible_to(user).filter(year=year)
     if district is not None:
         months = months.filter(station__street__district=district)
+    if street is not None:
+        months = months.filter(station__street=street)
     if station is not None:
         months = months.filter(station=station)
     if domain:
@@ -86,14 +99,19 @@ def districts(
 
 
 def targets(
-    user: Any, *, year: int, district=None, station=None, domain=None
+    user: Any, *, year: int, district=None, street=None, station=None, point=None, domain=None
 ) -> tuple[list, Iterator]:
     """113X 目标完成表: each project's every annual target (person-times, cases,
     groups, sessions, activities, volunteers, hours) against what was done, from
-    the same computation as the dashboard's progress."""
+    the same computation as the dashboard's progress (the plan is the station's:
+    a service point reads its station's table)."""
+    if point is not None:
+        station = point.station
     stations = Station.objects.visible_to(user)
     if district is not None:
         stations = stations.filter(street__district=district)
+    if street is not None:
+        stations = stations.filter(street=street)
     if station is not None:
         stations = stations.filter(pk=station.pk)
     places = {s.pk: s for s in stations.select_related("street__district")}

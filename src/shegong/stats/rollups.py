@@ -1,10 +1,11 @@
 """Keeping the rollups in step with the raw records.
 
-Four summary tables (see `stats.models`) are written in the same transaction as the
+The summary tables (see `stats.models`) are written in the same transaction as the
 raw rows they summarise:
 
 - `record_event_change` adds the change of one event's counts (or of an import
-  batch's) to `DomainMonth` and `ProjectMonth` — one `INSERT … ON CONFLICT DO
+  batch's) to `DomainMonth`, `DomainYear`, `ProjectMonth` and, for an event given
+  at a service point, `PointMonth` — one `INSERT … ON CONFLICT DO
   UPDATE` per table (`core.bulk.upsert`), the same statement on SQLite and PostgreSQL;
 - `clients_served_add` sets the month bits of the residents who attended, and
   `clients_served_refresh` recounts them from the raw attendance where a change
@@ -35,6 +36,7 @@ from shegong.stats.models import (
     DomainMonth,
     DomainYear,
     MealMonth,
+    PointMonth,
     ProjectMonth,
 )
 
@@ -88,13 +90,36 @@ class Delta:
 
 
 def record_event_change(
-    *, station_id: int, project_id: int | None, domain: str, held_on, delta: Delta
+    *,
+    station_id: int,
+    project_id: int | None,
+    domain: str,
+    held_on,
+    delta: Delta,
+    point_id: int | None = None,
 ) -> None:
     """Apply the change of an event's counts (or an import batch's, summed per
-    month) to the rollups of its month."""
+    month) to the rollups of its month, and to its service point's if it has one."""
     if not delta:
         return
     month = {"year": held_on.year, "month": held_on.month}
+    if point_id is not None:
+        upsert(
+            PointMonth,
+            [
+                {
+                    "station": station_id,
+                    "point": point_id,
+                    "domain": domain,
+                    **month,
+                    "events": delta.events,
+                    "person_times": delta.person_times,
+                    "volunteer_hours": delta.volunteer_hours,
+                }
+            ],
+            conflict=("point", "year", "month", "domain"),
+            combine={"events": "+", "person_times": "+", "volunteer_hours": "+"},
+        )
     upsert(
         DomainMonth,
         [
@@ -419,7 +444,12 @@ def meals_refresh(*, station_id: int, year: int, month: int) -> None:
 def _add_volunteer_hours(found: dict, keys: tuple[str, ...], position: int, **filters) -> None:
     from shegong.delivery.models import EventVolunteer
 
-    names = {"station": "event__station", "project": "event__project", "domain": "event__domain"}
+    names = {
+        "station": "event__station",
+        "point": "event__point",
+        "project": "event__project",
+        "domain": "event__domain",
+    }
     rows = (
         EventVolunteer.objects.filter(**filters)
         .annotate(year=ExtractYear("event__held_on"), month=ExtractMonth("event__held_on"))
@@ -453,6 +483,31 @@ def _raw_domain_months() -> dict[tuple, tuple]:
         for r in rows
     }
     _add_volunteer_hours(found, ("station", "year", "month", "domain"), 2)
+    return found
+
+
+def _raw_point_months() -> dict[tuple, tuple]:
+    from shegong.delivery.models import ServiceEvent
+
+    rows = (
+        ServiceEvent.objects.filter(point__isnull=False)
+        .values("station_id", "point_id", "held_on__year", "held_on__month", "domain")
+        .annotate(events=Count("pk"), person_times=Sum("person_times"))
+        .order_by()
+    )
+    found = {
+        (
+            r["station_id"],
+            r["point_id"],
+            r["held_on__year"],
+            r["held_on__month"],
+            r["domain"],
+        ): (r["events"], r["person_times"] or 0, ZERO_HOURS)
+        for r in rows
+    }
+    _add_volunteer_hours(
+        found, ("station", "point", "year", "month", "domain"), 2, event__point__isnull=False
+    )
     return found
 
 
@@ -546,6 +601,13 @@ TABLES: tuple[Table, ...] = (
         ("station_id", "year", "month", "domain"),
         ("events", "person_times", "volunteer_hours"),
         _raw_domain_months,
+    ),
+    Table(
+        "point_month",
+        PointMonth,
+        ("station_id", "point_id", "year", "month", "domain"),
+        ("events", "person_times", "volunteer_hours"),
+        _raw_point_months,
     ),
     Table(
         "domain_year",

@@ -15,14 +15,23 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from shegong.core.models import Domain
 from shegong.core.scope import VIEW, may
-from shegong.org.models import District, Station
+from shegong.org.models import District, ServicePoint, Station, Street
 from shegong.plans.models import Metric, ProjectTarget
-from shegong.stats.models import ClientRange, DomainMonth, DomainYear, MealMonth, ProjectMonth
+from shegong.stats.models import (
+    ClientRange,
+    ClientYear,
+    DomainMonth,
+    DomainYear,
+    MealMonth,
+    PointMonth,
+    ProjectMonth,
+)
+from shegong.stats.rollups import DOMAIN_MASK_FIELDS, month_range_mask
 
 DOMAINS = [d.value for d in Domain]
 # Metrics summed from ProjectMonth, by its column.
@@ -36,7 +45,9 @@ PROJECT_MONTH_METRICS = {
 
 @dataclass
 class Unit:
-    """A row of a ranking: a district (for the city) or a station (for a district)."""
+    """A row of a ranking: a district (for the city), a street or a station (for a
+    district or a street), a service point (for a station). A station's events
+    given at no point are the unit of kind "rest" (pk 0)."""
 
     kind: str
     pk: int
@@ -83,7 +94,7 @@ class PersonTimeSummary:
     by_domain: dict[str, int] = field(default_factory=dict)
     cumulative_by_domain: dict[str, int] = field(default_factory=dict)
     by_month: list[dict[str, Any]] = field(default_factory=list)
-    clients_served: int = 0
+    clients_served: int | None = 0
     priority_clients_served: int | None = 0
     clients_by_domain: dict[str, int] = field(default_factory=dict)
     volunteer_hours: Decimal = Decimal("0.0")
@@ -93,6 +104,10 @@ class PersonTimeSummary:
     alerts_open: int | None = None
     satisfaction: dict[str, Any] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
+    # A district's streets (the level between district and station), a station's
+    # service points: the next levels of the drill-down.
+    streets: list[Unit] = field(default_factory=list)
+    points: list[Unit] = field(default_factory=list)
     projects: list[ProjectProgress] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -119,6 +134,8 @@ class PersonTimeSummary:
                 k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.satisfaction.items()
             },
             "units": [asdict(u) for u in self.units],
+            "streets": [asdict(u) for u in self.streets],
+            "points": [asdict(u) for u in self.points],
             "projects": [
                 {
                     "name": p.name,
@@ -134,10 +151,12 @@ class PersonTimeSummary:
         }
 
 
-def _narrow(rows, district, station, path: str = "station"):
+def _narrow(rows, district, station, path: str = "station", street=None):
     if district is not None:
         in_district = Station.objects.filter(street__district=district).values("pk")
         rows = rows.filter(**{f"{path}__in": in_district})
+    if street is not None:
+        rows = rows.filter(**{f"{path}__in": Station.objects.filter(street=street).values("pk")})
     if station is not None:
         rows = rows.filter(**{path: station})
     return rows
@@ -150,38 +169,85 @@ def person_time_summary(
     month_from: int = 1,
     month_to: int = 12,
     district: District | None = None,
+    street: Street | None = None,
     station: Station | None = None,
+    point: ServicePoint | None = None,
     domain: str | None = None,
 ) -> PersonTimeSummary:
     """Every figure of the statistics in the user's scope for a year's month range,
-    narrowed to a district or a station, and optionally to one domain; without a
-    domain the four domains always add up to the total. Units rank the districts
-    (city view), the stations (district view); a station view lists its 113X
-    projects against their targets."""
+    narrowed to a district, a street, a station or a service point, and optionally
+    to one domain; without a domain the four domains always add up to the total.
+    Units rank the districts (city view), the stations (district and street views);
+    a district view lists its streets, a station view its service points and its
+    113X projects against their targets. A point's figures are `point_summary`'s."""
+    if point is not None:
+        return point_summary(
+            user, point, year=year, month_from=month_from, month_to=month_to, domain=domain
+        )
     summary = PersonTimeSummary(
         year=year, month_from=month_from, month_to=month_to, domain=domain or None
     )
     domains = [domain] if domain else DOMAINS
-    this_year = _narrow(DomainMonth.objects.visible_to(user), district, station).filter(
-        domain__in=domains, year=year
-    )
+
+    def narrow(rows, path: str = "station"):
+        return _narrow(rows, district, station, path, street)
+
+    this_year = narrow(DomainMonth.objects.visible_to(user)).filter(domain__in=domains, year=year)
+    months, extra, cumulative = _months(summary, this_year, domains)
+    # The years before from DomainYear (ten rows per station instead of 120 months).
+    for row in (
+        narrow(DomainYear.objects.visible_to(user))
+        .filter(domain__in=domains, year__lt=year)
+        .values("domain")
+        .annotate(p=Sum("person_times"))
+        .order_by()
+    ):
+        cumulative[row["domain"]] += row["p"] or 0
+    summary.cumulative_by_domain = cumulative
+    summary.cumulative = sum(cumulative.values())
+    clients_by_month = _clients(summary, user, narrow, domains)
+    summary.by_month = _by_month(months, extra, clients_by_month)
+    _programmes(summary, user, narrow, domain)
+    _satisfaction(summary, user, district, station, street)
+    if station is None:
+        if (month_from, month_to) == (1, 12):
+            # A whole year: one DomainYear row per station and domain.
+            period = narrow(DomainYear.objects.visible_to(user)).filter(
+                domain__in=domains, year=year
+            )
+        else:
+            period = this_year.filter(month__gte=month_from, month__lte=month_to)
+        by_district = district is None and street is None
+        summary.units = _ranking(period, by_district=by_district)
+        if district is not None and street is None:
+            summary.streets = _ranking(period, by_street=True)
+    else:
+        summary.projects = _project_progress(user, station, year, month_from, month_to, domain)
+        period = this_year.filter(month__gte=month_from, month__lte=month_to)
+        summary.points = _point_ranking(user, station, period, year, month_from, month_to, domains)
+    return summary
+
+
+def _months(summary, this_year, domains) -> tuple[dict, dict, dict]:
+    """One pass over the year's months up to the period's end (DomainMonth or
+    PointMonth rows): the period's figures, set on `summary`, and this year's share
+    of the cumulative ones. Returns the months, their events and hours, and the
+    cumulative person-times by domain so far."""
     by_domain = dict.fromkeys(domains, 0)
     cumulative = dict.fromkeys(domains, 0)
     months: dict[int, dict[str, int]] = {
-        m: dict.fromkeys(domains, 0) for m in range(month_from, month_to + 1)
+        m: dict.fromkeys(domains, 0) for m in range(summary.month_from, summary.month_to + 1)
     }
     extra = {m: {"events": 0, "volunteer_hours": Decimal("0.0")} for m in months}
-    # One pass over the year's months up to the period's end: the period's figures
-    # and this year's share of the cumulative ones.
     for row in (
-        this_year.filter(month__lte=month_to)
+        this_year.filter(month__lte=summary.month_to)
         .values("month", "domain")
         .annotate(p=Sum("person_times"), e=Sum("events"), h=Sum("volunteer_hours"))
         .order_by()
     ):
         person_times = row["p"] or 0
         cumulative[row["domain"]] += person_times
-        if row["month"] < month_from:
+        if row["month"] < summary.month_from:
             continue
         months[row["month"]][row["domain"]] = person_times
         by_domain[row["domain"]] += person_times
@@ -191,50 +257,124 @@ def person_time_summary(
     summary.total = sum(by_domain.values())
     summary.events = sum(e["events"] for e in extra.values())
     summary.volunteer_hours = sum((e["volunteer_hours"] for e in extra.values()), Decimal("0.0"))
-    # The years before from DomainYear (ten rows per station instead of 120 months).
-    for row in (
-        _narrow(DomainYear.objects.visible_to(user), district, station)
-        .filter(domain__in=domains, year__lt=year)
-        .values("domain")
-        .annotate(p=Sum("person_times"))
-        .order_by()
-    ):
-        cumulative[row["domain"]] += row["p"] or 0
-    summary.cumulative_by_domain = cumulative
-    summary.cumulative = sum(cumulative.values())
-    clients_by_month = _clients(summary, user, district, station, domains)
-    summary.by_month = [
+    return months, extra, cumulative
+
+
+def _by_month(months, extra, clients_by_month) -> list[dict[str, Any]]:
+    return [
         {
             "month": m,
             "person_times": sum(v.values()),
             **v,
             "events": extra[m]["events"],
             "volunteer_hours": float(extra[m]["volunteer_hours"]),
-            "clients_served": clients_by_month[m],
+            "clients_served": clients_by_month.get(m),
         }
         for m, v in months.items()
     ]
-    _programmes(summary, user, district, station, domain)
-    if station is None:
-        if (month_from, month_to) == (1, 12):
-            # A whole year: one DomainYear row per station and domain.
-            period = _narrow(DomainYear.objects.visible_to(user), district, station).filter(
-                domain__in=domains, year=year
-            )
-        else:
-            period = this_year.filter(month__gte=month_from, month__lte=month_to)
-        summary.units = _ranking(period, by_district=district is None)
-    else:
-        summary.projects = _project_progress(user, station, year, month_from, month_to, domain)
+
+
+def point_summary(
+    user: Any,
+    point: ServicePoint,
+    *,
+    year: int,
+    month_from: int = 1,
+    month_to: int = 12,
+    domain: str | None = None,
+) -> PersonTimeSummary:
+    """The figures of one service point 社工点, from `PointMonth`: person-times,
+    events and volunteer hours by domain and month, and the cumulative figures; the
+    clients served are the point's residents served at its station in the period
+    (`_point_clients`); the open cases of the point's residents. Meals, alerts,
+    volunteers and satisfaction are the station's."""
+    from shegong.cases.models import OPEN_STATUSES, Case
+
+    summary = PersonTimeSummary(
+        year=year, month_from=month_from, month_to=month_to, domain=domain or None
+    )
+    domains = [domain] if domain else DOMAINS
+    rows = PointMonth.objects.visible_to(user).filter(point=point, domain__in=domains)
+    months, extra, cumulative = _months(summary, rows.filter(year=year), domains)
+    for row in rows.filter(year__lt=year).values("domain").annotate(p=Sum("person_times")):
+        cumulative[row["domain"]] += row["p"] or 0
+    summary.cumulative_by_domain = cumulative
+    summary.cumulative = sum(cumulative.values())
+    summary.by_month = _by_month(months, extra, _point_clients(summary, user, point, domains))
+    cases = Case.objects.visible_to(user).filter(client__point=point)
+    if domain:
+        cases = cases.filter(domain=domain)
+    summary.cases = {"open": cases.filter(status__in=OPEN_STATUSES).count()}
     return summary
 
 
-def _ranking(rows, *, by_district: bool) -> list[Unit]:
-    """The districts (city view) or the stations (district view) by person-times,
-    from the period's rollup rows (DomainYear for a whole year: one row per station
-    and domain)."""
+def _point_clients(summary, user, point: ServicePoint, domains) -> dict[int, int]:
+    """Distinct residents of the point (those whose service point it is) served at
+    its station in the period, and in each of its months: the station's `ClientYear`
+    masks of those residents, in one query. A resident who moves to another point
+    counts at the new one. Priority clients as the station's figure does (none under
+    a domain filter)."""
+    main_field = "months" if len(domains) == len(DOMAINS) else DOMAIN_MASK_FIELDS[domains[0]]
+    period = month_range_mask(summary.month_from, summary.month_to)
+    hits = {"main": F(main_field).bitand(period), "priority": F("priority_months").bitand(period)}
+    hits.update({d: F(DOMAIN_MASK_FIELDS[d]).bitand(period) for d in domains})
+    singles = range(summary.month_from, summary.month_to + 1)
+    hits.update({f"m{m}": F(main_field).bitand(1 << (m - 1)) for m in singles})
+    figures = (
+        ClientYear.objects.visible_to(user)
+        .filter(station_id=point.station_id, year=summary.year, resident__point=point)
+        .alias(**{f"{name}_hit": value for name, value in hits.items()})
+        .aggregate(**{name: Count("pk", filter=Q(**{f"{name}_hit__gt": 0})) for name in hits})
+    )
+    summary.clients_served = figures["main"]
+    summary.priority_clients_served = figures["priority"] if len(domains) == len(DOMAINS) else None
+    summary.clients_by_domain = {d: figures[d] for d in domains}
+    return {m: figures[f"m{m}"] for m in singles}
+
+
+def _point_ranking(user, station, period, year, month_from, month_to, domains) -> list[Unit]:
+    """The station's service points by person-times in the period (every point of
+    the station, those without a service too), then the events given at no point
+    ("rest"), so that the rows add up to the station's total."""
+    points = list(
+        ServicePoint.objects.visible_to(user).filter(station=station).values_list("pk", "name")
+    )
+    if not points:
+        return []
+    figures = {
+        r["point"]: (r["p"] or 0, r["e"] or 0)
+        for r in PointMonth.objects.visible_to(user)
+        .filter(
+            station=station,
+            year=year,
+            month__gte=month_from,
+            month__lte=month_to,
+            domain__in=domains,
+        )
+        .values("point")
+        .annotate(p=Sum("person_times"), e=Sum("events"))
+        .order_by()
+    }
+    units = sorted(
+        (Unit("point", pk, name, *figures.get(pk, (0, 0))) for pk, name in points),
+        key=lambda u: (-u.person_times, u.pk),
+    )
+    total = period.aggregate(p=Sum("person_times"), e=Sum("events"))
+    rest_p = (total["p"] or 0) - sum(u.person_times for u in units)
+    rest_e = (total["e"] or 0) - sum(u.events for u in units)
+    if rest_p or rest_e:
+        units.append(Unit("rest", 0, "", rest_p, rest_e))
+    return units
+
+
+def _ranking(rows, *, by_district: bool = False, by_street: bool = False) -> list[Unit]:
+    """The districts (city view), the streets or the stations (district and street
+    views) by person-times, from the period's rollup rows (DomainYear for a whole
+    year: one row per station and domain)."""
     if by_district:
         kind, key, name = "district", "station__street__district", "station__street__district__name"
+    elif by_street:
+        kind, key, name = "street", "station__street", "station__street__name"
     else:
         kind, key, name = "station", "station", "station__name"
     return [
@@ -245,7 +385,7 @@ def _ranking(rows, *, by_district: bool) -> list[Unit]:
     ]
 
 
-def _clients(summary, user, district, station, domains) -> dict[int, int]:
+def _clients(summary, user, narrow, domains) -> dict[int, int]:
     """Distinct residents served in the period, per station (a resident served by
     two stations counts at each), from the ClientRange counts; returns the clients
     served in each month of the period. Priority clients are counted across
@@ -263,7 +403,7 @@ def _clients(summary, user, district, station, domains) -> dict[int, int]:
         pairs |= Q(year=summary.year, kind__in=wanted, month_from=first, month_to=last)
     figures: dict[tuple[int, int], dict[str, int]] = {}
     for r in (
-        _narrow(ClientRange.objects.visible_to(user), district, station)
+        narrow(ClientRange.objects.visible_to(user))
         .filter(pairs)
         .values("month_from", "month_to", "kind")
         .annotate(n=Sum("clients"))
@@ -277,14 +417,14 @@ def _clients(summary, user, district, station, domains) -> dict[int, int]:
     return {first: figures.get((first, last), {}).get(main, 0) for first, last in singles}
 
 
-def _programmes(summary, user, district, station, domain) -> None:
+def _programmes(summary, user, narrow, domain) -> None:
     """Meals, cases, alerts and volunteers: small tables, counted through the scope."""
     from shegong.cases.models import OPEN_STATUSES, Alert, AlertStatus, Case, RiskLevel
     from shegong.community.models import Volunteer
 
     if domain in (None, Domain.ELDERLY):
         meals = (
-            _narrow(MealMonth.objects.visible_to(user), district, station)
+            narrow(MealMonth.objects.visible_to(user))
             .filter(year=summary.year, month__gte=summary.month_from, month__lte=summary.month_to)
             .aggregate(dine_in=Sum("dine_in"), delivery=Sum("delivery"))
         )
@@ -294,7 +434,7 @@ def _programmes(summary, user, district, station, domain) -> None:
     end = datetime.date(
         summary.year + summary.month_to // 12, summary.month_to % 12 + 1, 1
     ) - datetime.timedelta(days=1)
-    cases = _narrow(Case.objects.visible_to(user), district, station)
+    cases = narrow(Case.objects.visible_to(user))
     if domain:
         cases = cases.filter(domain=domain)
     summary.cases = cases.aggregate(
@@ -308,18 +448,17 @@ def _programmes(summary, user, district, station, domain) -> None:
     )
     # Alerts are the station's working list: officials see none, not a zero.
     if may(user, VIEW, Alert):
-        alerts = _narrow(Alert.objects.visible_to(user), district, station)
+        alerts = narrow(Alert.objects.visible_to(user))
         summary.alerts_open = alerts.exclude(status=AlertStatus.RESOLVED).count()
-    _satisfaction(summary, user, district, station)
     today = timezone.localdate()
     summary.volunteers_active = (
-        _narrow(Volunteer.objects.visible_to(user), district, station)
+        narrow(Volunteer.objects.visible_to(user))
         .filter(is_active=True, registered_on__lte=today)
         .count()
     )
 
 
-def _satisfaction(summary, user, district, station) -> None:
+def _satisfaction(summary, user, district, station, street=None) -> None:
     """The satisfaction rate of the stations in view (surveys app: rating answers
     of 4–5 among all rating answers of satisfaction surveys) for the year, and its
     change in percentage points from the year before."""
@@ -328,6 +467,8 @@ def _satisfaction(summary, user, district, station) -> None:
     stations = Station.objects.visible_to(user)
     if station is not None:
         stations = stations.filter(pk=station.pk)
+    elif street is not None:
+        stations = stations.filter(street=street)
     elif district is not None:
         stations = stations.filter(street__district=district)
     rates = satisfaction_rates(

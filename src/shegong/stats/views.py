@@ -13,41 +13,68 @@ from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.models import Domain
 from shegong.core.roles import scope_name
-from shegong.org.models import District, Station
+from shegong.org.models import District, ServicePoint, Station, Street
 from shegong.plans.models import Metric
 from shegong.stats import reports
 from shegong.stats.forms import DashboardForm, PeriodForm
 from shegong.stats.selectors import DOMAINS, person_time_summary, view_scope
 
 
-def _report_query(year: int, district, station, domain=None) -> str:
+def _report_query(year: int, district, station, domain=None, street=None, point=None) -> str:
     params = {"year": year}
     if domain:
         params["domain"] = domain
-    if station is not None:
+    if point is not None:
+        params["point"] = point.pk
+    elif station is not None:
         params["station"] = station.pk
+    elif street is not None:
+        params["street"] = street.pk
     elif district is not None:
         params["district"] = district.pk
     return urlencode(params)
 
 
 @login_required
-def dashboard(request, district_pk: int | None = None, station_pk: int | None = None):
+def dashboard(
+    request,
+    district_pk: int | None = None,
+    street_pk: int | None = None,
+    station_pk: int | None = None,
+    point_pk: int | None = None,
+):
     """统计: totals with the four-domain breakdown, the months, and a ranking that
-    drills down from city to district to station."""
-    district = get_visible_or_404(District, request.user, pk=district_pk) if district_pk else None
-    station = (
+    drills down from city to district to street to station to service point."""
+    user = request.user
+    district = get_visible_or_404(District, user, pk=district_pk) if district_pk else None
+    street = (
+        get_visible_or_404(Street.objects.select_related("district"), user, pk=street_pk)
+        if street_pk
+        else None
+    )
+    point = (
         get_visible_or_404(
-            Station.objects.select_related("street__district"), request.user, pk=station_pk
+            ServicePoint.objects.select_related("station__street__district"), user, pk=point_pk
         )
+        if point_pk
+        else None
+    )
+    station = (
+        get_visible_or_404(Station.objects.select_related("street__district"), user, pk=station_pk)
         if station_pk
         else None
     )
+    if point is not None:
+        station = point.station
+    if station is not None:
+        street = station.street
+    if street is not None:
+        district = street.district
     form = DashboardForm(request.GET, user=request.user)
     if form.is_valid():
         period, status = dict(form.cleaned_data), 200
         chosen = period.pop("district")
-        if district is None and station is None and chosen is not None:
+        if district is None and chosen is not None:
             district = chosen
     else:
         # Say what is wrong, and show this year meanwhile.
@@ -58,17 +85,30 @@ def dashboard(request, district_pk: int | None = None, station_pk: int | None = 
         # A scope of one station (or one district) is that station's page, titled
         # with it: its figures are never shown as the district's or the city's.
         district, station = (None, scope.station) if scope.station else (scope.district, None)
-    summary = person_time_summary(request.user, district=district, station=station, **period)
+        if station is not None:
+            street = station.street
+    summary = person_time_summary(
+        user,
+        district=None if street or station else district,
+        street=None if station else street,
+        station=None if point else station,
+        point=point,
+        **period,
+    )
     context = {
         "scope": scope,
         "form": form,
         "summary": summary,
-        "district": district or (station.street.district if station else None),
+        "district": district,
+        "street": street,
         "station": station,
+        "point": point,
         "domains": DOMAINS,
         "chart": {"months": summary.by_month, "domains": DOMAINS},
         "query": _drill_query(request.GET),
-        "report_query": _report_query(summary.year, district, station, summary.domain),
+        "report_query": _report_query(
+            summary.year, district, station, summary.domain, street=street, point=point
+        ),
         "cases": summary.cases,
         "metric_labels": Metric.choices,
     }
@@ -102,17 +142,20 @@ def report(request, name: str, fmt: str):
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(m for ms in form.errors.values() for m in ms))
-    district = station = None
-    if request.GET.get("district", "").isdigit():
-        district = get_visible_or_404(District, request.user, pk=int(request.GET["district"]))
-    if request.GET.get("station", "").isdigit():
-        station = get_visible_or_404(Station, request.user, pk=int(request.GET["station"]))
+    found = {}
+    for key, model in (
+        ("district", District),
+        ("street", Street),
+        ("station", Station),
+        ("point", ServicePoint),
+    ):
+        if request.GET.get(key, "").isdigit():
+            found[key] = get_visible_or_404(model, request.user, pk=int(request.GET[key]))
     headers, rows = getattr(reports, name)(
         request.user,
         year=form.cleaned_data["year"],
-        district=district,
-        station=station,
         domain=form.cleaned_data["domain"],
+        **found,
     )
     year, domain = form.cleaned_data["year"], form.cleaned_data["domain"]
     period = str(year) + (f" · {Domain(domain).label}" if domain else "")
@@ -122,6 +165,7 @@ def report(request, name: str, fmt: str):
         str(REPORT_NAMES[name]),
         headers,
         rows,
-        scope=str(station or district or scope_name(request.user)),
+        # The narrowest unit asked for (point, station, street, district), else the scope.
+        scope=str(list(found.values())[-1]) if found else scope_name(request.user),
         period=period,
     )

@@ -44,6 +44,8 @@ COLUMNS = (
     Column("attendees", "参与居民", ("residents", "attendees", "participants"), False),
     Column("headcount", "人数", ("headcount", "head_count"), False),
     Column("workers", "社工", ("workers", "social_workers"), False),
+    # 社工点: the code or the name of one of the station's service points.
+    Column("point", "社工点", ("point", "service_point"), False),
 )
 HEADERS = [column.header for column in COLUMNS]
 
@@ -174,6 +176,7 @@ def template_rows(actor: User, year: int) -> list[list[Any]]:
             "",
             30,
             actor.username,
+            "",
         ]
     ]
 

@@ -23,6 +23,7 @@ from shegong.delivery import counting, services
 from shegong.delivery.importing.reading import COLUMNS
 from shegong.delivery.importing.report import RowError
 from shegong.delivery.models import EventKind, ServiceEvent
+from shegong.org.models import ServicePoint
 from shegong.plans.models import AnnualPlan, PlanProject
 
 IMPORT_KEY_LENGTH = ServiceEvent._meta.get_field("import_key").max_length
@@ -63,6 +64,7 @@ class ImportedEvent:
     person_times: int
     residents: list[Resident]
     workers: list[User]
+    point: ServicePoint | None = None
 
 
 def _messages(error: ValidationError) -> Iterator[tuple[str, str]]:
@@ -109,6 +111,10 @@ class RowChecker:
         self.station_id = plan.station_id
         self.plan = plan
         self.projects = {p.name: p for p in plan.projects.select_related("plan")}
+        # The station's active service points, by code and by name.
+        self.points: dict[str, ServicePoint] = {}
+        for point in ServicePoint.objects.filter(station_id=self.station_id, is_active=True):
+            self.points[point.name] = self.points[point.code] = point
         self.names = names
         self.order = [positions.get(column.field) for column in COLUMNS]
         self.max_errors = max_errors
@@ -229,7 +235,7 @@ class RowChecker:
         existing: set[str],
     ) -> ImportedEvent | object | None:
         problems: list[tuple[str, str]] = []
-        key, date_text, name, kind_text, title, _ids, headcount_text, _names = values
+        key, date_text, name, kind_text, title, _ids, headcount_text, _names, point_text = values
 
         if not key:
             problems.append(("import_key", _("The record number is required.")))
@@ -365,6 +371,17 @@ class RowChecker:
             except ValidationError as error:
                 problems.extend(_messages(error))
 
+        point = None
+        if point_text:
+            point = self.points.get(point_text)
+            if point is None:
+                problems.append(
+                    (
+                        "point",
+                        _("This station has no service point “%(value)s”.") % {"value": point_text},
+                    )
+                )
+
         if problems:
             reported = set()
             for field_name, message in problems:
@@ -385,6 +402,7 @@ class RowChecker:
             person_times=counting.person_times(len(residents), headcount),
             residents=residents,
             workers=workers or [self.actor],
+            point=point,
         )
 
     # One batch

@@ -27,6 +27,7 @@ EVENT_COLUMNS = [
     "headcount",
     "person_times",
     "import_key",
+    "point",
 ]
 
 
@@ -47,6 +48,7 @@ def write_events(actor: User, station_id: int, rows: list[ImportedEvent], *, fir
                 row.headcount,
                 row.person_times,
                 row.import_key,
+                row.point.pk if row.point is not None else None,
             )
             for row in rows
         ],
@@ -76,23 +78,33 @@ def write_events(actor: User, station_id: int, rows: list[ImportedEvent], *, fir
 
 
 def roll_up(station_id: int, rows: list[ImportedEvent]) -> None:
-    """Add the batch to the statistics rollups, one update per (month, domain) and
-    (month, project) rather than per row: the rows are summed per month, project
-    and kind first, and each sum turned into its `counting.event_delta`."""
+    """Add the batch to the statistics rollups, one update per (month, domain),
+    (month, project) and (month, point) rather than per row: the rows are summed per
+    month, project, point and kind first, and each sum turned into its
+    `counting.event_delta`."""
     sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
-        key = (row.project.pk, row.project.domain, row.held_on.year, row.held_on.month, row.kind)
+        point_id = row.point.pk if row.point is not None else None
+        key = (
+            row.project.pk,
+            row.project.domain,
+            point_id,
+            row.held_on.year,
+            row.held_on.month,
+            row.kind,
+        )
         sums[key][0] += 1
         sums[key][1] += row.person_times
     deltas: dict[tuple, Delta] = defaultdict(Delta)
-    for (project_id, domain, year, month, kind), (events, person_times) in sums.items():
-        deltas[(project_id, domain, year, month)] += counting.event_delta(
+    for (project_id, domain, point_id, year, month, kind), (events, person_times) in sums.items():
+        deltas[(project_id, domain, point_id, year, month)] += counting.event_delta(
             kind, events=events, person_times=person_times
         )
-    for (project_id, domain, year, month), delta in deltas.items():
+    for (project_id, domain, point_id, year, month), delta in deltas.items():
         record_event_change(
             station_id=station_id,
             project_id=project_id,
+            point_id=point_id,
             domain=domain,
             held_on=datetime.date(year, month, 1),
             delta=delta,
