@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -258,8 +259,22 @@ def world(request, db) -> World:
     return build_world() if built is _MISSING or built is None else built
 
 
+def _reseed_after_flush() -> None:
+    """A test that committed flushed every table, the rows the migrations seed
+    (the civil-affairs roster lists) included: put them back as migrating does."""
+    from django.apps import apps
+
+    from shegong.rosters.models import RosterCategory
+
+    if not RosterCategory.objects.exists():
+        importlib.import_module("shegong.rosters.migrations.0001_initial").seed_categories(
+            apps, None
+        )
+
+
 def build_world() -> World:
     """The world itself, for fixtures of a wider scope (tests/test_access_matrix.py)."""
+    _reseed_after_flush()
     city = City.objects.create(name="广州市", code="440100")
     district = District.objects.create(city=city, name="海珠区", code="440105")
     other_district = District.objects.create(city=city, name="越秀区", code="440104")

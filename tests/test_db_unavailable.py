@@ -8,8 +8,8 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.utils import translation
 
+from shegong.cases import selectors as case_selectors
 from shegong.org import api as org_api
-from shegong.org import selectors
 from tests.conftest import PASSWORD
 
 MESSAGE_EN = "The database is briefly unavailable. Please try again in a few seconds."
@@ -21,7 +21,8 @@ def _fail(*args, **kwargs):
 
 
 def test_a_page_answers_503_in_chinese(world, login, monkeypatch):
-    monkeypatch.setattr(selectors, "org_summary", _fail)
+    # The worker's home reads their open alerts (shegong/home/queues.py).
+    monkeypatch.setattr(case_selectors, "my_open_alerts", _fail)
     response = login(world["worker"]).get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"

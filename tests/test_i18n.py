@@ -70,3 +70,17 @@ def test_templates_load_nothing_from_the_internet():
         if re.search(r'(src|href)="(https?:)?//', path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_filter_labels_stay_chinese_after_the_api_schema_read_them():
+    # drf-spectacular builds `base_filters[...].field` before any model is known;
+    # that field, copied into every filterset, showed the page "Status" in English.
+    from django.utils import translation
+
+    from shegong.surveys.filtersets import SurveyFilterSet
+    from shegong.surveys.models import Survey
+
+    assert SurveyFilterSet.base_filters["status"].field.label is None
+    with translation.override("zh-hans"):
+        form = SurveyFilterSet({}, queryset=Survey.objects.none()).form
+        assert [str(form[name].label) for name in ("kind", "status")] == ["类型", "状态"]

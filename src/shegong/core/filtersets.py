@@ -20,6 +20,12 @@ class SearchFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
         for flt in self.filters.values():
+            # A form field the class-level filter built and kept (drf-spectacular's
+            # schema reads `base_filters[...].field`, before any model is known) has
+            # no label, and the page then showed the field's name in English
+            # ("Status", "Kind"): each filterset builds its fields afresh, labelled
+            # from the model in the request's language.
+            flt.__dict__.pop("_field", None)
             if isinstance(flt, django_filters.ModelChoiceFilter):
                 flt.queryset = restrict(flt.queryset.model._default_manager.all(), user)
 

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 
 def render_pdf(template: str, context: dict[str, Any], request=None) -> bytes:
-    """The PDF bytes of `template`, which extends core/pdf_base.html."""
-    from weasyprint import HTML
+    """The PDF bytes of `template`, which extends core/pdf_base.html, styled by
+    core/static/core/pdf.css (a file, like every page's styles under the CSP)."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
     from shegong.core import audit
@@ -28,7 +30,8 @@ def render_pdf(template: str, context: dict[str, Any], request=None) -> bytes:
     html = render_to_string(template, context, request=request)
     # Inline images only: no http(s), no file: (the server's own files).
     offline = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    return HTML(string=html, url_fetcher=offline).write_pdf()
+    stylesheet = CSS(filename=finders.find("core/pdf.css"), url_fetcher=offline)
+    return HTML(string=html, url_fetcher=offline).write_pdf(stylesheets=[stylesheet])
 
 
 def pdf_response(request, template: str, context: dict[str, Any], filename: str, title: str):
