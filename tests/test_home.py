@@ -449,3 +449,35 @@ def test_worker_sees_the_roster_person_never_reached(homes, client):
     assert f'href="/rosters/entries/{entry.pk}/"' in shown
     assert "周玉兰 特困人员 · 沙园社区" in text(shown)
     assert "从未服务" in text(shown)
+
+
+def test_officials_see_the_stations_with_roster_persons_never_reached(homes, client):
+    import csv
+    import io
+
+    from django.utils import timezone
+
+    from shegong.org.models import Community
+    from shegong.rosters import importing
+
+    station = homes.world.station_a
+    community = Community.objects.create(street=station.street, name="沙园北社区")
+    text_file = io.StringIO()
+    writer = csv.writer(text_file)
+    writer.writerow(["身份证号", "姓名", "类别", "区", "社区", "来源部门", "名单日期"])
+    today = timezone.localdate()
+    for id_number, name in (("110101194805010026", "周玉兰"), ("110101194805010042", "吴桂芳")):
+        writer.writerow([id_number, name, "特困人员", "海珠区", community.name, "民政局", today])
+    result = importing.roster_import(
+        actor=homes["city"],
+        file=io.BytesIO(text_file.getvalue().encode()),
+        filename="roster.csv",
+        month=today.replace(day=1),
+        source="民政局",
+    )
+    assert result.ok, result.errors
+    shown = block(page(client, homes["district"]), "coverage-gaps")
+    assert f'href="/stats/stations/{station.pk}/"' in shown
+    assert "沙园街社工站 2 人中 2 人从未服务 · 0.0%" in text(shown)
+    # A worker keeps the outreach list, not the officials' ranking.
+    assert 'data-testid="coverage-gaps"' not in page(client, homes["worker"])

@@ -20,8 +20,8 @@ homes = shared(make_homes)
 BASELINE = {
     "worker": 18,  # + the week's appointments and planned services, the outreach due
     "director": 17,
-    "district": 11,
-    "city": 11,
+    "district": 12,  # + the coverage gaps (rosters)
+    "city": 12,
     "agency": 6,
     "evaluator": 4,
     "admin": 10,

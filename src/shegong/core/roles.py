@@ -80,8 +80,20 @@ ORG_IMPORT = "org_import"
 STAFF_IMPORT = "staff_import"
 RECORDS_IMPORT = "records_import"
 
+HOME_COVERAGE_GAPS = "home_coverage_gaps"  # stations with roster persons never reached
+# The civil-affairs rosters: importing them and their coverage (officials).
+ROSTERS = "rosters"
+
 _OFFICIAL_HOME = frozenset(
-    {HOME_APPROVALS, HOME_BEHIND_TARGET, HOME_RECTIFICATIONS, HOME_ROUNDS, HOME_SATISFACTION}
+    {
+        HOME_APPROVALS,
+        HOME_BEHIND_TARGET,
+        HOME_RECTIFICATIONS,
+        HOME_ROUNDS,
+        HOME_SATISFACTION,
+        HOME_COVERAGE_GAPS,
+        ROSTERS,
+    }
 )
 
 SECTIONS: dict[str, frozenset[str]] = {

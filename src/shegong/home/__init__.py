@@ -31,6 +31,7 @@ BLOCKS = {
     roles.HOME_RECTIFICATIONS: queues.rectifications,
     roles.HOME_ROUNDS: queues.rounds,
     roles.HOME_SATISFACTION: queues.satisfaction,
+    roles.HOME_COVERAGE_GAPS: queues.coverage_gaps,
 }
 
 

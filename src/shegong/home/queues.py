@@ -273,3 +273,19 @@ def satisfaction(user, today) -> dict[str, Any]:
             "falls": [(pk, names.get(pk, ""), change, rate) for pk, change, rate in falls],
         }
     }
+
+
+def coverage_gaps(user, today) -> dict[str, Any]:
+    """The stations with the most roster persons never reached in the latest
+    month imported (the rosters' coverage rollup), largest gaps first."""
+    month = rosters.latest_month(user)
+    if month is None:
+        return {"coverage_gaps": {"month": None, "rows": []}}
+    year, number = month
+    totals = [
+        row
+        for row in rosters.coverage(user, year=year, month=number, level="station")
+        if row.category_id is None and row.never_reached
+    ]
+    totals.sort(key=lambda row: (-row.never_reached, row.name))
+    return {"coverage_gaps": {"month": datetime.date(year, number, 1), "rows": totals[:LIMIT]}}
