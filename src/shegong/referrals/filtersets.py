@@ -24,10 +24,16 @@ class PartnerFilterSet(ResidentNameSearch, SearchFilterSet):
         choices=Domain.choices, method="filter_domain", label=_("Domain accepted")
     )
     district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.all(), method="filter_area", label=_("District served")
+        queryset=District.objects.all(),
+        field_name="served_district",
+        method="filter_area",
+        label=_("District served"),
     )
     street = django_filters.ModelChoiceFilter(
-        queryset=Street.objects.all(), method="filter_area", label=_("Street served")
+        queryset=Street.objects.all(),
+        field_name="served_street",
+        method="filter_area",
+        label=_("Street served"),
     )
     active = django_filters.BooleanFilter(label=_("Active"))
 
@@ -41,4 +47,5 @@ class PartnerFilterSet(ResidentNameSearch, SearchFilterSet):
     def filter_area(self, queryset, name, value):
         if value is None:
             return queryset
-        return selectors.serving(queryset, **{name: value})
+        area = "street" if name == "served_street" else "district"
+        return selectors.serving(queryset, **{area: value})

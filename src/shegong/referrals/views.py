@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,6 +66,12 @@ def partner_create(request):
     user = request.user
     station = user.station if user.station_id else None
     require_at(user, CREATE, Partner, station)
+    if services.keeper_of(user) is None:
+        # An administrator's account hangs from no station, district or city:
+        # there is nobody to keep the entry (the API's POST answers the same 400).
+        raise PermissionDenied(
+            _("Only an account of a station, a district or a city keeps entries.")
+        )
     form = bootstrap(forms.PartnerForm(request.POST or None, user=user))
     return _form_page(
         request,
