@@ -192,3 +192,14 @@ def test_the_api_lists_filters_and_creates_through_the_service(api, world, d):
     assert bad.status_code == 400 and "phone" in bad.json()
     assert api(world["agency"]).post("/api/directory/", {}, format="json").status_code == 403
     assert not Partner.objects.filter(name="坏号码").exists()
+
+
+def test_the_demo_directory_adds_three_entries_per_district_and_two_city_wide_once(world):
+    from shegong.demo.directory import load_demo_directory
+
+    assert load_demo_directory() == 8
+    assert load_demo_directory() == 0
+    haizhu = Partner.objects.filter(district=world.district).order_by("name")
+    assert [p.name for p in haizhu] == ["海珠区人民医院", "海珠区残疾人联合会", "海珠区法律援助处"]
+    assert haizhu[0].kind == "hospital" and haizhu[0].phone.startswith("020-8")
+    assert Partner.objects.filter(district=None).count() == 2
