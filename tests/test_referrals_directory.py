@@ -203,3 +203,29 @@ def test_the_demo_directory_adds_three_entries_per_district_and_two_city_wide_on
     assert [p.name for p in haizhu] == ["海珠区人民医院", "海珠区残疾人联合会", "海珠区法律援助处"]
     assert haizhu[0].kind == "hospital" and haizhu[0].phone.startswith("020-8")
     assert Partner.objects.filter(district=None).count() == 2
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in captured.captured_queries)
+
+
+def test_the_list_and_the_api_ask_the_same_queries_for_five_entries_or_fifteen(
+    login, api, world, d
+):
+    page, rest = login(world["worker"]), api(world["worker"])
+    before = (_queries(page, LIST), _queries(rest, "/api/directory/"))
+    for n in range(10):
+        services.partner_create(
+            actor=world["worker"],
+            name=f"合作单位{n}",
+            kind="charity",
+            domains=["family"],
+            served_district=world.district,
+            served_street=world.street_a,
+        )
+    assert (_queries(page, LIST), _queries(rest, "/api/directory/")) == before == (6, 2)
