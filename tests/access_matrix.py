@@ -2304,7 +2304,51 @@ ROSTERS = [
     api("roster-coverage", get=API_LOGGED_IN),
 ]
 
+# The directory of services: `partner` is an inactive entry kept by the station
+# (read within the keepers' scope only), `public_partner` an active one (read by
+# every account, kept by the station, its district and its city).
+REFERRALS = [
+    page("referrals:partner-list", get=LOGGED_IN),
+    page(
+        "referrals:partner-create",
+        get="403 200 200 403 200 200 403 302",
+        post="403 200 200 403 200 200 403 302",
+    ),
+    page(
+        "referrals:partner-detail",
+        "partner",
+        get=(LOGGED_IN, "200 200 404 404 404 404 404 302"),
+    ),
+    page("referrals:partner-detail", "public_partner", get=(LOGGED_IN, LOGGED_IN)),
+    page(
+        "referrals:partner-edit",
+        "partner",
+        get=("200 200 200 403 200 200 403 302", "200 200 404 404 404 404 404 302"),
+        post=("200 200 200 403 200 200 403 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "referrals:partner-edit",
+        "public_partner",
+        get=("200 200 200 403 200 200 403 302", "200 200 403 403 403 403 403 302"),
+        post=("200 200 200 403 200 200 403 302", "200 200 403 403 403 403 403 302"),
+    ),
+    api("partner-list", get=API_LOGGED_IN, write="400 400 400 403 400 400 403 401"),
+    api(
+        "partner-detail",
+        "partner",
+        get=(API_LOGGED_IN, "200 200 404 404 404 404 404 401"),
+        write=("200 200 200 403 200 200 403 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "partner-detail",
+        "public_partner",
+        get=(API_LOGGED_IN, API_LOGGED_IN),
+        write=("200 200 200 403 200 200 403 401", "200 200 403 403 403 403 403 401"),
+    ),
+]
+
 ROUTES: list[Route] = [
+    *REFERRALS,
     *AGENDA,
     *ROSTERS,
     *GOLIVE,

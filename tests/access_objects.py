@@ -69,6 +69,8 @@ from shegong.org.models import (
 )
 from shegong.plans import services as plan_services
 from shegong.plans.models import AnnualPlan, PlanProject
+from shegong.referrals import services as referral_services
+from shegong.referrals.models import Partner
 from shegong.rosters import importing as roster_importing
 from shegong.rosters.models import RosterEntry
 from shegong.surveys import services as survey_services
@@ -86,6 +88,10 @@ class Side:
     """The records of one station."""
 
     station: Station
+    # The directory of services: an inactive entry kept by the station (read within
+    # the keepers' scope only) and an active one (read by every account).
+    partner: Partner
+    public_partner: Partner
     street: Street
     district: District
     agency: Agency
@@ -280,6 +286,12 @@ def _side(
         activity_on=today,
         activity_title=f"{tag}探访",
     )
+    partner = referral_services.partner_create(
+        actor=worker, name=f"{tag}旧合作医院", kind="hospital", domains=["elderly"], active=False
+    )
+    public_partner = referral_services.partner_create(
+        actor=worker, name=f"{tag}法律援助", kind="legal_aid", domains=["family"]
+    )
     community_organisation = community_services.community_organisation_create(
         actor=worker, station=station, name=f"{tag}兴趣队", founded_on=today
     )
@@ -444,6 +456,8 @@ def _side(
     )
 
     return Side(
+        partner=partner,
+        public_partner=public_partner,
         appointment=appointment,
         planned_service=planned_service,
         roster_entry=roster_entry,

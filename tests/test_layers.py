@@ -26,10 +26,12 @@ def test_every_app_with_audited_records_registered_them():
         "workforce",
         "agenda",
         "rosters",
+        "referrals",
     }
     # The 35 core/audited.py listed, the calendar's appointments, planned services and
-    # feeds, the rosters' categories, rules and imports, and the service points (org).
-    assert len(audit.registered_models()) == 42
+    # feeds, the rosters' categories, rules and imports, the service points (org) and
+    # the directory of services' entries (referrals).
+    assert len(audit.registered_models()) == 43
 
 
 def test_the_evaluator_stations_come_from_the_evaluation_app(world):

@@ -17,6 +17,7 @@ from shegong.delivery import api as delivery_api
 from shegong.evaluation import api as evaluation_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
+from shegong.referrals import api as referrals_api
 from shegong.rosters.api import CoverageView
 from shegong.stats.api import PersonTimesView
 from shegong.surveys import api as surveys_api
@@ -58,6 +59,7 @@ router.register("deliberation-meetings", community_api.DeliberationMeetingViewSe
 router.register("meal-enrolments", community_api.MealEnrolmentViewSet)
 router.register("meal-records", community_api.MealRecordViewSet)
 router.register("staff-profiles", workforce_api.StaffProfileViewSet)
+router.register("directory", referrals_api.PartnerViewSet)
 router.register("training-records", workforce_api.TrainingRecordViewSet)
 router.register("supervision-records", workforce_api.SupervisionRecordViewSet)
 router.register("evaluation-rounds", evaluation_api.EvaluationRoundViewSet)

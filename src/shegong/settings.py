@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shegong.delivery",
     "shegong.stats",
     "shegong.workforce",
+    "shegong.referrals",
     "shegong.evaluation",
     "shegong.surveys",
     "shegong.agenda",

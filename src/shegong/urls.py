@@ -25,6 +25,7 @@ urlpatterns = [
     path("s/", include("shegong.surveys.public_urls")),
     path("golive/", include("shegong.golive.urls")),
     path("rosters/", include("shegong.rosters.urls")),
+    path("referrals/", include("shegong.referrals.urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

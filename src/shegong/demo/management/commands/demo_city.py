@@ -12,6 +12,7 @@ from shegong.demo.clients import (
     DEFAULT_SHOWCASE_RESIDENTS,
     load_demo_clients,
 )
+from shegong.demo.directory import load_demo_directory
 from shegong.demo.evaluation import load_demo_evaluation
 from shegong.demo.rosters import load_demo_rosters
 from shegong.demo.surveys import load_demo_surveys
@@ -73,6 +74,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Added {profiles} staff profiles and {library_cases} excellent cases."
             )
+        if partners := load_demo_directory():
+            self.stdout.write(f"Added {partners} entries to the directory of services.")
         events = person_times = 0
         if options["scale"] != "none":
             events, person_times = load_demo_year(
