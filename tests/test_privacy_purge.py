@@ -3,6 +3,7 @@ and free text, the others are untouched, and every statistic stays exact."""
 
 import datetime
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -17,6 +18,7 @@ from shegong.clients import services as client_services
 from shegong.clients.models import Household, Resident
 from shegong.core.models import AccessLog, AuditEntry
 from shegong.delivery.models import Attendance
+from shegong.evaluation import computed
 from shegong.rosters.models import CoverageMonth, RosterEntry
 from shegong.stats import rollups
 from shegong.stats.models import ClientYear, DomainMonth, PointMonth
@@ -168,7 +170,15 @@ def _statistics(world) -> dict:
         return sorted(model.objects.values_list(*fields))
 
     summary = person_time_summary(world["city"], year=today().year)
+    # Every computed evaluation indicator of station A, this year and the year the
+    # expired cases closed.
+    evaluation = {
+        (code, year): computed.compute(code, world.station_a, computed.Period(year, 1, 12))
+        for code in computed.REGISTRY
+        for year in (today().year, days_ago(ELEVEN_YEARS).year)
+    }
     return {
+        "evaluation": evaluation,
         "domain_month": rows(DomainMonth),
         "point_month": rows(PointMonth),
         "client_year": rows(ClientYear),
@@ -273,6 +283,13 @@ def test_the_hand_counted_person_times_are_the_same_after_the_purge(purgeable, w
     _purge()
     assert _person_times_by_domain() == expected
     assert ClientYear.objects.filter(year=today().year).count() == clients
+    # Eleven years ago: 林旧案's and 居民01's cases closed, 周在案's open.
+    back = computed.Period(days_ago(ELEVEN_YEARS).year, 1, 12)
+    closure = computed.compute("case_closure", world.station_a, back)
+    assert (closure.ratio, closure.detail) == (Decimal("0.6667"), "3 个个案中已结案 2 个")
+    # The closed survey: 3 paper responses × 5 rating questions, each rated 5.
+    rate = computed.compute("satisfaction", world.station_a, computed.Period(today().year, 1, 12))
+    assert rate.detail == "满意率 100.00%（15 个评分中 15 个满意）"
 
 
 def _tables_holding(text: str) -> list[str]:
