@@ -114,11 +114,12 @@ def expired_clients(before: datetime.date) -> QuerySet:
 
 
 def _clear_event_texts(cases: QuerySet, dry_run: bool) -> tuple[int, set[int]]:
-    events = [
-        event
-        for event in CaseEvent.objects.filter(case__in=cases).only("pk", "case_id", "detail")
-        if any(event.detail.get(key) for key in EVENT_TEXTS)
-    ]
+    with_text = Q()
+    for key in EVENT_TEXTS:
+        with_text |= Q(**{"detail__has_key": key}) & ~Q(**{f"detail__{key}": ""})
+    events = list(
+        CaseEvent.objects.filter(case__in=cases).filter(with_text).only("pk", "case_id", "detail")
+    )
     if not dry_run:
         for event in events:
             event.detail = {**event.detail, **{k: "" for k in EVENT_TEXTS if k in event.detail}}
