@@ -36,6 +36,7 @@ from shegong.privacy.purging import register_purge_step
 from shegong.rosters.models import RosterEntry
 from shegong.surveys.models import Response, SurveyStatus
 
+CHUNK = 500
 # The free text of a case file, per content model.
 CASE_TEXTS: tuple[tuple[type, tuple[str, ...]], ...] = (
     (Assessment, ("needs", "strengths")),
@@ -127,21 +128,19 @@ def _clear_event_texts(cases: QuerySet, dry_run: bool) -> tuple[int, set[int]]:
     return len(events), {event.case_id for event in events}
 
 
-def _households_gone(client_ids: set[int]) -> set[int]:
-    """The households of `client_ids` whose every member is among them or was
+def _households_gone(clients: QuerySet) -> list[int]:
+    """The households of `clients` whose every member is among them or was
     anonymised before: the household's name and address go with the last one."""
-    households = set(
-        Resident.objects.filter(pk__in=client_ids, household__isnull=False).values_list(
-            "household_id", flat=True
-        )
-    )
-    members = Resident.objects.filter(household_id__in=households).values_list(
-        "household_id", "pk", "name"
-    )
+    client_ids = set(clients.values_list("pk", flat=True))
+    of_clients = Resident.objects.filter(pk__in=clients.values("pk"), household__isnull=False)
+    households = set(of_clients.values_list("household_id", flat=True))
+    members = Resident.objects.filter(
+        household_id__in=of_clients.values("household_id")
+    ).values_list("household_id", "pk", "name")
     for household_id, pk, name in members:
         if pk not in client_ids and name != ANONYMISED:
             households.discard(household_id)
-    return households
+    return sorted(households)
 
 
 def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
@@ -155,21 +154,20 @@ def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int
         texts += _clear(model.objects.filter(case__in=cases), fields, dry_run)
     events, with_text = _clear_event_texts(cases, dry_run)
     touched |= with_text
-    clients = expired_clients(before)
-    client_ids = set(clients.values_list("pk", flat=True))
-    pending = Resident.objects.filter(pk__in=client_ids).filter(_not_blank(RESIDENT_IDENTITY))
-    observations = _clear(
-        Observation.objects.filter(resident__in=client_ids), {"text": ""}, dry_run
-    )
-    guardians = _clear(
-        Consent.objects.filter(resident__in=client_ids), {"guardian_name": ""}, dry_run
-    )
-    residents = _clear(pending, RESIDENT_IDENTITY, dry_run)
-    household_count = _clear(
-        Household.objects.filter(pk__in=_households_gone(client_ids)),
-        {"name": ANONYMISED, "address": ""},
-        dry_run,
-    )
+    # Subqueries, not lists of ids: a city's first purge may cover tens of
+    # thousands of people (SQLite limits the parameters of one statement).
+    clients = expired_clients(before).values("pk")
+    gone = _households_gone(expired_clients(before))
+    observations = _clear(Observation.objects.filter(resident__in=clients), {"text": ""}, dry_run)
+    guardians = _clear(Consent.objects.filter(resident__in=clients), {"guardian_name": ""}, dry_run)
+    residents = _clear(Resident.objects.filter(pk__in=clients), RESIDENT_IDENTITY, dry_run)
+    household_count = 0
+    for start in range(0, len(gone), CHUNK):
+        household_count += _clear(
+            Household.objects.filter(pk__in=gone[start : start + CHUNK]),
+            {"name": ANONYMISED, "address": ""},
+            dry_run,
+        )
     return {
         "cases": len(touched),
         "case_texts": texts,
