@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "shegong.surveys",
     "shegong.agenda",
     "shegong.rosters",
+    "shegong.privacy",
     "shegong.demo",
     "shegong.golive",
 ]
@@ -334,6 +335,20 @@ LOGGING = {
 BACKUP_DIR = Path(os.environ.get("SHEGONG_BACKUP_DIR", VAR_DIR / "backups"))
 
 # --- Demo --------------------------------------------------------------------------------
+# How long each kind of personal record is kept, in days (docs/privacy.md): read
+# by `shegong purge_personal_data` and `shegong audit_prune`; each has a floor
+# below which the commands refuse to run (shegong.privacy.policy, core.retention).
+RETENTION_DAYS = {
+    kind: int(os.environ.get(f"SHEGONG_RETENTION_{kind.upper()}_DAYS", str(default)))
+    for kind, default in (
+        ("closed_cases", 3650),
+        ("survey_contacts", 365),
+        ("roster_entries", 1095),
+        ("access_logs", 400),
+        ("audit_entries", 400),
+    )
+}
+
 DEMO_PASSWORD = os.environ.get("SHEGONG_DEMO_PASSWORD", "Shegong-demo-2026")
 
 # --- Production profile -------------------------------------------------------------

@@ -32,9 +32,10 @@ JOBS: dict[str, Job] = {
         Job("backup", "*-*-* 02:00:00", DAY + DAILY_GRACE),
         Job("alerts", "*-*-* 06:00:00", DAY + DAILY_GRACE),
         Job("inspection_alerts", "*-*-* 06:15:00", DAY + DAILY_GRACE),
-        # Keeps about a year of audit entries (the command never goes below six months).
-        Job(
-            "audit_prune", "Sun *-*-* 03:30:00", 7 * DAY + DAILY_GRACE, ("--older-than-days", "400")
-        ),
+        # Keeps the audit entries for RETENTION_DAYS["audit_entries"] (about a year by
+        # default; the command never goes below six months).
+        Job("audit_prune", "Sun *-*-* 03:30:00", 7 * DAY + DAILY_GRACE),
+        # Anonymises or deletes what is past its retention period (docs/privacy.md).
+        Job("purge_personal_data", "Sun *-*-* 03:45:00", 7 * DAY + DAILY_GRACE),
     )
 }

@@ -1,5 +1,6 @@
 """`shegong scheduled COMMAND [ARGS…]`: run one of the scheduled commands (backup,
-alerts, inspection_alerts, audit_prune) and record the run for `check_live`. The
+alerts, inspection_alerts, audit_prune, purge_personal_data) and record the run for
+`check_live`. The
 timers call this instead of the command itself."""
 
 import argparse

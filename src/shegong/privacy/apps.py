@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "shegong.privacy"
+    label = "privacy"
+    verbose_name = _("Personal data retention")
+
+    def ready(self) -> None:
+        from shegong.privacy import steps
+
+        steps.register_all()

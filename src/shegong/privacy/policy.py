@@ -1,0 +1,70 @@
+"""The retention policy 保存期限: how long each kind of personal record is kept
+after it is done with, the floor below which no setting may go, and why.
+
+The periods are settings (`RETENTION_DAYS`, one `SHEGONG_RETENTION_<KIND>_DAYS`
+environment variable each), not a table officers edit: see docs/decisions.md
+"Retention periods are settings" and the policy table in docs/privacy.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from shegong.core.retention import MINIMUM_LOG_DAYS, log_period_refusal
+
+ANONYMISED = "已匿名"
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    # counted from
+    after: str
+    minimum_days: int
+    # the purge's own step (None: another command keeps it, e.g. audit_prune)
+    purged_here: bool = True
+
+    @property
+    def days(self) -> int:
+        return int(settings.RETENTION_DAYS[self.key])
+
+    def before(self, today: datetime.date) -> datetime.date:
+        """Records done with before this day are past retention."""
+        return today - datetime.timedelta(days=self.days)
+
+    def refusal(self) -> str | None:
+        if self.minimum_days == MINIMUM_LOG_DAYS:
+            return log_period_refusal(self.label, self.days)
+        if self.days < self.minimum_days:
+            return (
+                f"{self.label} are kept at least {self.minimum_days} days; "
+                f"a period of {self.days} days is refused."
+            )
+        return None
+
+
+KINDS: dict[str, Kind] = {
+    kind.key: kind
+    for kind in (
+        Kind("closed_cases", "Closed cases", "the day the case closed", 3 * 365),
+        Kind("survey_contacts", "Survey contact details", "the day the survey closed", 90),
+        Kind("roster_entries", "Closed roster entries", "the day the person left the list", 365),
+        Kind("access_logs", "Access log entries", "the day of the read", MINIMUM_LOG_DAYS),
+        Kind(
+            "audit_entries",
+            "Audit entries",
+            "the day of the entry",
+            MINIMUM_LOG_DAYS,
+            purged_here=False,
+        ),
+    )
+}
+
+
+def refusals() -> list[str]:
+    """Every configured period below its floor, as a message."""
+    return [message for kind in KINDS.values() if (message := kind.refusal())]

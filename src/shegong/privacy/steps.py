@@ -1,0 +1,208 @@
+"""The purge steps of each kind (policy.KINDS), registered in PrivacyConfig.ready().
+
+What a step clears is the identity and the free text; what it keeps is every
+field a statistic reads: the foreign keys (station, community, point, category,
+resident), the dates, the domain, the gender and the birth date (age groups), the
+counted kinds. Rows are changed with `QuerySet.update()`: one statement per
+table, not seen by the per-row audit signals, so that the run's audit entry (one,
+with the counts, services.personal_data_purge) is the record and no purged
+identity is copied into the audit log by the purge itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from shegong.cases.models import (
+    Alert,
+    Assessment,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseReview,
+    CaseStatus,
+    Observation,
+    Referral,
+    ServicePlan,
+)
+from shegong.clients.models import Consent, Household, Resident
+from shegong.core.models import AccessLog
+from shegong.delivery.models import Attendance
+from shegong.privacy.policy import ANONYMISED
+from shegong.privacy.purging import register_purge_step
+from shegong.rosters.models import RosterEntry
+from shegong.surveys.models import Response, SurveyStatus
+
+CHUNK = 500
+# The free text of a case file, per content model.
+CASE_TEXTS: tuple[tuple[type, tuple[str, ...]], ...] = (
+    (Assessment, ("needs", "strengths")),
+    (ServicePlan, ("goals",)),
+    (CaseNote, ("text",)),
+    (CaseReview, ("progress",)),
+    (Referral, ("reason",)),
+    (Alert, ("resolution_note",)),
+)
+# The free text in a case event's detail (a closing summary, a reopening reason,
+# the previous system's summary of a migrated case).
+EVENT_TEXTS = ("summary", "reason")
+RESIDENT_IDENTITY = {
+    "name": ANONYMISED,
+    "name_pinyin": "",
+    "name_initials": "",
+    "id_number_encrypted": "",
+    "id_number_hash": "",
+    "id_number_masked": "",
+    "phone": "",
+    "address": "",
+}
+ROSTER_IDENTITY = {
+    "name": ANONYMISED,
+    "id_number_encrypted": "",
+    "id_number_hash": "",
+    "id_number_masked": "",
+    "address": "",
+}
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _not_blank(fields: dict[str, str]) -> Q:
+    """Rows where at least one of `fields` is not yet its purged value."""
+    condition = Q()
+    for name, value in fields.items():
+        condition |= ~Q(**{name: value})
+    return condition
+
+
+def _clear(queryset: QuerySet, fields: dict[str, str], dry_run: bool) -> int:
+    pending = queryset.filter(_not_blank(fields))
+    if dry_run:
+        return pending.count()
+    return pending.update(**fields)
+
+
+def expired_cases(before: datetime.date) -> QuerySet:
+    return Case.objects.filter(status=CaseStatus.CLOSED, closed_on__lt=before)
+
+
+def expired_clients(before: datetime.date) -> QuerySet:
+    """Residents whose every case closed before `before`, who are on no open
+    roster entry (a statutory list) and attended nothing since: their identity
+    goes with their case files. A merged duplicate goes with the record it was
+    merged into."""
+    held = Case.objects.exclude(status=CaseStatus.CLOSED, closed_on__lt=before)
+    clients = (
+        Resident.objects.filter(pk__in=expired_cases(before).values("client_id"))
+        .exclude(pk__in=held.values("client_id"))
+        .exclude(
+            pk__in=RosterEntry.objects.filter(
+                closed_on__isnull=True, resident__isnull=False
+            ).values("resident_id")
+        )
+        .exclude(
+            pk__in=Attendance.objects.filter(
+                event__held_on__gte=before, resident__isnull=False
+            ).values("resident_id")
+        )
+    )
+    return Resident.objects.filter(Q(pk__in=clients) | Q(merged_into__in=clients))
+
+
+def _clear_event_texts(cases: QuerySet, dry_run: bool) -> tuple[int, set[int]]:
+    with_text = Q()
+    for key in EVENT_TEXTS:
+        with_text |= Q(**{"detail__has_key": key}) & ~Q(**{f"detail__{key}": ""})
+    events = list(
+        CaseEvent.objects.filter(case__in=cases).filter(with_text).only("pk", "case_id", "detail")
+    )
+    if not dry_run:
+        for event in events:
+            event.detail = {**event.detail, **{k: "" for k in EVENT_TEXTS if k in event.detail}}
+        CaseEvent.objects.bulk_update(events, ["detail"], batch_size=500)
+    return len(events), {event.case_id for event in events}
+
+
+def _households_gone(clients: QuerySet) -> list[int]:
+    """The households of `clients` whose every member is among them or was
+    anonymised before: the household's name and address go with the last one."""
+    client_ids = set(clients.values_list("pk", flat=True))
+    of_clients = Resident.objects.filter(pk__in=clients.values("pk"), household__isnull=False)
+    households = set(of_clients.values_list("household_id", flat=True))
+    members = Resident.objects.filter(
+        household_id__in=of_clients.values("household_id")
+    ).values_list("household_id", "pk", "name")
+    for household_id, pk, name in members:
+        if pk not in client_ids and name != ANONYMISED:
+            households.discard(household_id)
+    return sorted(households)
+
+
+def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    cases = expired_cases(before)
+    texts = 0
+    touched: set[int] = set()
+    for model, names in CASE_TEXTS:
+        fields = dict.fromkeys(names, "")
+        pending = model.objects.filter(case__in=cases).filter(_not_blank(fields))
+        touched.update(pending.values_list("case_id", flat=True))
+        texts += _clear(model.objects.filter(case__in=cases), fields, dry_run)
+    events, with_text = _clear_event_texts(cases, dry_run)
+    touched |= with_text
+    # Subqueries, not lists of ids: a city's first purge may cover tens of
+    # thousands of people (SQLite limits the parameters of one statement).
+    clients = expired_clients(before).values("pk")
+    gone = _households_gone(expired_clients(before))
+    observations = _clear(Observation.objects.filter(resident__in=clients), {"text": ""}, dry_run)
+    guardians = _clear(Consent.objects.filter(resident__in=clients), {"guardian_name": ""}, dry_run)
+    residents = _clear(Resident.objects.filter(pk__in=clients), RESIDENT_IDENTITY, dry_run)
+    household_count = 0
+    for start in range(0, len(gone), CHUNK):
+        household_count += _clear(
+            Household.objects.filter(pk__in=gone[start : start + CHUNK]),
+            {"name": ANONYMISED, "address": ""},
+            dry_run,
+        )
+    return {
+        "cases": len(touched),
+        "case_texts": texts,
+        "case_events": events,
+        "observations": observations,
+        "guardian_names": guardians,
+        "residents": residents,
+        "households": household_count,
+    }
+
+
+def purge_survey_contacts(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    responses = Response.objects.filter(
+        survey__status=SurveyStatus.CLOSED, survey__closed_at__lt=_start_of(before)
+    )
+    return {
+        "responses": _clear(responses, {"contact_name": "", "contact_phone": ""}, dry_run),
+    }
+
+
+def purge_roster_entries(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    entries = RosterEntry.objects.filter(closed_on__lt=before)
+    return {"entries": _clear(entries, ROSTER_IDENTITY, dry_run)}
+
+
+def purge_access_logs(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    old = AccessLog.objects.filter(at__lt=_start_of(before))
+    if dry_run:
+        return {"deleted": old.count()}
+    deleted, _ = old.delete()
+    return {"deleted": deleted}
+
+
+def register_all() -> None:
+    register_purge_step("closed_cases", purge_closed_cases)
+    register_purge_step("survey_contacts", purge_survey_contacts)
+    register_purge_step("roster_entries", purge_roster_entries)
+    register_purge_step("access_logs", purge_access_logs)
