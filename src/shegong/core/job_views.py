@@ -27,15 +27,19 @@ def _context(job: Job) -> dict:
     }
 
 
-@login_required
-def job_detail(request, pk: int):
-    job = get_visible_or_404(Job, request.user, pk=pk)
+def _page_context(job: Job) -> dict:
     context = _context(job)
     if job.status == Job.Status.DONE:
         kind = context["kind"]
         context["result_template"] = kind.result_template
         context.update(kind.result_context(job))
-    return render(request, "core/job_detail.html", context)
+    return context
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = get_visible_or_404(Job, request.user, pk=pk)
+    return render(request, "core/job_detail.html", _page_context(job))
 
 
 @login_required
@@ -55,7 +59,7 @@ def job_retry(request, pk: int):
     try:
         jobs.job_retry(actor=request.user, job=job)
     except ValidationError as error:
-        context = _context(job)
+        context = _page_context(job)
         context["retry_error"] = error.messages[0]
         return render(request, "core/job_detail.html", context, status=409)
     return redirect("core:job-detail", pk=job.pk)
