@@ -40,9 +40,7 @@ def the_job(owner) -> Job:
     return Job.objects.get(owner=owner)
 
 
-def test_the_upload_becomes_a_job_that_records_status_progress_and_result(
-    station, english, login
-):
+def test_the_upload_becomes_a_job_that_records_status_progress_and_result(station, english, login):
     client = login(station["worker"])
 
     response = upload(client, csv_file(valid_rows()).getvalue())
@@ -96,9 +94,7 @@ def test_the_progress_fragment_reloads_the_page_once_the_job_is_done(station, lo
     assert "已导入 5 条服务记录（47 服务人次）。" in page.content.decode()
 
 
-def test_a_failing_file_reports_its_row_errors_like_the_synchronous_import(
-    station, english, login
-):
+def test_a_failing_file_reports_its_row_errors_like_the_synchronous_import(station, english, login):
     rows = import_tests._with_bad_cell(6, "-3")
     content = csv_file(rows).getvalue()
     client = login(station["worker"])

@@ -141,8 +141,10 @@ def job_start(
 def retryable(job: Job) -> bool:
     if job.status == Job.Status.FAILED:
         return True
-    return job.status == Job.Status.RUNNING and job.started_at is not None and (
-        timezone.now() - job.started_at > STALE_AFTER
+    return (
+        job.status == Job.Status.RUNNING
+        and job.started_at is not None
+        and (timezone.now() - job.started_at > STALE_AFTER)
     )
 
 

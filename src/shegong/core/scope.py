@@ -172,7 +172,11 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
     if action not in ACTIONS and action not in scope.acts:
         raise ValueError(f"unknown action {action!r} for {queryset.model.__name__}")
     if scope.owner:
-        if action != VIEW and not is_unrestricted(user) and user.role not in roles_for(scope, action):
+        if (
+            action != VIEW
+            and not is_unrestricted(user)
+            and user.role not in roles_for(scope, action)
+        ):
             return queryset.none()
         return queryset.filter(**{scope.owner: user.pk})
     if action == VIEW and scope.public is not None and not is_unrestricted(user):

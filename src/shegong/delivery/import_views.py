@@ -22,7 +22,6 @@ from shegong.delivery import import_jobs, importing, services
 from shegong.plans.models import AnnualPlan
 
 
-
 class ImportForm(forms.Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Plan year"), coerce=int)
     file = forms.FileField(
