@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 import tests.test_import as import_tests
@@ -200,7 +201,12 @@ def test_a_job_is_seen_by_its_owner_only(station, login, person):
     assert Job.objects.get(pk=job.pk).attempts == 1
 
 
-def test_with_the_database_queue_the_job_waits_for_the_worker(station, login, settings):
+def test_with_the_database_queue_the_job_waits_for_the_worker(
+    station, login, settings, monkeypatch
+):
+    # The worker closes stale connections between tasks: with the test's
+    # transaction open (and CONN_MAX_AGE=0) that would end the test's connection.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client = login(station["worker"])
 
