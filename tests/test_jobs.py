@@ -185,6 +185,30 @@ def test_a_job_abandoned_by_its_worker_may_be_retried(station, settings):
     assert jobs.retryable(fresh) is False
 
 
+def test_a_job_left_running_by_a_dead_worker_is_retried_from_its_page(
+    station, english, login, settings
+):
+    worker = station["worker"]
+    client = login(worker)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    upload(client, csv_file(valid_rows()).getvalue())
+    job = the_job(worker)
+    # A worker claims the job and dies: it stays "running", nothing loaded.
+    jobs._claim(job.pk)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    Job.objects.filter(pk=job.pk).update(started_at=job.created_at - jobs.STALE_AFTER * 2)
+
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert (Job.objects.get(pk=job.pk).status, ServiceEvent.objects.count()) == ("running", 0)
+    response = client.post(f"/jobs/{job.pk}/retry/")
+
+    job.refresh_from_db()
+    assert f'action="/jobs/{job.pk}/retry/"' in page
+    assert response.status_code == 302
+    assert (job.status, job.attempts, job.done) == ("done", 2, 5)
+    assert ServiceEvent.objects.count() == 5
+
+
 @pytest.mark.parametrize("person", ["director", "worker_c", "admin", "city"])
 def test_a_job_is_seen_by_its_owner_only(station, login, person):
     owner_client = login(station["worker"])
