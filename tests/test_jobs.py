@@ -181,8 +181,15 @@ def test_a_job_abandoned_by_its_worker_may_be_retried(station, settings):
     Job.objects.filter(pk=fresh.pk).update(started_at=fresh.created_at)
     fresh.refresh_from_db()
 
+    lost = Job.objects.create(kind="service_import", owner=station["worker"])
+    Job.objects.filter(pk=lost.pk).update(updated_at=lost.created_at - jobs.STALE_AFTER * 2)
+    lost.refresh_from_db()
+    waiting = Job.objects.create(kind="service_import", owner=station["worker"])
+
     assert jobs.retryable(job) is True
     assert jobs.retryable(fresh) is False
+    assert jobs.retryable(lost) is True
+    assert jobs.retryable(waiting) is False
 
 
 def test_a_job_left_running_by_a_dead_worker_is_retried_from_its_page(

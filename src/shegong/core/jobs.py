@@ -117,9 +117,9 @@ def job_start(
     station_id: int | None = None,
     total: int | None = None,
 ) -> Job:
-    """Record a job and put it on the queue. With the database backend the queue
-    entry is written in the same transaction as the job (nothing runs a job that
-    was rolled back); with the immediate backend it runs now."""
+    """Record a job and put it on the queue, in one transaction: with the
+    database backend the queue entry commits with the job or not at all; with the
+    immediate backend the job runs now (its work in a savepoint of its own)."""
     if kind not in _kinds:
         raise ValueError(f"unknown job kind {kind!r}")
     with transaction.atomic():
@@ -133,19 +133,23 @@ def job_start(
         )
         job.full_clean()
         job.save()
-    run_job.enqueue(job.pk)
+        run_job.enqueue(job.pk)
     job.refresh_from_db()
     return job
 
 
 def retryable(job: Job) -> bool:
+    """A failed job, or one that has stood still for STALE_AFTER: running since
+    then (its worker died) or queued since then (its queue entry was lost)."""
     if job.status == Job.Status.FAILED:
         return True
-    return (
-        job.status == Job.Status.RUNNING
-        and job.started_at is not None
-        and (timezone.now() - job.started_at > STALE_AFTER)
-    )
+    if job.status == Job.Status.RUNNING:
+        since = job.started_at
+    elif job.status == Job.Status.QUEUED:
+        since = job.updated_at
+    else:
+        return False
+    return since is not None and timezone.now() - since > STALE_AFTER
 
 
 def job_retry(*, actor: Any, job: Job) -> Job:
@@ -157,7 +161,8 @@ def job_retry(*, actor: Any, job: Job) -> Job:
             raise ValidationError(_("Only a job that failed can be tried again."))
         locked.status = Job.Status.QUEUED
         locked.save(update_fields=["status", "updated_at"])
-    run_job.enqueue(job.pk)
+        # A second delivery of the same job finds it claimed and does nothing.
+        run_job.enqueue(job.pk)
     job.refresh_from_db()
     return job
 
