@@ -607,6 +607,22 @@ ACCOUNTS_OTP = [
 
 AUDIT = [
     page("core:audit-log", get="200 200 403 403 200 403 403 302"),
+    # A job is its owner's alone (the side's worker): everyone else 404.
+    page(
+        "core:job-detail",
+        obj="job",
+        get=("404 404 404 404 404 200 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "core:job-progress",
+        obj="job",
+        get=("404 404 404 404 404 200 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "core:job-retry",
+        obj="job",
+        post=("404 404 404 404 404 302 404 302", "404 404 404 404 404 404 404 302"),
+    ),
 ]
 
 CASE_LIBRARY = [

@@ -40,7 +40,7 @@ from shegong.community.models import (
     VolunteerSignup,
     VolunteerTeam,
 )
-from shegong.core.models import AccessLog, AuditEntry
+from shegong.core.models import AccessLog, AuditEntry, Job
 from shegong.core.roles import Role
 from shegong.delivery import services as delivery_services
 from shegong.delivery.models import Group, ServiceEvent
@@ -147,6 +147,8 @@ class Side:
     planned_service: PlannedService | None = None
     roster_entry: RosterEntry | None = None
     point: ServicePoint | None = None
+    # A failed import job of the side's worker (core.jobs): its owner's alone.
+    job: Job | None = None
 
 
 @dataclass
@@ -455,9 +457,14 @@ def _side(
         "110101194805010026" if tag == "A" else "110101194805010042",
     )
 
+    job = Job.objects.create(
+        kind="service_import", owner=worker, station=station, status="failed", attempts=1
+    )
+
     return Side(
         partner=partner,
         public_partner=public_partner,
+        job=job,
         appointment=appointment,
         planned_service=planned_service,
         roster_entry=roster_entry,

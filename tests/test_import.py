@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from shegong.clients import identity
 from shegong.clients import services as clients
+from shegong.core.models import Job
 from shegong.delivery import importing, services
 from shegong.delivery.importing import RowError, service_events_import
 from shegong.delivery.management.commands.import_services import Command
@@ -498,6 +499,13 @@ def test_only_the_stations_own_staff_import(station):
 # --- Web ----------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    # The web import stores its upload for the job (delivery.import_jobs).
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 @pytest.fixture
 def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -517,7 +525,9 @@ def test_a_worker_uploads_a_file_and_sees_what_was_loaded(station, english, logi
     response = upload(client, csv_file(valid_rows()).getvalue())
 
     assert response.status_code == 302
-    assert response["Location"] == "/services/import/result/"
+    job = Job.objects.get(owner=station["worker"])
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.status, job.done, job.total, job.attempts) == ("done", 5, 5, 1)
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Loaded 5 service events (47 person-times)." in page.content.decode()

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "shegong.core.app_names.OTPTOTPConfig",
     "shegong.core.app_names.OTPStaticConfig",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "shegong.core",
     "shegong.accounts",
     "shegong.org",
@@ -262,6 +264,25 @@ STORAGES = {
 # Uploaded files (evaluation evidence): never served directly, only through views
 # that check scope and send them as attachments.
 MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Background jobs (core.jobs, docs/decisions.md) ---------------------------------
+# "database": jobs wait in the database for `shegong db_worker` (production, the
+# systemd unit deploy/systemd/shegong-worker.service); "immediate": a job runs in
+# the request that starts it (development: `make run` needs no extra process).
+TASK_BACKEND = os.environ.get(
+    "SHEGONG_TASKS", "database" if ENVIRONMENT == "production" else "immediate"
+)
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASK_BACKEND]
+    }
+}
+# A job still running after this many seconds is taken for abandoned (its worker
+# was killed) and may be retried.
+SHEGONG_JOB_STALE_AFTER = int(os.environ.get("SHEGONG_JOB_STALE_AFTER", "3600"))
 
 # --- Request limits ---------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

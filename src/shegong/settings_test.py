@@ -13,3 +13,5 @@ AXES_FAILURE_LIMIT = 3
 # Persistent connections would outlive the live-server thread of the browser tests
 # and keep PostgreSQL from dropping the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Jobs run at once, inside the request that starts them (core.jobs).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,6 +1,7 @@
 """The admin reads through the same scope as every other path."""
 
 from django.contrib import admin
+from django_tasks_db.models import DBTaskResult
 
 from shegong.core.models import AuditEntry
 from shegong.core.scope import CHANGE, can, may_create, restrict
@@ -40,3 +41,9 @@ class AuditEntryAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The task queue's own rows (django-tasks-db) are its internals: a job is read on
+# its page (core.job_views), by its owner only, not in the admin.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

@@ -115,6 +115,10 @@ class Scope:
     # account, whatever its role or anchor: e.g. published entries of the
     # excellent-case library 优秀案例, a city-wide training resource.
     public: Q | None = None
+    # A lookup to a user: each row is visible to that user alone, whatever the
+    # role, superusers included (a background job and its result belong to the
+    # person who started it). The levels and roles above are then not consulted.
+    owner: str | None = None
 
     def paths(self, level: str) -> tuple[str, ...]:
         return _paths(getattr(self, level))
@@ -167,6 +171,14 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
     scope: Scope = queryset.model.scope
     if action not in ACTIONS and action not in scope.acts:
         raise ValueError(f"unknown action {action!r} for {queryset.model.__name__}")
+    if scope.owner:
+        if (
+            action != VIEW
+            and not is_unrestricted(user)
+            and user.role not in roles_for(scope, action)
+        ):
+            return queryset.none()
+        return queryset.filter(**{scope.owner: user.pk})
     if action == VIEW and scope.public is not None and not is_unrestricted(user):
         own = _restrict_to_anchor(queryset.model._base_manager.all(), user, action, scope)
         return queryset.filter(Q(pk__in=own.values("pk")) | scope.public)

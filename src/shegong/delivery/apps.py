@@ -17,3 +17,6 @@ class DeliveryConfig(AppConfig):
 
         # Attendance is written in bulk with its event; the event's entry lists it.
         audit.register(ServiceEvent)
+        from shegong.delivery import import_jobs
+
+        import_jobs.register()

@@ -1,10 +1,9 @@
-"""Web pages of the bulk import of service records: upload, result, the template and
-the error report. The import itself is `delivery.importing`; the last result is
-kept in the user's session (never as a file), so the report can be downloaded."""
+"""Web pages of the bulk import of service records: upload, the template and the
+error report. The import itself is `delivery.importing`, run as a background job
+(`delivery.import_jobs`): the upload redirects to the job's page (core.job_views),
+which shows its progress and then the result; the result is kept on the job."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -15,14 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shegong.core.access import get_visible_or_404
 from shegong.core.forms import bootstrap
+from shegong.core.models import Job
 from shegong.core.uploads import validate_upload
-from shegong.delivery import importing, services
+from shegong.delivery import import_jobs, importing, services
 from shegong.plans.models import AnnualPlan
-
-SESSION_KEY = "service_import"
-# Shown on the page; the downloadable report has up to importing.MAX_ERRORS.
-ERRORS_ON_PAGE = 200
 
 
 class ImportForm(forms.Form):
@@ -76,24 +73,10 @@ def import_upload(request):
     years = _importer(request)
     form = bootstrap(ImportForm(request.POST or None, request.FILES or None, years=years))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = importing.service_events_import(
-            actor=request.user,
-            file=upload,
-            filename=upload.name,
-            year=form.cleaned_data["year"],
+        job = import_jobs.service_import_start(
+            actor=request.user, upload=form.cleaned_data["file"], year=form.cleaned_data["year"]
         )
-        request.session[SESSION_KEY] = {
-            "filename": Path(upload.name).name,
-            "year": form.cleaned_data["year"],
-            "rows": result.rows,
-            "loaded_events": result.loaded_events,
-            "loaded_person_times": result.loaded_person_times,
-            "already_loaded": result.already_loaded,
-            "error_count": result.error_count,
-            "errors": [[e.row, e.column, e.message] for e in result.errors],
-        }
-        return redirect("imports:result")
+        return redirect("core:job-detail", pk=job.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -103,21 +86,22 @@ def import_upload(request):
     )
 
 
+def _last_import(request) -> Job | None:
+    """The import job the request names (`?job=`), else the user's latest."""
+    jobs = Job.objects.visible_to(request.user).filter(kind=import_jobs.KIND)
+    if "job" in request.GET:
+        return get_visible_or_404(jobs, request.user, pk=request.GET["job"])
+    return jobs.order_by("-created_at", "-pk").first()
+
+
 @login_required
 def import_result(request):
+    """The latest import's page (its job), or the upload form before any."""
     _importer(request)
-    result = request.session.get(SESSION_KEY)
-    if result is None:
+    job = _last_import(request)
+    if job is None:
         return redirect("imports:upload")
-    return render(
-        request,
-        "delivery/import_result.html",
-        {
-            "result": result,
-            "errors": result["errors"][:ERRORS_ON_PAGE],
-            "more_errors": result["error_count"] - min(ERRORS_ON_PAGE, len(result["errors"])),
-        },
-    )
+    return redirect("core:job-detail", pk=job.pk)
 
 
 @login_required
@@ -135,7 +119,8 @@ def import_template(request):
 @login_required
 def import_report(request, fmt: str):
     _importer(request)
-    result = request.session.get(SESSION_KEY)
+    job = _last_import(request)
+    result = job.result if job is not None else None
     if fmt not in ("xlsx", "csv") or not result or not result["error_count"]:
         raise Http404(_("No import problems to download."))
     return importing.report_response(fmt, result["errors"], result["error_count"])

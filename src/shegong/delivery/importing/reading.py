@@ -77,7 +77,10 @@ def _csv_rows(file: IO[bytes]) -> Iterator[list[str]]:
     except csv.Error:
         raise ImportFileError(_("The file cannot be read as CSV.")) from None
     finally:
-        text.detach()  # the caller owns and closes the file
+        # The caller owns and closes the file; a generator left unfinished by an
+        # error may be closed only after it (a job's stored upload).
+        if not file.closed:
+            text.detach()
 
 
 def _xlsx_rows(file: IO[bytes]) -> Iterator[list[str]]:

@@ -1,0 +1,65 @@
+"""The page of a background job (core.jobs): a progress bar polled by htmx every
+second while it runs, then the result its kind renders. Visible to the person who
+started the job only (`Job.scope`); anyone else gets 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from shegong.core import jobs
+from shegong.core.access import get_visible_or_404
+from shegong.core.models import Job
+
+
+def _context(job: Job) -> dict:
+    done, total = jobs.progress_of(job)
+    percent = min(100, round(100 * done / total)) if total else None
+    return {
+        "job": job,
+        "kind": jobs.kind_of(job),
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "retryable": jobs.retryable(job),
+    }
+
+
+def _page_context(job: Job) -> dict:
+    context = _context(job)
+    if job.status == Job.Status.DONE:
+        kind = context["kind"]
+        context["result_template"] = kind.result_template
+        context.update(kind.result_context(job))
+    return context
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = get_visible_or_404(Job, request.user, pk=pk)
+    return render(request, "core/job_detail.html", _page_context(job))
+
+
+@login_required
+def job_progress(request, pk: int):
+    """The polled fragment; once the job has finished, the whole page reloads."""
+    job = get_visible_or_404(Job, request.user, pk=pk)
+    response = render(request, "core/_job_progress.html", _context(job))
+    if job.finished and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def job_retry(request, pk: int):
+    job = get_visible_or_404(Job, request.user, pk=pk)
+    try:
+        jobs.job_retry(actor=request.user, job=job)
+    except ValidationError as error:
+        context = _page_context(job)
+        context["retry_error"] = error.messages[0]
+        return render(request, "core/job_detail.html", context, status=409)
+    return redirect("core:job-detail", pk=job.pk)
