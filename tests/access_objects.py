@@ -397,11 +397,16 @@ def _side(
         year=today.year,
         district=station.street.district,
     )
-    group = evaluation_services.indicator_group_add(
+    # Not `group`: that is the side's 小组, which the delivery routes read.
+    indicator_group = evaluation_services.indicator_group_add(
         actor=city_officer, round=round, name="服务产出", weight=100
     )
     indicator = evaluation_services.indicator_add(
-        actor=city_officer, group=group, name="服务计划执行", max_score=Decimal(10), method="scored"
+        actor=city_officer,
+        group=indicator_group,
+        name="服务计划执行",
+        max_score=Decimal(10),
+        method="scored",
     )
     assignment = evaluation_services.round_assign(
         actor=city_officer, round=round, station=station, evaluator=evaluator
@@ -444,8 +449,7 @@ def _side(
         actor=worker,
         station=station,
         kind="group_session",
-        # `group` is by now the evaluation's indicator group: the side's 小组 by name.
-        group=Group.objects.get(station=station, name=f"{tag}长者小组"),
+        group=group,
         starts_at=tomorrow_ten + datetime.timedelta(hours=4),
         ends_at=tomorrow_ten + datetime.timedelta(hours=5),
     )

@@ -82,3 +82,14 @@ def test_officials_list_nothing(api, world, people):
     api(world["worker"]).post("/api/appointments/", body(people["chen"]), format="json")
     assert api(world["district"]).get("/api/appointments/").json()["count"] == 0
     assert api(world["director"]).get("/api/appointments/").json()["count"] == 1
+
+
+def test_a_date_time_with_an_offset_postgresql_refuses_is_compared_in_utc(world, api):
+    # ISO 8601 allows +20:54; PostgreSQL does not (it answered 500 before).
+    client = api(world["worker"])
+    response = client.get("/api/appointments/?starts_after=7008-04-15T07:23:03.394%2B20:54")
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+    assert (
+        client.get("/api/appointments/?starts_after=9999-12-31T23:59:59-23:00").status_code == 400
+    )

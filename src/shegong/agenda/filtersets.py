@@ -1,15 +1,13 @@
 """The FilterSet of appointments (the API's list)."""
 
-import django_filters
-
 from shegong.agenda.models import Appointment
-from shegong.core.filtersets import SearchFilterSet
+from shegong.core.filtersets import SearchFilterSet, UTCDateTimeFilter
 
 
 class AppointmentFilterSet(SearchFilterSet):
     search_fields = ("client__name",)
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UTCDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UTCDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Appointment

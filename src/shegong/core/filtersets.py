@@ -1,9 +1,13 @@
 """The base of every app's FilterSets (one per model, used by the list pages and
 the API alike)."""
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from shegong.core.scope import restrict
 
@@ -37,3 +41,24 @@ class SearchFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
         return queryset.filter(condition)
+
+
+class _UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC: PostgreSQL refuses offsets beyond
+    ±15:59 ("time zone displacement out of range", a 500 before), which ISO
+    8601 and Python allow."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(_("Enter a valid date and time."), code="invalid") from None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """The API's date-time filters: ISO 8601 in, compared in UTC."""
+
+    field_class = _UTCDateTimeField
