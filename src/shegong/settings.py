@@ -392,3 +392,6 @@ if PRODUCTION:
     FIELD_ENCRYPTION_KEY = os.environ["SHEGONG_FIELD_KEY"]
 else:
     FIELD_ENCRYPTION_KEY = os.environ.get("SHEGONG_FIELD_KEY", "dev-only-field-key")
+# The key being replaced, during a rotation only (docs/privacy.md, "Key rotation"):
+# values under it still decrypt and match until `shegong rotate_field_key` is done.
+FIELD_ENCRYPTION_KEY_PREVIOUS = os.environ.get("SHEGONG_FIELD_KEY_PREVIOUS", "")

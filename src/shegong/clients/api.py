@@ -42,7 +42,7 @@ def duplicate_response(exc: services.DuplicateResident, id_number: str = "") -> 
     a match by name and birth date, name and phone, or pinyin and birth date can,
     with `confirm_duplicate`."""
     number = identity.normalise_id_number(id_number)
-    digest = identity.lookup_hash(number) if number else ""
+    digests = identity.lookup_hashes(number)
     return Response(
         {
             "detail": exc.messages[0],
@@ -53,7 +53,7 @@ def duplicate_response(exc: services.DuplicateResident, id_number: str = "") -> 
                     "name": match.name,
                     "birth_date": match.birth_date,
                     "id_number_masked": match.id_number_masked,
-                    "same_id_number": bool(digest) and match.id_number_hash == digest,
+                    "same_id_number": match.id_number_hash in digests,
                 }
                 for match in exc.matches
             ],

@@ -54,7 +54,7 @@ class ResidentFilterSet(SearchFilterSet):
         condition = pinyin.name_search(value) | Q(phone__startswith=value)
         number = identity.normalise_id_number(value)
         if len(number) == 18:
-            condition |= Q(id_number_hash=identity.lookup_hash(number))
+            condition |= Q(id_number_hash__in=identity.lookup_hashes(number))
         return queryset.filter(condition)
 
 

@@ -4,6 +4,11 @@ encryption at rest, keyed look-up hashes and masking.
 The ID number is stored only encrypted (Fernet: AES-128-CBC + HMAC-SHA256) and as a
 keyed HMAC-SHA256 digest for exact look-up, so a copy of the database alone reveals
 no ID numbers. The key comes from SHEGONG_FIELD_KEY.
+
+Key rotation (docs/privacy.md, "Key rotation"): with the old key in
+SHEGONG_FIELD_KEY_PREVIOUS, values encrypted under either key decrypt, new values are
+encrypted and hashed under the new key only, and look-ups match either key's digest
+(`lookup_hashes`) until `shegong rotate_field_key` has re-encrypted every row.
 """
 
 from __future__ import annotations
@@ -94,6 +99,18 @@ def _current_keys() -> tuple[Fernet, bytes]:
     return _keys(settings.FIELD_ENCRYPTION_KEY)
 
 
+def _previous_keys() -> tuple[Fernet, bytes] | None:
+    previous = getattr(settings, "FIELD_ENCRYPTION_KEY_PREVIOUS", "")
+    if not previous or previous == settings.FIELD_ENCRYPTION_KEY:
+        return None
+    return _keys(previous)
+
+
+def rotation_pending() -> bool:
+    """True while a previous key is configured: rows may still be under it."""
+    return _previous_keys() is not None
+
+
 def encrypt(plain: str) -> str:
     if not plain:
         return ""
@@ -106,9 +123,26 @@ def decrypt(token: str) -> str:
     try:
         return _current_keys()[0].decrypt(token.encode()).decode()
     except InvalidToken as error:
+        previous = _previous_keys()
+        if previous is not None:
+            try:
+                return previous[0].decrypt(token.encode()).decode()
+            except InvalidToken:
+                pass
         raise ValueError(
             "field cannot be decrypted with the configured SHEGONG_FIELD_KEY"
         ) from error
+
+
+def under_current_key(token: str) -> bool:
+    """Whether a stored token decrypts with the current key alone (rotated)."""
+    if not token:
+        return True
+    try:
+        _current_keys()[0].decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
 
 
 def lookup_hash(plain: str) -> str:
@@ -116,3 +150,15 @@ def lookup_hash(plain: str) -> str:
     if not plain:
         return ""
     return hmac.new(_current_keys()[1], plain.encode(), hashlib.sha256).hexdigest()
+
+
+def lookup_hashes(plain: str) -> list[str]:
+    """Every digest a stored value of `plain` may carry: the current key's, and the
+    previous key's while a rotation is under way. Look-ups filter with `__in`."""
+    if not plain:
+        return []
+    digests = [lookup_hash(plain)]
+    previous = _previous_keys()
+    if previous is not None:
+        digests.append(hmac.new(previous[1], plain.encode(), hashlib.sha256).hexdigest())
+    return digests

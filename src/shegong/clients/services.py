@@ -69,7 +69,7 @@ def find_duplicates(
     nor phone at hand, so name and birth date alone are enough to warn."""
     condition = Q()
     if id_number:
-        condition |= Q(id_number_hash=identity.lookup_hash(id_number))
+        condition |= Q(id_number_hash__in=identity.lookup_hashes(id_number))
     name = name.strip()
     if name and birth_date:
         condition |= Q(name=name, birth_date=birth_date)

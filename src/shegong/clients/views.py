@@ -73,7 +73,7 @@ def resident_list(request):
         condition = pinyin.name_search(query) | Q(phone__startswith=query)
         number = identity.normalise_id_number(query)
         if len(number) == 18:
-            condition |= Q(id_number_hash=identity.lookup_hash(number))
+            condition |= Q(id_number_hash__in=identity.lookup_hashes(number))
         residents = residents.filter(condition)
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "sort": sort, "points": points, "point": point}
@@ -96,7 +96,7 @@ def resident_register(request):
             matches = duplicate.matches
             number = identity.normalise_id_number(data["id_number"])
             same_id = bool(number) and any(
-                m.id_number_hash == identity.lookup_hash(number) for m in matches
+                m.id_number_hash in identity.lookup_hashes(number) for m in matches
             )
             form.add_error(None, duplicate.messages)
         except ValidationError as error:

@@ -549,6 +549,18 @@ def roster_import(
         actor, CREATE, RosterImport, None, _("Only district and city officers import rosters.")
     )
     result = RosterResult()
+    if identity.rotation_pending():
+        # Reconciliation keys open entries by the ID's digest: while rows are still
+        # under the previous key the same person would read as "left" and "new".
+        result.add_error(
+            None,
+            "",
+            _(
+                "The ID number key is being rotated; rosters can be imported again "
+                "once the rotation has finished (docs/privacy.md)."
+            ),
+        )
+        return result
     if month > timezone.localdate():
         result.add_error(None, "", _("The roster's month cannot be in the future."))
         return result

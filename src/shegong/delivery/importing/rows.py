@@ -171,7 +171,8 @@ class RowChecker:
                 None,
                 _("No resident of this station has the ID number %(number)s.") % {"number": masked},
             )
-            hashes.setdefault(identity.lookup_hash(number), []).append(text)
+            for digest in identity.lookup_hashes(number):
+                hashes.setdefault(digest, []).append(text)
         if not hashes:
             return
         found = Resident.objects.filter(

@@ -132,14 +132,14 @@ class PeopleLoaders(ImporterBase):
         except DuplicateResident as duplicate:
             matches = duplicate.matches
         number = identity.normalise_id_number(details["id_number"])
-        id_hash = identity.lookup_hash(number) if number else ""
-        same = next((m for m in matches if id_hash and m.id_number_hash == id_hash), None)
+        digests = identity.lookup_hashes(number)
+        same = next((m for m in matches if m.id_number_hash and m.id_number_hash in digests), None)
         if same is None:
-            same = next((m for m in matches if not (id_hash and m.id_number_hash)), None)
+            same = next((m for m in matches if not (digests and m.id_number_hash)), None)
         if same is not None and same.pk in self.claimed:
             self.row_error(
                 row,
-                "id_number" if id_hash else "name",
+                "id_number" if digests else "name",
                 _("The same person as row %(row)d (ID number, or name, birth date and mobile).")
                 % {"row": self.claimed[same.pk]},
             )
