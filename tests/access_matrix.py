@@ -2363,7 +2363,40 @@ REFERRALS = [
     ),
 ]
 
+# A resident's personal data requests: station staff take them in and read them,
+# the director answers and exports; nobody outside the station sees one.
+PRIVACY = [
+    page("privacy:request-list", get="200 403 403 403 200 200 403 302"),
+    page(
+        "privacy:request-create",
+        "resident",
+        kwarg="resident",
+        get=("403 404 404 404 200 200 404 302", "403 404 404 404 404 404 404 302"),
+        post=("403 404 404 404 200 200 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "privacy:request-detail",
+        "data_request",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+        post=("403 404 404 404 200 403 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    # The export of everything held about a person: the director alone.
+    page(
+        "privacy:request-export",
+        "data_request",
+        kwargs={"fmt": "xlsx"},
+        get=("403 404 404 404 200 403 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "privacy:request-export",
+        "data_request",
+        kwargs={"fmt": "json"},
+        get=("403 404 404 404 200 403 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+]
+
 ROUTES: list[Route] = [
+    *PRIVACY,
     *REFERRALS,
     *AGENDA,
     *ROSTERS,

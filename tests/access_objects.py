@@ -69,6 +69,8 @@ from shegong.org.models import (
 )
 from shegong.plans import services as plan_services
 from shegong.plans.models import AnnualPlan, PlanProject
+from shegong.privacy import requests as privacy_requests
+from shegong.privacy.models import SubjectRequest
 from shegong.referrals import services as referral_services
 from shegong.referrals.models import Partner
 from shegong.rosters import importing as roster_importing
@@ -149,6 +151,7 @@ class Side:
     point: ServicePoint | None = None
     # A failed import job of the side's worker (core.jobs): its owner's alone.
     job: Job | None = None
+    data_request: SubjectRequest | None = None
 
 
 @dataclass
@@ -465,7 +468,16 @@ def _side(
         kind="service_import", owner=worker, station=station, status="failed", attempts=1
     )
 
+    data_request = privacy_requests.subject_request_open(
+        actor=worker,
+        resident=resident,
+        kind="access",
+        requested_by=f"{tag}居民本人",
+        received_on=today,
+    )
+
     return Side(
+        data_request=data_request,
         partner=partner,
         public_partner=public_partner,
         job=job,

@@ -19,7 +19,7 @@ homes = shared(make_homes)
 # (shegong/home/queues.py); measured on tests/home_world.py.
 BASELINE = {
     "worker": 18,  # + the week's appointments and planned services, the outreach due
-    "director": 17,
+    "director": 18,  # + the residents' personal data requests waiting for an answer
     "district": 12,  # + the coverage gaps (rosters)
     "city": 12,
     "agency": 6,

@@ -27,11 +27,13 @@ def test_every_app_with_audited_records_registered_them():
         "agenda",
         "rosters",
         "referrals",
+        "privacy",
     }
     # The 35 core/audited.py listed, the calendar's appointments, planned services and
-    # feeds, the rosters' categories, rules and imports, the service points (org) and
-    # the directory of services' entries (referrals).
-    assert len(audit.registered_models()) == 43
+    # feeds, the rosters' categories, rules and imports, the service points (org),
+    # the directory of services' entries (referrals) and the residents' personal data
+    # requests (privacy).
+    assert len(audit.registered_models()) == 44
 
 
 def test_the_evaluator_stations_come_from_the_evaluation_app(world):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("golive/", include("shegong.golive.urls")),
     path("rosters/", include("shegong.rosters.urls")),
     path("referrals/", include("shegong.referrals.urls")),
+    path("privacy/", include("shegong.privacy.urls")),
     path("api/", include(("shegong.api_urls", "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,7 @@ from shegong.org import selectors as org
 from shegong.org.models import Station
 from shegong.plans import selectors as plans
 from shegong.plans.models import PlanStatus
+from shegong.privacy import selectors as privacy
 from shegong.rosters import outreach
 from shegong.rosters import selectors as rosters
 from shegong.rosters.models import RosterEntry
@@ -176,7 +177,7 @@ def alerts_by_worker(user, today) -> dict[str, Any]:
 def station_inbox(user, today) -> dict[str, Any]:
     """What waits for the station's director: cases to assign, library entries
     returned, survey results, rectifications to answer, this year's plan while
-    not approved, evaluation results to reply to."""
+    not approved, evaluation results to reply to, residents' data requests."""
     station = _station(user)
     if station is None:
         return {}
@@ -188,6 +189,7 @@ def station_inbox(user, today) -> dict[str, Any]:
             "survey_results": list(surveys.station_surveys_answered(user, station.pk)[:5]),
             "rectifications": list(evaluation.rectifications_to_answer(user)[:LIMIT]),
             "sheets_to_reply": list(evaluation.sheets_to_reply(user)[:LIMIT]),
+            "data_requests": list(privacy.open_requests(user, station.pk)[:LIMIT]),
             "plan": plan,
             # Submitted, the plan waits for the officials, not for the director.
             "plan_waiting": plan is None or plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED),

@@ -8,6 +8,9 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data retention")
 
     def ready(self) -> None:
+        from shegong.core import audit
         from shegong.privacy import steps
+        from shegong.privacy.models import SubjectRequest
 
         steps.register_all()
+        audit.register(SubjectRequest, redact=("detail", "outcome"))

@@ -144,7 +144,15 @@ def _households_gone(clients: QuerySet) -> list[int]:
 
 
 def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
-    cases = expired_cases(before)
+    # Subqueries, not lists of ids: a city's first purge may cover tens of
+    # thousands of people (SQLite limits the parameters of one statement).
+    return anonymise(expired_cases(before), expired_clients(before), dry_run=dry_run)
+
+
+def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str, int]:
+    """Clear the free text of `cases` and the identity of `clients` (residents),
+    their observations, guardians' names and, with the last member, household.
+    Used by the retention purge and by a resident's deletion request."""
     texts = 0
     touched: set[int] = set()
     for model, names in CASE_TEXTS:
@@ -154,10 +162,8 @@ def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int
         texts += _clear(model.objects.filter(case__in=cases), fields, dry_run)
     events, with_text = _clear_event_texts(cases, dry_run)
     touched |= with_text
-    # Subqueries, not lists of ids: a city's first purge may cover tens of
-    # thousands of people (SQLite limits the parameters of one statement).
-    clients = expired_clients(before).values("pk")
-    gone = _households_gone(expired_clients(before))
+    gone = _households_gone(clients)
+    clients = clients.values("pk")
     observations = _clear(Observation.objects.filter(resident__in=clients), {"text": ""}, dry_run)
     guardians = _clear(Consent.objects.filter(resident__in=clients), {"guardian_name": ""}, dry_run)
     residents = _clear(Resident.objects.filter(pk__in=clients), RESIDENT_IDENTITY, dry_run)

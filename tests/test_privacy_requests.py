@@ -1,0 +1,172 @@
+"""A resident's personal data requests 个人信息权利请求 (PIPL art. 44–47): taken in
+by station staff with a due date 15 working days on, waiting on the director's
+home, answered once; the export of everything held about the person is complete
+and access-logged; a deletion anonymises like the purge, unless a legal hold
+(an open case, a statutory roster) stands in the way."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from shegong.cases import services as case_services
+from shegong.clients import services as client_services
+from shegong.clients.models import Resident
+from shegong.core.models import AccessLog, AuditEntry
+from shegong.delivery.models import Attendance
+from shegong.privacy.models import RequestStatus, SubjectRequest
+from shegong.privacy.requests import due_date, subject_request_answer, subject_request_open
+from shegong.stats import rollups
+from tests.delivery_world import make_delivery, record
+from tests.helpers import open_case, refusal, register_resident, today, xlsx_table
+from tests.roster_helpers import id_number
+
+PERSON_ID = id_number(31, born="19450315")
+
+
+def test_the_due_date_is_15_working_days_on():
+    # Monday 7 December: 4 + 5 + 5 working days to Christmas, the 15th is Monday 28.
+    assert due_date(datetime.date(2026, 12, 7)) == datetime.date(2026, 12, 28)
+    # Received on a Saturday: the count starts on Monday.
+    assert due_date(datetime.date(2026, 12, 5)) == datetime.date(2026, 12, 25)
+
+
+@pytest.fixture
+def person(world):
+    """陈秀英 with everything a station holds: household, consent, classification,
+    tag, an assessed case, an observation and a service attended."""
+    d = make_delivery(world)
+    household = client_services.household_create(
+        actor=world["worker"], station=world.station_a, name="陈家", address="沙园路9号"
+    )
+    resident = register_resident(
+        world,
+        "陈秀英",
+        id_number=PERSON_ID,
+        born=datetime.date(1945, 3, 15),
+        phone="13800138000",
+        household=household,
+        classify="elderly",
+    )
+    client_services.tag_add(
+        actor=world["worker"], resident=resident, tag="living_alone", started_on=today()
+    )
+    case = open_case(world, resident, domain="elderly")
+    case_services.case_assess(
+        actor=world["worker"],
+        case=case,
+        assessed_on=today(),
+        needs="独居需要陪伴",
+        risk_level="low",
+    )
+    case_services.observation_record(
+        actor=world["worker"],
+        resident=resident,
+        observed_on=today(),
+        source="visit",
+        text="精神不错",
+    )
+    record(d, project="key", attendees=[resident], headcount=3)
+    return {"resident": resident, "case": case}
+
+
+def _take_in(world, resident, kind="access") -> SubjectRequest:
+    return subject_request_open(
+        actor=world["worker"],
+        resident=resident,
+        kind=kind,
+        requested_by="本人",
+        received_on=datetime.date(2026, 12, 7),
+    )
+
+
+def test_taken_in_on_the_resident_page_and_waiting_on_the_directors_home(world, login):
+    resident = register_resident(world, "陈秀英")
+    page = login(world["worker"]).post(
+        f"/privacy/requests/new/{resident.pk}/",
+        {"kind": "correction", "requested_by": "女儿 李红", "received_on": "2026-12-07"},
+    )
+    item = SubjectRequest.objects.get()
+    assert page.status_code == 302 and page.url == f"/privacy/requests/{item.pk}/"
+    assert (item.station, item.due_on, item.status) == (
+        world.station_a,
+        datetime.date(2026, 12, 28),
+        "open",
+    )
+    home = login(world["director"]).get("/").content.decode()
+    assert 'data-testid="inbox-data-request"' in home
+    assert "更正我的信息: 陈秀英" in home
+    # A future day is refused with a message, nothing saved.
+    page = login(world["worker"]).post(
+        f"/privacy/requests/new/{resident.pk}/",
+        {"kind": "access", "requested_by": "本人", "received_on": "2099-01-01"},
+    )
+    assert page.status_code == 400
+    assert "请求的收到日期不能在将来。" in page.content.decode()
+    assert SubjectRequest.objects.count() == 1
+
+
+def test_the_export_holds_everything_and_is_logged(world, person, login):
+    item = _take_in(world, person["resident"])
+    client = login(world["director"])
+    data = json.loads(client.get(f"/privacy/requests/{item.pk}/export.json").content)
+    own = data["clients.resident"][0]
+    assert (own["name"], own["id_number"], own["phone"]) == ("陈秀英", PERSON_ID, "13800138000")
+    assert "id_number_hash" not in own and "id_number_encrypted" not in own
+    assert data["clients.household"][0]["address"] == "沙园路9号"
+    assert len(data["clients.consent"]) == 1
+    assert [row["domain"] for row in data["clients.clientstatus"]] == ["长者"]
+    assert len(data["clients.residenttag"]) == 1
+    assert [row["needs"] for row in data["cases.assessment"]] == ["独居需要陪伴"]
+    assert [row["text"] for row in data["cases.observation"]] == ["精神不错"]
+    assert len(data["cases.case"]) == 1
+    assert len(data["delivery.attendance"]) == 1
+    # The readable copy: one line per field, the ID number in clear.
+    rows = xlsx_table(client.get(f"/privacy/requests/{item.pk}/export.xlsx"))
+    assert rows[0] == ("记录类别", "记录", "字段", "内容")
+    assert ("居民", "1", "身份证号", PERSON_ID) in rows
+    logged = AccessLog.objects.filter(action="export_subject", object_id=person["resident"].pk)
+    assert logged.count() == 2
+    assert (
+        AuditEntry.objects.filter(action="export", object_repr__startswith="personal-data-").count()
+        == 2
+    )
+
+
+def test_a_deletion_waits_for_the_open_case_then_anonymises_and_keeps_the_figures(world, person):
+    resident, case = person["resident"], person["case"]
+    item = _take_in(world, resident, kind="deletion")
+    assert refusal(
+        subject_request_answer, actor=world["director"], request=item, outcome="已删除"
+    ) == [
+        "The resident has an open case: close it first (the case file is kept while the case runs)."
+    ]
+    assert Resident.objects.get(pk=resident.pk).name == "陈秀英"
+    case_services.case_close(
+        actor=world["director"], case=case, closed_on=today(), outcome="moved_away", summary=""
+    )
+    attended = Attendance.objects.filter(resident=resident).count()
+    answered = subject_request_answer(
+        actor=world["director"], request=item, outcome="已按本人要求删除"
+    )
+    assert answered.status == RequestStatus.DONE
+    resident.refresh_from_db()
+    assert (resident.name, resident.id_number_hash, resident.phone) == ("已匿名", "", "")
+    assert Attendance.objects.filter(resident=resident).count() == attended == 1
+    assert rollups.drift() == []
+    entry = AuditEntry.objects.get(object_type="privacy.deletion")
+    assert entry.detail["counts"]["residents"] == 1
+    # Answered once: a second answer is refused.
+    assert refusal(
+        subject_request_answer, actor=world["director"], request=item, outcome="再次"
+    ) == ["This request has been answered already."]
+
+
+def test_only_the_director_answers(world):
+    item = _take_in(world, register_resident(world, "陈秀英"))
+    with pytest.raises(PermissionDenied):
+        subject_request_answer(actor=world["worker"], request=item, outcome="好")
+    assert SubjectRequest.objects.get(pk=item.pk).status == "open"
