@@ -5,7 +5,7 @@ raw rows they summarise:
 
 - `record_event_change` adds the change of one event's counts (or of an import
   batch's) to `DomainMonth`, `DomainYear`, `ProjectMonth` and, for an event given
-  at a service point, `PointMonth` — one `INSERT … ON CONFLICT DO
+  at a service point, `PointMonth` and `ProjectPointMonth` — one `INSERT … ON CONFLICT DO
   UPDATE` per table (`core.bulk.upsert`), the same statement on SQLite and PostgreSQL;
 - `clients_served_add` sets the month bits of the residents who attended, and
   `clients_served_refresh` recounts them from the raw attendance where a change
@@ -38,6 +38,7 @@ from shegong.stats.models import (
     MealMonth,
     PointMonth,
     ProjectMonth,
+    ProjectPointMonth,
 )
 
 ZERO_HOURS = Decimal("0.0")
@@ -149,29 +150,28 @@ def record_event_change(
         conflict=("station", "year", "domain"),
         combine={"events": "+", "person_times": "+"},
     )
-    if project_id is not None:
+    if project_id is None:
+        return
+    counts = {
+        "events": delta.events,
+        "person_times": delta.person_times,
+        "group_sessions": delta.group_sessions,
+        "activities": delta.activities,
+        "volunteer_hours": delta.volunteer_hours,
+    }
+    added = dict.fromkeys(counts, "+")
+    upsert(
+        ProjectMonth,
+        [{"station": station_id, "project": project_id, **month, **counts}],
+        conflict=("project", "year", "month"),
+        combine=added,
+    )
+    if point_id is not None:
         upsert(
-            ProjectMonth,
-            [
-                {
-                    "station": station_id,
-                    "project": project_id,
-                    **month,
-                    "events": delta.events,
-                    "person_times": delta.person_times,
-                    "group_sessions": delta.group_sessions,
-                    "activities": delta.activities,
-                    "volunteer_hours": delta.volunteer_hours,
-                }
-            ],
-            conflict=("project", "year", "month"),
-            combine={
-                "events": "+",
-                "person_times": "+",
-                "group_sessions": "+",
-                "activities": "+",
-                "volunteer_hours": "+",
-            },
+            ProjectPointMonth,
+            [{"station": station_id, "point": point_id, "project": project_id, **month, **counts}],
+            conflict=("point", "project", "year", "month"),
+            combine=added,
         )
 
 
@@ -553,6 +553,40 @@ def _raw_project_months() -> dict[tuple, tuple]:
     return found
 
 
+def _raw_project_point_months() -> dict[tuple, tuple]:
+    from shegong.delivery.counting import counted_kind_counts
+    from shegong.delivery.models import ServiceEvent
+
+    rows = (
+        ServiceEvent.objects.filter(project__isnull=False, point__isnull=False)
+        .values("station_id", "point_id", "project_id", "held_on__year", "held_on__month")
+        .annotate(
+            events=Count("pk"),
+            person_times=Sum("person_times"),
+            **counted_kind_counts(),
+        )
+        .order_by()
+    )
+    found = {
+        (
+            r["station_id"],
+            r["point_id"],
+            r["project_id"],
+            r["held_on__year"],
+            r["held_on__month"],
+        ): (r["events"], r["person_times"] or 0, r["group_sessions"], r["activities"], ZERO_HOURS)
+        for r in rows
+    }
+    _add_volunteer_hours(
+        found,
+        ("station", "point", "project", "year", "month"),
+        4,
+        event__project__isnull=False,
+        event__point__isnull=False,
+    )
+    return found
+
+
 def _ranges_from_client_years() -> dict[tuple, tuple[int]]:
     """The 78 range counts of every station-year, recounted from `ClientYear` (itself
     checked against the raw attendance): one pass over it per month range."""
@@ -622,6 +656,13 @@ TABLES: tuple[Table, ...] = (
         ("station_id", "project_id", "year", "month"),
         ("events", "person_times", "group_sessions", "activities", "volunteer_hours"),
         _raw_project_months,
+    ),
+    Table(
+        "project_point_month",
+        ProjectPointMonth,
+        ("station_id", "point_id", "project_id", "year", "month"),
+        ("events", "person_times", "group_sessions", "activities", "volunteer_hours"),
+        _raw_project_point_months,
     ),
     Table(
         "client_year",
