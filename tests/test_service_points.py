@@ -678,3 +678,57 @@ def test_the_point_dashboard_and_api_list_its_113x_projects(served, login):
         reverse("stats:point", args=[p1.pk]), {"domain": "elderly"}
     )
     assert [p.name for p in elderly.context["summary"].projects] == ["长者服务"]
+
+
+# --- Canteen meals per point (MealPointMonth) ----------------------------------------
+
+
+def test_meals_count_at_the_elders_point_at_the_roll_call(points, login):
+    """Elders 0–2 live at P1, 3 at P2, 4 at no point; all five are enrolled. The
+    roll call: 0 dine-in, 1 delivery, 2 dine-in, 3 delivery, 4 dine-in; a second
+    call marks 2 absent. Then 0 moves to P2: the meal already eaten stays at P1.
+    By hand: P1 1 dine-in + 1 delivery, P2 1 delivery, the station 2 + 2."""
+    from shegong.clients.models import Resident
+    from shegong.community import services as community_services
+    from shegong.stats.models import MealMonth, MealPointMonth
+
+    p1, p2 = points.extra["p1"], points.extra["p2"]
+    elders = points.residents[:5]
+    for elder, point in zip(elders, (p1, p1, p1, p2, None), strict=True):
+        Resident.objects.filter(pk=elder.pk).update(point=point)
+        community_services.meal_enrol(
+            actor=points["worker"], resident=elder, started_on=TODAY() - datetime.timedelta(30)
+        )
+    kinds = ("dine_in", "delivery", "dine_in", "delivery", "dine_in")
+    station = points.world.station_a
+    community_services.meal_roll_call(
+        actor=points["worker"],
+        station=station,
+        served_on=TODAY(),
+        present={e.pk: k for e, k in zip(elders, kinds, strict=True)},
+    )
+    community_services.meal_roll_call(
+        actor=points["worker"],
+        station=station,
+        served_on=TODAY(),
+        present={},
+        absent=[elders[2].pk],
+    )
+    Resident.objects.filter(pk=elders[0].pk).update(point=p2)
+
+    def meals(rows) -> tuple[int, int]:
+        return (sum(r.dine_in for r in rows), sum(r.delivery for r in rows))
+
+    assert meals(MealPointMonth.objects.filter(point=p1)) == (1, 1)
+    assert meals(MealPointMonth.objects.filter(point=p2)) == (0, 1)
+    assert meals(MealMonth.objects.filter(station=station)) == (2, 2)
+    assert rollups.drift() == []
+    page = login(points["district"]).get(reverse("stats:point", args=[p1.pk]))
+    assert page.context["summary"].meals == {"dine_in": 1, "delivery": 1, "total": 2}
+    assert 'data-testid="meals">2<' in page.content.decode()
+
+    MealPointMonth.objects.filter(point=p2).update(delivery=5)
+    assert {d.table for d in rollups.drift()} == {"meal_point_month"}
+    assert rollups.rebuild()["meal_point_month"] == 2
+    assert meals(MealPointMonth.objects.filter(point=p2)) == (0, 1)
+    assert rollups.drift() == []

@@ -296,3 +296,33 @@ class ProjectPointMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}@{self.point_id} {self.year}-{self.month:02d}"
+
+
+class MealPointMonth(models.Model):
+    """Meals served by one station's canteen in one month to the elders of one
+    service point 社工点 (the point on the meal record, set at the roll call):
+    `MealMonth` one level down. Meals of elders at no point count in `MealMonth`
+    only."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey("org.ServicePoint", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    dine_in = models.IntegerField(default=0)
+    delivery = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("monthly meals by service point")
+        verbose_name_plural = _("monthly meals by service point")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "year", "month"], name="meal_point_month_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["station", "year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.year}-{self.month:02d}"

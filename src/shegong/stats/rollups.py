@@ -10,7 +10,8 @@ raw rows they summarise:
 - `clients_served_add` sets the month bits of the residents who attended, and
   `clients_served_refresh` recounts them from the raw attendance where a change
   can remove a bit (an edit, a deletion, a merge, a re-classification);
-- `meals_refresh` recounts a canteen's month after a roll call.
+- `meals_refresh` recounts a canteen's month after a roll call (`MealMonth`, and
+  per service point `MealPointMonth`).
 
 `drift` recounts every table from the raw rows and lists the differences;
 `rebuild` replaces the tables with the recount.
@@ -36,6 +37,7 @@ from shegong.stats.models import (
     DomainMonth,
     DomainYear,
     MealMonth,
+    MealPointMonth,
     PointMonth,
     ProjectMonth,
     ProjectPointMonth,
@@ -407,34 +409,43 @@ def clients_served_refresh(
 # --- Meals ---------------------------------------------------------------------------
 
 
-def _raw_meal_months(**filters) -> dict[tuple, tuple[int, int]]:
+def _raw_meal_months(*, by_point: bool = False, **filters) -> dict[tuple, tuple[int, int]]:
+    """(station, year, month) -> (dine-in, delivery) from the meal records; with
+    `by_point`, (station, point, year, month) for the meals at a service point."""
     from shegong.community.models import MealKind, MealRecord
 
+    records = MealRecord.objects.filter(**filters)
+    if by_point:
+        records = records.filter(point__isnull=False)
+    names = ("station", "point", "year", "month") if by_point else ("station", "year", "month")
     rows = (
-        MealRecord.objects.filter(**filters)
-        .annotate(year=ExtractYear("served_on"), month=ExtractMonth("served_on"))
-        .values("station", "year", "month")
+        records.annotate(year=ExtractYear("served_on"), month=ExtractMonth("served_on"))
+        .values(*names)
         .annotate(
             dine_in=Count("pk", filter=Q(kind=MealKind.DINE_IN)),
             delivery=Count("pk", filter=Q(kind=MealKind.DELIVERY)),
         )
         .order_by()
     )
-    return {
-        (r["station"], int(r["year"]), int(r["month"])): (r["dine_in"], r["delivery"]) for r in rows
-    }
+    return {tuple(int(r[n]) for n in names): (r["dine_in"], r["delivery"]) for r in rows}
 
 
 def meals_refresh(*, station_id: int, year: int, month: int) -> None:
     """Recount one canteen's month from its meal records (a few thousand rows at
-    most, read through the (station, served_on) index)."""
-    MealMonth.objects.filter(station_id=station_id, year=year, month=month).delete()
+    most, read through the (station, served_on) index), in all and per point."""
+    month_of = {"station_id": station_id, "year": year, "month": month}
+    MealMonth.objects.filter(**month_of).delete()
+    MealPointMonth.objects.filter(**month_of).delete()
     start = datetime.date(year, month, 1)
     end = datetime.date(year + month // 12, month % 12 + 1, 1)
-    counts = _raw_meal_months(station_id=station_id, served_on__gte=start, served_on__lt=end)
+    raw = {"station_id": station_id, "served_on__gte": start, "served_on__lt": end}
     MealMonth.objects.bulk_create(
         MealMonth(station_id=s, year=y, month=m, dine_in=d, delivery=v)
-        for (s, y, m), (d, v) in counts.items()
+        for (s, y, m), (d, v) in _raw_meal_months(**raw).items()
+    )
+    MealPointMonth.objects.bulk_create(
+        MealPointMonth(station_id=s, point_id=p, year=y, month=m, dine_in=d, delivery=v)
+        for (s, p, y, m), (d, v) in _raw_meal_months(by_point=True, **raw).items()
     )
 
 
@@ -684,6 +695,13 @@ TABLES: tuple[Table, ...] = (
         ("station_id", "year", "month"),
         ("dine_in", "delivery"),
         _raw_meal_months,
+    ),
+    Table(
+        "meal_point_month",
+        MealPointMonth,
+        ("station_id", "point_id", "year", "month"),
+        ("dine_in", "delivery"),
+        lambda: _raw_meal_months(by_point=True),
     ),
 )
 

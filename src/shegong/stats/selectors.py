@@ -28,6 +28,7 @@ from shegong.stats.models import (
     DomainMonth,
     DomainYear,
     MealMonth,
+    MealPointMonth,
     PointMonth,
     ProjectMonth,
     ProjectPointMonth,
@@ -288,7 +289,8 @@ def point_summary(
     events and volunteer hours by domain and month, and the cumulative figures; the
     clients served are the point's residents served at its station in the period
     (`_point_clients`); the 113X projects' services given at the point
-    (`point_projects`); the open cases of the point's residents. Meals, alerts,
+    (`point_projects`); the canteen's meals of the point's elders
+    (`MealPointMonth`); the open cases of the point's residents. Alerts,
     volunteers and satisfaction are the station's."""
     from shegong.cases.models import OPEN_STATUSES, Case
 
@@ -306,6 +308,14 @@ def point_summary(
     summary.projects = point_projects(
         user, point, year=year, month_from=month_from, month_to=month_to, domain=domain
     )
+    if domain in (None, Domain.ELDERLY):
+        meals = (
+            MealPointMonth.objects.visible_to(user)
+            .filter(point=point, year=year, month__gte=month_from, month__lte=month_to)
+            .aggregate(dine_in=Sum("dine_in"), delivery=Sum("delivery"))
+        )
+        summary.meals = {k: v or 0 for k, v in meals.items()}
+        summary.meals["total"] = summary.meals["dine_in"] + summary.meals["delivery"]
     cases = Case.objects.visible_to(user).filter(client__point=point)
     if domain:
         cases = cases.filter(domain=domain)
