@@ -559,7 +559,7 @@ def test_plan_page_groups_the_projects_and_shows_their_targets(world, client):
         "featured": ["长者安全关爱联盟"],
     }
     html = response.content.decode()
-    assert "Person-times <strong>3200</strong>" in html
+    assert "Person-times <strong>3,200</strong>" in html  # grouped by thousands
     assert 'data-testid="complete"' in html
 
 

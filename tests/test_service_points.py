@@ -17,7 +17,7 @@ from shegong.delivery import services as delivery_services
 from shegong.org import services as org_services
 from shegong.org.models import Community, ServicePoint
 from shegong.stats import rollups
-from shegong.stats.models import PointMonth
+from shegong.stats.models import PointMonth, ProjectPointMonth
 from tests.conftest import shared
 from tests.delivery_world import TODAY, make_delivery, record
 from tests.helpers import refusal_by_field
@@ -432,6 +432,11 @@ def test_the_service_import_places_rows_at_a_point_by_code_or_name(points):
     assert (result.loaded_events, result.loaded_person_times) == (3, 47)
     assert _point_figures(points.extra["p1"]) == (1, 30, Decimal("0.0"))
     assert _point_figures(points.extra["p2"]) == (1, 12, Decimal("0.0"))
+    # The batch's projects per point: R1 长者服务 at P1, R2 青少年服务 at P2 (R3 at none).
+    assert _project_points() == {
+        ("东风社工点", "长者服务"): (1, 30, 0, 1, Decimal("0.0")),
+        ("南华社工点", "青少年服务"): (1, 12, 0, 1, Decimal("0.0")),
+    }
     assert rollups.drift() == []
 
 
@@ -614,3 +619,116 @@ def test_the_resident_and_service_lists_filter_by_point(served, login):
     assert list(hidden.context["page"]) == []
     events = client.get(reverse("delivery:event-list"), {"point": p1.pk})
     assert sorted(e.person_times for e in events.context["page"]) == [6, 25]
+
+
+# --- 113X projects per point (ProjectPointMonth) -------------------------------------
+
+
+def _project_points() -> dict[tuple[str, str], tuple]:
+    """(point, project) -> (events, person-times, group sessions, activities,
+    volunteer hours), the rows with any figure."""
+    found = {}
+    for r in ProjectPointMonth.objects.select_related("point", "project"):
+        values = (r.events, r.person_times, r.group_sessions, r.activities, r.volunteer_hours)
+        if any(values):
+            found[(r.point.name, r.project.name)] = values
+    return found
+
+
+def test_project_rollups_per_point_equal_the_hand_count(served):
+    # P1: 邻里互助 an activity of 25 with 2.5 volunteer hours, 长者服务 a home visit
+    # corrected to 6; P2: 青少年服务 an activity of 40 (the core one deleted); the
+    # family activity of 7 at no point is in ProjectMonth only.
+    assert _project_points() == {
+        ("东风社工点", "邻里互助"): (1, 25, 0, 1, Decimal("2.5")),
+        ("东风社工点", "长者服务"): (1, 6, 0, 0, Decimal("0.0")),
+        ("南华社工点", "青少年服务"): (1, 40, 0, 1, Decimal("0.0")),
+    }
+    assert rollups.drift() == []
+
+
+def test_a_tampered_project_point_row_is_found_and_rebuilt(served):
+    ProjectPointMonth.objects.filter(point=served.extra["p2"], events=1).update(person_times=41)
+    assert {d.table for d in rollups.drift()} == {"project_point_month"}
+    counts = rollups.rebuild()
+    assert counts["project_point_month"] == 3
+    assert _project_points()[("南华社工点", "青少年服务")] == (1, 40, 0, 1, Decimal("0.0"))
+    assert rollups.drift() == []
+
+
+def test_the_point_dashboard_and_api_list_its_113x_projects(served, login):
+    p1 = served.extra["p1"]
+    page = login(served["district"]).get(reverse("stats:point", args=[p1.pk]))
+    projects = [
+        (p.name, p.person_times, p.target, [(t.metric, t.done) for t in p.targets])
+        for p in page.context["summary"].projects
+    ]
+    assert projects == [
+        ("邻里互助", 25, None, [("activities", 1.0), ("volunteer_hours", 2.5)]),
+        ("长者服务", 6, None, []),
+    ]
+    assert "本社工点的113X项目服务" in page.content.decode()
+    api = api_as(served, "city").get("/api/stats/person-times/", {"point": p1.pk}).json()
+    assert [(p["name"], p["person_times"]) for p in api["projects"]] == [
+        ("邻里互助", 25),
+        ("长者服务", 6),
+    ]
+    # A domain filter keeps the domain's projects only.
+    elderly = login(served["district"]).get(
+        reverse("stats:point", args=[p1.pk]), {"domain": "elderly"}
+    )
+    assert [p.name for p in elderly.context["summary"].projects] == ["长者服务"]
+
+
+# --- Canteen meals per point (MealPointMonth) ----------------------------------------
+
+
+def test_meals_count_at_the_elders_point_at_the_roll_call(points, login):
+    """Elders 0–2 live at P1, 3 at P2, 4 at no point; all five are enrolled. The
+    roll call: 0 dine-in, 1 delivery, 2 dine-in, 3 delivery, 4 dine-in; a second
+    call marks 2 absent. Then 0 moves to P2: the meal already eaten stays at P1.
+    By hand: P1 1 dine-in + 1 delivery, P2 1 delivery, the station 2 + 2."""
+    from shegong.clients.models import Resident
+    from shegong.community import services as community_services
+    from shegong.stats.models import MealMonth, MealPointMonth
+
+    p1, p2 = points.extra["p1"], points.extra["p2"]
+    elders = points.residents[:5]
+    for elder, point in zip(elders, (p1, p1, p1, p2, None), strict=True):
+        Resident.objects.filter(pk=elder.pk).update(point=point)
+        community_services.meal_enrol(
+            actor=points["worker"], resident=elder, started_on=TODAY() - datetime.timedelta(30)
+        )
+    kinds = ("dine_in", "delivery", "dine_in", "delivery", "dine_in")
+    station = points.world.station_a
+    community_services.meal_roll_call(
+        actor=points["worker"],
+        station=station,
+        served_on=TODAY(),
+        present={e.pk: k for e, k in zip(elders, kinds, strict=True)},
+    )
+    community_services.meal_roll_call(
+        actor=points["worker"],
+        station=station,
+        served_on=TODAY(),
+        present={},
+        absent=[elders[2].pk],
+    )
+    Resident.objects.filter(pk=elders[0].pk).update(point=p2)
+
+    def meals(rows) -> tuple[int, int]:
+        return (sum(r.dine_in for r in rows), sum(r.delivery for r in rows))
+
+    assert meals(MealPointMonth.objects.filter(point=p1)) == (1, 1)
+    assert meals(MealPointMonth.objects.filter(point=p2)) == (0, 1)
+    assert meals(MealMonth.objects.filter(station=station)) == (2, 2)
+    assert rollups.drift() == []
+    page = login(points["district"]).get(reverse("stats:point", args=[p1.pk]))
+    assert page.context["summary"].meals == {"dine_in": 1, "delivery": 1, "total": 2}
+    assert 'data-testid="meals">2<' in page.content.decode()
+
+    MealPointMonth.objects.filter(point=p2).update(delivery=5)
+    assert {d.table for d in rollups.drift()} == {"meal_point_month"}
+    assert rollups.rebuild()["meal_point_month"] == 2
+    assert meals(MealPointMonth.objects.filter(point=p2)) == (0, 1)
+    assert rollups.drift() == []

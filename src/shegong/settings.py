@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "shegong.core.context_processors.sections",
             ],
+            # `{{ n|figure }}`: every figure shown grouped by thousands (12,345).
+            "builtins": ["shegong.core.templatetags.figures"],
         },
     },
 ]

@@ -72,6 +72,16 @@ class MealRecord(TimeStampedModel):
         related_name="meal_records",
         verbose_name=_("elder"),
     )
+    # The elder's service point 社工点 at the roll call (if it is one of the
+    # station's), so that meals can be read per point like services.
+    point = models.ForeignKey(
+        "org.ServicePoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service point"),
+    )
     served_on = models.DateField(_("date"))
     kind = models.CharField(
         _("meal"), max_length=10, choices=MealKind.choices, default=MealKind.DINE_IN

@@ -108,6 +108,12 @@ def meal_roll_call(
     kept = len(set(existing) - set(present) - absent)
     updated = 0
     new = []
+    # A new meal counts at the elder's service point, where it is one of this station's.
+    points = dict(
+        Resident.objects.filter(
+            pk__in=set(present) - set(existing), point__station=station
+        ).values_list("pk", "point_id")
+    )
     for resident_id, kind in present.items():
         record = existing.get(resident_id)
         if record is None:
@@ -115,6 +121,7 @@ def meal_roll_call(
                 MealRecord(
                     station=station,
                     resident_id=resident_id,
+                    point_id=points.get(resident_id),
                     served_on=served_on,
                     kind=kind,
                     recorded_by=actor,

@@ -33,7 +33,9 @@ class CoverageSerializer(serializers.Serializer):
 
 class CoverageView(APIView):
     """Roster coverage 覆盖率 of a month in the caller's scope, per unit of a level
-    and per category (category_id null: all categories of the unit)."""
+    and per category (category_id null: all categories of the unit). At the level
+    `point`, key 0 is a station's communities without a service point (its name
+    says which station)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -43,6 +45,7 @@ class CoverageView(APIView):
             OpenApiParameter("level", str, enum=list(selectors.LEVELS)),
             OpenApiParameter("district", int),
             OpenApiParameter("station", int),
+            OpenApiParameter("point", int, description="A service point 社工点 of a station."),
         ],
         responses=CoverageSerializer,
     )

@@ -7,18 +7,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet, Sum
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.models import User
-from shegong.org.models import City, Community, District, Station, Street
+from shegong.org.models import City, Community, District, ServicePoint, Station, Street
 from shegong.rosters.models import CoverageMonth, RosterCategory, RosterEntry, RosterImport
 
 # Level -> (the CoverageMonth lookup to the level's key, the model named by it).
+# Coverage is kept per community; a service point 社工点 is one community
+# (`ServicePoint.community`), so a point's figure is the sum of its community's
+# rows. A community without a point counts at its station, as the station's
+# unit "at the station (no service point)" (key 0), so a station's rows at the
+# point level add up to its total.
 LEVELS = {
     "city": ("station__street__district__city_id", City),
     "district": ("station__street__district_id", District),
     "street": ("station__street_id", Street),
     "station": ("station_id", Station),
+    "point": ("community__point", ServicePoint),
     "community": ("community_id", Community),
 }
 LEVEL_LABELS = {
@@ -26,7 +33,14 @@ LEVEL_LABELS = {
     "district": _("District"),
     "street": _("Street or town"),
     "station": _("Station"),
+    "point": _("Service point"),
     "community": _("Community"),
+}
+# The `within` filters a query may narrow the coverage to (name -> lookup).
+WITHIN = {
+    "district": "station__street__district_id",
+    "station": "station_id",
+    "point": "community__point",
 }
 FIGURES = ("on_roster", "reached", "visited", "never_reached")
 
@@ -87,29 +101,42 @@ def coverage(
     row of all categories for each unit), within the reader's scope and the
     `within` filter (CoverageMonth lookups, e.g. {"station__street__district_id": 3})."""
     lookup, model = LEVELS[level]
+    per_point = level == "point"
     rows = (
         CoverageMonth.objects.visible_to(user)
         .filter(year=year, month=month, **(within or {}))
-        .values(lookup, "category_id")
+        .values(lookup, "category_id", *(["station_id"] if per_point else []))
         .annotate(**{f: Sum(f) for f in FIGURES})
         .order_by()
     )
-    names = dict(model.objects.filter(pk__in={r[lookup] for r in rows}).values_list("pk", "name"))
+    names = dict(
+        model.objects.filter(pk__in={r[lookup] for r in rows} - {None}).values_list("pk", "name")
+    )
+    if per_point:  # the stations of the communities without a point
+        stations = dict(
+            Station.objects.filter(
+                pk__in={r["station_id"] for r in rows if r[lookup] is None}
+            ).values_list("pk", "name")
+        )
+        rest = gettext("At the station (no service point)")
     categories = {c.pk: c for c in RosterCategory.objects.all()}
-    found: list[CoverageRow] = []
-    totals: dict[int, CoverageRow] = {}
+    cells: dict[tuple, CoverageRow] = {}
     for r in rows:
         key = r[lookup]
+        group: tuple = (key,)
+        if key is None:  # only at the point level: a community without a point
+            key, group = 0, (0, r["station_id"])
+            name = f"{stations.get(r['station_id'], '')} · {rest}"
+        else:
+            name = names.get(key, "")
         category = categories[r["category_id"]]
-        found.append(
-            CoverageRow(
-                key, names.get(key, ""), category.pk, category.name, *(r[f] for f in FIGURES)
+        for category_id, label in ((category.pk, category.name), (None, "")):
+            cell = cells.setdefault(
+                (group, category_id), CoverageRow(key, name, category_id, label, 0, 0, 0, 0)
             )
-        )
-        total = totals.setdefault(key, CoverageRow(key, names.get(key, ""), None, "", 0, 0, 0, 0))
-        for f in FIGURES:
-            setattr(total, f, getattr(total, f) + r[f])
-    found.extend(totals.values())
+            for f in FIGURES:
+                setattr(cell, f, getattr(cell, f) + r[f])
+    found = list(cells.values())
     order = {c.pk: (c.order, c.code) for c in categories.values()}
     found.sort(
         key=lambda row: (

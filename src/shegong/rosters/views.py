@@ -258,11 +258,14 @@ def visit_record(request, pk: int):
 
 
 def coverage_params(params, user) -> dict:
-    """year, month and level from a query, defaulting to the latest month on
-    file; ValidationError for a bad value."""
+    """year, month, level and the `within` filters (district, station, service
+    point) from a query, defaulting to the latest month on file; ValidationError
+    for a bad value."""
     level = params.get("level") or "station"
     if level not in selectors.LEVELS:
-        raise ValidationError({"level": _("Choose city, district, street, station or community.")})
+        raise ValidationError(
+            {"level": _("Choose city, district, street, station, service point or community.")}
+        )
     text = params.get("month") or ""
     if text:
         month = importing.month_of(text)
@@ -272,12 +275,11 @@ def coverage_params(params, user) -> dict:
         today = timezone.localdate()
         year, number = latest or (today.year, today.month)
     within = {}
-    for name in ("district", "station"):
+    for name, lookup in selectors.WITHIN.items():
         value = params.get(name)
         if value:
             if not (value.isascii() and value.isdigit()) or len(value) > 18:
                 raise ValidationError({name: _("A whole number is required.")})
-            lookup = "station__street__district_id" if name == "district" else "station_id"
             within[lookup] = int(value)
     return {"year": year, "month": number, "level": level, "within": within}
 

@@ -260,3 +260,69 @@ class PointMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.year}-{self.month:02d} {self.domain}"
+
+
+class ProjectPointMonth(models.Model):
+    """Events and person-times of one 113X plan project given at one service point
+    社工点 in one month: `ProjectMonth` one level down, so that a project's progress
+    can be read per point. Events without a point count in `ProjectMonth` only."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey("org.ServicePoint", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("plans.PlanProject", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    events = models.IntegerField(default=0)
+    person_times = models.IntegerField(default=0)
+    group_sessions = models.IntegerField(default=0)
+    activities = models.IntegerField(default=0)
+    volunteer_hours = models.DecimalField(max_digits=12, decimal_places=1, default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("monthly figures by project and service point")
+        verbose_name_plural = _("monthly figures by project and service point")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "project", "year", "month"], name="project_point_month_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12),
+                name="project_point_month_month_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}@{self.point_id} {self.year}-{self.month:02d}"
+
+
+class MealPointMonth(models.Model):
+    """Meals served by one station's canteen in one month to the elders of one
+    service point 社工点 (the point on the meal record, set at the roll call):
+    `MealMonth` one level down. Meals of elders at no point count in `MealMonth`
+    only."""
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey("org.ServicePoint", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    dine_in = models.IntegerField(default=0)
+    delivery = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ROLLUP_SCOPE
+
+    class Meta:
+        verbose_name = _("monthly meals by service point")
+        verbose_name_plural = _("monthly meals by service point")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "year", "month"], name="meal_point_month_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["station", "year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.year}-{self.month:02d}"

@@ -5,12 +5,13 @@ raw rows they summarise:
 
 - `record_event_change` adds the change of one event's counts (or of an import
   batch's) to `DomainMonth`, `DomainYear`, `ProjectMonth` and, for an event given
-  at a service point, `PointMonth` — one `INSERT … ON CONFLICT DO
+  at a service point, `PointMonth` and `ProjectPointMonth` — one `INSERT … ON CONFLICT DO
   UPDATE` per table (`core.bulk.upsert`), the same statement on SQLite and PostgreSQL;
 - `clients_served_add` sets the month bits of the residents who attended, and
   `clients_served_refresh` recounts them from the raw attendance where a change
   can remove a bit (an edit, a deletion, a merge, a re-classification);
-- `meals_refresh` recounts a canteen's month after a roll call.
+- `meals_refresh` recounts a canteen's month after a roll call (`MealMonth`, and
+  per service point `MealPointMonth`).
 
 `drift` recounts every table from the raw rows and lists the differences;
 `rebuild` replaces the tables with the recount.
@@ -36,8 +37,10 @@ from shegong.stats.models import (
     DomainMonth,
     DomainYear,
     MealMonth,
+    MealPointMonth,
     PointMonth,
     ProjectMonth,
+    ProjectPointMonth,
 )
 
 ZERO_HOURS = Decimal("0.0")
@@ -149,29 +152,28 @@ def record_event_change(
         conflict=("station", "year", "domain"),
         combine={"events": "+", "person_times": "+"},
     )
-    if project_id is not None:
+    if project_id is None:
+        return
+    counts = {
+        "events": delta.events,
+        "person_times": delta.person_times,
+        "group_sessions": delta.group_sessions,
+        "activities": delta.activities,
+        "volunteer_hours": delta.volunteer_hours,
+    }
+    added = dict.fromkeys(counts, "+")
+    upsert(
+        ProjectMonth,
+        [{"station": station_id, "project": project_id, **month, **counts}],
+        conflict=("project", "year", "month"),
+        combine=added,
+    )
+    if point_id is not None:
         upsert(
-            ProjectMonth,
-            [
-                {
-                    "station": station_id,
-                    "project": project_id,
-                    **month,
-                    "events": delta.events,
-                    "person_times": delta.person_times,
-                    "group_sessions": delta.group_sessions,
-                    "activities": delta.activities,
-                    "volunteer_hours": delta.volunteer_hours,
-                }
-            ],
-            conflict=("project", "year", "month"),
-            combine={
-                "events": "+",
-                "person_times": "+",
-                "group_sessions": "+",
-                "activities": "+",
-                "volunteer_hours": "+",
-            },
+            ProjectPointMonth,
+            [{"station": station_id, "point": point_id, "project": project_id, **month, **counts}],
+            conflict=("point", "project", "year", "month"),
+            combine=added,
         )
 
 
@@ -407,34 +409,43 @@ def clients_served_refresh(
 # --- Meals ---------------------------------------------------------------------------
 
 
-def _raw_meal_months(**filters) -> dict[tuple, tuple[int, int]]:
+def _raw_meal_months(*, by_point: bool = False, **filters) -> dict[tuple, tuple[int, int]]:
+    """(station, year, month) -> (dine-in, delivery) from the meal records; with
+    `by_point`, (station, point, year, month) for the meals at a service point."""
     from shegong.community.models import MealKind, MealRecord
 
+    records = MealRecord.objects.filter(**filters)
+    if by_point:
+        records = records.filter(point__isnull=False)
+    names = ("station", "point", "year", "month") if by_point else ("station", "year", "month")
     rows = (
-        MealRecord.objects.filter(**filters)
-        .annotate(year=ExtractYear("served_on"), month=ExtractMonth("served_on"))
-        .values("station", "year", "month")
+        records.annotate(year=ExtractYear("served_on"), month=ExtractMonth("served_on"))
+        .values(*names)
         .annotate(
             dine_in=Count("pk", filter=Q(kind=MealKind.DINE_IN)),
             delivery=Count("pk", filter=Q(kind=MealKind.DELIVERY)),
         )
         .order_by()
     )
-    return {
-        (r["station"], int(r["year"]), int(r["month"])): (r["dine_in"], r["delivery"]) for r in rows
-    }
+    return {tuple(int(r[n]) for n in names): (r["dine_in"], r["delivery"]) for r in rows}
 
 
 def meals_refresh(*, station_id: int, year: int, month: int) -> None:
     """Recount one canteen's month from its meal records (a few thousand rows at
-    most, read through the (station, served_on) index)."""
-    MealMonth.objects.filter(station_id=station_id, year=year, month=month).delete()
+    most, read through the (station, served_on) index), in all and per point."""
+    month_of = {"station_id": station_id, "year": year, "month": month}
+    MealMonth.objects.filter(**month_of).delete()
+    MealPointMonth.objects.filter(**month_of).delete()
     start = datetime.date(year, month, 1)
     end = datetime.date(year + month // 12, month % 12 + 1, 1)
-    counts = _raw_meal_months(station_id=station_id, served_on__gte=start, served_on__lt=end)
+    raw = {"station_id": station_id, "served_on__gte": start, "served_on__lt": end}
     MealMonth.objects.bulk_create(
         MealMonth(station_id=s, year=y, month=m, dine_in=d, delivery=v)
-        for (s, y, m), (d, v) in counts.items()
+        for (s, y, m), (d, v) in _raw_meal_months(**raw).items()
+    )
+    MealPointMonth.objects.bulk_create(
+        MealPointMonth(station_id=s, point_id=p, year=y, month=m, dine_in=d, delivery=v)
+        for (s, p, y, m), (d, v) in _raw_meal_months(by_point=True, **raw).items()
     )
 
 
@@ -553,6 +564,40 @@ def _raw_project_months() -> dict[tuple, tuple]:
     return found
 
 
+def _raw_project_point_months() -> dict[tuple, tuple]:
+    from shegong.delivery.counting import counted_kind_counts
+    from shegong.delivery.models import ServiceEvent
+
+    rows = (
+        ServiceEvent.objects.filter(project__isnull=False, point__isnull=False)
+        .values("station_id", "point_id", "project_id", "held_on__year", "held_on__month")
+        .annotate(
+            events=Count("pk"),
+            person_times=Sum("person_times"),
+            **counted_kind_counts(),
+        )
+        .order_by()
+    )
+    found = {
+        (
+            r["station_id"],
+            r["point_id"],
+            r["project_id"],
+            r["held_on__year"],
+            r["held_on__month"],
+        ): (r["events"], r["person_times"] or 0, r["group_sessions"], r["activities"], ZERO_HOURS)
+        for r in rows
+    }
+    _add_volunteer_hours(
+        found,
+        ("station", "point", "project", "year", "month"),
+        4,
+        event__project__isnull=False,
+        event__point__isnull=False,
+    )
+    return found
+
+
 def _ranges_from_client_years() -> dict[tuple, tuple[int]]:
     """The 78 range counts of every station-year, recounted from `ClientYear` (itself
     checked against the raw attendance): one pass over it per month range."""
@@ -624,6 +669,13 @@ TABLES: tuple[Table, ...] = (
         _raw_project_months,
     ),
     Table(
+        "project_point_month",
+        ProjectPointMonth,
+        ("station_id", "point_id", "project_id", "year", "month"),
+        ("events", "person_times", "group_sessions", "activities", "volunteer_hours"),
+        _raw_project_point_months,
+    ),
+    Table(
         "client_year",
         ClientYear,
         ("station_id", "year", "resident_id"),
@@ -643,6 +695,13 @@ TABLES: tuple[Table, ...] = (
         ("station_id", "year", "month"),
         ("dine_in", "delivery"),
         _raw_meal_months,
+    ),
+    Table(
+        "meal_point_month",
+        MealPointMonth,
+        ("station_id", "point_id", "year", "month"),
+        ("dine_in", "delivery"),
+        lambda: _raw_meal_months(by_point=True),
     ),
 )
 

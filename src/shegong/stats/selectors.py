@@ -28,8 +28,10 @@ from shegong.stats.models import (
     DomainMonth,
     DomainYear,
     MealMonth,
+    MealPointMonth,
     PointMonth,
     ProjectMonth,
+    ProjectPointMonth,
 )
 from shegong.stats.rollups import DOMAIN_MASK_FIELDS, month_range_mask
 
@@ -286,7 +288,9 @@ def point_summary(
     """The figures of one service point 社工点, from `PointMonth`: person-times,
     events and volunteer hours by domain and month, and the cumulative figures; the
     clients served are the point's residents served at its station in the period
-    (`_point_clients`); the open cases of the point's residents. Meals, alerts,
+    (`_point_clients`); the 113X projects' services given at the point
+    (`point_projects`); the canteen's meals of the point's elders
+    (`MealPointMonth`); the open cases of the point's residents. Alerts,
     volunteers and satisfaction are the station's."""
     from shegong.cases.models import OPEN_STATUSES, Case
 
@@ -301,11 +305,61 @@ def point_summary(
     summary.cumulative_by_domain = cumulative
     summary.cumulative = sum(cumulative.values())
     summary.by_month = _by_month(months, extra, _point_clients(summary, user, point, domains))
+    summary.projects = point_projects(
+        user, point, year=year, month_from=month_from, month_to=month_to, domain=domain
+    )
+    if domain in (None, Domain.ELDERLY):
+        meals = (
+            MealPointMonth.objects.visible_to(user)
+            .filter(point=point, year=year, month__gte=month_from, month__lte=month_to)
+            .aggregate(dine_in=Sum("dine_in"), delivery=Sum("delivery"))
+        )
+        summary.meals = {k: v or 0 for k, v in meals.items()}
+        summary.meals["total"] = summary.meals["dine_in"] + summary.meals["delivery"]
     cases = Case.objects.visible_to(user).filter(client__point=point)
     if domain:
         cases = cases.filter(domain=domain)
     summary.cases = {"open": cases.filter(status__in=OPEN_STATUSES).count()}
     return summary
+
+
+def point_projects(
+    user: Any,
+    point: ServicePoint,
+    *,
+    year: int,
+    month_from: int = 1,
+    month_to: int = 12,
+    domain: str | None = None,
+) -> list[ProjectProgress]:
+    """The 113X projects' services given at one service point in the period, from
+    `ProjectPointMonth`: person-times, group sessions, activities and volunteer
+    hours per project. Targets are the station's (a plan's, not a point's): none
+    here."""
+    rows = ProjectPointMonth.objects.visible_to(user).filter(
+        point=point, year=year, month__gte=month_from, month__lte=month_to
+    )
+    if domain:
+        rows = rows.filter(project__domain=domain)
+    progress = [
+        ProjectProgress(
+            name=r["project__name"],
+            kind=r["project__kind"],
+            domain=r["project__domain"],
+            person_times=int(r["person_times"] or 0),
+            target=None,
+            targets=[
+                TargetProgress(metric, float(r[column] or 0), None)
+                for metric, column in PROJECT_MONTH_METRICS.items()
+                if metric != Metric.PERSON_TIMES and r[column]
+            ],
+            station_id=point.station_id,
+        )
+        for r in rows.values("project", "project__name", "project__kind", "project__domain")
+        .annotate(**{column: Sum(column) for column in PROJECT_MONTH_METRICS.values()})
+        .order_by()
+    ]
+    return sorted(progress, key=_plan_order)
 
 
 def _point_clients(summary, user, point: ServicePoint, domains) -> dict[int, int]:
