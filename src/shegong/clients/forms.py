@@ -134,3 +134,9 @@ class HouseholdForm(forms.Form):
         if bool(data.get("household")) == bool(data.get("new_household", "").strip()):
             raise forms.ValidationError(_("Choose a household or name a new one."))
         return data
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"), widget=DateInput(), initial=timezone.localdate
+    )

@@ -448,6 +448,58 @@ def consent_check(
     return consent
 
 
+@transaction.atomic
+def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: datetime.date) -> Consent:
+    """The resident (or guardian) withdraws a consent (PIPL art. 15): from that day
+    it covers nothing — no sharing with referral partners — and what is kept is
+    kept on a statutory basis only. Past processing stays lawful: nothing is
+    deleted (a deletion is the resident's request, privacy.requests)."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    ensure_visible(actor, consent)
+    require(actor, CHANGE, consent, staff_only())
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("This consent was withdrawn already."))
+    if consent.lawful_basis != LawfulBasis.CONSENT:
+        raise ValidationError(
+            _("Only a consent can be withdrawn; a statutory basis does not rest on it.")
+        )
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": _("The date cannot be in the future.")})
+    if withdrawn_on < consent.recorded_on:
+        raise ValidationError(
+            {"withdrawn_on": _("A consent cannot be withdrawn before it was given.")}
+        )
+    consent.withdrawn_on = withdrawn_on
+    consent.full_clean()
+    consent.save(update_fields=["withdrawn_on", "updated_at"])
+    return consent
+
+
+def consent_state(resident: Resident, on: datetime.date) -> dict[str, bool]:
+    """What the consents on file say on `on`: whether one is in force, whether
+    one was withdrawn and none given since (kept on the statutory basis only),
+    and whether a guardian's consent for a child now 14 or older waits for the
+    young person's own (PIPL art. 31)."""
+    consents = list(resident.consents.all())
+    in_force = [c for c in consents if c.is_in_force(on)]
+    withdrawn = any(c.withdrawn_on is not None and c.withdrawn_on <= on for c in consents)
+    age = age_on(resident.birth_date, on)
+    renew = (
+        bool(in_force)
+        and age is not None
+        and age >= GUARDIAN_CONSENT_AGE
+        and all(
+            c.lawful_basis == LawfulBasis.CONSENT and c.given_by == Consent.GivenBy.GUARDIAN
+            for c in in_force
+        )
+    )
+    return {
+        "in_force": bool(in_force),
+        "statutory_only": withdrawn and not in_force,
+        "renew_at_14": renew,
+    }
+
+
 def has_sharing_consent(resident: Resident, on: datetime.date) -> bool:
     return any(c.covers_referral_sharing and c.is_in_force(on) for c in resident.consents.all())
 

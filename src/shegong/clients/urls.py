@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.resident_edit, name="resident-edit"),
     path("<int:pk>/reveal-id/", views.resident_reveal_id, name="resident-reveal-id"),
     path("<int:pk>/consents/", views.consent_add, name="consent-add"),
+    path(
+        "<int:pk>/consents/<int:consent>/withdraw/",
+        views.consent_withdraw,
+        name="consent-withdraw",
+    ),
     path("<int:pk>/classify/", views.classify, name="classify"),
     path("<int:pk>/tags/", views.tag_add, name="tag-add"),
     path("<int:pk>/observations/", views.observation_add, name="observation-add"),

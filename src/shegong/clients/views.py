@@ -151,6 +151,8 @@ def resident_detail(request, pk: int):
         "statuses": ClientStatus.objects.visible_to(request.user).filter(resident=resident),
         "tags": ResidentTag.objects.visible_to(request.user).filter(resident=resident),
         "consents": resident.consents.visible_to(request.user),
+        "consent_state": services.consent_state(resident, today),
+        "withdraw_form": bootstrap(forms.ConsentWithdrawForm(prefix="withdraw")),
         "cases": resident.cases.visible_to(request.user).prefetch_related("workers"),
         "observations": observations_of(request.user, resident)[:20],
         "is_priority": services.is_priority_client(resident, today),
@@ -249,6 +251,27 @@ def consent_add(request, pk: int):
         lambda r, d: services.consent_record(actor=request.user, resident=r, **d),
         _("Consent recorded."),
     )
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, pk: int, consent: int):
+    resident = get_visible_or_404(Resident, request.user, pk=pk)
+    item = get_visible_or_404(resident.consents.all(), request.user, pk=consent)
+    require(request.user, CHANGE, item)
+    form = forms.ConsentWithdrawForm(request.POST, prefix="withdraw")
+    done = form.is_valid() and apply_service(
+        form,
+        lambda: services.consent_withdraw(
+            actor=request.user, consent=item, withdrawn_on=form.cleaned_data["withdrawn_on"]
+        ),
+    )
+    if done:
+        messages.success(request, _("Consent withdrawn: nothing is shared from that day on."))
+    else:
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors) or _("Please check the form."))
+    return redirect("clients:resident-detail", pk=resident.pk)
 
 
 @login_required

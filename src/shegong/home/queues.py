@@ -12,6 +12,7 @@ from typing import Any
 from shegong.agenda import selectors as agenda
 from shegong.agenda.models import Appointment
 from shegong.cases import selectors as cases
+from shegong.clients import selectors as clients
 from shegong.clients.models import Resident
 from shegong.community import selectors as community
 from shegong.community.models import MealRecord
@@ -177,7 +178,8 @@ def alerts_by_worker(user, today) -> dict[str, Any]:
 def station_inbox(user, today) -> dict[str, Any]:
     """What waits for the station's director: cases to assign, library entries
     returned, survey results, rectifications to answer, this year's plan while
-    not approved, evaluation results to reply to, residents' data requests."""
+    not approved, evaluation results to reply to, residents' data requests,
+    guardians' consents to renew for children now 14."""
     station = _station(user)
     if station is None:
         return {}
@@ -190,6 +192,7 @@ def station_inbox(user, today) -> dict[str, Any]:
             "rectifications": list(evaluation.rectifications_to_answer(user)[:LIMIT]),
             "sheets_to_reply": list(evaluation.sheets_to_reply(user)[:LIMIT]),
             "data_requests": list(privacy.open_requests(user, station.pk)[:LIMIT]),
+            "consents_to_renew": list(clients.consents_to_renew(user, station.pk, today)[:LIMIT]),
             "plan": plan,
             # Submitted, the plan waits for the officials, not for the director.
             "plan_waiting": plan is None or plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED),
