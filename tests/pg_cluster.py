@@ -80,7 +80,7 @@ class Server:
         """A streaming standby of `primary` (standby.signal and primary_conninfo)."""
         self._pg(
             "pg_basebackup",
-            f"-h 127.0.0.1 -p {primary.port} -U postgres -D '{self.data}' -R -X stream",
+            f"-h 127.0.0.1 -p {primary.port} -U postgres -D '{self.data}' -R -X stream -c fast",
         )
 
     def start(self) -> None:
@@ -197,5 +197,47 @@ def migrate(env: dict) -> None:
         cwd=ROOT,
         check=True,
         capture_output=True,
-        timeout=300,
+        timeout=600,
     )
+
+
+class Primary:
+    """The session's PostgreSQL primary: database `shegong` migrated, with the
+    test world (tests/conftest.py) and this year's plan at station A."""
+
+    def __init__(self) -> None:
+        self.folder = workdir()
+        self.server = Server(self.folder, "primary", free_port())
+        self.project = ""
+
+    def start(self) -> None:
+        self.server.initdb()
+        self.server.start()
+        self.server.sql("CREATE DATABASE shegong", database="postgres")
+        env = child_env(DATABASE_URL=self.server.url())
+        migrate(env)
+        self.project = str(run_child("setup", env)["project"])
+
+    def person_times(self) -> int:
+        """What the primary holds: every service event's person-times."""
+        return self.server.sql("SELECT coalesce(sum(person_times), 0) FROM delivery_serviceevent")[
+            0
+        ]
+
+
+# The modules that use it run in one xdist group, so one worker builds it once.
+XDIST_GROUP = "postgres-servers"
+
+
+@pytest.fixture(scope="session")
+def postgres_primary():
+    """Built once (migrating takes the most time) for the modules that ask:
+    tests/test_replicas.py adds a streaming replica, tests/test_pgbouncer.py
+    puts PgBouncer in front."""
+    primary = Primary()
+    try:
+        primary.start()
+        yield primary
+    finally:
+        primary.server.stop()
+        shutil.rmtree(primary.folder, ignore_errors=True)

@@ -60,7 +60,8 @@ class Recorder:
             {
                 alias
                 for alias, sql in self.statements
-                if sql.lstrip().startswith("SELECT") and f'FROM "{prefix}' in sql
+                # DECLARE ... CURSOR FOR SELECT: an .iterator()'s server-side cursor.
+                if sql.lstrip().startswith(("SELECT", "DECLARE")) and f'FROM "{prefix}' in sql
             }
         )
 
@@ -82,6 +83,8 @@ def dashboard(client: Client, path: str = "/stats/", tables: str = "stats_") -> 
     """A page; its status, figure, and the aliases that read `tables`."""
     with Recorder() as recorder:
         page = client.get(path)
+        if page.streaming:
+            page.content_read = b"".join(page.streaming_content)
     answer = {"status": page.status_code, "reads": recorder.reads_of(tables)}
     if page.status_code == 200 and page.context is not None and "summary" in page.context:
         answer["person_times"] = page.context["summary"].total
@@ -174,6 +177,7 @@ def reads() -> dict:
         "dashboard": dashboard(client),
         "report": {"status": report.status_code, "reads": recorder.reads_of("stats_")},
         "home": {"status": home_page.status_code, "reads": home_recorder.reads_of("")},
+        "export": dashboard(client, "/org/export.csv", tables="org_station"),
         "warnings": warnings.messages,
     }
 
@@ -234,7 +238,7 @@ def pgbouncer_walk(project: str) -> dict:
     recorded = record_activity(worker, int(project), 25)
     page = dashboard(worker)
     export = worker.get("/org/export.csv")
-    lines = export.content.decode("utf-8-sig").splitlines()
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
     logout = worker.post("/accounts/logout/")
     alias = connections["default"].settings_dict
     return {

@@ -13,43 +13,36 @@ SHEGONG_REQUIRE_REPLICA=1 (CI), where it must run."""
 
 from __future__ import annotations
 
+import shutil
 import time
 
 import pytest
 
 from tests.pg_cluster import (
+    XDIST_GROUP,
     Server,
     child_env,
     free_port,
-    migrate,
     pg_bin,
     require,
     run_child,
-    workdir,
 )
 
 BIN = pg_bin()
 require("SHEGONG_REQUIRE_REPLICA", BIN and BIN / "pg_basebackup")
 # One worker builds the pair and runs these tests (`make test` distributes by group).
-pytestmark = pytest.mark.xdist_group("postgres-replica")
+pytestmark = pytest.mark.xdist_group(XDIST_GROUP)
 
 
 class Pair:
-    def __init__(self) -> None:
-        self.folder = workdir()
-        self.primary = Server(self.folder, "primary", free_port())
+    """The session's primary and a streaming replica of it (pg_basebackup -R)."""
+
+    def __init__(self, primary) -> None:
+        self.folder = primary.folder
+        self.primary = primary.server
+        self.project = primary.project
+        self.person_times = primary.person_times
         self.replica = Server(self.folder, "replica", free_port())
-
-    def start(self) -> None:
-        self.primary.initdb()
-        self.primary.start()
-        self.primary.sql("CREATE DATABASE shegong", database="postgres")
-        self.replica.basebackup_of(self.primary)
-        self.replica.start()
-
-    def stop(self) -> None:
-        self.replica.stop()
-        self.primary.stop()
 
     def env(self, **settings: str) -> dict:
         """The child's settings: the pair, the replica's state asked on every
@@ -64,12 +57,6 @@ class Pair:
             },
         )
 
-    def person_times(self) -> int:
-        """What the primary holds: every service event's person-times."""
-        return self.primary.sql("SELECT coalesce(sum(person_times), 0) FROM delivery_serviceevent")[
-            0
-        ]
-
     def caught_up(self) -> None:
         """Replay resumed and the replica has replayed everything."""
         self.replica.sql("SELECT pg_wal_replay_resume()")
@@ -83,19 +70,16 @@ class Pair:
 
 
 @pytest.fixture(scope="module")
-def pair():
-    import shutil
-
-    pair = Pair()
+def pair(postgres_primary):
+    pair = Pair(postgres_primary)
+    pair.replica.basebackup_of(pair.primary)
+    pair.replica.start()
     try:
-        pair.start()
-        migrate(pair.env())
-        pair.project = str(run_child("setup", pair.env())["project"])
         pair.caught_up()
         yield pair
     finally:
-        pair.stop()
-        shutil.rmtree(pair.folder, ignore_errors=True)
+        pair.replica.stop()
+        shutil.rmtree(pair.replica.data, ignore_errors=True)
 
 
 @pytest.fixture
@@ -119,6 +103,8 @@ def test_dashboard_and_report_read_the_replica_other_pages_the_primary(pair):
     }
     assert answer["report"] == {"status": 200, "reads": ["replica"]}
     assert answer["home"] == {"status": 200, "reads": ["default"]}
+    # The CSV export's rows are read while they are streamed, still on the replica.
+    assert answer["export"] == {"status": 200, "reads": ["replica"]}
     assert answer["warnings"] == []
 
 

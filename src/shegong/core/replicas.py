@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.signing import BadSignature
 from django.db import connections
+from django.http import FileResponse
 
 logger = logging.getLogger("shegong.replicas")
 
@@ -161,9 +162,13 @@ def reads_from_replica(view):
         token = _replica_reads.set(True)
         try:
             last_read_alias.set(REPLICA)
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except DATABASE_ERRORS as error:
             replica_failed(error)
+        else:
+            if response.streaming and not isinstance(response, FileResponse):
+                response.streaming_content = _on_replica(response.streaming_content)
+            return response
         finally:
             _replica_reads.reset(token)
         # The replica went away during the page: the same page from the primary.
@@ -172,6 +177,25 @@ def reads_from_replica(view):
 
     wrapped.reads_from_replica = True
     return wrapped
+
+
+def _on_replica(chunks):
+    """A streamed export (CSV rows read while they are sent) keeps reading the
+    replica. Its status is sent already: a replica lost in the middle ends the
+    download early (logged; the next one reads the primary)."""
+    iterator = iter(chunks)
+    while True:
+        token = _replica_reads.set(True)
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        except DATABASE_ERRORS as error:
+            replica_failed(error)
+            raise
+        finally:
+            _replica_reads.reset(token)
+        yield chunk
 
 
 class ReplicaRouter:
