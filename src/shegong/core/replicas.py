@@ -48,10 +48,6 @@ DATABASE_ERRORS = (db.OperationalError, db.InterfaceError)
 _replica_reads: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "shegong_replica_reads", default=False
 )
-# Which alias served the reads of the current marked view (for the log and tests).
-last_read_alias: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "shegong_last_read_alias", default="default"
-)
 
 # One statement: still a standby? and the replay lag in seconds (0 when all
 # received WAL is replayed; NULL when unknown).
@@ -157,11 +153,9 @@ def reads_from_replica(view):
         if user is not None:
             user.is_authenticated  # noqa: B018 (loads the lazy user)
         if _pinned(request) or not replica_usable():
-            last_read_alias.set("default")
             return view(request, *args, **kwargs)
         token = _replica_reads.set(True)
         try:
-            last_read_alias.set(REPLICA)
             response = view(request, *args, **kwargs)
         except DATABASE_ERRORS as error:
             replica_failed(error)
@@ -172,7 +166,6 @@ def reads_from_replica(view):
         finally:
             _replica_reads.reset(token)
         # The replica went away during the page: the same page from the primary.
-        last_read_alias.set("default")
         return view(request, *args, **kwargs)
 
     wrapped.reads_from_replica = True
