@@ -172,3 +172,22 @@ def test_a_replica_that_is_down_from_the_start_is_never_a_500(pair):
     assert answer["dashboard"] == {"status": 200, "reads": ["default"], "person_times": total}
     assert answer["report"] == {"status": 200, "reads": ["default"]}
     assert answer["warnings"][0].startswith("read replica unreachable")
+
+
+def test_a_promoted_replica_is_no_longer_read(pair):
+    # A replica promoted (failover, or by mistake) no longer follows the primary:
+    # what it holds would drift from it. Rebuilt from the primary afterwards.
+    total = pair.person_times()
+    pair.replica._pg("pg_ctl", f"-D '{pair.replica.data}' -w promote")
+    try:
+        answer = run_child("reads", pair.env())
+    finally:
+        pair.replica.stop()
+        shutil.rmtree(pair.replica.data, ignore_errors=True)
+        pair.replica.basebackup_of(pair.primary)
+        pair.replica.start()
+    assert answer["servers"]["replica"] == {"standby": False, "port": pair.replica.port}
+    assert answer["dashboard"] == {"status": 200, "reads": ["default"], "person_times": total}
+    assert answer["warnings"] == [
+        "read replica is no longer a standby (promoted?); reading from the primary"
+    ]
