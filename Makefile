@@ -41,7 +41,7 @@ messages: setup
 
 test: lint
 	$(BIN)/shegong makemigrations --check --dry-run
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The API fuzzing of `make test` (tests/test_api_fuzz.py) with many more examples,
 # new ones each run.

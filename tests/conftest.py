@@ -37,6 +37,7 @@ from shegong.org.models import (
     Street,
 )
 from tests.browser import browser  # noqa: E402,F401  (fixture)
+from tests.pg_cluster import postgres_primary  # noqa: F401  (fixture)
 
 PASSWORD = "Correct-horse-42"
 

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shegong.core.middleware.ChineseFirstLocaleMiddleware",
     "shegong.core.middleware.DatabaseUnavailableMiddleware",
+    # Read-your-writes for the read replica (a no-op without DATABASE_REPLICA_URL).
+    "shegong.core.replicas.ReplicaPinMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,6 +144,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# A streaming replica of the PostgreSQL primary (core.replicas, docs/deployment.md):
+# the dashboards, reports and exports read from it; after a write the writer's
+# browser reads the primary for SHEGONG_REPLICA_PIN_SECONDS; a replica lagging
+# beyond SHEGONG_REPLICA_MAX_LAG_SECONDS, promoted or down is left for the primary
+# (its state re-asked at most every SHEGONG_REPLICA_CHECK_SECONDS).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica host that went away must not hold a page for libpq's default.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["shegong.core.replicas.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("SHEGONG_REPLICA_PIN_SECONDS", "10"))
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("SHEGONG_REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("SHEGONG_REPLICA_CHECK_SECONDS", "2"))
+
+# Behind PgBouncer in transaction mode (DATABASE_PGBOUNCER=1; DATABASE_URL and
+# DATABASE_REPLICA_URL then name PgBouncer): consecutive queries of one connection
+# may reach different server connections, so nothing may outlive a transaction:
+# no server-side cursors (a WITH HOLD cursor of .iterator() would be lost), no
+# prepared statements, and no persistent connections (PgBouncer is the pool; a
+# connection to it costs little, and an idle worker then holds no client slot).
+DATABASE_PGBOUNCER = envbool("DATABASE_PGBOUNCER", "0")
+if DATABASE_PGBOUNCER:
+    for _alias in DATABASES.values():
+        if _alias["ENGINE"] == "django.db.backends.postgresql":
+            _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _alias["CONN_MAX_AGE"] = 0
+            _alias.setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -20,6 +20,7 @@ from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.pdf import pdf_response
+from shegong.core.replicas import reads_from_replica
 from shegong.core.roles import scope_name
 from shegong.core.scope import CHANGE, VIEW, can, may, may_create
 from shegong.evaluation import forms, inspections, selectors, services
@@ -242,6 +243,7 @@ def assignment_remove(request, pk: int):
     return redirect("evaluation:round-detail", pk=round.pk)
 
 
+@reads_from_replica
 @login_required
 def round_export(request, pk: int):
     """评估结果: rank, district rank, district, station, each group, total, grade."""

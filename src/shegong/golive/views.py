@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from shegong.core import audit
 from shegong.core.forms import bootstrap
+from shegong.core.replicas import reads_from_replica
 from shegong.core.uploads import validate_upload
 from shegong.golive import org_import
 from shegong.org.models import City
@@ -125,6 +126,7 @@ def org_template(request):
     return _workbook_response(None, "organisation-template")
 
 
+@reads_from_replica
 @login_required
 def org_export(request):
     org_import.require_org_import(request.user)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.exports import tabular_response
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.replicas import reads_from_replica
 from shegong.core.roles import scope_name
 from shegong.core.scope import CHANGE, CREATE
 from shegong.org import selectors, services
@@ -51,6 +52,7 @@ def directory(request):
     return render(request, template, context)
 
 
+@reads_from_replica
 @login_required
 def directory_export(request, fmt: str):
     """The station list as the user filtered it, in Excel or CSV."""

@@ -20,6 +20,7 @@ from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.exports import tabular_response
 from shegong.core.forms import DateInput, apply_service, bootstrap
 from shegong.core.http import client_ip
+from shegong.core.replicas import reads_from_replica
 from shegong.core.roles import scope_name
 from shegong.core.scope import CREATE, VIEW, can_at, may
 from shegong.core.uploads import validate_upload
@@ -310,6 +311,7 @@ def _report_rows(rows):
         ]
 
 
+@reads_from_replica
 @login_required
 def coverage(request):
     try:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.models import Domain
+from shegong.core.replicas import reads_from_replica
 from shegong.core.roles import scope_name
 from shegong.org.models import District, ServicePoint, Station, Street
 from shegong.plans.models import Metric
@@ -35,6 +36,7 @@ def _report_query(year: int, district, station, domain=None, street=None, point=
     return urlencode(params)
 
 
+@reads_from_replica
 @login_required
 def dashboard(
     request,
@@ -133,6 +135,7 @@ REPORT_NAMES = {
 }
 
 
+@reads_from_replica
 @login_required
 def report(request, name: str, fmt: str):
     """标准报表 as .xlsx or .csv: the monthly report, the annual report by district

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from shegong.core.access import get_visible_or_404, require
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.replicas import reads_from_replica
 from shegong.core.roles import scope_name
 from shegong.core.scope import CHANGE, can, may
 from shegong.org.models import Station
@@ -118,6 +119,7 @@ def export_headers() -> list[str]:
     ]
 
 
+@reads_from_replica
 @login_required
 def staffing_export(request, fmt: str):
     """The staffing summary of the stations in scope as Excel or CSV."""
