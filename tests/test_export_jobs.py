@@ -1,0 +1,83 @@
+"""Large reports as background jobs (core.export_jobs): the job's stored file is
+the direct download's workbook for the same scope, and only the person who
+started the job sees it or its file (404 for everyone else, superusers too)."""
+
+import pytest
+from django.test import Client
+
+from shegong.core.models import Job
+from shegong.plans.services import target_set
+from tests.helpers import xlsx_table
+from tests.test_stats_rollups import mixed  # noqa: F401  (fixture)
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _run_as_job(client, url: str) -> Job:
+    started = client.post(url)
+    job = Job.objects.get()
+    assert started.status_code == 302 and started.url == f"/jobs/{job.pk}/"
+    return job
+
+
+def test_the_targets_report_as_a_job_is_the_direct_export(mixed):  # noqa: F811
+    target_set(
+        actor=mixed["director"], project=mixed.projects["elderly"], targets={"person_times": 44}
+    )
+    city = _client(mixed["city"])
+    direct = xlsx_table(city.get("/stats/reports/targets.xlsx"))
+    job = _run_as_job(city, "/stats/reports/targets/job/")
+    assert (job.status, job.kind, job.done) == ("done", "export", 1)
+    page = city.get(f"/jobs/{job.pk}/")
+    assert "文件已生成" in page.content.decode()
+    stored = city.get(f"/jobs/{job.pk}/file/")
+    assert stored.status_code == 200
+    assert stored["Content-Disposition"].startswith('attachment; filename="113x-target-completion-')
+    assert xlsx_table(stored) == direct
+    assert direct[1] == ("海珠区", "沙园街社工站", "长者服务", "基础项目", "服务人次", 44, 22, 50)
+
+
+def test_the_monthly_report_of_a_district_as_a_job(mixed):  # noqa: F811
+    district = mixed.world.district.pk
+    city = _client(mixed["city"])
+    direct = xlsx_table(city.get(f"/stats/reports/monthly.xlsx?district={district}"))
+    job = _run_as_job(city, f"/stats/reports/monthly/job/?district={district}")
+    assert xlsx_table(city.get(f"/jobs/{job.pk}/file/")) == direct
+    assert job.done == 12  # one row a month
+    assert sum(row[5] for row in direct[1:]) == 95
+
+
+@pytest.mark.parametrize("person", ["district", "director", "admin", "other_district"])
+def test_another_user_gets_404_for_the_job_and_its_file(mixed, person):  # noqa: F811
+    job = _run_as_job(_client(mixed["city"]), "/stats/reports/districts/job/")
+    other = _client(mixed[person])
+    assert other.get(f"/jobs/{job.pk}/").status_code == 404
+    assert other.get(f"/jobs/{job.pk}/file/").status_code == 404
+    assert other.get(f"/jobs/{job.pk}/progress/").status_code == 404
+
+
+def test_a_bad_or_foreign_query_starts_no_job(mixed):  # noqa: F811
+    outsider = _client(mixed["other_district"])
+    station = mixed.world.station_a.pk
+    assert outsider.post(f"/stats/reports/targets/job/?station={station}").status_code == 404
+    bad = outsider.post("/stats/reports/targets/job/?month_from=5&month_to=2")
+    assert bad.status_code == 400
+    assert outsider.post("/stats/reports/secret/job/").status_code == 404
+    assert outsider.get("/stats/reports/targets/job/").status_code == 405
+    assert Job.objects.count() == 0
+
+
+def test_a_job_that_is_not_an_export_has_no_file(mixed):  # noqa: F811
+    from shegong.core import jobs
+
+    job = jobs.job_start(owner=mixed["city"], kind="service_import", params={"file": "none"})
+    assert _client(mixed["city"]).get(f"/jobs/{job.pk}/file/").status_code == 404
