@@ -614,6 +614,8 @@ ACCOUNTS_OTP = [
 
 AUDIT = [
     page("core:audit-log", get="200 200 403 403 200 403 403 302"),
+    # Each account's own jobs (administrators: also the system's scheduled runs).
+    page("core:job-list", get="200 200 200 200 200 200 200 302"),
     # A job is its owner's alone (the side's worker): everyone else 404.
     page(
         "core:job-detail",

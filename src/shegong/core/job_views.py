@@ -39,6 +39,19 @@ def _page_context(job: Job) -> dict:
     return context
 
 
+# The list shows the latest jobs only: a job's page is its record.
+LIST_LIMIT = 100
+
+
+@login_required
+def job_list(request):
+    """The latest jobs the user may see: their own; for administrators also the
+    system's (the scheduled alert rules and purge), with status, tries and progress."""
+    visible = Job.objects.visible_to(request.user).select_related("owner")
+    rows = [_context(job) for job in visible.order_by("-created_at", "-pk")[:LIST_LIMIT]]
+    return render(request, "core/job_list.html", {"rows": rows})
+
+
 @login_required
 def job_detail(request, pk: int):
     job = get_visible_or_404(Job, request.user, pk=pk)

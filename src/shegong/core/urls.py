@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path("jobs/", job_views.job_list, name="job-list"),
     path("jobs/<int:pk>/", job_views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/progress/", job_views.job_progress, name="job-progress"),
     path("jobs/<int:pk>/retry/", job_views.job_retry, name="job-retry"),

@@ -8,6 +8,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data retention")
 
     def ready(self) -> None:
-        from shegong.privacy import steps
+        from shegong.privacy import purge_jobs, steps
 
         steps.register_all()
+        purge_jobs.register()
