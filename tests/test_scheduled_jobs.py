@@ -121,3 +121,11 @@ def test_a_dry_run_of_the_purge_records_no_job(world):
     call_command("purge_personal_data", "--dry-run", stdout=out)
     assert "nothing changed" in out.getvalue()
     assert Job.objects.count() == 0
+
+
+def test_the_overdue_rectification_rule_on_its_timer_is_a_job(world):
+    call_command("scheduled", "inspection_alerts", stdout=StringIO())
+    job = Job.objects.get()
+    assert (job.kind, job.status, job.owner, job.attempts) == ("inspection_alerts", "done", None, 1)
+    assert job.result == {"total": 0, "counts": {"rectification_overdue": 0}}
+    assert ScheduledRun.objects.get(command="inspection_alerts").succeeded
