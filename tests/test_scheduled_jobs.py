@@ -129,3 +129,16 @@ def test_the_overdue_rectification_rule_on_its_timer_is_a_job(world):
     assert (job.kind, job.status, job.owner, job.attempts) == ("inspection_alerts", "done", None, 1)
     assert job.result == {"total": 0, "counts": {"rectification_overdue": 0}}
     assert ScheduledRun.objects.get(command="inspection_alerts").succeeded
+
+
+def test_the_job_list_asks_the_same_queries_for_one_job_or_many(world):
+    from tests.test_query_counts import queries
+
+    admin = _client(world["admin"])
+    admin.get("/")
+    call_command("inspection_alerts", stdout=StringIO())
+    one = queries(admin, "get", "/jobs/")
+    for _n in range(4):
+        call_command("inspection_alerts", stdout=StringIO())
+    assert queries(admin, "get", "/jobs/") == one
+    assert admin.get("/jobs/").content.decode().count('data-status="done"') == 5
