@@ -81,3 +81,25 @@ def test_a_job_that_is_not_an_export_has_no_file(mixed):  # noqa: F811
 
     job = jobs.job_start(owner=mixed["city"], kind="service_import", params={"file": "none"})
     assert _client(mixed["city"]).get(f"/jobs/{job.pk}/file/").status_code == 404
+
+
+def test_with_the_database_queue_the_report_waits_for_the_worker(mixed, settings, monkeypatch):  # noqa: F811
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # As in tests/test_jobs.py: the worker's connection clean-up kept off the test's.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    city = _client(mixed["city"])
+    direct = xlsx_table(city.get("/stats/reports/districts.xlsx"))
+    job = _run_as_job(city, "/stats/reports/districts/job/")
+    assert job.status == "queued"
+    assert city.get(f"/jobs/{job.pk}/file/").status_code == 404
+    progress = city.get(f"/jobs/{job.pk}/progress/", headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' in progress.content.decode()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.done) == ("done", 1, 1)
+    finished = city.get(f"/jobs/{job.pk}/progress/", headers={"HX-Request": "true"})
+    assert finished["HX-Refresh"] == "true"
+    assert xlsx_table(city.get(f"/jobs/{job.pk}/file/")) == direct
