@@ -103,3 +103,14 @@ def test_with_the_database_queue_the_report_waits_for_the_worker(mixed, settings
     finished = city.get(f"/jobs/{job.pk}/progress/", headers={"HX-Request": "true"})
     assert finished["HX-Refresh"] == "true"
     assert xlsx_table(city.get(f"/jobs/{job.pk}/file/")) == direct
+
+
+def test_the_pages_offer_the_reports_in_the_background(mixed):  # noqa: F811
+    city = _client(mixed["city"])
+    district = mixed.world.district.pk
+    page = city.get(f"/stats/districts/{district}/").content.decode()
+    assert 'action="/stats/reports/targets/job/?year=' in page
+    assert f"district={district}" in page.split('data-testid="report-job-targets"')[0][-300:]
+    assert "后台生成（范围较大时）" in page
+    coverage = city.get("/rosters/coverage/").content.decode()
+    assert 'action="/rosters/coverage/job/?' in coverage
