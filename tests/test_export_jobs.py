@@ -114,3 +114,23 @@ def test_the_pages_offer_the_reports_in_the_background(mixed):  # noqa: F811
     assert "后台生成（范围较大时）" in page
     coverage = city.get("/rosters/coverage/").content.decode()
     assert 'action="/rosters/coverage/job/?' in coverage
+
+
+def test_a_stored_report_is_deleted_a_week_after_its_job(mixed, settings):  # noqa: F811
+    import datetime
+
+    from django.core.files.storage import default_storage
+
+    city = _client(mixed["city"])
+    old = _run_as_job(city, "/stats/reports/districts/job/")
+    stored = old.result["file"]
+    Job.objects.filter(pk=old.pk).update(finished_at=old.finished_at - datetime.timedelta(days=8))
+    assert default_storage.exists(stored)
+    assert city.post("/stats/reports/monthly/job/").status_code == 302
+    old.refresh_from_db()
+    assert not default_storage.exists(stored)
+    assert old.result["file"] == "" and old.result["rows"] == 1
+    assert city.get(f"/jobs/{old.pk}/file/").status_code == 404
+    assert "文件已在一周后删除" in city.get(f"/jobs/{old.pk}/").content.decode()
+    newer = Job.objects.exclude(pk=old.pk).get()
+    assert city.get(f"/jobs/{newer.pk}/file/").status_code == 200

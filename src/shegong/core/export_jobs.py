@@ -15,10 +15,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from shegong.core import audit, jobs
@@ -27,6 +29,10 @@ from shegong.core.models import Job
 
 KIND = "export"
 EXPORT_DIR = "exports"
+# A stored report is kept this long after its job finished, then deleted when the
+# next export starts (the figures can always be prepared again).
+KEEP_FILES_FOR = timedelta(days=7)
+EXPIRE_BATCH = 100
 # Progress is published every this many rows.
 PROGRESS_EVERY = 200
 
@@ -62,6 +68,7 @@ def export_start(*, actor: Any, name: str, params: dict) -> Job:
     """Queue the export `name` with `params` (already checked by the page) for `actor`."""
     if name not in _exports:
         raise ValueError(f"unknown export {name!r}")
+    expire_old_files()
     return jobs.job_start(
         owner=actor,
         kind=KIND,
@@ -101,9 +108,25 @@ def run(job: Job, progress: jobs.Progress) -> dict:
     return {"file": stored, "filename": filename, "title": str(table.title), "rows": progress.done}
 
 
+def expire_old_files(now=None) -> int:
+    """Delete the files of export jobs finished more than KEEP_FILES_FOR ago (a
+    batch at a time); their jobs keep their record, without the file."""
+    cutoff = (now or timezone.now()) - KEEP_FILES_FOR
+    old = Job.objects.filter(kind=KIND, status=Job.Status.DONE, finished_at__lt=cutoff)
+    expired = 0
+    for job in old.exclude(result__file="").order_by("finished_at")[:EXPIRE_BATCH]:
+        if job.result and job.result.get("file"):
+            default_storage.delete(job.result["file"])
+        Job.objects.filter(pk=job.pk).update(result={**(job.result or {}), "file": ""})
+        expired += 1
+    return expired
+
+
 def file_of(job: Job) -> tuple[str, str] | None:
     """(stored path, download name) of a finished export job, else None."""
     if job.kind != KIND or job.status != Job.Status.DONE or not job.result:
+        return None
+    if not job.result.get("file"):
         return None
     return job.result["file"], job.result["filename"]
 
