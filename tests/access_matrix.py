@@ -598,6 +598,13 @@ STATS = [
         kwargs={"name": "monthly", "fmt": "csv"},
         get="200 200 200 200 200 200 200 302",
     ),
+    # Every reader may have a report built in the background (then sent to its job).
+    page(
+        "stats:report-job",
+        kwargs={"name": "targets"},
+        get="405 405 405 405 405 405 405 302",
+        post="302 302 302 302 302 302 302 302",
+    ),
 ]
 
 # --- Apps merged after the matrix (generated from recorded rows, then reviewed) ---
@@ -613,6 +620,8 @@ ACCOUNTS_OTP = [
 
 AUDIT = [
     page("core:audit-log", get="200 200 403 403 200 403 403 302"),
+    # Each account's own jobs (administrators: also the system's scheduled runs).
+    page("core:job-list", get="200 200 200 200 200 200 200 302"),
     # A job is its owner's alone (the side's worker): everyone else 404.
     page(
         "core:job-detail",
@@ -629,6 +638,8 @@ AUDIT = [
         obj="job",
         post=("404 404 404 404 404 302 404 302", "404 404 404 404 404 404 404 302"),
     ),
+    # The side's job is a failed import: it has no file, even for its owner.
+    page("core:job-file", obj="job", get=("404 404 404 404 404 404 404 302",) * 2),
 ]
 
 CASE_LIBRARY = [
@@ -2318,6 +2329,11 @@ ROSTERS = [
         post=("403 404 404 404 400 400 404 302", "403 404 404 404 404 404 404 302"),
     ),
     page("rosters:coverage", get=LOGGED_IN),
+    page(
+        "rosters:coverage-job",
+        get="405 405 405 405 405 405 405 302",
+        post="302 302 302 302 302 302 302 302",
+    ),
     page(
         "rosters:rules",
         get="403 403 403 403 200 200 403 302",

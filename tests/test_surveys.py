@@ -280,6 +280,22 @@ def test_rate_limit_per_device_cookie(world, client, settings):
     assert Response.objects.count() == 2
 
 
+def test_a_submission_that_saves_nothing_gives_its_count_back(world, client, settings):
+    # The count is taken before the save (the gate) and given back when nothing
+    # was saved: a resident who missed a question, or a replay, keeps the allowance.
+    settings.SURVEYS_MAX_PER_DEVICE_PER_HOUR = 2
+    survey = published(world)
+    data = full_answers(survey)
+    missing = {k: v for k, v in data.items() if k != next(iter(data))}
+    assert submit(client, survey, missing).status_code == 400
+    assert submit(client, survey, missing).status_code == 400
+    token = form_token(client, survey)
+    assert client.post(f"/s/{survey.token}/", {**data, "token": token}).status_code == 302
+    assert client.post(f"/s/{survey.token}/", {**data, "token": token}).status_code == 409
+    assert [submit(client, survey, data).status_code for _n in range(2)] == [302, 429]
+    assert Response.objects.count() == 2
+
+
 def test_replayed_form_token_is_refused(world, client):
     survey = published(world)
     data = full_answers(survey)

@@ -235,9 +235,12 @@ def raise_alert(**fields) -> Alert | None:
 
 
 def run_all(
-    today: datetime.date | None = None, stations: Iterable[Station] | None = None
+    today: datetime.date | None = None,
+    stations: Iterable[Station] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Counter:
-    """Every rule over every (or the given) station: the periodic run."""
+    """Every rule over every (or the given) station: the periodic run.
+    `progress(1)` after each station's per-station rules."""
     today = today or timezone.localdate()
     station_ids = (
         [s.pk for s in stations]
@@ -265,4 +268,6 @@ def run_all(
         for rule in _rules:
             for alert in rule(station_id, today):
                 counts[alert.kind] += 1
+        if progress is not None:
+            progress(1)
     return counts

@@ -13,7 +13,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from shegong.cases import models
+        from shegong.cases import alert_jobs, models
         from shegong.core import audit
 
         # Confidential text is recorded as "changed", never copied.
@@ -28,3 +28,4 @@ class CasesConfig(AppConfig):
         audit.register(models.Observation, redact=["text"])
         audit.register(models.AlertRule)
         audit.register(models.LibraryCase)
+        alert_jobs.register()

@@ -10,8 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from shegong.core import audit, sessions
+        from shegong.core import audit, export_jobs, sessions
 
         # Each domain app registers its own audited models in its ready().
         audit.connect_auth_signals()
         user_logged_in.connect(sessions.mark_session_start, dispatch_uid="sessions:start")
+        # The one job kind of large exports; the apps register what they export.
+        export_jobs.register_kind()

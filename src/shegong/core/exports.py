@@ -152,6 +152,23 @@ def _cell(sheet, value: Any) -> Any:
     return cell
 
 
+def export_filename(basename: str, fmt: str) -> str:
+    return f"{basename}-{timezone.localdate().isoformat()}.{fmt}"
+
+
+def xlsx_file(
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    scope: str = "",
+    period: str = "",
+):
+    """The workbook of `tabular_response`, as a temporary file (for a background
+    export, which stores it instead of sending it)."""
+    return _xlsx(title, headers, rows, scope=scope, period=period, title_block=True)
+
+
 def tabular_response(
     fmt: str,
     basename: str,
@@ -167,8 +184,7 @@ def tabular_response(
     report, its scope and period, and who generated it when (`title_block=False`
     for files that are read back, such as import templates); CSV stays plain rows
     with a BOM, for machines and for Excel alike."""
-    stamp = timezone.localdate().isoformat()
-    filename = f"{basename}-{stamp}.{fmt}"
+    filename = export_filename(basename, fmt)
     if fmt in FORMATS:
         # Every export of data leaves a trace (who, when, which file).
         from shegong.core import audit

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.core import jobs
+from shegong.core import export_jobs, jobs
 from shegong.core.access import get_visible_or_404
 from shegong.core.models import Job
 
@@ -34,6 +37,19 @@ def _page_context(job: Job) -> dict:
         context["result_template"] = kind.result_template
         context.update(kind.result_context(job))
     return context
+
+
+# The list shows the latest jobs only: a job's page is its record.
+LIST_LIMIT = 100
+
+
+@login_required
+def job_list(request):
+    """The latest jobs the user may see: their own; for administrators also the
+    system's (the scheduled alert rules and purge), with status, tries and progress."""
+    visible = Job.objects.visible_to(request.user).select_related("owner")
+    rows = [_context(job) for job in visible.order_by("-created_at", "-pk")[:LIST_LIMIT]]
+    return render(request, "core/job_list.html", {"rows": rows})
 
 
 @login_required
@@ -63,3 +79,19 @@ def job_retry(request, pk: int):
         context["retry_error"] = error.messages[0]
         return render(request, "core/job_detail.html", context, status=409)
     return redirect("core:job-detail", pk=job.pk)
+
+
+@login_required
+def job_file(request, pk: int):
+    """The file a finished export job stored: for the job's owner only (404 else)."""
+    job = get_visible_or_404(Job, request.user, pk=pk)
+    found = export_jobs.file_of(job)
+    if found is None or not default_storage.exists(found[0]):
+        raise Http404(_("No such file."))
+    path, filename = found
+    return FileResponse(
+        default_storage.open(path, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

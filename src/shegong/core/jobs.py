@@ -18,7 +18,9 @@ production), which the progress bar reads; the row gets the final count.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -138,6 +140,44 @@ def job_start(
     return job
 
 
+def job_run_here(
+    *,
+    kind: str,
+    params: dict,
+    owner: Any = None,
+    attempts: int = 3,
+    retry_delay: float = 30.0,
+) -> Job:
+    """Record a job and run it in this process, trying a failure again up to
+    `attempts` times, `retry_delay` seconds apart: a scheduled command (no
+    owner: the system's run, which administrators see) is recorded with its
+    progress and result like any job, while the timer still waits for it and
+    sees its exit status. The last failure is re-raised."""
+    if kind not in _kinds:
+        raise ValueError(f"unknown job kind {kind!r}")
+    job = Job(
+        kind=kind,
+        owner=owner,
+        params=params,
+        language=translation.get_language() or "",
+    )
+    job.full_clean()
+    job.save()
+    for attempt in range(1, attempts + 1):
+        try:
+            execute(job.pk)
+            break
+        except Exception:
+            if attempt == attempts:
+                raise
+            Job.objects.filter(pk=job.pk).update(
+                status=Job.Status.QUEUED, updated_at=timezone.now()
+            )
+            time.sleep(retry_delay)
+    job.refresh_from_db()
+    return job
+
+
 def retryable(job: Job) -> bool:
     """A failed job, or one that has stood still for STALE_AFTER: running since
     then (its worker died) or queued since then (its queue entry was lost)."""
@@ -195,7 +235,8 @@ def execute(job_id: int) -> str:
     try:
         with (
             translation.override(job.language or None),
-            audit.acting_as(job.owner),
+            # The system's jobs keep the actor of the process (`system:<command>`).
+            audit.acting_as(job.owner) if job.owner_id else contextlib.nullcontext(),
             transaction.atomic(),
         ):
             result = kind.run(job, progress)

@@ -185,8 +185,14 @@ class Job(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=40)
+    # Empty for a run of the system (a scheduled command): administrators see those.
     owner = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("started by")
+        "accounts.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     station = models.ForeignKey(
         "org.Station",
@@ -213,7 +219,7 @@ class Job(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(owner="owner", acts={"retry": frozenset(Role)})
+    scope = Scope(owner="owner", unowned_to_superusers=True, acts={"retry": frozenset(Role)})
 
     class Meta:
         verbose_name = _("background job")

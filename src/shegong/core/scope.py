@@ -119,6 +119,9 @@ class Scope:
     # role, superusers included (a background job and its result belong to the
     # person who started it). The levels and roles above are then not consulted.
     owner: str | None = None
+    # With `owner`: rows without an owner (the system's, e.g. a scheduled run) are
+    # read and acted on by superusers.
+    unowned_to_superusers: bool = False
 
     def paths(self, level: str) -> tuple[str, ...]:
         return _paths(getattr(self, level))
@@ -178,7 +181,10 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
             and user.role not in roles_for(scope, action)
         ):
             return queryset.none()
-        return queryset.filter(**{scope.owner: user.pk})
+        owned = Q(**{scope.owner: user.pk})
+        if scope.unowned_to_superusers and is_unrestricted(user):
+            owned |= Q(**{f"{scope.owner}__isnull": True})
+        return queryset.filter(owned)
     if action == VIEW and scope.public is not None and not is_unrestricted(user):
         own = _restrict_to_anchor(queryset.model._base_manager.all(), user, action, scope)
         return queryset.filter(Q(pk__in=own.values("pk")) | scope.public)

@@ -9,10 +9,11 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         from shegong.core import audit, scope
-        from shegong.evaluation import models, selectors
+        from shegong.evaluation import inspection_jobs, models, selectors
 
         # An evaluator's stations are those of their assignments in open rounds.
         scope.register_evaluator_stations(selectors.evaluator_station_ids)
+        inspection_jobs.register()
 
         audit.register(models.EvaluationRound)
         audit.register(models.IndicatorGroup)

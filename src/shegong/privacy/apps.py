@@ -9,8 +9,9 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from shegong.core import audit
-        from shegong.privacy import steps
+        from shegong.privacy import purge_jobs, steps
         from shegong.privacy.models import SubjectRequest
 
         steps.register_all()
+        purge_jobs.register()
         audit.register(SubjectRequest, redact=("detail", "outcome"))

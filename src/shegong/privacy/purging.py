@@ -28,7 +28,10 @@ def register_purge_step(kind: str, step: Step) -> None:
         steps.append(step)
 
 
-def run_steps(*, today: datetime.date, dry_run: bool) -> dict[str, dict[str, int]]:
+def run_steps(
+    *, today: datetime.date, dry_run: bool, progress: Callable[[int], None] | None = None
+) -> dict[str, dict[str, int]]:
+    """Every kind's steps; `progress(1)` after each kind."""
     from shegong.privacy.policy import KINDS
 
     counts: dict[str, dict[str, int]] = {}
@@ -39,4 +42,6 @@ def run_steps(*, today: datetime.date, dry_run: bool) -> dict[str, dict[str, int
             for name, n in step(before=before, dry_run=dry_run).items():
                 found[name] = found.get(name, 0) + n
         counts[key] = found
+        if progress is not None:
+            progress(1)
     return counts

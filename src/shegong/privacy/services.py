@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -40,14 +41,19 @@ class PurgeReport:
 
 
 @transaction.atomic
-def personal_data_purge(*, dry_run: bool, today: datetime.date | None = None) -> PurgeReport:
+def personal_data_purge(
+    *,
+    dry_run: bool,
+    today: datetime.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> PurgeReport:
     """Anonymise or delete every record past its retention period, in one
     transaction; write one audit entry with the counts (none for a dry run,
     which changes nothing). A period below its floor refuses the whole run."""
     if problems := refusals():
         raise ValidationError(problems)
     today = today or timezone.localdate()
-    counts = run_steps(today=today, dry_run=dry_run)
+    counts = run_steps(today=today, dry_run=dry_run, progress=progress)
     periods = {key: (KINDS[key].before(today), KINDS[key].days) for key in counts}
     report = PurgeReport(dry_run=dry_run, today=today, periods=periods, counts=counts)
     if not dry_run:

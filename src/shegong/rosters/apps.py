@@ -9,8 +9,8 @@ class RostersConfig(AppConfig):
 
     def ready(self) -> None:
         from shegong.cases import alerts
-        from shegong.core import audit
-        from shegong.rosters import coverage, models, outreach
+        from shegong.core import audit, export_jobs
+        from shegong.rosters import coverage, coverage_export, models, outreach
         from shegong.stats import rollups
 
         audit.register(models.RosterCategory)
@@ -19,3 +19,6 @@ class RostersConfig(AppConfig):
         rollups.register_table(coverage.TABLE)
         rollups.register_attendance_listener(coverage.attendance_changed)
         alerts.register_rule(outreach.evaluate_missed_visits)
+        export_jobs.register(
+            coverage_export.EXPORT, label=_("Roster coverage"), build=coverage_export.coverage_table
+        )

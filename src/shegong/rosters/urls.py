@@ -13,5 +13,6 @@ urlpatterns = [
     path("entries/<int:pk>/", views.entry_detail, name="entry"),
     path("entries/<int:pk>/visit/", views.visit_record, name="visit"),
     path("coverage/", views.coverage, name="coverage"),
+    path("coverage/job/", views.coverage_job, name="coverage-job"),
     path("rules/", views.visit_rules, name="rules"),
 ]

@@ -15,18 +15,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from shegong.core import export_jobs
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.exports import tabular_response
 from shegong.core.forms import DateInput, apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.replicas import reads_from_replica
-from shegong.core.roles import scope_name
 from shegong.core.scope import CREATE, VIEW, can_at, may
 from shegong.core.uploads import validate_upload
 from shegong.delivery.importing import report_response
 from shegong.plans.models import PlanProject
-from shegong.rosters import importing, outreach, selectors, services
+from shegong.rosters import coverage_export, importing, outreach, selectors, services
 from shegong.rosters.models import (
     VISIT,
     RosterCategory,
@@ -285,32 +286,6 @@ def coverage_params(params, user) -> dict:
     return {"year": year, "month": number, "level": level, "within": within}
 
 
-COVERAGE_HEADERS = [
-    "单位",
-    "类别",
-    "名单人数",
-    "本月已服务",
-    "按规定探访",
-    "从未服务",
-    "覆盖率%",
-    "探访率%",
-]
-
-
-def _report_rows(rows):
-    for r in rows:
-        yield [
-            r.name,
-            r.category or "合计",
-            r.on_roster,
-            r.reached,
-            r.visited,
-            r.never_reached,
-            r.coverage,
-            r.visit_rate,
-        ]
-
-
 @reads_from_replica
 @login_required
 def coverage(request):
@@ -325,14 +300,15 @@ def coverage(request):
         )
     rows = selectors.coverage(request.user, **params)
     if request.GET.get("format") == "xlsx":
+        table = coverage_export.coverage_table(request.user, params, rows)
         return tabular_response(
             "xlsx",
-            f"roster-coverage-{params['year']}-{params['month']:02d}",
-            "覆盖率",
-            COVERAGE_HEADERS,
-            _report_rows(rows),
-            scope=scope_name(request.user),
-            period=f"{params['year']}-{params['month']:02d}",
+            table.basename,
+            table.title,
+            table.headers,
+            table.rows,
+            scope=table.scope,
+            period=table.period,
         )
     totals = [r for r in rows if r.category_id is None]
     return render(
@@ -348,6 +324,24 @@ def coverage(request):
             "may_import": may(request.user, CREATE, RosterImport),
         },
     )
+
+
+@login_required
+@require_POST
+def coverage_job(request):
+    """The coverage report in Excel, built in the background (a city's every
+    community takes a while): the job's page shows its progress, then the file."""
+    try:
+        params = coverage_params(request.GET, request.user)
+    except ValidationError as error:
+        return render(
+            request,
+            "rosters/coverage.html",
+            {"errors": error.messages, "levels": selectors.LEVEL_LABELS.items()},
+            status=400,
+        )
+    job = export_jobs.export_start(actor=request.user, name=coverage_export.EXPORT, params=params)
+    return redirect("core:job-detail", pk=job.pk)
 
 
 # --- Visit rules --------------------------------------------------------------------

@@ -21,6 +21,12 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from shegong.core import backup
+        from shegong.core import backup, export_jobs
+        from shegong.stats import report_tables
 
         backup.register_restore_check("stats.rollups", rollups_restore_check)
+        export_jobs.register(
+            report_tables.EXPORT,
+            label=_("Statistics report"),
+            build=report_tables.report_table,
+        )

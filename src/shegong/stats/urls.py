@@ -11,4 +11,5 @@ urlpatterns = [
     path("stations/<int:station_pk>/", views.dashboard, name="station"),
     path("points/<int:point_pk>/", views.dashboard, name="point"),
     path("reports/<slug:name>.<str:fmt>", views.report, name="report"),
+    path("reports/<slug:name>/job/", views.report_job, name="report-job"),
 ]

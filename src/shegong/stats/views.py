@@ -4,20 +4,25 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
+from shegong.core import export_jobs
 from shegong.core.access import get_visible_or_404
 from shegong.core.exports import FORMATS, tabular_response
-from shegong.core.models import Domain
 from shegong.core.replicas import reads_from_replica
-from shegong.core.roles import scope_name
 from shegong.org.models import District, ServicePoint, Station, Street
 from shegong.plans.models import Metric
-from shegong.stats import reports
-from shegong.stats.forms import DashboardForm, PeriodForm
+from shegong.stats.forms import DashboardForm
+from shegong.stats.report_tables import (
+    EXPORT,
+    REPORT_TITLES,
+    BadQuery,
+    report_params,
+    report_table,
+)
 from shegong.stats.selectors import DOMAINS, person_time_summary, view_scope
 
 
@@ -122,19 +127,6 @@ def _drill_query(params) -> str:
     return urlencode({k: v for k, v in params.items() if k != "district" and v})
 
 
-REPORT_TITLES = {
-    "monthly": "person-times-monthly",
-    "districts": "person-times-by-district",
-    "targets": "113x-target-completion",
-}
-# The workbook's title and sheet name.
-REPORT_NAMES = {
-    "monthly": _lazy("Monthly person-times report"),
-    "districts": _lazy("Annual person-times by district"),
-    "targets": _lazy("113X target completion"),
-}
-
-
 @reads_from_replica
 @login_required
 def report(request, name: str, fmt: str):
@@ -142,33 +134,32 @@ def report(request, name: str, fmt: str):
     and domain, the 113X target completion table."""
     if name not in REPORT_TITLES or fmt not in FORMATS:
         raise Http404(_("No such report."))
-    form = PeriodForm(request.GET)
-    if not form.is_valid():
-        return HttpResponseBadRequest(" ".join(m for ms in form.errors.values() for m in ms))
-    found = {}
-    for key, model in (
-        ("district", District),
-        ("street", Street),
-        ("station", Station),
-        ("point", ServicePoint),
-    ):
-        if request.GET.get(key, "").isdigit():
-            found[key] = get_visible_or_404(model, request.user, pk=int(request.GET[key]))
-    headers, rows = getattr(reports, name)(
-        request.user,
-        year=form.cleaned_data["year"],
-        domain=form.cleaned_data["domain"],
-        **found,
-    )
-    year, domain = form.cleaned_data["year"], form.cleaned_data["domain"]
-    period = str(year) + (f" · {Domain(domain).label}" if domain else "")
+    try:
+        params = report_params(request.user, name, request.GET)
+    except BadQuery as error:
+        return HttpResponseBadRequest(str(error))
+    table = report_table(request.user, params)
     return tabular_response(
         fmt,
-        f"{REPORT_TITLES[name]}-{year}",
-        str(REPORT_NAMES[name]),
-        headers,
-        rows,
-        # The narrowest unit asked for (point, station, street, district), else the scope.
-        scope=str(list(found.values())[-1]) if found else scope_name(request.user),
-        period=period,
+        table.basename,
+        table.title,
+        table.headers,
+        table.rows,
+        scope=table.scope,
+        period=table.period,
     )
+
+
+@login_required
+@require_POST
+def report_job(request, name: str):
+    """The same Excel report built in the background (a city's takes a while): the
+    job's page shows its progress, then the file to download."""
+    if name not in REPORT_TITLES:
+        raise Http404(_("No such report."))
+    try:
+        params = report_params(request.user, name, request.GET)
+    except BadQuery as error:
+        return HttpResponseBadRequest(str(error))
+    job = export_jobs.export_start(actor=request.user, name=EXPORT, params=params)
+    return redirect("core:job-detail", pk=job.pk)

@@ -10,13 +10,16 @@
 - A honeypot field, hidden from people, must stay empty.
 - Rate limits count successful submissions per survey and hour in the cache:
   per IP address (`SURVEYS_MAX_PER_IP_PER_HOUR`) and per device cookie
-  (`SURVEYS_MAX_PER_DEVICE_PER_HOUR`). Over either limit → 429.
+  (`SURVEYS_MAX_PER_DEVICE_PER_HOUR`). Over either limit → 429. The count is
+  taken before the answers are saved (the increment is the gate, so concurrent
+  submissions cannot pass together) and given back when nothing was saved.
 - The whole request body is limited (`SURVEYS_MAX_REQUEST_BYTES` → 413) and each
   free-text answer to 1000 characters (→ 400).
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from dataclasses import dataclass
@@ -92,10 +95,26 @@ def _keys(survey_id: int, ip: str | None, device: str) -> list[tuple[str, int]]:
     return [(key, setting(name)) for key, name in keys]
 
 
-def check_rate(survey_id: int, ip: str | None, device: str) -> None:
-    """429 once this device or address has submitted its allowance this hour."""
+def rate_take(survey_id: int, ip: str | None, device: str) -> list[str]:
+    """The gate: count this submission first, then refuse it (429) if the count
+    went past the allowance of this device or address this hour.
+
+    The increment is the check (`add` then `incr`, each atomic in Redis and in
+    the memory cache), so concurrent submissions on any number of workers get
+    distinct counts and exactly the allowance passes; reading the count first
+    and adding to it after the save let every racing submission through.
+    Returns the counters taken, for `rate_give_back` when nothing was saved."""
+    taken: list[str] = []
     for key, limit in _keys(survey_id, ip, device):
-        if (cache.get(key) or 0) >= limit:
+        cache.add(key, 0, timeout=3600)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=3600)
+            count = 1
+        taken.append(key)
+        if count > limit:
+            rate_give_back(taken)
             raise Refused(
                 _(
                     "Too many questionnaires have been submitted from this phone or "
@@ -103,15 +122,17 @@ def check_rate(survey_id: int, ip: str | None, device: str) -> None:
                 ),
                 429,
             )
+    return taken
 
 
-def count_submission(survey_id: int, ip: str | None, device: str) -> None:
-    for key, _limit in _keys(survey_id, ip, device):
-        cache.add(key, 0, timeout=3600)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=3600)
+def rate_give_back(keys: list[str]) -> None:
+    """Return the counts taken by a submission that saved nothing (refused by the
+    limit, an invalid form, a replay, a closed survey, an error): the allowance
+    counts saved responses. A submission in flight holds its count, so one that
+    is given back may have refused a concurrent one: stricter, never looser."""
+    for key in keys:
+        with contextlib.suppress(ValueError):  # the hour's counter expired meanwhile
+            cache.decr(key)
 
 
 def read_device(cookie: str | None) -> str | None:

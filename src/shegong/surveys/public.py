@@ -95,10 +95,20 @@ def answer(request, token: str):
         if data.get(antispam.HONEYPOT_FIELD):
             raise antispam.Refused(_("The submission was refused."), 400)
         form_token = antispam.check_token(data.get("token", ""), survey.pk)
-        antispam.check_rate(survey.pk, ip, form_token.device)
+        taken = antispam.rate_take(survey.pk, ip, form_token.device)
     except antispam.Refused as refused:
         return _refused(request, survey, refused.message, refused.status)
+    saved = False
+    try:
+        response, saved = _submit(request, survey, data, form_token)
+    finally:
+        if not saved:  # an invalid form, a replay, a closed survey, an error
+            antispam.rate_give_back(taken)
+    return response
 
+
+def _submit(request, survey: Survey, data, form_token: antispam.FormToken):
+    """The response to a submission that passed the gates, and whether it was saved."""
     form = AnswerForm(data, survey=survey)
     if form.is_valid():
         try:
@@ -111,14 +121,14 @@ def answer(request, token: str):
             )
         except ValidationError as error:
             if getattr(error, "code", None) == "replay":
-                return _refused(request, survey, error.messages[0], 409)
+                return _refused(request, survey, error.messages[0], 409), False
             if getattr(error, "code", None) == "closed":
-                return render(request, "surveys/public/closed.html", {"survey": survey}, status=410)
+                page = render(request, "surveys/public/closed.html", {"survey": survey}, status=410)
+                return page, False
             add_errors(form, error)
         else:
-            antispam.count_submission(survey.pk, ip, form_token.device)
-            return redirect(reverse("surveys-public:thanks", args=[survey.token]))
-    return _render_form(request, survey, form, form_token.device, status=400)
+            return redirect(reverse("surveys-public:thanks", args=[survey.token])), True
+    return _render_form(request, survey, form, form_token.device, status=400), False
 
 
 @require_http_methods(["GET"])
