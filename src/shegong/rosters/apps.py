@@ -19,3 +19,6 @@ class RostersConfig(AppConfig):
         rollups.register_table(coverage.TABLE)
         rollups.register_attendance_listener(coverage.attendance_changed)
         alerts.register_rule(outreach.evaluate_missed_visits)
+        from shegong.rosters import import_jobs
+
+        import_jobs.register()
