@@ -3,6 +3,8 @@ worker opens the outreach list, records a home visit to a never-reached person
 from it, and the station's coverage figure (visited as the rule asks, never
 reached) moves by one."""
 
+import re
+
 import pytest
 
 from shegong.plans import services as plan_services
