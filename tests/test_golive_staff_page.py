@@ -91,6 +91,11 @@ def test_a_bad_sheet_is_listed_by_row_and_nothing_is_saved(world, client):
     assert "未导入任何数据：人员表有 1 个问题。" in page
     assert "<td>2</td><td>角色</td>" in page
     assert User.objects.count() == before
+    # The problem report, as for every import.
+    report = client.get(reverse("golive:staff-import-report", args=["csv"]))
+    lines = b"".join(report.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "行号,列,问题"
+    assert lines[1].startswith("2,角色,") and len(lines) == 2
 
 
 def test_the_template_has_the_headers(world, client):

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from shegong.core import jobs
 from shegong.core.exports import tabular_response
@@ -174,8 +175,6 @@ def report_response(kind: ImportKind, fmt: str, errors: Iterable[Sequence], tota
 
 
 def _report_rows(errors: Iterable[Sequence], total: int, width: int):
-    from django.utils.translation import gettext as _
-
     count = 0
     for error in errors:
         count += 1
