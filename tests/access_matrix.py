@@ -2201,13 +2201,17 @@ GOLIVE = [
         post="400 403 403 403 403 403 403 302",
     ),
     page("golive:org-import-result", get="302 403 403 403 403 403 403 302"),
-    page("golive:org-import-report", get="404 403 403 403 403 403 403 302"),
+    page("golive:org-import-report", kwargs={"fmt": "xlsx"}, get="404 403 403 403 403 403 403 302"),
     page("golive:org-template", get="200 403 403 403 403 403 403 302"),
     page("golive:org-export", get="200 403 403 403 403 403 403 302"),
     page(
         "golive:staff-import",
         get="200 200 403 403 403 403 403 302",
         post="400 400 403 403 403 403 403 302",
+    ),
+    page("golive:staff-import-result", get="302 302 403 403 403 403 403 302"),
+    page(
+        "golive:staff-import-report", kwargs={"fmt": "csv"}, get="404 404 403 403 403 403 403 302"
     ),
     page("golive:staff-template", get="200 200 403 403 403 403 403 302"),
     page(
@@ -2216,7 +2220,11 @@ GOLIVE = [
         post="400 400 400 403 403 403 403 302",
     ),
     page("golive:records-import-result", get="302 302 302 403 403 403 403 302"),
-    page("golive:records-import-report", get="404 404 404 403 403 403 403 302"),
+    page(
+        "golive:records-import-report",
+        kwargs={"fmt": "xlsx"},
+        get="404 404 404 403 403 403 403 302",
+    ),
     page("golive:records-template", get="200 200 200 403 403 403 403 302"),
     # No such link: the same answer for everyone, logged in or not.
     page(

@@ -480,7 +480,7 @@ def test_the_page_shows_row_problems_and_offers_the_report(admin, client):
         reverse("golive:org-import"), {"city": City.objects.get().pk, "file": upload}, follow=True
     )
     assert "属于海珠区" in response.content.decode()
-    report = client.get(reverse("golive:org-import-report"))
+    report = client.get(reverse("golive:org-import-report", args=["xlsx"]))
     assert report.status_code == 200
     assert report["Content-Type"].startswith("application/vnd.openxmlformats")
     assert _counts()["Station"] == 0

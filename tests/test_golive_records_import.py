@@ -439,8 +439,10 @@ def test_the_page_reports_a_station_outside_the_scope_and_saves_nothing(world, c
     assert "未导入任何记录：文件有 1 个问题。" in page
     assert "站点 yuexiu-02 不在您的范围内。" in page
     assert Resident.objects.count() == 0
-    report = client.get(reverse("golive:records-import-report"))
-    rows = list(load_workbook(io.BytesIO(report.content)).active.iter_rows(values_only=True))
+    report = client.get(reverse("golive:records-import-report", args=["xlsx"]))
+    content = b"".join(report.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("工作表", "行号", "列", "问题")
     assert rows[1] == ("居民", 2, "站点编码", "站点 yuexiu-02 不在您的范围内。")
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from shegong.accounts.models import User
+from shegong.core.models import Job
 from shegong.golive.staff_import import HEADERS
 
 
@@ -58,6 +59,7 @@ def test_the_page_creates_accounts_and_shows_each_link_once(world, client):
     response = client.post(
         reverse("golive:staff-import"),
         {"file": upload([["", "李芳", "13800000011", "社工", "haizhu-10"]])},
+        follow=True,
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -67,6 +69,11 @@ def test_the_page_creates_accounts_and_shows_each_link_once(world, client):
     assert link.startswith("http://testserver/golive/activate/")
     account = User.objects.get(username="13800000011")
     assert not account.has_usable_password()
+    # Shown once: the job page opened again has the link no more, nor does the job.
+    again = client.get(response.redirect_chain[-1][0]).content.decode()
+    assert "已导入" in again and link not in again and "/golive/activate/" not in again
+    job = Job.objects.get(owner=world["city"], kind="staff_import")
+    assert job.result["activations"] == [] and link.rsplit("/", 2)[-2] not in str(job.result)
     client.logout()
     assert client.get(link.removeprefix("http://testserver")).status_code == 200
 
@@ -77,12 +84,18 @@ def test_a_bad_sheet_is_listed_by_row_and_nothing_is_saved(world, client):
     response = client.post(
         reverse("golive:staff-import"),
         {"file": upload([["", "李芳", "13800000011", "厨师", "haizhu-10"]])},
+        follow=True,
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     page = response.content.decode()
     assert "未导入任何数据：人员表有 1 个问题。" in page
     assert "<td>2</td><td>角色</td>" in page
     assert User.objects.count() == before
+    # The problem report, as for every import.
+    report = client.get(reverse("golive:staff-import-report", args=["csv"]))
+    lines = b"".join(report.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "行号,列,问题"
+    assert lines[1].startswith("2,角色,") and len(lines) == 2
 
 
 def test_the_template_has_the_headers(world, client):

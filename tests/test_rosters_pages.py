@@ -183,7 +183,9 @@ def test_the_import_page_for_officials_only(world, project, client, login):
         {"month": this_month().strftime("%Y-%m"), "source": "海珠区民政局", "file": upload},
     )
     assert response.status_code == 302
-    result = client.get("/rosters/import/result/")
+    assert response["Location"].startswith("/jobs/")
+    result = client.get("/rosters/import/result/", follow=True)
+    assert result.redirect_chain == [(response["Location"], 302)]
     assert result.context["result"]["error_count"] == 1
     assert "海珠区" in result.context["result"]["errors"][0][2]
     assert client.get("/rosters/import/problems.xlsx").status_code == 200

@@ -30,12 +30,12 @@ def _context(job: Job) -> dict:
     }
 
 
-def _page_context(job: Job) -> dict:
+def _page_context(job: Job, request) -> dict:
     context = _context(job)
     if job.status == Job.Status.DONE:
         kind = context["kind"]
         context["result_template"] = kind.result_template
-        context.update(kind.result_context(job))
+        context.update(kind.result_context(job, request))
     return context
 
 
@@ -55,7 +55,10 @@ def job_list(request):
 @login_required
 def job_detail(request, pk: int):
     job = get_visible_or_404(Job, request.user, pk=pk)
-    return render(request, "core/job_detail.html", _page_context(job))
+    response = render(request, "core/job_detail.html", _page_context(job, request))
+    # A result may show what must not be kept (the staff import's one-time links).
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -75,7 +78,7 @@ def job_retry(request, pk: int):
     try:
         jobs.job_retry(actor=request.user, job=job)
     except ValidationError as error:
-        context = _page_context(job)
+        context = _page_context(job, request)
         context["retry_error"] = error.messages[0]
         return render(request, "core/job_detail.html", context, status=409)
     return redirect("core:job-detail", pk=job.pk)

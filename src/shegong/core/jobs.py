@@ -51,9 +51,10 @@ class JobKind:
     name: str
     label: Any
     run: Callable[[Job, Progress], dict]
-    # Renders a finished job's result on the job page: the template and its context.
+    # Renders a finished job's result on the job page: the template and its context
+    # (`result_context(job, request)`).
     result_template: str
-    result_context: Callable[[Job], dict]
+    result_context: Callable[[Job, Any], dict]
     # Called once the job is done (e.g. to delete its stored input).
     cleanup: Callable[[Job], None] | None = None
 
@@ -67,7 +68,7 @@ def register(
     label: Any,
     run: Callable[[Job, Progress], dict],
     result_template: str,
-    result_context: Callable[[Job], dict] = lambda job: {"result": job.result},
+    result_context: Callable[[Job, Any], dict] = lambda job, request: {"result": job.result},
     cleanup: Callable[[Job], None] | None = None,
 ) -> None:
     """Declare a kind of job (called from a domain app's `AppConfig.ready()`)."""

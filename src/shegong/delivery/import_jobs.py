@@ -1,70 +1,96 @@
-"""The web import of service records as a background job (core.jobs): the page
-stores the upload under MEDIA_ROOT/imports/ and starts a "service_import" job;
-the job runs `importing.service_events_import` (all or nothing, as the command
-`import_services` does synchronously) and keeps the same result as the page showed
-before: counts and the row-by-row problems."""
+"""The web import of service records, declared on core's import mechanism
+(core.imports): the upload form (plan year and file), the permission (the
+station's own staff), the loader `importing.service_events_import` (all or
+nothing, as the command `import_services` does synchronously), the template and
+the result's counts. The pages are core.import_views with kind "service_import"."""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from django.core.files.storage import default_storage
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shegong.core import jobs
+from shegong.core import imports, jobs
 from shegong.core.models import Job
-from shegong.delivery import importing
+from shegong.core.uploads import validate_upload
+from shegong.delivery import importing, services
+from shegong.plans.models import AnnualPlan
 
 KIND = "service_import"
-UPLOAD_DIR = "imports"
-# Shown on the page; the downloadable report has up to importing.MAX_ERRORS.
-ERRORS_ON_PAGE = 200
+ROW_COLUMNS = (gettext_lazy("Row"), gettext_lazy("Column"), gettext_lazy("Problem"))
 
 
-def service_import_start(*, actor: Any, upload: Any, year: int) -> Job:
-    """Store the uploaded file and queue its import for `actor`'s station."""
-    filename = Path(upload.name).name
-    suffix = Path(filename).suffix.lower()
-    stored = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}", upload)
-    return jobs.job_start(
-        owner=actor,
-        kind=KIND,
-        station_id=actor.station_id,
-        params={"file": stored, "filename": filename, "year": year},
-        total=_estimated_rows(stored, suffix),
+class ImportForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Plan year"), coerce=int)
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("A .csv (UTF-8) or .xlsx file of at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(importing.SUFFIXES)}),
+    )
+
+    def __init__(self, *args, permit: list[int], user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in permit]
+        self.fields["year"].initial = _default_year(permit)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(
+            upload,
+            suffixes=importing.SUFFIXES,
+            max_bytes=importing.MAX_FILE_SIZE,
+            type_message=_("Only .csv and .xlsx files can be imported."),
+        )
+        return upload
+
+
+def _default_year(years: list[int]) -> int | None:
+    this_year = timezone.localdate().year
+    if this_year in years:
+        return this_year
+    return years[0] if years else None
+
+
+def permit(user: Any) -> list[int]:
+    """The plan years the user may import into; 403 for anyone but station staff."""
+    refusal = _("Only a station's own staff import its service records.")
+    if user.station_id is None:
+        raise PermissionDenied(refusal)
+    services.require_recorder_at(user, user.station_id, message=refusal)
+    return list(
+        AnnualPlan.objects.visible_to(user)
+        .filter(station_id=user.station_id)
+        .order_by("-year")
+        .values_list("year", flat=True)
     )
 
 
-def _estimated_rows(stored: str, suffix: str) -> int | None:
-    """The data rows of a CSV (its lines but the header), for the progress bar;
-    None for XLSX, whose rows are only known by reading it."""
-    if suffix != ".csv":
-        return None
-    lines = 0
-    last = b"\n"
-    with default_storage.open(stored, "rb") as file:
-        while chunk := file.read(1 << 20):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    lines += last != b"\n"
-    return max(lines - 1, 0)
+def template(request, years: list[int]):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = _default_year(years) or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return importing.template_response(request.user, year)
 
 
-def run(job: Job, progress: jobs.Progress) -> dict:
+def load(job: Job, file: IO[bytes], progress: jobs.Progress) -> dict:
     params = job.params
-    with default_storage.open(params["file"], "rb") as file:
-        result = importing.service_events_import(
-            actor=job.owner,
-            file=file,
-            filename=params["filename"],
-            year=params["year"],
-            progress=progress.add,
-            batch_size=importing.BATCH_SIZE,
-        )
+    result = importing.service_events_import(
+        actor=job.owner,
+        file=file,
+        filename=params["filename"],
+        year=params["year"],
+        progress=progress.add,
+        batch_size=importing.BATCH_SIZE,
+    )
     return {
-        "filename": params["filename"],
         "year": params["year"],
         "rows": result.rows,
         "loaded_events": result.loaded_events,
@@ -75,26 +101,33 @@ def run(job: Job, progress: jobs.Progress) -> dict:
     }
 
 
-def result_context(job: Job) -> dict:
-    result = job.result
-    return {
-        "result": result,
-        "errors": result["errors"][:ERRORS_ON_PAGE],
-        "more_errors": result["error_count"] - min(ERRORS_ON_PAGE, len(result["errors"])),
-    }
+SERVICE_IMPORT = imports.ImportKind(
+    name=KIND,
+    label=gettext_lazy("Import service records"),
+    permit=permit,
+    form=ImportForm,
+    load=load,
+    params=lambda data: {"year": data["year"]},
+    station=lambda user: user.station_id,
+    upload_context=lambda request, years, form: {"years": years},
+    upload_template="delivery/import_upload.html",
+    summary_template="delivery/_import_summary.html",
+    template=template,
+    upload_url="imports:upload",
+    report_url="imports:report",
+    error_columns=ROW_COLUMNS,
+    report_headers=importing.REPORT_HEADERS,
+    report_name="service-import-problems",
+    estimate_rows=True,
+)
 
 
-def cleanup(job: Job) -> None:
-    """The stored upload goes once its import has finished."""
-    default_storage.delete(job.params["file"])
+def service_import_start(*, actor: Any, upload: Any, year: int) -> Job:
+    """Store the uploaded file and queue its import for `actor`'s station."""
+    return imports.import_start(
+        kind=SERVICE_IMPORT, actor=actor, upload=upload, params={"year": year}
+    )
 
 
 def register() -> None:
-    jobs.register(
-        KIND,
-        label=gettext_lazy("Import of service records"),
-        run=run,
-        result_template="delivery/_import_result.html",
-        result_context=result_context,
-        cleanup=cleanup,
-    )
+    imports.register(SERVICE_IMPORT)

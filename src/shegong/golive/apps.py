@@ -6,3 +6,8 @@ class GoLiveConfig(AppConfig):
     name = "shegong.golive"
     label = "golive"
     verbose_name = _("Going live")
+
+    def ready(self) -> None:
+        from shegong.golive import import_jobs
+
+        import_jobs.register()

@@ -1,26 +1,46 @@
 from django.urls import path
 
-from shegong.golive import import_views, views
+from shegong.core import import_views
+from shegong.golive import views
 
 app_name = "golive"
+ORG = {"kind": "org_import"}
+STAFF = {"kind": "staff_import"}
+RECORDS = {"kind": "records_import"}
 
 urlpatterns = [
-    path("organisation/import/", views.org_import_upload, name="org-import"),
-    path("organisation/import/result/", views.org_import_result, name="org-import-result"),
-    path("organisation/import/problems.xlsx", views.org_import_report, name="org-import-report"),
-    path("organisation/template.xlsx", views.org_template, name="org-template"),
-    path("organisation/export.xlsx", views.org_export, name="org-export"),
-    path("staff/import/", import_views.staff_import_upload, name="staff-import"),
-    path("staff/template.xlsx", import_views.staff_template, name="staff-template"),
-    path("records/import/", import_views.records_import_upload, name="records-import"),
+    path("organisation/import/", import_views.import_upload, ORG, name="org-import"),
+    path("organisation/import/result/", import_views.import_result, ORG, name="org-import-result"),
     path(
-        "records/import/result/", import_views.records_import_result, name="records-import-result"
+        "organisation/import/problems.<str:fmt>",
+        import_views.import_report,
+        ORG,
+        name="org-import-report",
+    ),
+    path("organisation/template.xlsx", import_views.import_template, ORG, name="org-template"),
+    path("organisation/export.xlsx", views.org_export, name="org-export"),
+    path("staff/import/", import_views.import_upload, STAFF, name="staff-import"),
+    path("staff/import/result/", import_views.import_result, STAFF, name="staff-import-result"),
+    path(
+        "staff/import/problems.<str:fmt>",
+        import_views.import_report,
+        STAFF,
+        name="staff-import-report",
+    ),
+    path("staff/template.xlsx", import_views.import_template, STAFF, name="staff-template"),
+    path("records/import/", import_views.import_upload, RECORDS, name="records-import"),
+    path(
+        "records/import/result/",
+        import_views.import_result,
+        RECORDS,
+        name="records-import-result",
     ),
     path(
-        "records/import/problems.xlsx",
-        import_views.records_import_report,
+        "records/import/problems.<str:fmt>",
+        import_views.import_report,
+        RECORDS,
         name="records-import-report",
     ),
-    path("records/template.xlsx", import_views.records_template, name="records-template"),
+    path("records/template.xlsx", import_views.import_template, RECORDS, name="records-template"),
     path("activate/<str:token>/", views.activate, name="activate"),
 ]

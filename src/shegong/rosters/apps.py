@@ -22,3 +22,6 @@ class RostersConfig(AppConfig):
         export_jobs.register(
             coverage_export.EXPORT, label=_("Roster coverage"), build=coverage_export.coverage_table
         )
+        from shegong.rosters import import_jobs
+
+        import_jobs.register()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -541,10 +541,11 @@ def roster_import(
     filename: str,
     month: datetime.date,
     source: str,
+    progress: Callable[[int], None] | None = None,
 ) -> RosterResult:
     """Check the whole file, then load it all (or nothing) as the roster of
     `month`. PermissionDenied for anyone but district and city officers; every
-    other problem is in the result."""
+    other problem is in the result. `progress(n)` after each batch of rows read."""
     require_at(
         actor, CREATE, RosterImport, None, _("Only district and city officers import rosters.")
     )
@@ -590,6 +591,8 @@ def roster_import(
                 row = checker.check(number, row_cells, positions)
                 if row is not None:
                     rows.append(row)
+            if progress is not None:
+                progress(len(batch))
     except ImportFileError as error:
         result.add_error(None, "", str(error))
         return result

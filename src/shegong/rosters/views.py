@@ -1,16 +1,15 @@
-"""Web pages of the rosters: the import (officials), the outreach list, a roster
+"""Web pages of the rosters: the outreach list, a roster
 person's page and the home visit recorded from it (the station's own staff), and
-the coverage page with its Excel report (everyone, in their scope)."""
+the coverage page with its Excel report (everyone, in their scope). The import's
+pages are core.import_views (rosters.import_jobs)."""
 
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +23,6 @@ from shegong.core.forms import DateInput, apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.replicas import reads_from_replica
 from shegong.core.scope import CREATE, VIEW, can_at, may
-from shegong.core.uploads import validate_upload
-from shegong.delivery.importing import report_response
 from shegong.plans.models import PlanProject
 from shegong.rosters import coverage_export, importing, outreach, selectors, services
 from shegong.rosters.models import (
@@ -37,125 +34,6 @@ from shegong.rosters.models import (
     VisitUnit,
 )
 from shegong.rosters.rules import rules_for
-
-SESSION_KEY = "roster_import"
-ERRORS_ON_PAGE = 200
-
-
-# --- Import -------------------------------------------------------------------------
-
-
-class ImportForm(forms.Form):
-    month = forms.CharField(
-        label=gettext_lazy("Roster month"),
-        help_text=gettext_lazy("YYYY-MM"),
-        widget=forms.TextInput(attrs={"type": "month"}),
-    )
-    source = forms.CharField(
-        label=gettext_lazy("Source"),
-        max_length=200,
-        help_text=gettext_lazy("Who supplied the lists, e.g. the district civil-affairs bureau."),
-    )
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("A .csv (UTF-8) or .xlsx file of at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(importing.SUFFIXES)}),
-    )
-
-    def clean_month(self):
-        return importing.month_of(self.cleaned_data["month"])
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        validate_upload(
-            upload,
-            suffixes=importing.SUFFIXES,
-            max_bytes=importing.MAX_FILE_SIZE,
-            type_message=_("Only .csv and .xlsx files can be imported."),
-        )
-        return upload
-
-
-def _importer(request) -> None:
-    if not may(request.user, CREATE, RosterImport):
-        raise PermissionDenied(_("Only district and city officers import rosters."))
-
-
-@login_required
-def import_upload(request):
-    _importer(request)
-    form = bootstrap(ImportForm(request.POST or None, request.FILES or None))
-    if not form.is_bound:
-        form.initial["month"] = timezone.localdate().strftime("%Y-%m")
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = importing.roster_import(
-            actor=request.user,
-            file=upload,
-            filename=upload.name,
-            month=form.cleaned_data["month"],
-            source=form.cleaned_data["source"],
-        )
-        request.session[SESSION_KEY] = {
-            "filename": Path(upload.name).name,
-            "month": f"{form.cleaned_data['month']:%Y-%m}",
-            "rows": result.rows,
-            "new": result.new,
-            "still": result.still,
-            "left": result.left,
-            "not_placed": result.not_placed,
-            "residents_created": result.residents_created,
-            "by_station": [
-                [name, c.new, c.still, c.left] for name, c in sorted(result.by_station.items())
-            ],
-            "unplaced": sorted(result.unplaced.items()),
-            "error_count": result.error_count,
-            "errors": [[e.row, e.column, e.message] for e in result.errors],
-        }
-        return redirect("rosters:import-result")
-    return render(
-        request,
-        "rosters/import_upload.html",
-        {
-            "form": form,
-            "columns": importing.COLUMNS,
-            "imports": selectors.imports_for(request.user)[:12],
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-def import_result(request):
-    _importer(request)
-    result = request.session.get(SESSION_KEY)
-    if result is None:
-        return redirect("rosters:import")
-    return render(
-        request,
-        "rosters/import_result.html",
-        {
-            "result": result,
-            "errors": result["errors"][:ERRORS_ON_PAGE],
-            "more_errors": result["error_count"] - min(ERRORS_ON_PAGE, len(result["errors"])),
-        },
-    )
-
-
-@login_required
-def import_template(request):
-    _importer(request)
-    return importing.template_response()
-
-
-@login_required
-def import_report(request, fmt: str):
-    _importer(request)
-    result = request.session.get(SESSION_KEY)
-    if fmt not in ("xlsx", "csv") or not result or not result["error_count"]:
-        raise Http404(_("No import problems to download."))
-    return report_response(fmt, result["errors"], result["error_count"])
-
 
 # --- Outreach -----------------------------------------------------------------------
 
