@@ -362,7 +362,7 @@ def _events(station, plan, scale, residents, workers, volunteers, members, group
     ServiceEvent.objects.bulk_create(events, batch_size=BATCH)
     Attendance.objects.bulk_create(
         (
-            Attendance(event=e, resident_id=r)
+            Attendance(event=e, resident_id=r, held_on=e.held_on)
             for e, named in zip(events, attendees, strict=True)
             for r in named
         ),
