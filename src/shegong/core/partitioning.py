@@ -114,7 +114,7 @@ def partitions(connection, table: str) -> list[Partition]:
         names = [row[0] for row in cursor.fetchall()]
         found = []
         for name in names:
-            cursor.execute(f"SELECT count(*) FROM {_q(name)}")
+            cursor.execute(f"SELECT count(*) FROM {_q(name)}")  # noqa: S608 (catalog names)
             rows = cursor.fetchone()[0]
             match = re.fullmatch(re.escape(table) + r"_y(\d{4})", name)
             found.append(Partition(table, name, int(match.group(1)) if match else None, rows))
@@ -156,9 +156,9 @@ def _create_year(cursor, table: str, key: str, key_type: str, year: int) -> bool
         f"CREATE TABLE {_q(name)} (LIKE {_q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
     )
     cursor.execute(
-        f"INSERT INTO {_q(name)} ({cols}) SELECT {cols} FROM {_q(default)} WHERE {where}"
+        f"INSERT INTO {_q(name)} ({cols}) SELECT {cols} FROM {_q(default)} WHERE {where}"  # noqa: S608
     )
-    cursor.execute(f"DELETE FROM {_q(default)} WHERE {where}")
+    cursor.execute(f"DELETE FROM {_q(default)} WHERE {where}")  # noqa: S608 (catalog names)
     cursor.execute(
         f"ALTER TABLE {_q(table)} ATTACH PARTITION {_q(name)} FOR VALUES FROM ({low}) TO ({high})"
     )
@@ -199,7 +199,9 @@ def detach_year(connection, table: str, year: int) -> str | None:
 def _with_key(indexdef: str, key: str) -> str:
     """A unique index's definition with the partition key added to its columns (a
     unique index on a partitioned table must hold the key)."""
-    return re.sub(r"(USING \w+ \()([^)]*)\)", lambda m: f"{m[1]}{m[2]}, {_q(key)})", indexdef, 1)
+    return re.sub(
+        r"(USING \w+ \()([^)]*)\)", lambda m: f"{m[1]}{m[2]}, {_q(key)})", indexdef, count=1
+    )
 
 
 def convert(schema_editor, table: str, key: str, *, drop_inbound: tuple[str, ...] = ()) -> None:
@@ -246,7 +248,7 @@ def convert(schema_editor, table: str, key: str, *, drop_inbound: tuple[str, ...
         cursor.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')")
         sequence = cursor.fetchone()[0]
         cursor.execute(
-            f"SELECT min({_year_of(key, key_type)}), max({_year_of(key, key_type)}) "
+            f"SELECT min({_year_of(key, key_type)}), max({_year_of(key, key_type)}) "  # noqa: S608
             f"FROM {_q(table)}"
         )
         first, last = cursor.fetchone()
@@ -268,18 +270,16 @@ def convert(schema_editor, table: str, key: str, *, drop_inbound: tuple[str, ...
         )
         for year in range(first, last + 1):
             _create_year(cursor, table, key, key_type, year)
-        cursor.execute(
-            f"CREATE TABLE {_q(table + '_' + DEFAULT)} PARTITION OF {_q(table)} DEFAULT"
-        )
+        cursor.execute(f"CREATE TABLE {_q(table + '_' + DEFAULT)} PARTITION OF {_q(table)} DEFAULT")
         cols = ", ".join(_q(c) for c in _columns(cursor, table))
         cursor.execute(
-            f"INSERT INTO {_q(table)} ({cols}) OVERRIDING SYSTEM VALUE "
+            f"INSERT INTO {_q(table)} ({cols}) OVERRIDING SYSTEM VALUE "  # noqa: S608
             f"SELECT {cols} FROM {_q(old)}"
         )
         if old_sequence:
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), last_value, is_called) "
-                f"FROM {_q(old_sequence)}"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"last_value, is_called) FROM {_q(old_sequence)}"
             )
         cursor.execute(f"DROP TABLE {_q(old)}")
         cursor.execute(
@@ -288,7 +288,9 @@ def convert(schema_editor, table: str, key: str, *, drop_inbound: tuple[str, ...
         )
         for name, kind, definition in constraints:
             if kind == "u" and key not in re.findall(r"\w+", definition):
-                definition = re.sub(r"\(([^)]*)\)", lambda m: f"({m[1]}, {_q(key)})", definition, 1)
+                definition = re.sub(
+                    r"\(([^)]*)\)", lambda m: f"({m[1]}, {_q(key)})", definition, count=1
+                )
             cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
         for definition, unique in indexes:
             if unique:
