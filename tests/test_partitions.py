@@ -22,7 +22,7 @@ from shegong.stats import rollups
 from shegong.stats.models import DomainYear
 from tests.delivery_world import make_delivery
 
-pytestmark = pytest.mark.skipif(
+postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="partitioning is PostgreSQL's"
 )
 
@@ -68,6 +68,7 @@ def _event_in(d, year: int, attendees: int, *, today: datetime.date) -> ServiceE
         )
 
 
+@postgresql
 def test_the_history_tables_are_partitioned_by_year(db):
     with connection.cursor() as cursor:
         cursor.execute(
@@ -83,6 +84,7 @@ def test_the_history_tables_are_partitioned_by_year(db):
         )
 
 
+@postgresql
 def test_a_service_event_of_2027_lands_in_the_2027_partition_and_counts(world):
     d = make_delivery(world)
     event = _event_in(d, 2027, 3, today=datetime.date(2027, 3, 1))
@@ -105,6 +107,7 @@ def test_a_service_event_of_2027_lands_in_the_2027_partition_and_counts(world):
     assert rollups.drift() == []
 
 
+@postgresql
 def test_the_command_creates_a_year_ahead_once_moving_its_early_rows(db):
     # An entry of 2031 written before its partition exists waits in the default one...
     early = AuditEntry.objects.create(
@@ -129,6 +132,7 @@ def test_the_command_creates_a_year_ahead_once_moving_its_early_rows(db):
     assert f"core_auditentry_y{this_year + 1}: exists" in _run()
 
 
+@postgresql
 def test_detaching_a_past_year_dry_run_first_keeps_its_statistics(world):
     _run("--year", "2025")
     d = make_delivery(world)
@@ -167,6 +171,7 @@ def test_detaching_a_past_year_dry_run_first_keeps_its_statistics(world):
     assert AuditEntry.objects.filter(object_repr="partitions of 2025 detached").count() == 1
 
 
+@postgresql
 def test_only_past_attached_years_are_detached(db):
     this_year = datetime.date.today().year
     with pytest.raises(CommandError, match="not past"):
@@ -175,6 +180,7 @@ def test_only_past_attached_years_are_detached(db):
         _run("--detach", "1999", "--dry-run")
 
 
+@postgresql
 def test_converting_a_table_keeps_its_rows_ids_sequence_and_constraints(db):
     with connection.cursor() as cursor:
         cursor.execute(
@@ -222,3 +228,10 @@ def test_converting_a_table_keeps_its_rows_ids_sequence_and_constraints(db):
             ("scratch_history_note_key", "UNIQUE (note, held_on)"),
             ("scratch_history_pkey", "PRIMARY KEY (id, held_on)"),
         ]
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no partitions")
+def test_on_sqlite_the_scheduled_command_has_nothing_to_do(db):
+    assert _run() == "No partitioned tables (the database is not PostgreSQL).\n"
+    assert _run("--detach", "2016", "--dry-run").startswith("No partitioned tables")
+    assert partitioning.partitioned_tables() == []
