@@ -133,6 +133,23 @@ def test_the_command_creates_a_year_ahead_once_moving_its_early_rows(db):
 
 
 @postgresql
+def test_the_scheduled_run_gives_past_rows_waiting_in_the_default_their_year(db):
+    # An entry of 2012 (e.g. imported from the previous system) has no partition...
+    imported = AuditEntry.objects.create(
+        at=datetime.datetime(2012, 6, 1, 9, 0, tzinfo=datetime.UTC), action="create"
+    )
+    assert _partition_of("core_auditentry", imported.pk) == "core_auditentry_default"
+    assert partitioning.years_waiting(connection, "core_auditentry") == [2012]
+
+    out = _run()
+    assert "core_auditentry_y2012: created" in out.splitlines()
+    assert _partition_of("core_auditentry", imported.pk) == "core_auditentry_y2012"
+    assert partitioning.years_waiting(connection, "core_auditentry") == []
+    # ...only the table that had such rows gets the year.
+    assert "delivery_serviceevent_y2012" not in _attached("delivery_serviceevent")
+
+
+@postgresql
 def test_detaching_a_past_year_dry_run_first_keeps_its_statistics(world):
     _run("--year", "2025")
     d = make_delivery(world)

@@ -12,6 +12,8 @@ function here does nothing on another database.
   moved, names swapped, indexes, constraints and the id sequence restored).
 - `ensure_year(connection, table, year)`: creates a year's partition, moving the
   rows of that year out of the default partition first; idempotent.
+- `years_waiting(connection, table)`: the years of the rows in the default
+  partition, which the scheduled command gives partitions of their own.
 - `detach_year(connection, table, year)`: detaches a year's partition, which stays
   a plain table of the same name for archiving (pg_dump -t, then DROP).
 
@@ -183,6 +185,31 @@ def ensure_year(connection, table: str, year: int) -> bool:
         return False
     with connection.cursor() as cursor:
         return _create_year(cursor, table, found[table].key, found[table].key_type, year)
+
+
+def years_waiting(connection, table: str) -> list[int]:
+    """The years of the rows in `table`'s default partition (written before their
+    year's partition existed, e.g. an import of past records)."""
+    found = {p.table: p for p in partitioned_tables(connection)}
+    if table not in found:
+        return []
+    default = f"{table}_{DEFAULT}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT {_year_of(found[table].key, found[table].key_type)} "  # noqa: S608
+            f"FROM {_q(default)}"
+        )
+        return sorted(int(year) for (year,) in cursor.fetchall() if year is not None)
+
+
+def ensure_years(years, connection=None) -> None:
+    """Create the partitions of `years` for every partitioned table (nothing when
+    there are none, as on SQLite): a bulk load of past years calls it first."""
+    connection = connection or default_connection
+    for table in partitioned_tables(connection):
+        with connection.cursor() as cursor:
+            for year in years:
+                _create_year(cursor, table.table, table.key, table.key_type, year)
 
 
 def detach_year(connection, table: str, year: int) -> str | None:

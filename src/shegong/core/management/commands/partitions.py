@@ -2,8 +2,10 @@
 (core/partitioning.py, docs/decisions.md).
 
 - `shegong partitions` (the scheduled run, weekly): creates this year's and next
-  year's partition of every partitioned table when missing (rows of that year
-  waiting in the default partition move into it). Idempotent.
+  year's partition of every partitioned table when missing, and one for each year
+  that has rows waiting in the default partition (written before their year's
+  partition existed, e.g. records imported from a previous system); the rows move
+  into it. Idempotent.
 - `--year 2031`: creates that year's partitions instead.
 - `--list`: the partitions and their row counts.
 - `--detach 2016 [--dry-run]`: detaches that year's partitions for archiving; each
@@ -48,9 +50,13 @@ class Command(BaseCommand):
             self._detach(tables, detach, dry_run)
             return
         this_year = timezone.localdate().year
-        years = [year] if year else [this_year, this_year + 1]
         with transaction.atomic():
             for table in tables:
+                years = [year] if year else [this_year, this_year + 1]
+                if not year:
+                    # rows written before their year's partition existed get one
+                    waiting = partitioning.years_waiting(connection, table.table)
+                    years = sorted({*years, *waiting})
                 for wanted in years:
                     created = partitioning.ensure_year(connection, table.table, wanted)
                     state = "created" if created else "exists"
