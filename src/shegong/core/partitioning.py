@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection as default_connection
+from django.utils import timezone
 
 DEFAULT = "default"
 
@@ -279,7 +280,7 @@ def convert(schema_editor, table: str, key: str, *, drop_inbound: tuple[str, ...
             f"FROM {_q(table)}"
         )
         first, last = cursor.fetchone()
-        this_year = datetime.date.today().year
+        this_year = timezone.localdate().year
         first = int(first) if first is not None else this_year
         last = max(int(last) if last is not None else this_year, this_year + 1)
 
