@@ -68,7 +68,7 @@ $shegong import_org "$WORK/organisation.xlsx" --user gz-admin -v0 | tee "$WORK/i
 grep -q "社工站: 188 rows, 188 created" "$WORK/import.out"
 
 step "6. the scheduled commands, once each (the timers then run them)"
-for job in backup alerts inspection_alerts audit_prune purge_personal_data; do $shegong scheduled "$job" >/dev/null; done
+for job in backup alerts inspection_alerts audit_prune purge_personal_data partitions; do $shegong scheduled "$job" >/dev/null; done
 
 step "7. check_live"
 if ! $shegong check_live --no-color | tee "$WORK/live.out"; then

@@ -233,3 +233,24 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ArchivedPartition(models.Model):
+    """A year of a partitioned history table detached for archiving on PostgreSQL
+    (`shegong partitions --detach`, core/partitioning.py). Its statistics stay in
+    the rollups, which the drift check and the rebuild then leave alone."""
+
+    table = models.CharField(_("table"), max_length=63)
+    year = models.PositiveSmallIntegerField(_("year"))
+    rows = models.PositiveBigIntegerField(_("rows"), default=0)
+    detached_at = models.DateTimeField(_("detached"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("archived partition")
+        verbose_name_plural = _("archived partitions")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "year"], name="archived_partition_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.year}"

@@ -211,6 +211,9 @@ class Attendance(models.Model):
         related_name="attendances",
         verbose_name=_("resident"),
     )
+    # The event's date, copied when the row is written (events never change date):
+    # the partition key of the attendance on PostgreSQL (docs/decisions.md).
+    held_on = models.DateField(_("date"), editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope = station_scope(
@@ -234,6 +237,11 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident_id}@{self.event_id}"
+
+    def save(self, *args, **kwargs):
+        if self.held_on is None:
+            self.held_on = self.event.held_on
+        super().save(*args, **kwargs)
 
 
 class EventVolunteer(models.Model):

@@ -182,7 +182,9 @@ def service_event_record(
     # Attendance is written in bulk (no signals): the event's audit entry lists it.
     audit.note(event, attendees=(None, sorted(r.pk for r in attendees)))
     event.save()
-    Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
+    Attendance.objects.bulk_create(
+        Attendance(event=event, resident=r, held_on=event.held_on) for r in attendees
+    )
     hours = _set_people(event, actor, workers, volunteers, party_members)
     record_count_change(event, events=1, person_times=event.person_times, volunteer_hours=hours)
     clients_served_add(
@@ -256,7 +258,9 @@ def service_event_update_attendance(
         ),
     )
     event.attendances.all().delete()
-    Attendance.objects.bulk_create(Attendance(event=event, resident=r) for r in attendees)
+    Attendance.objects.bulk_create(
+        Attendance(event=event, resident=r, held_on=event.held_on) for r in attendees
+    )
     event.headcount = headcount
     event.person_times = counting.person_times(len(attendees), headcount)
     event.save(update_fields=["headcount", "person_times", "updated_at"])

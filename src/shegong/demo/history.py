@@ -87,14 +87,16 @@ def copy_demo_year(source_year: int, target_year: int, make_plan) -> int:
         )
         cursor.execute("CREATE INDEX demo_copy_map_old ON demo_copy_map (old_id)")
         for table, columns, source, link in (
-            (attendance, "event_id, resident_id", "r.resident_id", "event_id"),
+            # the attendance holds its event's date (the partition key on PostgreSQL)
+            (attendance, "event_id, resident_id, held_on", "r.resident_id, n.held_on", "event_id"),
             (volunteer, "event_id, volunteer_id, hours", "r.volunteer_id, r.hours", "event_id"),
             (workers, "serviceevent_id, user_id", "r.user_id", "serviceevent_id"),
             (party, "serviceevent_id, partymember_id", "r.partymember_id", "serviceevent_id"),
         ):
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT m.new_id, {source} "  # noqa: S608
-                f"FROM demo_copy_map m JOIN {table} r ON r.{link} = m.old_id"
+                f"FROM demo_copy_map m JOIN {table} r ON r.{link} = m.old_id "
+                f"JOIN {event} n ON n.id = m.new_id"
             )
         cursor.execute("DROP TABLE demo_copy_map")
         cursor.execute(

@@ -31,6 +31,7 @@ from shegong.clients.models import Resident
 from shegong.community import services as community
 from shegong.community.models import PartyMember, PartyOrganisation, Volunteer
 from shegong.core.bulk import refresh_statistics
+from shegong.core.partitioning import ensure_years
 from shegong.core.roles import Role
 from shegong.delivery import counting
 from shegong.delivery import services as delivery
@@ -362,7 +363,7 @@ def _events(station, plan, scale, residents, workers, volunteers, members, group
     ServiceEvent.objects.bulk_create(events, batch_size=BATCH)
     Attendance.objects.bulk_create(
         (
-            Attendance(event=e, resident_id=r)
+            Attendance(event=e, resident_id=r, held_on=e.held_on)
             for e, named in zip(events, attendees, strict=True)
             for r in named
         ),
@@ -433,6 +434,8 @@ def load_demo_year(
         stations = list(Station.objects.select_related("street__district").order_by("pk"))
     events = person_times = 0
     first = this_year - years + 1
+    # On PostgreSQL each year's rows go into their own partition, made first.
+    ensure_years(range(first, this_year + 2))
     generated = range(max(first, this_year - 1), this_year + 1) if copy_history else None
     for year in generated or range(first, this_year + 1):
         for station in progress(stations) if progress else stations:

@@ -37,5 +37,8 @@ JOBS: dict[str, Job] = {
         Job("audit_prune", "Sun *-*-* 03:30:00", 7 * DAY + DAILY_GRACE),
         # Anonymises or deletes what is past its retention period (docs/privacy.md).
         Job("purge_personal_data", "Sun *-*-* 03:45:00", 7 * DAY + DAILY_GRACE),
+        # Creates this year's and next year's partitions of the history tables on
+        # PostgreSQL ahead of need (core/partitioning.py); says so and stops on SQLite.
+        Job("partitions", "Sun *-*-* 04:00:00", 7 * DAY + DAILY_GRACE),
     )
 }

@@ -30,7 +30,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from shegong.core.bulk import upsert
-from shegong.core.models import Domain
+from shegong.core.models import ArchivedPartition, Domain
 from shegong.stats.models import (
     ClientRange,
     ClientYear,
@@ -628,6 +628,14 @@ class Table:
     key: tuple[str, ...]
     values: tuple[str, ...]
     raw: Callable[[], dict[tuple, tuple]]
+    # counted from the service history (events, attendance), whose past years may
+    # be detached for archiving on PostgreSQL (core.ArchivedPartition)
+    from_history: bool = True
+
+    def archived(self, key: tuple, years: set[int]) -> bool:
+        """Whether this row is of a year whose history was detached: its figures
+        stay as they were, with no raw records left to recount them from."""
+        return self.from_history and "year" in self.key and key[self.key.index("year")] in years
 
     def stored(self) -> dict[tuple, tuple]:
         return {
@@ -695,6 +703,7 @@ TABLES: tuple[Table, ...] = (
         ("station_id", "year", "month"),
         ("dine_in", "delivery"),
         _raw_meal_months,
+        from_history=False,
     ),
     Table(
         "meal_point_month",
@@ -732,6 +741,18 @@ def _attendance_changed(resident_ids: set[int], since: datetime.date | None) -> 
         listener(resident_ids, since)
 
 
+def archived_years() -> set[int]:
+    """The years whose service events were detached for archiving (`shegong
+    partitions --detach`, PostgreSQL only): the rollups keep their figures."""
+    from shegong.delivery.models import ServiceEvent
+
+    return set(
+        ArchivedPartition.objects.filter(table=ServiceEvent._meta.db_table).values_list(
+            "year", flat=True
+        )
+    )
+
+
 @dataclass
 class Drift:
     table: str
@@ -743,10 +764,13 @@ class Drift:
 def drift() -> list[Drift]:
     """Every rollup row that differs from a recount of the raw records."""
     found = []
+    years = archived_years()
     for table in TABLES:
         raw, stored = table.raw(), table.stored()
         nothing = (0,) * len(table.values)
         for key in sorted(set(raw) | set(stored), key=str):
+            if table.archived(key, years):
+                continue
             if tuple(raw.get(key, nothing)) != tuple(stored.get(key, nothing)):
                 found.append(
                     Drift(table.name, key, stored.get(key, nothing), raw.get(key, nothing))
@@ -758,14 +782,19 @@ def drift() -> list[Drift]:
 def rebuild() -> dict[str, int]:
     """Replace every rollup with a recount of the raw records."""
     counts = {}
+    years = archived_years()
     for table in TABLES:
-        table.model.objects.all().delete()
+        kept = table.model.objects.all()
+        if table.from_history and "year" in table.key:
+            kept = kept.exclude(year__in=years)
+        kept.delete()
         rows = [
             table.model(
                 **dict(zip(table.key, key, strict=True)),
                 **dict(zip(table.values, values, strict=True)),
             )
             for key, values in table.raw().items()
+            if not table.archived(key, years)
         ]
         table.model.objects.bulk_create(rows, batch_size=5000)
         counts[table.name] = len(rows)

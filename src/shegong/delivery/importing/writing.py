@@ -66,8 +66,12 @@ def write_events(actor: User, station_id: int, rows: list[ImportedEvent], *, fir
         ensure_visible(actor, ServiceEvent(pk=ids[0]))
     insert_rows(
         Attendance,
-        ["event", "resident"],
-        [(pk, r.pk) for pk, row in zip(ids, rows, strict=True) for r in row.residents],
+        ["event", "resident", "held_on"],
+        [
+            (pk, r.pk, adapt_date(row.held_on))
+            for pk, row in zip(ids, rows, strict=True)
+            for r in row.residents
+        ],
     )
     insert_rows(
         ServiceEvent.workers.through,

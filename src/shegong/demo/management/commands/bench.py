@@ -11,7 +11,11 @@ the last, see `demo.history`), then measures, each against a baseline in the sam
 - the validating import of `--import-rows` rows vs a raw bulk load of the same rows
   (executemany on SQLite, COPY on PostgreSQL);
 - recording a service event with the rollup updates vs without them;
-- the roster import and the city's coverage (`demo.bench_rosters`).
+- the roster import and the city's coverage (`demo.bench_rosters`);
+- `--only growth` (on a database of its own, scripts/bench.sh): the city dashboard
+  and the raw GROUP BY query with `--years` years of history, then with twice as
+  many (the years before copied, as above), and the ratio of the two. On
+  PostgreSQL the history is partitioned by year (core/partitioning.py).
 
 It prints the figures and the ratios; docs/performance.md records them. The rows it
 adds are removed again (with their rollup changes), so runs can be repeated.
@@ -72,6 +76,43 @@ def _delete(events) -> None:
     events._raw_delete(events.db)
 
 
+def _year_clients(year: int) -> int:
+    return (
+        Attendance.objects.filter(event__held_on__year=year)
+        .values("event__station", "resident")
+        .distinct()
+        .count()
+    )
+
+
+def raw_dashboard(year: int):
+    """The dashboard's person-time and client figures by GROUP BY over the raw rows:
+    by month and domain, cumulative (累计) since the first year, the district
+    ranking, and the distinct clients served."""
+    year_events = ServiceEvent.objects.filter(held_on__year=year)
+    by_month = {
+        (r["month"], r["domain"]): r["n"]
+        for r in year_events.annotate(month=ExtractMonth("held_on"))
+        .values("month", "domain")
+        .annotate(n=Sum("person_times"))
+        .order_by()
+    }
+    cumulative = {
+        r["domain"]: r["n"]
+        for r in ServiceEvent.objects.filter(held_on__lte=datetime.date(year, 12, 31))
+        .values("domain")
+        .annotate(n=Sum("person_times"))
+        .order_by()
+    }
+    ranking = {
+        r["station__street__district"]: r["n"]
+        for r in year_events.values("station__street__district")
+        .annotate(n=Sum("person_times"))
+        .order_by()
+    }
+    return by_month, cumulative, ranking, _year_clients(year)
+
+
 class Command(BaseCommand):
     help = "Benchmark dashboards, import and writes at city scale; prints ratios."
 
@@ -83,20 +124,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only",
             default="dashboard,writes,import,rosters",
-            help="comma-separated measures to run (dashboard, writes, import, rosters)",
+            help="comma-separated measures to run (dashboard, writes, import, rosters, growth)",
         )
+        parser.add_argument("--scale", default="city", help="the demo data's scale")
 
     def handle(self, *args, **options):
         vendor = connection.vendor
         self.stdout.write(f"Database: {vendor}")
         load_demo_city()
         start = time.perf_counter()
-        load_demo_year(
-            "city",
-            years=options["years"],
-            copy_history=True,
-            progress=lambda items: tqdm(items, desc="stations", unit="station", disable=None),
-        )
+        self._generate(options["scale"], options["years"])
         events = ServiceEvent.objects.count()
         total = ServiceEvent.objects.aggregate(n=Sum("person_times"))["n"] or 0
         self.stdout.write(
@@ -116,6 +153,43 @@ class Command(BaseCommand):
         if "rosters" in only:
             bench_rosters.measure_coverage(self.stdout.write)
             bench_rosters.measure_import(options["roster_rows"], self.stdout.write)
+        if "growth" in only:
+            self._growth(options["scale"], options["years"])
+
+    @staticmethod
+    def _generate(scale: str, years: int) -> None:
+        load_demo_year(
+            scale,
+            years=years,
+            copy_history=True,
+            progress=lambda items: tqdm(items, desc="stations", unit="station", disable=None),
+        )
+
+    def _growth(self, scale: str, years: int) -> None:
+        """The dashboard (rollups) and the raw GROUP BY as the history doubles."""
+        city = User.objects.filter(role=Role.CITY_OFFICER).first()
+        year = timezone.localdate().year
+
+        def measure() -> tuple[int, float, float]:
+            summary = person_time_summary(city, year=year)
+            assert raw_dashboard(year)[1] == {
+                d: n for d, n in summary.cumulative_by_domain.items() if n
+            }, "cumulative figures disagree"
+            rollup_ms = _median_ms(lambda: person_time_summary(city, year=year), 20)
+            raw_ms = _median_ms(lambda: raw_dashboard(year), 3)
+            return ServiceEvent.objects.count(), rollup_ms, raw_ms
+
+        events, rollup_before, raw_before = measure()
+        self._generate(scale, 2 * years)
+        self._analyze()
+        events_after, rollup_after, raw_after = measure()
+        self.stdout.write(
+            f"History {years} -> {2 * years} years ({events:,} -> {events_after:,} events"
+            f"{', partitioned by year' if connection.vendor == 'postgresql' else ''}): "
+            f"city dashboard {rollup_before:.1f} -> {rollup_after:.1f} ms "
+            f"(x{rollup_after / rollup_before:.2f}); raw GROUP BY {raw_before:.1f} -> "
+            f"{raw_after:.1f} ms (x{raw_after / raw_before:.2f})"
+        )
 
     def _analyze(self) -> None:
         """Refresh the planner's statistics after the bulk generation, as a server's
@@ -135,12 +209,7 @@ class Command(BaseCommand):
         year_events = ServiceEvent.objects.filter(held_on__year=year)
 
         def year_clients() -> int:
-            return (
-                Attendance.objects.filter(event__held_on__year=year)
-                .values("event__station", "resident")
-                .distinct()
-                .count()
-            )
+            return _year_clients(year)
 
         def narrow():
             """The year's person-times by domain and its distinct clients only."""
@@ -151,30 +220,7 @@ class Command(BaseCommand):
             return by_domain, year_clients()
 
         def raw():
-            """The dashboard's person-time and client figures: by month and domain,
-            cumulative (累计) since the first year, the district ranking, and the
-            distinct clients served."""
-            by_month = {
-                (r["month"], r["domain"]): r["n"]
-                for r in year_events.annotate(month=ExtractMonth("held_on"))
-                .values("month", "domain")
-                .annotate(n=Sum("person_times"))
-                .order_by()
-            }
-            cumulative = {
-                r["domain"]: r["n"]
-                for r in ServiceEvent.objects.filter(held_on__lte=datetime.date(year, 12, 31))
-                .values("domain")
-                .annotate(n=Sum("person_times"))
-                .order_by()
-            }
-            ranking = {
-                r["station__street__district"]: r["n"]
-                for r in year_events.values("station__street__district")
-                .annotate(n=Sum("person_times"))
-                .order_by()
-            }
-            return by_month, cumulative, ranking, year_clients()
+            return raw_dashboard(year)
 
         by_month, cumulative, ranking, clients = raw()
         from_rollups = {
