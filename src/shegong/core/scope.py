@@ -70,6 +70,9 @@ class Scope:
 
     station: str | tuple[str, ...] | None = None
     agency: str | tuple[str, ...] | None = None
+    # The street office (the buyer): the lookups to its street. Left empty on most
+    # models (residents, cases, services...), which the buyer then does not read.
+    street: str | tuple[str, ...] | None = None
     district: str | tuple[str, ...] | None = None
     city: str | tuple[str, ...] | None = None
     change_roles: frozenset[str] = field(default_factory=frozenset)
@@ -124,14 +127,17 @@ class Scope:
         return _paths(getattr(self, level))
 
 
-def station_scope(via: str = "", **options) -> Scope:
+def station_scope(via: str = "", *, street: bool = False, **options) -> Scope:
     """The usual scope of a record that belongs to one station, reached through
     `via` (e.g. "event" for an attendance): visible to the station's staff, its
-    agency, its district and its city."""
+    agency, its district and its city; with `street`, also to the street office
+    that buys the station's services (plans, contracts, evaluation results, never
+    the residents' records)."""
     prefix = f"{via}__" if via else ""
     return Scope(
         city=f"{prefix}station__street__district__city",
         district=f"{prefix}station__street__district",
+        street=f"{prefix}station__street" if street else None,
         agency=f"{prefix}station__agency",
         station=f"{prefix}station",
         **options,

@@ -282,7 +282,7 @@ class StationEvaluationViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def scores(self, request, pk=None):
         sheet = self.get_object()
-        services.require_assigned_evaluator(request.user, sheet)
+        services.require_sheet_scorer(request.user, sheet)
         data = _valid(ScoreInputSerializer, request, self)
         row = services.score_set(actor=request.user, evaluation=sheet, **data)
         return Response(ScoreSerializer(row).data)
@@ -291,7 +291,7 @@ class StationEvaluationViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         sheet = self.get_object()
-        services.require_assigned_evaluator(request.user, sheet)
+        services.require_sheet_scorer(request.user, sheet)
         data = _valid(EvidenceUploadSerializer, request, self)
         row = services.evidence_add(actor=request.user, evaluation=sheet, **data)
         return Response(EvidenceSerializer(row).data, status=status.HTTP_201_CREATED)

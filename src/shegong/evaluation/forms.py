@@ -10,7 +10,7 @@ from shegong.core.forms import DateInput
 from shegong.core.roles import Role
 from shegong.core.scope import restrict
 from shegong.evaluation import computed
-from shegong.evaluation.models import CheckItem, CheckResult, Method, RoundKind
+from shegong.evaluation.models import CheckItem, CheckResult, Method, RoundKind, System
 from shegong.org.models import District, Station
 
 
@@ -29,8 +29,20 @@ class RoundForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    system = forms.ChoiceField(
+        label=_("Indicator system"),
+        choices=System.choices,
+        initial=System.WEIGHTED,
+        required=False,
+    )
     standard_system = forms.BooleanField(
-        label=_("Start from the standard indicator system"), required=False, initial=True
+        label=_("Start from the standard indicator system"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Weighted groups: the five standard groups; points tree: the city's "
+            "1000-point template."
+        ),
     )
 
     def __init__(self, *args, user=None, **kwargs):

@@ -22,7 +22,8 @@ from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.pdf import pdf_response
 from shegong.core.roles import scope_name
 from shegong.core.scope import CHANGE, VIEW, can, may, may_create
-from shegong.evaluation import forms, inspections, selectors, services
+from shegong.evaluation import forms, inspections, selectors, services, tree
+from shegong.evaluation.city_system import round_add_city_system
 from shegong.evaluation.models import (
     EvaluationRound,
     IndicatorGroup,
@@ -32,8 +33,10 @@ from shegong.evaluation.models import (
     RectificationStatus,
     RoundAssignment,
     RoundStatus,
+    Scorer,
     SheetStatus,
     StationEvaluation,
+    System,
 )
 
 
@@ -63,7 +66,7 @@ def round_list(request):
         raise PermissionDenied(_("Evaluation results are for the station director."))
     rounds = selectors.rounds_visible_to(user).order_by("-year", "-pk")
     # Those who score sheets or answer them have sheets of their own to list.
-    scorer = may(user, "score", StationEvaluation)
+    scorer = may(user, "score", StationEvaluation) or may(user, "score_buyer", StationEvaluation)
     context = {
         "rounds": rounds,
         "can_create": may_create(user, EvaluationRound),
@@ -87,10 +90,13 @@ def round_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         standard = data.pop("standard_system")
+        data["system"] = data.get("system") or System.WEIGHTED
 
         def create():
             round = services.round_create(actor=user, **data)
-            if standard:
+            if standard and round.system == System.POINTS:
+                round_add_city_system(actor=user, round=round)
+            elif standard:
                 services.round_add_standard_system(actor=user, round=round)
             return round
 
@@ -109,7 +115,8 @@ def _round_context(request, round, **forms_):
     context = {
         "round": round,
         "groups": groups,
-        "weight_total": sum(g.weight for g in groups),
+        "weight_total": sum(g.weight or 0 for g in groups),
+        "points": round.system == System.POINTS,
         "may_change": may_change,
         "is_draft": round.status == RoundStatus.DRAFT,
         "is_open": round.status == RoundStatus.OPEN,
@@ -121,7 +128,7 @@ def _round_context(request, round, **forms_):
     }
     if may_change:
         context["assignments"] = selectors.assignments_of(round)
-        if round.status == RoundStatus.DRAFT:
+        if round.status == RoundStatus.DRAFT and round.system == System.WEIGHTED:
             context["group_form"] = forms_.get("group_form") or bootstrap(forms.GroupForm())
             context["indicator_form"] = forms_.get("indicator_form") or bootstrap(
                 forms.IndicatorForm(groups=groups)
@@ -291,23 +298,33 @@ def _sheet_context(request, sheet, score_errors=None):
     round = sheet.round
     scores = selectors.sheet_scores(sheet)
     assigned = RoundAssignment.objects.filter(evaluation=sheet, evaluator=user).exists()
-    may_score = (
-        may(user, "score", StationEvaluation)
-        and assigned
-        and round.status == RoundStatus.OPEN
-        and sheet.status == SheetStatus.SCORING
-    )
+    is_open = round.status == RoundStatus.OPEN and sheet.status == SheetStatus.SCORING
+    points = round.system == System.POINTS
+    # The branches this user scores (weighted groups: the assigned evaluators, all).
+    if points:
+        branches = tree.branches_of(user, sheet) if is_open else set()
+    else:
+        branches = {Scorer.PROFESSIONAL} if may(user, "score", StationEvaluation) else set()
+    may_submit = is_open and assigned and may(user, "score", StationEvaluation)
+    may_score = is_open and bool(branches) and (points or assigned)
     may_reply = can(user, "reply", sheet) and round.status == RoundStatus.FINALISED
     rows = []
     for group in selectors.groups_of(round):
-        for indicator in group.indicators.all():
+        indicators = list(group.indicators.all())
+        parents = {i.parent_id for i in indicators if i.parent_id}
+        for indicator in group.tree:
             row = scores.get(indicator.pk)
+            leaf = indicator.pk not in parents
             rows.append(
                 {
                     "group": group,
                     "indicator": indicator,
                     "score": row,
-                    "scored": indicator.method == Method.SCORED,
+                    "leaf": leaf,
+                    "mine": group.scorer in branches,
+                    "scored": indicator.method == Method.SCORED
+                    and leaf
+                    and group.scorer in branches,
                     "error": (score_errors or {}).get(indicator.pk),
                 }
             )
@@ -318,6 +335,8 @@ def _sheet_context(request, sheet, score_errors=None):
         "rows": rows,
         "result": results[0] if results else None,
         "may_score": may_score,
+        "may_submit": may_submit,
+        "points": points,
         "may_reply": may_reply,
         "reply_form": bootstrap(forms.ReplyForm()),
         "evidence_form": bootstrap(forms.EvidenceForm()),
@@ -362,7 +381,7 @@ def _indicator_post(request, pk: int, form_class, save, success: str):
     """A scoring evaluator's POST about one indicator of a sheet (a score, an
     evidence file): access first, then the indicator, then the form and `save`."""
     sheet = _visible_sheet(request, pk)
-    services.require_assigned_evaluator(request.user, sheet)
+    services.require_sheet_scorer(request.user, sheet)
     if not request.POST.get("indicator"):
         messages.error(request, _("Choose an indicator."))
         return render(
