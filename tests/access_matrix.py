@@ -2363,6 +2363,40 @@ REFERRALS = [
     ),
 ]
 
+# --- The street office (buyer) ------------------------------------------------------
+
+# The ninth role, declared apart from the eight columns above so that a new route's
+# row keeps its eight tokens: the street office of station A's street 沙园街 (the
+# buyer of station A's services). One line per route and method:
+#
+#     <route id> <method> <token for the object at A> [<token for the one at C>]
+#
+# A route's id is its key, with "#2", "#3"... for the second and later routes of
+# the same key in `ROUTES`. `tests/test_access_matrix.py -k buyer` checks them; a
+# route without a line fails there, printing the line it observed. The buyer reads
+# its street's stations, contracts, plans and evaluation results and scores the
+# buyer branch of a points tree; everything else is 404 (outside) or 403.
+BUYER_ROWS = """
+"""
+
+
+def route_ids(routes: list[Route]) -> list[str]:
+    seen: dict[str, int] = {}
+    ids = []
+    for route in routes:
+        seen[route.key] = seen.get(route.key, 0) + 1
+        ids.append(route.key if seen[route.key] == 1 else f"{route.key}#{seen[route.key]}")
+    return ids
+
+
+def buyer_rows() -> dict[tuple[str, str], tuple[str, ...]]:
+    rows = {}
+    for line in BUYER_ROWS.strip().splitlines():
+        route_id, method, *tokens = line.split()
+        rows[(route_id, method)] = tuple(tokens)
+    return rows
+
+
 ROUTES: list[Route] = [
     *REFERRALS,
     *AGENDA,

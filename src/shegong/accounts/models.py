@@ -41,7 +41,7 @@ class User(AbstractUser):
         blank=True,
         related_name="offices",
         verbose_name=_("street or town"),
-        help_text=_("For a street office 街道办事处: the street whose stations it buys."),
+        help_text=_("For a street office: the street whose stations' services it buys."),
     )
     agency = models.ForeignKey(
         "org.Agency",

@@ -170,6 +170,22 @@ def is_unrestricted(user: Any) -> bool:
     return bool(user.is_superuser)
 
 
+def _hidden(user: Any, scope: Scope) -> bool:
+    """Whether `user`'s role reads nothing of the model: named in `hidden_from`,
+    or a street office on a model that declares no `street` lookup (the street
+    level is opt-in, so a model says so before the buyer reads any of it)."""
+    if user.role in scope.hidden_from:
+        return True
+    return (
+        ROLE_LEVEL.get(user.role) == Level.STREET
+        and not scope.street
+        and not scope.follows
+        and not scope.owner
+        and scope.public is None
+        and user.role not in scope.everything_roles
+    )
+
+
 def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models.QuerySet:
     """Filter `queryset` to the rows `user` may act on."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -196,7 +212,7 @@ def _restrict_to_anchor(
 ) -> models.QuerySet:
     if is_unrestricted(user):
         return queryset if _superuser_may(scope, action) else queryset.none()
-    if user.role in scope.hidden_from:
+    if _hidden(user, scope):
         return queryset.none()
     if action == VIEW and user.role in scope.everything_roles:
         return queryset
@@ -278,7 +294,7 @@ def may(user: Any, action: str, model: type[models.Model]) -> bool:
     scope: Scope = model.scope
     if is_unrestricted(user):
         return _superuser_may(scope, action)
-    if user.role in scope.hidden_from:
+    if _hidden(user, scope):
         return False
     return action == VIEW or user.role in roles_for(scope, action)
 

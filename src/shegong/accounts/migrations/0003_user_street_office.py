@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='street',
-            field=models.ForeignKey(blank=True, help_text='For a street office 街道办事处: the street whose stations it buys.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='org.street', verbose_name='street or town'),
+            field=models.ForeignKey(blank=True, help_text="For a street office: the street whose stations' services it buys.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='org.street', verbose_name='street or town'),
         ),
         migrations.AlterField(
             model_name='user',
