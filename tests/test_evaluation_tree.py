@@ -349,3 +349,32 @@ def test_the_city_template_is_1000_points_in_three_branches(world):
     sheet = StationEvaluation.objects.get(round=round, station=world.station_a)
     computed = IndicatorScore.objects.filter(evaluation=sheet, indicator__method="computed")
     assert computed.count() == 5
+
+
+def test_the_api_creates_a_points_round_and_gives_the_groups_points(opened, world, api):
+    created = api(world["city"]).post(
+        "/api/evaluation-rounds/",
+        {"name": "千分制", "kind": "final", "year": 2026, "system": "points"},
+        format="json",
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["system"] == "points"
+    assert [g["scorer"] for g in body["groups"]] == [
+        "professional",
+        "professional",
+        "professional",
+        "buyer",
+        "supervisor",
+    ]
+    round, found = opened
+    _score_all(world, round, found)
+    results = api(world["buyer"]).get(f"/api/evaluation-rounds/{round.pk}/results/").json()
+    assert [(r["station_code"], r["scorers"], r["total"], r["grade"]) for r in results] == [
+        (
+            "haizhu-10",
+            {"professional": "590.00", "buyer": "180.00", "supervisor": "90.00"},
+            "860.00",
+            "good",
+        )
+    ]

@@ -47,13 +47,15 @@ def _by_stage(path: str = "") -> dict[str, Q]:
     side (its director, its agency) sees them only once the round is finalised,
     an evaluator only while it is open for scoring."""
     status = f"{path}__status" if path else "status"
+    system = f"{path}__system" if path else "system"
     finalised = Q(**{status: RoundStatus.FINALISED})
     return {
         Role.STATION_DIRECTOR: finalised,
         Role.AGENCY_MANAGER: finalised,
         Role.EVALUATOR: Q(**{status: RoundStatus.OPEN}),
-        # The buyer scores its branch while the round is open and reads the result.
-        Role.STREET_OFFICE: Q(**{f"{status}__in": (RoundStatus.OPEN, RoundStatus.FINALISED)}),
+        # The buyer scores its branch of a points tree while the round is open,
+        # and reads the result once finalised.
+        Role.STREET_OFFICE: finalised | Q(**{status: RoundStatus.OPEN, system: "points"}),
     }
 
 
