@@ -378,3 +378,23 @@ def test_the_api_creates_a_points_round_and_gives_the_groups_points(opened, worl
             "good",
         )
     ]
+
+
+def test_the_buyer_attaches_no_evidence(opened, world, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shegong.evaluation.models import Evidence
+    from tests.test_evaluation_evidence import PDF
+
+    settings.MEDIA_ROOT = tmp_path
+    round, found = opened
+    sheet = StationEvaluation.objects.get(round=round, station=world.station_a)
+    client.force_login(world["buyer"])
+    page = client.get(f"/evaluation/sheets/{sheet.pk}/").content.decode()
+    assert f'action="/evaluation/sheets/{sheet.pk}/evidence/"' not in page
+    response = client.post(
+        f"/evaluation/sheets/{sheet.pk}/evidence/",
+        {"indicator": found["配合"].pk, "file": SimpleUploadedFile("台账.pdf", PDF)},
+    )
+    assert response.status_code == 403
+    assert not Evidence.objects.exists()

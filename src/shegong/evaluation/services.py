@@ -427,6 +427,14 @@ def evidence_add(
         StationEvaluation.objects.select_for_update().select_related("round").get(pk=evaluation.pk)
     )
     _require_indicator_scorer(actor, sheet, indicator)
+    # Evidence files are the evaluators' (the buyer and the supervisor score without).
+    require_at(
+        actor,
+        CREATE,
+        Evidence,
+        None,
+        message=_("Only the evaluators attach evidence files."),
+    )
     checked = check_upload(file)
     row, _created = IndicatorScore.objects.get_or_create(evaluation=sheet, indicator=indicator)
     evidence = Evidence(

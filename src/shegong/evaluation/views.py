@@ -21,11 +21,12 @@ from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.pdf import pdf_response
 from shegong.core.roles import scope_name
-from shegong.core.scope import CHANGE, VIEW, can, may, may_create
+from shegong.core.scope import CHANGE, CREATE, VIEW, can, may, may_create
 from shegong.evaluation import forms, inspections, selectors, services, tree
 from shegong.evaluation.city_system import round_add_city_system
 from shegong.evaluation.models import (
     EvaluationRound,
+    Evidence,
     IndicatorGroup,
     Inspection,
     Method,
@@ -336,6 +337,7 @@ def _sheet_context(request, sheet, score_errors=None):
         "result": results[0] if results else None,
         "may_score": may_score,
         "may_submit": may_submit,
+        "may_attach": may_score and may(user, CREATE, Evidence),
         "points": points,
         "may_reply": may_reply,
         "reply_form": bootstrap(forms.ReplyForm()),
