@@ -398,3 +398,44 @@ def test_the_buyer_attaches_no_evidence(opened, world, client, settings, tmp_pat
     )
     assert response.status_code == 403
     assert not Evidence.objects.exists()
+
+
+def test_the_city_officer_builds_a_tree_on_the_round_page(world, client):
+    client.force_login(world["city"])
+    created = client.post(
+        "/evaluation/rounds/new/",
+        {"name": "千分制试点", "kind": "final", "year": 2026, "system": "points"},
+    )
+    assert created.status_code == 302
+    round = EvaluationRound.objects.get(name="千分制试点")
+    assert not IndicatorGroup.objects.filter(round=round).exists()
+    base = f"/evaluation/rounds/{round.pk}"
+    assert (
+        client.post(f"{base}/groups/", {"name": "党建引领", "scorer": "professional"}).status_code
+        == 302
+    )
+    assert (
+        client.post(f"{base}/groups/", {"name": "购买方评价", "scorer": "buyer"}).status_code == 302
+    )
+    party, buyer = IndicatorGroup.objects.filter(round=round).order_by("position")
+    node = {"group": party.pk, "name": "党建工作", "points": "1", "method": "scored"}
+    assert client.post(f"{base}/indicators/", {**node, "party_building": "on"}).status_code == 302
+    parent = Indicator.objects.get(name="党建工作")
+    leaf = {
+        "group": party.pk,
+        "parent": parent.pk,
+        "name": "党组织",
+        "points": "60",
+        "method": "scored",
+    }
+    assert client.post(f"{base}/indicators/", leaf).status_code == 302
+    parent.refresh_from_db()
+    assert parent.max_score == Decimal(60)
+    # A parent of another branch is refused with the reason, nothing saved.
+    stray = {**leaf, "group": buyer.pk, "name": "错位"}
+    refused = client.post(f"{base}/indicators/", stray)
+    assert refused.status_code == 400
+    assert "The parent indicator is in another branch." in refused.content.decode()
+    assert not Indicator.objects.filter(name="错位").exists()
+    page = client.get(f"{base}/").content.decode()
+    assert "党组织" in page and "Third-party professional evaluation" in page

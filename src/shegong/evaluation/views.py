@@ -129,10 +129,15 @@ def _round_context(request, round, **forms_):
     }
     if may_change:
         context["assignments"] = selectors.assignments_of(round)
-        if round.status == RoundStatus.DRAFT and round.system == System.WEIGHTED:
-            context["group_form"] = forms_.get("group_form") or bootstrap(forms.GroupForm())
+        if round.status == RoundStatus.DRAFT:
+            group_form, indicator_form = (
+                (forms.TreeGroupForm, forms.TreeIndicatorForm)
+                if round.system == System.POINTS
+                else (forms.GroupForm, forms.IndicatorForm)
+            )
+            context["group_form"] = forms_.get("group_form") or bootstrap(group_form())
             context["indicator_form"] = forms_.get("indicator_form") or bootstrap(
-                forms.IndicatorForm(groups=groups)
+                indicator_form(groups=groups)
             )
         if round.status != RoundStatus.FINALISED:
             context["assign_form"] = forms_.get("assign_form") or bootstrap(
@@ -178,14 +183,14 @@ def round_transition(request, pk: int, action: str):
 def round_group_add(request, pk: int):
     round = _visible_round(request, pk)
     _require_round_change(request, round)
-    form = bootstrap(forms.GroupForm(request.POST))
+    points = round.system == System.POINTS
+    form = bootstrap((forms.TreeGroupForm if points else forms.GroupForm)(request.POST))
     if form.is_valid():
         position = IndicatorGroup.objects.filter(round=round).count()
+        add = tree.tree_group_add if points else services.indicator_group_add
         done = apply_service(
             form,
-            lambda: services.indicator_group_add(
-                actor=request.user, round=round, position=position, **form.cleaned_data
-            ),
+            lambda: add(actor=request.user, round=round, position=position, **form.cleaned_data),
         )
         if done is not None:
             return redirect("evaluation:round-detail", pk=round.pk)
@@ -199,13 +204,24 @@ def round_indicator_add(request, pk: int):
     round = _visible_round(request, pk)
     _require_round_change(request, round)
     groups = selectors.groups_of(round)
-    form = bootstrap(forms.IndicatorForm(request.POST, groups=groups))
+    points = round.system == System.POINTS
+    form_class = forms.TreeIndicatorForm if points else forms.IndicatorForm
+    form = bootstrap(form_class(request.POST, groups=groups))
     if form.is_valid():
         data = dict(form.cleaned_data)
-        group = next(g for g in groups if str(g.pk) == data.pop("group"))
+        chosen = data.pop("group")
+        group = next(g for g in groups if str(g.pk) == chosen)
+        add = services.indicator_add
+        if points:
+            add = tree.tree_indicator_add
+            parent = data.pop("parent")
+            data["parent"] = next((i for i in group.tree if str(i.pk) == parent), None)
+            if parent and data["parent"] is None:
+                data["parent"] = next(i for g in groups for i in g.tree if str(i.pk) == parent)
+            data["veto"] = data.get("veto") or ""
         done = apply_service(
             form,
-            lambda: services.indicator_add(
+            lambda: add(
                 actor=request.user,
                 group=group,
                 position=len(group.indicators.all()),
