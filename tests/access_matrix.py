@@ -32,6 +32,8 @@ How to declare a new URL (a new app's urls.py or API viewset):
    404, read-only insiders 403, anonymous to log-in / 401) before pasting
    them; a row you would not defend is a bug to fix in the view or the scope.
    `SHEGONG_MATRIX_RECORD=/tmp/rows.jsonl` also appends every observed row there.
+4. Add the street office's line to `BUYER_ROWS` (the ninth role, kept apart so that
+   the rows above keep eight tokens): `-k buyer-<name>` prints the observed line.
 """
 
 from __future__ import annotations
@@ -2424,6 +2426,751 @@ PRIVACY = [
         get=("403 404 404 404 200 403 404 302", "403 404 404 404 404 404 404 302"),
     ),
 ]
+
+# --- The street office (buyer) ------------------------------------------------------
+
+# The ninth role, declared apart from the eight columns above so that a new route's
+# row keeps its eight tokens: the street office of station A's street 沙园街 (the
+# buyer of station A's services). One line per route and method:
+#
+#     <route id> <method> <token for the object at A> [<token for the one at C>]
+#
+# A route's id is its key, with "#2", "#3"... for the second and later routes of
+# the same key in `ROUTES`. `tests/test_access_matrix.py -k buyer` checks them; a
+# route without a line fails there, printing the line it observed. The buyer reads
+# its street's stations, contracts, plans and evaluation results and scores the
+# buyer branch of a points tree; everything else is 404 (outside) or 403.
+BUYER_ROWS = """
+referrals:partner-list get 200
+referrals:partner-create get 403
+referrals:partner-create post 403
+referrals:partner-detail get 404 404
+referrals:partner-detail#2 get 200 200
+referrals:partner-edit get 404 404
+referrals:partner-edit post 404 404
+referrals:partner-edit#2 get 403 403
+referrals:partner-edit#2 post 403 403
+api:partner-list get 200
+api:partner-list post 403
+api:partner-detail get 404 404
+api:partner-detail patch 404 404
+api:partner-detail#2 get 200 200
+api:partner-detail#2 patch 403 403
+agenda:calendar get 403
+agenda:station-calendar get 403 404
+agenda:appointment-book get 403 404
+agenda:appointment-book post 403 404
+agenda:appointment-detail get 404 404
+agenda:appointment-transition get 405 405
+agenda:appointment-transition post 404 404
+agenda:planned-add get 403 404
+agenda:planned-add post 403 404
+agenda:planned-detail get 404 404
+agenda:planned-cancel get 405 405
+agenda:planned-cancel post 404 404
+agenda:feed get 403
+agenda:feed post 403
+api:appointment-list get 200
+api:appointment-list post 403
+api:appointment-detail get 404 404
+api:appointment-attend post 404 404
+api:appointment-no-show post 404 404
+api:appointment-cancel post 404 404
+agenda:feed-ics get 404
+rosters:import get 403
+rosters:import post 403
+rosters:import-result get 403
+rosters:import-template get 403
+rosters:import-report get 403
+rosters:outreach get 403
+rosters:entry get 404 404
+rosters:visit get 404 404
+rosters:visit post 404 404
+rosters:coverage get 200
+rosters:rules get 403
+rosters:rules post 403
+api:roster-coverage get 200
+golive:org-import get 403
+golive:org-import post 403
+golive:org-import-result get 403
+golive:org-import-report get 403
+golive:org-template get 403
+golive:org-export get 403
+golive:staff-import get 403
+golive:staff-import post 403
+golive:staff-template get 403
+golive:records-import get 403
+golive:records-import post 403
+golive:records-import-result get 403
+golive:records-import-report get 403
+golive:records-template get 403
+golive:activate get 404
+golive:activate post 404
+home get 200
+accounts:login get 302
+accounts:login post 302
+accounts:logout get 405
+accounts:logout post 302
+set_language get 302
+core:health get 200
+org:directory get 200
+org:directory-export get 200
+org:station-detail get 200 404
+org:point-create get 403 404
+org:point-create post 403 404
+org:point-edit get 404 404
+org:point-edit post 404 404
+clients:resident-list get 200
+clients:resident-register get 403
+clients:resident-register post 403
+clients:resident-detail get 404 404
+clients:resident-edit get 404 404
+clients:resident-edit post 404 404
+clients:resident-reveal-id get 405 405
+clients:resident-reveal-id post 404 404
+clients:consent-add get 405 405
+clients:consent-add post 404 404
+clients:classify get 405 405
+clients:classify post 404 404
+clients:tag-add get 405 405
+clients:tag-add post 404 404
+clients:observation-add get 405 405
+clients:observation-add post 404 404
+clients:merge get 405 405
+clients:merge post 404 404
+clients:household-link get 405 405
+clients:household-link post 404 404
+cases:case-list get 200
+cases:case-open get 404 404
+cases:case-open post 404 404
+cases:case-detail get 404 404
+cases:case-pdf get 404 404
+cases:case-assign get 404 404
+cases:case-assign post 404 404
+cases:case-step get 405 405
+cases:case-step post 404 404
+cases:alert-list get 200
+cases:alert-rules get 403
+cases:alert-rules post 403
+cases:alert-acknowledge get 405 405
+cases:alert-acknowledge post 404 404
+cases:alert-resolve get 405 405
+cases:alert-resolve post 404 404
+cases:access-log get 200
+plans:plan-list get 200
+plans:plan-create get 403
+plans:plan-create post 403
+plans:plan-detail get 200 404
+plans:plan-edit get 405 405
+plans:plan-edit post 403 404
+plans:plan-copy get 403 404
+plans:plan-copy post 403 404
+plans:project-add get 405 405
+plans:project-add post 403 404
+plans:plan-submit get 405 405
+plans:plan-submit post 403 404
+plans:plan-approve get 405 405
+plans:plan-approve post 403 404
+plans:plan-return get 405 405
+plans:plan-return post 403 404
+plans:project-targets get 405 405
+plans:project-targets post 403 404
+plans:project-remove get 405 405
+plans:project-remove post 403 404
+imports:upload get 403
+imports:upload post 403
+imports:result get 403
+imports:template get 403
+imports:report get 403
+delivery:event-list get 200
+delivery:event-record get 403
+delivery:event-record post 403
+delivery:event-detail get 404 404
+delivery:event-attendance get 404 404
+delivery:event-attendance post 404 404
+delivery:event-delete get 404 404
+delivery:event-delete post 404 404
+delivery:group-list get 200
+delivery:group-create get 403
+delivery:group-create post 403
+delivery:group-detail get 404 404
+delivery:group-session-record get 404 404
+delivery:group-session-record post 404 404
+community:overview get 200
+community:volunteer-list get 200
+community:volunteer-register get 403
+community:volunteer-register post 403
+community:volunteer-detail get 404 404
+community:volunteer-edit get 404 404
+community:volunteer-edit post 404 404
+community:volunteer-signup get 405 405
+community:volunteer-signup post 404 404
+community:signup-cancel get 405 405
+community:signup-cancel post 404 404
+community:team-list get 200
+community:team-create get 403
+community:team-create post 403
+community:team-detail get 404 404
+community:team-detail post 404 404
+community:party-list get 200
+community:party-create get 403
+community:party-create post 403
+community:party-detail get 404 404
+community:party-detail post 404 404
+community:organisation-list get 200
+community:organisation-create get 403
+community:organisation-create post 403
+community:organisation-edit get 404 404
+community:organisation-edit post 404 404
+community:project-list get 200
+community:project-create get 403
+community:project-create post 403
+community:project-detail get 404 404
+community:project-stage get 405 405
+community:project-stage post 404 404
+community:project-meeting get 405 405
+community:project-meeting post 404 404
+community:meal-home get 403
+community:meal-enrol get 403
+community:meal-enrol post 403
+community:meal-roll-call get 403
+community:meal-roll-call post 403
+community:meal-activity-record get 403
+community:meal-activity-record post 403
+stats:dashboard get 200
+stats:district get 200 404
+stats:station get 200 404
+stats:street get 200 404
+stats:point get 404 404
+stats:report get 200
+accounts:otp-enrol get 200
+accounts:otp-enrol post 400
+accounts:otp-verify get 302
+core:audit-log get 403
+core:job-detail get 404 404
+core:job-progress get 404 404
+core:job-retry post 404 404
+cases:case-nominate get 404 404
+cases:case-nominate post 404 404
+cases:library-list get 200
+cases:library-queue get 403
+cases:library-detail get 404 404
+cases:library-detail#2 get 200 200
+cases:library-edit get 404 404
+cases:library-edit post 404 404
+cases:library-publish get 405 405
+cases:library-publish post 404 404
+cases:library-return get 405 405
+cases:library-return post 404 404
+workforce:staffing get 403
+workforce:staffing-export get 403
+workforce:my-profile get 200
+workforce:station get 403 404
+workforce:profile-create get 403 404
+workforce:profile-create post 403 404
+workforce:profile-detail get 404 404
+workforce:profile-edit get 404 404
+workforce:profile-edit post 404 404
+workforce:training-add get 405 405
+workforce:training-add post 404 404
+workforce:supervision-add get 405 405
+workforce:supervision-add post 404 404
+evaluation:round-list get 200
+evaluation:round-create get 403
+evaluation:round-create post 403
+evaluation:round-detail get 404 404
+evaluation:round-export get 404 404
+evaluation:round-group-add get 405 405
+evaluation:round-group-add post 404 404
+evaluation:round-indicator-add get 405 405
+evaluation:round-indicator-add post 404 404
+evaluation:round-assign get 405 405
+evaluation:round-assign post 404 404
+evaluation:round-transition get 405 405
+evaluation:round-transition post 404 404
+evaluation:assignment-remove get 405 405
+evaluation:assignment-remove post 404 404
+evaluation:sheet-detail get 404 404
+evaluation:sheet-pdf get 404 404
+evaluation:sheet-score get 405 405
+evaluation:sheet-score post 404 404
+evaluation:sheet-evidence get 405 405
+evaluation:sheet-evidence post 404 404
+evaluation:sheet-submit get 405 405
+evaluation:sheet-submit post 404 404
+evaluation:sheet-reply get 405 405
+evaluation:sheet-reply post 404 404
+evaluation:evidence-download get 404 404
+evaluation:inspection-list get 403
+evaluation:inspection-create get 403
+evaluation:inspection-create post 403
+evaluation:inspection-detail get 404 404
+evaluation:inspection-pdf get 404 404
+evaluation:rectification-add get 405 405
+evaluation:rectification-add post 404 404
+evaluation:rectification-detail get 404 404
+evaluation:rectification-submit get 405 405
+evaluation:rectification-submit post 404 404
+evaluation:rectification-evidence get 404 404
+evaluation:rectification-decide get 405 405
+evaluation:rectification-decide post 404 404
+surveys:list get 200
+surveys:create get 403
+surveys:satisfaction get 200
+surveys:detail get 404 404
+surveys:edit get 405 405
+surveys:edit post 404 404
+surveys:question-add get 405 405
+surveys:question-add post 404 404
+surveys:publish get 405 405
+surveys:publish post 404 404
+surveys:close get 405 405
+surveys:close post 404 404
+surveys:new-version get 405 405
+surveys:new-version post 404 404
+surveys:qr get 404 404
+surveys:poster get 404 404
+surveys:poster-pdf get 404 404
+surveys:paper get 404 404
+surveys:paper post 404 404
+surveys:results get 404 404
+surveys:attach-plan get 405 405
+surveys:attach-plan post 404 404
+surveys:question-edit get 404 404
+surveys:question-edit post 404 404
+surveys:question-delete get 405 405
+surveys:question-delete post 404 404
+surveys:question-move get 405 405
+surveys:question-move post 404 404
+surveys-public:answer get 200 410
+surveys-public:answer post 400 410
+surveys-public:answer#2 get 404 404
+surveys-public:answer#2 post 404 404
+surveys-public:thanks get 200 200
+surveys-public:thanks#2 get 404 404
+api:schema get 200
+api:docs get 200
+api:token post 400
+api:api-root get 200
+api:stats-person-times get 200
+api:meal-roll-calls post 403
+api:district-list get 200
+api:district-detail get 200 404
+api:street-list get 200
+api:street-detail get 200 404
+api:agency-list get 200
+api:agency-list post 403
+api:agency-detail get 200 404
+api:agency-detail put 403 404
+api:agency-detail patch 403 404
+api:station-list get 200
+api:station-list post 403
+api:station-detail get 200 404
+api:station-detail put 403 404
+api:station-detail patch 403 404
+api:servicepoint-list get 200
+api:servicepoint-list post 403
+api:servicepoint-detail get 404 404
+api:servicepoint-detail put 405 405
+api:servicepoint-detail patch 404 404
+api:servicepoint-detail delete 405 405
+api:specialproject-list get 200
+api:specialproject-detail get 404 404
+api:specialproject-detail put 404 404
+api:specialproject-detail patch 404 404
+api:contract-list get 200
+api:contract-list post 403
+api:contract-detail get 200 404
+api:contract-detail put 403 404
+api:contract-detail patch 403 404
+api:user-list get 200
+api:user-me get 200
+api:user-detail get 404 404
+api:resident-list get 200
+api:resident-list post 403
+api:resident-detail get 404 404
+api:resident-detail patch 404 404
+api:resident-merge post 404 404
+api:resident-reveal-id post 404 404
+api:household-list get 200
+api:household-list post 403
+api:household-detail get 404 404
+api:consent-list get 200
+api:consent-list post 403
+api:consent-detail get 404 404
+api:clientstatus-list get 200
+api:clientstatus-list post 403
+api:clientstatus-detail get 404 404
+api:clientstatus-end post 404 404
+api:residenttag-list get 200
+api:residenttag-list post 403
+api:residenttag-detail get 404 404
+api:residenttag-end post 404 404
+api:case-list get 200
+api:case-list post 403
+api:case-detail get 404 404
+api:case-assess post 404 404
+api:case-assign post 404 404
+api:case-close post 404 404
+api:case-notes post 404 404
+api:case-plan post 404 404
+api:case-refer post 404 404
+api:case-reopen post 404 404
+api:case-review post 404 404
+api:observation-list get 200
+api:observation-list post 403
+api:observation-detail get 404 404
+api:alert-list get 200
+api:alert-detail get 404 404
+api:alert-acknowledge post 404 404
+api:alert-resolve post 404 404
+api:alertrule-list get 200
+api:alertrule-list post 403
+api:alertrule-effective get 200
+api:alertrule-detail get 404 404
+api:alertrule-detail put 404 404
+api:accesslog-list get 200
+api:accesslog-detail get 404 404
+api:annualplan-list get 200
+api:annualplan-list post 403
+api:annualplan-detail get 200 404
+api:annualplan-detail patch 403 404
+api:annualplan-copy post 403 404
+api:annualplan-submit post 403 404
+api:annualplan-approve post 403 404
+api:annualplan-return post 403 404
+api:planproject-list get 200
+api:planproject-list post 403
+api:planproject-detail get 200 404
+api:planproject-detail delete 403 404
+api:planproject-targets put 403 404
+api:serviceevent-list get 200
+api:serviceevent-list post 403
+api:serviceevent-detail get 404 404
+api:serviceevent-detail patch 404 404
+api:serviceevent-detail delete 404 404
+api:group-list get 200
+api:group-list post 403
+api:group-detail get 404 404
+api:group-sessions post 404 404
+api:volunteer-list get 200
+api:volunteer-list post 403
+api:volunteer-totals get 404
+api:volunteer-detail get 404 404
+api:volunteer-detail patch 404 404
+api:volunteer-service get 404 404
+api:volunteerteam-list get 200
+api:volunteerteam-list post 403
+api:volunteerteam-detail get 404 404
+api:volunteerteam-members post 404 404
+api:volunteersignup-list get 200
+api:volunteersignup-list post 403
+api:volunteersignup-detail get 404 404
+api:volunteersignup-cancel post 404 404
+api:partyorganisation-list get 200
+api:partyorganisation-list post 403
+api:partyorganisation-detail get 404 404
+api:partymember-list get 200
+api:partymember-list post 403
+api:partymember-detail get 404 404
+api:communityorganisation-list get 200
+api:communityorganisation-list post 403
+api:communityorganisation-detail get 404 404
+api:communityorganisation-detail patch 404 404
+api:governanceproject-list get 200
+api:governanceproject-list post 403
+api:governanceproject-detail get 404 404
+api:governanceproject-stage post 404 404
+api:deliberationmeeting-list get 200
+api:deliberationmeeting-list post 403
+api:deliberationmeeting-detail get 404 404
+api:mealenrolment-list get 200
+api:mealenrolment-list post 403
+api:mealenrolment-detail get 404 404
+api:mealrecord-list get 200
+api:mealrecord-detail get 404 404
+api:workforce-staffing get 403
+api:librarycase-list get 200
+api:librarycase-list post 403
+api:librarycase-detail get 404 404
+api:librarycase-detail patch 404 404
+api:librarycase-publish post 404 404
+api:librarycase-return- post 404 404
+api:librarycase-submit post 404 404
+api:librarycase-detail#2 get 200 200
+api:librarycase-detail#2 patch 403 403
+api:auditentry-list get 200
+api:auditentry-detail get 404 404
+api:staffprofile-list get 200
+api:staffprofile-list post 403
+api:staffprofile-detail get 404 404
+api:staffprofile-detail patch 404 404
+api:trainingrecord-list get 200
+api:trainingrecord-list post 403
+api:trainingrecord-detail get 404 404
+api:supervisionrecord-list get 200
+api:supervisionrecord-list post 403
+api:supervisionrecord-detail get 404 404
+api:evaluationround-list get 200
+api:evaluationround-list post 403
+api:evaluationround-detail get 404 404
+api:evaluationround-finalise post 404 404
+api:evaluationround-open post 404 404
+api:evaluationround-results get 404 404
+api:roundassignment-list get 200
+api:roundassignment-list post 403
+api:roundassignment-detail get 404 404
+api:roundassignment-detail delete 404 404
+api:stationevaluation-list get 200
+api:stationevaluation-detail get 404 404
+api:stationevaluation-evidence post 404 404
+api:stationevaluation-reply post 404 404
+api:stationevaluation-scores post 404 404
+api:stationevaluation-submit post 404 404
+api:indicatorscore-list get 200
+api:indicatorscore-detail get 404 404
+api:evidence-list get 200
+api:evidence-detail get 404 404
+api:inspection-list get 200
+api:inspection-list post 403
+api:inspection-detail get 404 404
+api:rectification-list get 200
+api:rectification-list post 403
+api:rectification-accept post 404 404
+api:rectification-detail get 404 404
+api:rectification-reject post 404 404
+api:rectification-submit post 404 404
+api:rectificationalert-list get 200
+api:rectificationalert-detail get 404 404
+api:survey-list get 200
+api:survey-list post 403
+api:survey-close post 404 404
+api:survey-detail get 404 404
+api:survey-from-template post 403
+api:survey-new-version post 404 404
+api:survey-publish post 404 404
+api:survey-results get 404 404
+api:question-list get 200
+api:question-list post 403
+api:question-detail get 404 404
+admin:index get 302
+admin:login get 200
+admin:logout get 302
+admin:password_change get 302
+admin:password_change_done get 302
+admin:autocomplete get 302
+admin:jsi18n get 302
+admin:app_list get 302
+admin:view_on_site get 302 302
+admin:auth_user_password_change get 302 302
+admin:otp_totp_totpdevice_config get 302 302
+admin:otp_totp_totpdevice_qrcode get 302 302
+admin/(?P<url>.*)$ get 302
+admin:auth_group_changelist get 302
+admin:auth_group_add get 302
+admin:auth_group_change get 302
+admin:auth_group_history get 302
+admin:auth_group_delete get 302
+admin/auth/group/<path:object_id>/ get 302
+admin:authtoken_tokenproxy_changelist get 302
+admin:authtoken_tokenproxy_add get 302
+admin:authtoken_tokenproxy_change get 302
+admin:authtoken_tokenproxy_history get 302
+admin:authtoken_tokenproxy_delete get 302
+admin/authtoken/tokenproxy/<path:object_id>/ get 302
+admin:axes_accessattempt_changelist get 302
+admin:axes_accessattempt_add get 302
+admin:axes_accessattempt_change get 302
+admin:axes_accessattempt_history get 302
+admin:axes_accessattempt_delete get 302
+admin/axes/accessattempt/<path:object_id>/ get 302
+admin:axes_accesslog_changelist get 302
+admin:axes_accesslog_add get 302
+admin:axes_accesslog_change get 302
+admin:axes_accesslog_history get 302
+admin:axes_accesslog_delete get 302
+admin/axes/accesslog/<path:object_id>/ get 302
+admin:axes_accessfailurelog_changelist get 302
+admin:axes_accessfailurelog_add get 302
+admin:axes_accessfailurelog_change get 302
+admin:axes_accessfailurelog_history get 302
+admin:axes_accessfailurelog_delete get 302
+admin/axes/accessfailurelog/<path:object_id>/ get 302
+admin:core_auditentry_changelist get 302
+admin:core_auditentry_add get 302
+admin:core_auditentry_change get 302 302
+admin:core_auditentry_history get 302 302
+admin:core_auditentry_delete get 302 302
+admin/core/auditentry/<path:object_id>/ get 302 302
+admin:accounts_user_changelist get 302
+admin:accounts_user_add get 302
+admin:accounts_user_change get 302 302
+admin:accounts_user_history get 302 302
+admin:accounts_user_delete get 302 302
+admin/accounts/user/<path:object_id>/ get 302 302
+admin:otp_totp_totpdevice_changelist get 302
+admin:otp_totp_totpdevice_add get 302
+admin:otp_totp_totpdevice_change get 302 302
+admin:otp_totp_totpdevice_history get 302 302
+admin:otp_totp_totpdevice_delete get 302 302
+admin/otp_totp/totpdevice/<path:object_id>/ get 302 302
+admin:otp_static_staticdevice_changelist get 302
+admin:otp_static_staticdevice_add get 302
+admin:otp_static_staticdevice_change get 302
+admin:otp_static_staticdevice_history get 302
+admin:otp_static_staticdevice_delete get 302
+admin/otp_static/staticdevice/<path:object_id>/ get 302
+admin:org_city_changelist get 302
+admin:org_city_add get 302
+admin:org_city_change get 302
+admin:org_city_history get 302
+admin:org_city_delete get 302
+admin/org/city/<path:object_id>/ get 302
+admin:org_district_changelist get 302
+admin:org_district_add get 302
+admin:org_district_change get 302 302
+admin:org_district_history get 302 302
+admin:org_district_delete get 302 302
+admin/org/district/<path:object_id>/ get 302 302
+admin:org_street_changelist get 302
+admin:org_street_add get 302
+admin:org_street_change get 302 302
+admin:org_street_history get 302 302
+admin:org_street_delete get 302 302
+admin/org/street/<path:object_id>/ get 302 302
+admin:org_community_changelist get 302
+admin:org_community_add get 302
+admin:org_community_change get 302
+admin:org_community_history get 302
+admin:org_community_delete get 302
+admin/org/community/<path:object_id>/ get 302
+admin:org_agency_changelist get 302
+admin:org_agency_add get 302
+admin:org_agency_change get 302 302
+admin:org_agency_history get 302 302
+admin:org_agency_delete get 302 302
+admin/org/agency/<path:object_id>/ get 302 302
+admin:org_station_changelist get 302
+admin:org_station_add get 302
+admin:org_station_change get 302 302
+admin:org_station_history get 302 302
+admin:org_station_delete get 302 302
+admin/org/station/<path:object_id>/ get 302 302
+admin:org_specialproject_changelist get 302
+admin:org_specialproject_add get 302
+admin:org_specialproject_change get 302
+admin:org_specialproject_history get 302
+admin:org_specialproject_delete get 302
+admin/org/specialproject/<path:object_id>/ get 302
+admin:org_contract_changelist get 302
+admin:org_contract_add get 302
+admin:org_contract_change get 302 302
+admin:org_contract_history get 302 302
+admin:org_contract_delete get 302 302
+admin/org/contract/<path:object_id>/ get 302 302
+admin:org_servicepoint_changelist get 302
+admin:org_servicepoint_add get 302
+admin:org_servicepoint_change get 302 302
+admin:org_servicepoint_history get 302 302
+admin:org_servicepoint_delete get 302 302
+admin/org/servicepoint/<path:object_id>/ get 302 302
+admin:workforce_staffprofile_changelist get 302
+admin:workforce_staffprofile_add get 302
+admin:workforce_staffprofile_change get 302 302
+admin:workforce_staffprofile_history get 302 302
+admin:workforce_staffprofile_delete get 302 302
+admin/workforce/staffprofile/<path:object_id>/ get 302 302
+admin:workforce_trainingrecord_changelist get 302
+admin:workforce_trainingrecord_add get 302
+admin:workforce_trainingrecord_change get 302 302
+admin:workforce_trainingrecord_history get 302 302
+admin:workforce_trainingrecord_delete get 302 302
+admin/workforce/trainingrecord/<path:object_id>/ get 302 302
+admin:workforce_supervisionrecord_changelist get 302
+admin:workforce_supervisionrecord_add get 302
+admin:workforce_supervisionrecord_change get 302 302
+admin:workforce_supervisionrecord_history get 302 302
+admin:workforce_supervisionrecord_delete get 302 302
+admin/workforce/supervisionrecord/<path:object_id>/ get 302 302
+admin:evaluation_evaluationround_changelist get 302
+admin:evaluation_evaluationround_add get 302
+admin:evaluation_evaluationround_change get 302 302
+admin:evaluation_evaluationround_history get 302 302
+admin:evaluation_evaluationround_delete get 302 302
+admin/evaluation/evaluationround/<path:object_id>/ get 302 302
+admin:evaluation_stationevaluation_changelist get 302
+admin:evaluation_stationevaluation_add get 302
+admin:evaluation_stationevaluation_change get 302 302
+admin:evaluation_stationevaluation_history get 302 302
+admin:evaluation_stationevaluation_delete get 302 302
+admin/evaluation/stationevaluation/<path:object_id>/ get 302 302
+admin:evaluation_roundassignment_changelist get 302
+admin:evaluation_roundassignment_add get 302
+admin:evaluation_roundassignment_change get 302 302
+admin:evaluation_roundassignment_history get 302 302
+admin:evaluation_roundassignment_delete get 302 302
+admin/evaluation/roundassignment/<path:object_id>/ get 302 302
+admin:evaluation_inspection_changelist get 302
+admin:evaluation_inspection_add get 302
+admin:evaluation_inspection_change get 302 302
+admin:evaluation_inspection_history get 302 302
+admin:evaluation_inspection_delete get 302 302
+admin/evaluation/inspection/<path:object_id>/ get 302 302
+admin:evaluation_rectification_changelist get 302
+admin:evaluation_rectification_add get 302
+admin:evaluation_rectification_change get 302 302
+admin:evaluation_rectification_history get 302 302
+admin:evaluation_rectification_delete get 302 302
+admin/evaluation/rectification/<path:object_id>/ get 302 302
+admin:evaluation_rectificationalert_changelist get 302
+admin:evaluation_rectificationalert_add get 302
+admin:evaluation_rectificationalert_change get 302 302
+admin:evaluation_rectificationalert_history get 302 302
+admin:evaluation_rectificationalert_delete get 302 302
+admin/evaluation/rectificationalert/<path:object_id>/ get 302 302
+admin:surveys_survey_changelist get 302
+admin:surveys_survey_add get 302
+admin:surveys_survey_change get 302 302
+admin:surveys_survey_history get 302 302
+admin:surveys_survey_delete get 302 302
+admin/surveys/survey/<path:object_id>/ get 302 302
+admin:surveys_question_changelist get 302
+admin:surveys_question_add get 302
+admin:surveys_question_change get 302 302
+admin:surveys_question_history get 302 302
+admin:surveys_question_delete get 302 302
+admin/surveys/question/<path:object_id>/ get 302 302
+admin:surveys_response_changelist get 302
+admin:surveys_response_add get 302
+admin:surveys_response_change get 302
+admin:surveys_response_history get 302
+admin:surveys_response_delete get 302
+admin/surveys/response/<path:object_id>/ get 302
+admin:rosters_rostercategory_changelist get 302
+admin:rosters_rostercategory_add get 302
+admin:rosters_rostercategory_change get 302 302
+admin:rosters_rostercategory_history get 302 302
+admin:rosters_rostercategory_delete get 302 302
+admin/rosters/rostercategory/<path:object_id>/ get 302 302
+"""
+
+
+def route_ids(routes: list[Route]) -> list[str]:
+    seen: dict[str, int] = {}
+    ids = []
+    for route in routes:
+        seen[route.key] = seen.get(route.key, 0) + 1
+        ids.append(route.key if seen[route.key] == 1 else f"{route.key}#{seen[route.key]}")
+    return ids
+
+
+def buyer_rows() -> dict[tuple[str, str], tuple[str, ...]]:
+    rows = {}
+    for line in BUYER_ROWS.strip().splitlines():
+        route_id, method, *tokens = line.split()
+        rows[(route_id, method)] = tuple(tokens)
+    return rows
+
 
 ROUTES: list[Route] = [
     *PRIVACY,

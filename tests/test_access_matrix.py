@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from http.cookies import SimpleCookie
 
 import pytest
@@ -34,9 +35,11 @@ from tests.access_matrix import (
     ROLES,
     ROUTES,
     Route,
+    buyer_rows,
     format_row,
     parse_row,
     resolver_urls,
+    route_ids,
 )
 from tests.access_objects import Objects, make_objects
 from tests.conftest import build_world, make_user
@@ -72,6 +75,8 @@ def clients(objects: Objects, django_db_blocker) -> dict[str, Client]:
 
         staff.user_permissions.set(Permission.objects.filter(codename__regex=r"^(view|change)_"))
         people["staff"] = staff
+        # The street office of station A's street (BUYER_ROWS).
+        people["buyer"] = make_user("buyer", Role.STREET_OFFICE, street=objects.world.street_a)
         result = {}
         for role, user in people.items():
             client = Client(raise_request_exception=False)
@@ -213,3 +218,42 @@ def test_every_write_method_is_declared():
         f"{r.label} {m}" for r in ROUTES for m in r.allowed_write_methods() if r.write is None
     ]
     assert not undeclared, "write methods without expectations: " + ", ".join(undeclared)
+
+
+# --- The street office (the buyer's rows, tests/access_matrix.py BUYER_ROWS) ------------
+
+BUYER = buyer_rows()
+BUYER_CASES = [
+    (route_id, route, method)
+    for route_id, route in zip(route_ids(ROUTES), ROUTES, strict=True)
+    for method in (["get"] if route.get is not None else []) + route.write_methods()
+]
+
+
+@pytest.mark.parametrize(
+    ("route_id", "route", "method"), BUYER_CASES, ids=[f"buyer-{c[0]}-{c[2]}" for c in BUYER_CASES]
+)
+def test_buyer(route_id: str, route: Route, method: str, objects, clients, db):
+    tokens = BUYER.get((route_id, method))
+    sides = ("in", "out") if route.has_object else (None,)
+    baseline = _fingerprint() if method != "get" else None
+    buyer_route = replace(route, roles=("buyer",))
+    observed = [
+        _observe(buyer_route, objects, clients, method, side, baseline)[0] for side in sides
+    ]
+    line = " ".join([route_id, method, *observed])
+    if os.environ.get("SHEGONG_MATRIX_RECORD"):
+        with open(os.environ["SHEGONG_MATRIX_RECORD"], "a") as record:
+            record.write(line + "\n")
+    assert tokens is not None, f"no buyer row (tests/access_matrix.py BUYER_ROWS); observed: {line}"
+    problems = [
+        f"{side or 'any'}: expected {want}, got {got}"
+        for side, want, got in zip(sides, tokens, observed, strict=True)
+        if want != "-" and want != got
+    ]
+    assert not problems, f"{route_id} {method.upper()}: " + "; ".join(problems) + f"\n  {line}"
+
+
+def test_every_buyer_row_names_a_route():
+    known = {(route_id, method) for route_id, _route, method in BUYER_CASES}
+    assert not sorted(set(BUYER) - known)

@@ -58,6 +58,10 @@ def test_demo_city_has_accounts_for_every_role(demo):
     assert roles == {r.value for r in Role}
     assert User.objects.filter(role=Role.STATION_DIRECTOR).count() == 188
     assert User.objects.filter(role=Role.SOCIAL_WORKER).count() == 188 * 3
+    # One street office per street with a station, anchored at that street.
+    offices = User.objects.filter(role=Role.STREET_OFFICE)
+    assert offices.count() == offices.values("street").distinct().count() == 176
+    assert User.objects.get(username="street-haizhu-10").street.name == "沙园街"
     assert "director-haizhu-10" in demo
     assert "Shegong-demo-2026" in demo
 

@@ -47,7 +47,8 @@ def _counts():
 
 def test_demo_rounds_inspections_and_alerts(demo):
     haizhu = Station.objects.filter(street__district__name="海珠区", is_active=True).count()
-    final, mid = EvaluationRound.objects.order_by("kind")
+    final = EvaluationRound.objects.get(name="2026年海珠区末期评估")
+    mid = EvaluationRound.objects.get(name="2026年海珠区中期评估")
     assert (final.kind, final.status, mid.kind, mid.status) == (
         "final",
         "open",
@@ -69,7 +70,24 @@ def test_demo_rounds_inspections_and_alerts(demo):
         "submitted",
     ]
     assert RectificationAlert.objects.filter(resolved_at__isnull=True).count() == 1
-    assert "Evaluation: 2 rounds" in demo
+    assert "Evaluation: 3 rounds" in demo
+
+
+def test_demo_points_round_waits_for_the_street_office(demo):
+    round = EvaluationRound.objects.get(name="2026年海珠区末期评估（千分制）")
+    assert (round.system, round.status) == ("points", "open")
+    sheet = StationEvaluation.objects.get(round=round, station__name="沙园街社工站")
+    assert StationEvaluation.objects.filter(round=round).count() == 18
+    buyer = User.objects.get(username="street-haizhu-10")
+    # Every scored leaf has its score but the buyer branch's three, which wait for
+    # the street office of 沙园街; the computed leaves come from the demo year.
+    pending = IndicatorScore.objects.filter(evaluation=sheet, score__isnull=False)
+    assert pending.filter(indicator__group__scorer="buyer", indicator__method="scored").count() == 0
+    assert (
+        pending.filter(indicator__group__scorer="professional", indicator__method="scored").count()
+        == 10
+    )
+    assert StationEvaluation.objects.visible_to(buyer, "score_buyer").get(round=round) == sheet
 
 
 def test_loading_the_demo_evaluation_twice_changes_nothing(demo):

@@ -14,7 +14,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "station", "district", "agency", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name"]
-    autocomplete_fields = ["station", "district", "agency"]
+    autocomplete_fields = ["station", "district", "street", "agency"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (
@@ -26,6 +26,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
                     "phone",
                     "city",
                     "district",
+                    "street",
                     "agency",
                     "station",
                 ]

@@ -15,7 +15,7 @@ from django.contrib.auth import backends, get_user_model
 from shegong.core.scope import REQUEST_USER_FLAG
 
 # The foreign keys of User that anchor a role (core.roles.LEVEL_FIELD).
-ANCHOR_FIELDS = ("city", "district", "agency", "station")
+ANCHOR_FIELDS = ("city", "district", "street", "agency", "station")
 
 
 class ModelBackend(backends.ModelBackend):

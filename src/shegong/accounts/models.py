@@ -34,6 +34,15 @@ class User(AbstractUser):
         related_name="officers",
         verbose_name=_("district"),
     )
+    street = models.ForeignKey(
+        "org.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices",
+        verbose_name=_("street or town"),
+        help_text=_("For a street office: the street whose stations' services it buys."),
+    )
     agency = models.ForeignKey(
         "org.Agency",
         on_delete=models.PROTECT,

@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     DISTRICT_OFFICER = "district_officer", _("District officer")
     CITY_OFFICER = "city_officer", _("City officer")
     EVALUATOR = "evaluator", _("Evaluator")
+    # 街道办事处: the street office that buys its station's services (the buyer).
+    STREET_OFFICE = "street_office", _("Street office (buyer)")
     ADMIN = "admin", _("System administrator")
 
 
@@ -20,6 +22,7 @@ class Level(models.TextChoices):
 
     CITY = "city", _("City")
     DISTRICT = "district", _("District")
+    STREET = "street", _("Street or town")
     AGENCY = "agency", _("Agency")
     STATION = "station", _("Station")
 
@@ -31,12 +34,14 @@ ROLE_LEVEL: dict[str, str] = {
     Role.AGENCY_MANAGER: Level.AGENCY,
     Role.DISTRICT_OFFICER: Level.DISTRICT,
     Role.CITY_OFFICER: Level.CITY,
+    Role.STREET_OFFICE: Level.STREET,
 }
 
 # The field on User that anchors each level; evaluators use a list of stations.
 LEVEL_FIELD: dict[str, str] = {
     Level.CITY: "city",
     Level.DISTRICT: "district",
+    Level.STREET: "street",
     Level.AGENCY: "agency",
     Level.STATION: "station",
 }
@@ -119,6 +124,9 @@ SECTIONS: dict[str, frozenset[str]] = {
         | _OFFICIAL_HOME
     ),
     Role.EVALUATOR: frozenset({EVALUATION, HOME_SHEETS}),
+    # The buyer reads its street's plans and scores the buyer branch of its
+    # stations' evaluations (its stations and contracts are on the organisation pages).
+    Role.STREET_OFFICE: frozenset({PLANS, EVALUATION}),
     Role.ADMIN: frozenset(
         {COMMUNITY, PLANS, DIRECTORY, EVALUATION, HOME_DIRECTORY, ORG_IMPORT, STAFF_IMPORT}
         | {RECORDS_IMPORT}
@@ -170,5 +178,10 @@ def otp_required(user, roles) -> bool:
 # import): its scope's level, but the city for evaluators, whose stations come from
 # the evaluation rounds. Administrators have none: they are made by `setup_city` or
 # in /admin/, never from a spreadsheet.
-ACCOUNT_LEVEL: dict[str, str] = {**ROLE_LEVEL, Role.EVALUATOR: Level.CITY}
+# Street offices are made by the city officer in /admin/ or by `demo`, not imported
+# (the staff import names stations, agencies, districts and the city).
+ACCOUNT_LEVEL: dict[str, str] = {
+    **{role: level for role, level in ROLE_LEVEL.items() if level != Level.STREET},
+    Role.EVALUATOR: Level.CITY,
+}
 IMPORTABLE_ROLES: tuple[str, ...] = tuple(role for role in Role if role in ACCOUNT_LEVEL)

@@ -70,6 +70,9 @@ class Scope:
 
     station: str | tuple[str, ...] | None = None
     agency: str | tuple[str, ...] | None = None
+    # The street office (the buyer): the lookups to its street. Left empty on most
+    # models (residents, cases, services...), which the buyer then does not read.
+    street: str | tuple[str, ...] | None = None
     district: str | tuple[str, ...] | None = None
     city: str | tuple[str, ...] | None = None
     change_roles: frozenset[str] = field(default_factory=frozenset)
@@ -127,14 +130,17 @@ class Scope:
         return _paths(getattr(self, level))
 
 
-def station_scope(via: str = "", **options) -> Scope:
+def station_scope(via: str = "", *, street: bool = False, **options) -> Scope:
     """The usual scope of a record that belongs to one station, reached through
     `via` (e.g. "event" for an attendance): visible to the station's staff, its
-    agency, its district and its city."""
+    agency, its district and its city; with `street`, also to the street office
+    that buys the station's services (plans, contracts, evaluation results, never
+    the residents' records)."""
     prefix = f"{via}__" if via else ""
     return Scope(
         city=f"{prefix}station__street__district__city",
         district=f"{prefix}station__street__district",
+        street=f"{prefix}station__street" if street else None,
         agency=f"{prefix}station__agency",
         station=f"{prefix}station",
         **options,
@@ -167,6 +173,22 @@ def is_unrestricted(user: Any) -> bool:
     return bool(user.is_superuser)
 
 
+def _hidden(user: Any, scope: Scope) -> bool:
+    """Whether `user`'s role reads nothing of the model: named in `hidden_from`,
+    or a street office on a model that declares no `street` lookup (the street
+    level is opt-in, so a model says so before the buyer reads any of it)."""
+    if user.role in scope.hidden_from:
+        return True
+    return (
+        ROLE_LEVEL.get(user.role) == Level.STREET
+        and not scope.street
+        and not scope.follows
+        and not scope.owner
+        and scope.public is None
+        and user.role not in scope.everything_roles
+    )
+
+
 def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models.QuerySet:
     """Filter `queryset` to the rows `user` may act on."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -196,7 +218,7 @@ def _restrict_to_anchor(
 ) -> models.QuerySet:
     if is_unrestricted(user):
         return queryset if _superuser_may(scope, action) else queryset.none()
-    if user.role in scope.hidden_from:
+    if _hidden(user, scope):
         return queryset.none()
     if action == VIEW and user.role in scope.everything_roles:
         return queryset
@@ -278,7 +300,7 @@ def may(user: Any, action: str, model: type[models.Model]) -> bool:
     scope: Scope = model.scope
     if is_unrestricted(user):
         return _superuser_may(scope, action)
-    if user.role in scope.hidden_from:
+    if _hidden(user, scope):
         return False
     return action == VIEW or user.role in roles_for(scope, action)
 

@@ -260,6 +260,15 @@ def load_demo_city() -> DemoResult:
         ]
         _station_points(station, director, workers)
 
+    # One street office 街道办事处 per street, the buyer of its stations' services:
+    # `street-<code of the street's first station>` (e.g. street-haizhu-10, 沙园街).
+    offices = {}
+    for station in stations:
+        if station.street_id not in offices:
+            offices[station.street_id] = account(
+                f"street-{station.code}", Role.STREET_OFFICE, street_id=station.street_id
+            )
+
     # The demo's evaluators get their stations through the demo evaluation rounds
     # (demo/evaluation.py).
     account("evaluator-1", Role.EVALUATOR, city=city)
@@ -276,6 +285,7 @@ def load_demo_city() -> DemoResult:
         DemoLogin(f"director-{shayuan.code}", Role.STATION_DIRECTOR.label, shayuan.name),
         DemoLogin(f"worker-{shayuan.code}-1", Role.SOCIAL_WORKER.label, shayuan.name),
         DemoLogin("evaluator-1", Role.EVALUATOR.label, "海珠区"),
+        DemoLogin(f"street-{shayuan.code}", Role.STREET_OFFICE.label, "沙园街"),
     ]
     return DemoResult(
         districts=District.objects.count(),

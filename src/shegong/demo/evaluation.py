@@ -4,6 +4,9 @@
   and submitted (by evaluator-2), with computed indicators from the demo year;
 - 2026年海珠区末期评估: an open final round with evaluator-1 assigned to four
   stations (沙园街 first), one of them partly scored;
+- 2026年海珠区末期评估（千分制）: an open round on the city's 1000-point tree for
+  沙园街, its professional branch scored by evaluator-1, the supervisor branch by
+  district-haizhu, the buyer branch left for the street office street-haizhu-10;
 - inspections by district-haizhu at 沙园街 and a neighbour station, with an
   overdue, an open and a submitted rectification, and the overdue alert raised.
 """
@@ -21,9 +24,11 @@ from django.utils import timezone
 from shegong.accounts.models import User
 from shegong.core.roles import Role
 from shegong.evaluation import inspections, services
+from shegong.evaluation.city_system import round_add_city_system
 from shegong.evaluation.models import (
     EvaluationRound,
     Indicator,
+    IndicatorGroup,
     Inspection,
     Method,
     RoundStatus,
@@ -34,6 +39,7 @@ from shegong.org.models import District, Station
 
 MID_TERM = "2026年海珠区中期评估"
 FINAL = "2026年海珠区末期评估"
+POINTS = "2026年海珠区末期评估（千分制）"
 YEAR = 2026
 SHOWCASE = "沙园街社工站"
 
@@ -100,6 +106,33 @@ def _final(officer: User, evaluator: User, district: District, stations: list[St
         )
         if first.status == SheetStatus.SCORING:
             _score_sheet(first, evaluator, random.Random(7), limit=2)
+
+
+def _points(officer: User, evaluator: User, supervisor: User, district: District, station):
+    """The points-tree round of 沙园街: every branch scored but the buyer's."""
+    if EvaluationRound.objects.filter(name=POINTS).exists():
+        return
+    round = services.round_create(
+        actor=officer, name=POINTS, kind="final", year=YEAR, district=district, system="points"
+    )
+    round_add_city_system(actor=officer, round=round)
+    services.round_assign(actor=officer, round=round, station=station, evaluator=evaluator)
+    round = services.round_open(actor=officer, round=round)
+    sheet = StationEvaluation.objects.select_related("round").get(round=round, station=station)
+    rng = random.Random(11)
+    scorers = {"professional": evaluator, "supervisor": supervisor}
+    branches = IndicatorGroup.objects.filter(round=round, scorer__in=scorers)
+    leaves = Indicator.objects.filter(
+        group__in=branches, method=Method.SCORED, children__isnull=True
+    ).select_related("group")
+    for indicator in leaves.order_by("group__position", "pk"):
+        score = indicator.max_score if indicator.veto else _score(rng, indicator)
+        services.score_set(
+            actor=scorers[indicator.group.scorer],
+            evaluation=sheet,
+            indicator=indicator,
+            score=score,
+        )
 
 
 def _inspections(officer: User, stations: list[Station], today: datetime.date) -> tuple[int, int]:
@@ -181,10 +214,11 @@ def load_demo_evaluation() -> DemoEvaluation:
     stations = showcase + [s for s in stations if s.name != SHOWCASE]
     _mid_term(officer, evaluator_2, district, stations)
     _final(officer, evaluator_1, district, stations)
+    _points(officer, evaluator_1, inspector, district, stations[0])
     inspections, items = _inspections(inspector, stations, timezone.localdate())
     return DemoEvaluation(
-        rounds=EvaluationRound.objects.filter(name__in=[MID_TERM, FINAL]).count(),
-        sheets=StationEvaluation.objects.filter(round__name__in=[MID_TERM, FINAL]).count(),
+        rounds=EvaluationRound.objects.filter(name__in=[MID_TERM, FINAL, POINTS]).count(),
+        sheets=StationEvaluation.objects.filter(round__name__in=[MID_TERM, FINAL, POINTS]).count(),
         inspections=inspections,
         rectifications=items,
     )

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from shegong.accounts.models import User
 from shegong.core.api import ScopedReadOnlyViewSet, ScopedRelatedField
 from shegong.evaluation import filtersets, inspections, selectors, services
+from shegong.evaluation.city_system import round_add_city_system
 from shegong.evaluation.models import (
     CheckItem,
     CheckResult,
@@ -31,6 +32,7 @@ from shegong.evaluation.models import (
     RectificationAlert,
     RoundAssignment,
     StationEvaluation,
+    System,
 )
 from shegong.org.models import District, Station
 
@@ -47,7 +49,19 @@ def _valid(serializer_class, request, view) -> dict:
 class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = ["id", "name", "description", "max_score", "weight", "method", "computation"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "parent",
+            "max_score",
+            "weight",
+            "method",
+            "computation",
+            "party_building",
+            "veto",
+            "veto_cap",
+        ]
 
 
 class IndicatorGroupSerializer(serializers.ModelSerializer):
@@ -55,7 +69,7 @@ class IndicatorGroupSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndicatorGroup
-        fields = ["id", "name", "weight", "indicators"]
+        fields = ["id", "name", "weight", "scorer", "indicators"]
 
 
 class EvaluationRoundSerializer(serializers.ModelSerializer):
@@ -69,6 +83,7 @@ class EvaluationRoundSerializer(serializers.ModelSerializer):
             "city",
             "district",
             "kind",
+            "system",
             "year",
             "month_from",
             "month_to",
@@ -88,6 +103,8 @@ class RoundCreateSerializer(serializers.Serializer):
     district = ScopedRelatedField(queryset=District.objects.all(), allow_null=True, required=False)
     month_from = serializers.IntegerField(required=False)
     month_to = serializers.IntegerField(required=False)
+    # "points": the city's 1000-point tree (its template with `standard_system`).
+    system = serializers.ChoiceField(choices=System.choices, default=System.WEIGHTED)
     standard_system = serializers.BooleanField(default=True)
 
 
@@ -101,7 +118,12 @@ class StationResultSerializer(serializers.Serializer):
     station_code = serializers.CharField()
     district = serializers.CharField()
     groups = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2))
-    total = serializers.DecimalField(max_digits=6, decimal_places=2)
+    scorers = serializers.DictField(
+        child=serializers.DecimalField(max_digits=7, decimal_places=2),
+        help_text="Points tree: the points of each scorer group (professional, buyer, supervisor).",
+    )
+    vetoed = serializers.ListField(child=serializers.CharField())
+    total = serializers.DecimalField(max_digits=7, decimal_places=2)
     grade = serializers.CharField()
     rank_district = serializers.IntegerField()
     rank_round = serializers.IntegerField()
@@ -114,6 +136,8 @@ def result_dict(result) -> dict:
         "station_code": result.station.code,
         "district": result.station.street.district.name,
         "groups": {group.name: value for group, value in result.groups},
+        "scorers": result.scorers,
+        "vetoed": result.vetoed,
         "total": result.total,
         "grade": result.grade,
         "rank_district": result.rank_district,
@@ -137,7 +161,9 @@ class EvaluationRoundViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = _valid(RoundCreateSerializer, request, self)
         standard = data.pop("standard_system")
         round = services.round_create(actor=request.user, **data)
-        if standard:
+        if standard and round.system == System.POINTS:
+            round_add_city_system(actor=request.user, round=round)
+        elif standard:
             services.round_add_standard_system(actor=request.user, round=round)
         return Response(EvaluationRoundSerializer(round).data, status=status.HTTP_201_CREATED)
 
@@ -282,7 +308,7 @@ class StationEvaluationViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def scores(self, request, pk=None):
         sheet = self.get_object()
-        services.require_assigned_evaluator(request.user, sheet)
+        services.require_sheet_scorer(request.user, sheet)
         data = _valid(ScoreInputSerializer, request, self)
         row = services.score_set(actor=request.user, evaluation=sheet, **data)
         return Response(ScoreSerializer(row).data)
@@ -291,7 +317,7 @@ class StationEvaluationViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         sheet = self.get_object()
-        services.require_assigned_evaluator(request.user, sheet)
+        services.require_sheet_scorer(request.user, sheet)
         data = _valid(EvidenceUploadSerializer, request, self)
         row = services.evidence_add(actor=request.user, evaluation=sheet, **data)
         return Response(EvidenceSerializer(row).data, status=status.HTTP_201_CREATED)

@@ -10,7 +10,15 @@ from shegong.core.forms import DateInput
 from shegong.core.roles import Role
 from shegong.core.scope import restrict
 from shegong.evaluation import computed
-from shegong.evaluation.models import CheckItem, CheckResult, Method, RoundKind
+from shegong.evaluation.models import (
+    CheckItem,
+    CheckResult,
+    Method,
+    RoundKind,
+    Scorer,
+    System,
+    Veto,
+)
 from shegong.org.models import District, Station
 
 
@@ -29,8 +37,20 @@ class RoundForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    system = forms.ChoiceField(
+        label=_("Indicator system"),
+        choices=System.choices,
+        initial=System.WEIGHTED,
+        required=False,
+    )
     standard_system = forms.BooleanField(
-        label=_("Start from the standard indicator system"), required=False, initial=True
+        label=_("Start from the standard indicator system"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Weighted groups: the five standard groups; points tree: the city's "
+            "1000-point template."
+        ),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -56,6 +76,41 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [(g.pk, g.name) for g in groups]
+        self.fields["computation"].choices = [("", "—"), *computed.choices()]
+
+
+class TreeGroupForm(forms.Form):
+    """A first-level indicator (a branch) of a points tree."""
+
+    name = forms.CharField(label=_("First-level indicator"), max_length=50)
+    scorer = forms.ChoiceField(label=_("Scored by"), choices=Scorer.choices)
+
+
+class TreeIndicatorForm(forms.Form):
+    """A second- or third-level indicator of a points tree."""
+
+    group = forms.ChoiceField(label=_("First-level indicator"))
+    parent = forms.ChoiceField(
+        label=_("Parent indicator"),
+        required=False,
+        help_text=_("Empty for a second-level indicator."),
+    )
+    name = forms.CharField(label=_("Indicator"), max_length=100)
+    points = forms.DecimalField(label=_("Points"), min_value=0.01, max_digits=6, decimal_places=2)
+    method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
+    computation = forms.ChoiceField(label=_("Computation"), required=False)
+    party_building = forms.BooleanField(label=_("Party building"), required=False)
+    veto = forms.ChoiceField(label=_("Veto"), choices=Veto.choices, required=False)
+    veto_cap = forms.DecimalField(
+        label=_("Total capped at"), required=False, max_digits=7, decimal_places=2
+    )
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [(g.pk, g.name) for g in groups]
+        self.fields["parent"].choices = [("", "—")] + [
+            (i.pk, f"{g.name} · {i.name}") for g in groups for i in g.tree if not i.parent_id
+        ]
         self.fields["computation"].choices = [("", "—"), *computed.choices()]
 
 

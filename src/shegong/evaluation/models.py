@@ -47,16 +47,45 @@ def _by_stage(path: str = "") -> dict[str, Q]:
     side (its director, its agency) sees them only once the round is finalised,
     an evaluator only while it is open for scoring."""
     status = f"{path}__status" if path else "status"
+    system = f"{path}__system" if path else "system"
     finalised = Q(**{status: RoundStatus.FINALISED})
     return {
         Role.STATION_DIRECTOR: finalised,
         Role.AGENCY_MANAGER: finalised,
         Role.EVALUATOR: Q(**{status: RoundStatus.OPEN}),
+        # The buyer scores its branch of a points tree while the round is open,
+        # and reads the result once finalised.
+        Role.STREET_OFFICE: finalised | Q(**{status: RoundStatus.OPEN, system: "points"}),
     }
 
 
 # The stage rule of the rounds themselves (evaluation.selectors.rounds_visible_to).
 ROUND_STAGE = _by_stage()
+
+
+class System(models.TextChoices):
+    """How a round's indicators add up (docs/architecture.md "Evaluation and inspection")."""
+
+    # Five weighted groups, totals 0–100, one kind of scorer (the evaluators).
+    WEIGHTED = "weighted", _("Weighted groups (100)")
+    # The city's three-level tree of points (1000), each branch scored by its group.
+    POINTS = "points", _("Points tree (1000)")
+
+
+class Scorer(models.TextChoices):
+    """Who scores a branch of a points tree (Guangzhou 2019: 700 / 200 / 100)."""
+
+    PROFESSIONAL = "professional", _("Third-party professional evaluation")
+    BUYER = "buyer", _("Buyer (street office)")
+    SUPERVISOR = "supervisor", _("District supervisor")
+
+
+class Veto(models.TextChoices):
+    """What a failed veto indicator (the finance review) does to the result."""
+
+    NONE = "", _("No veto")
+    FAIL = "fail", _("Fails the result")
+    CAP = "cap", _("Caps the total")
 
 
 class EvaluationRound(TimeStampedModel):
@@ -76,6 +105,9 @@ class EvaluationRound(TimeStampedModel):
         help_text=_("Leave empty for a city-wide round."),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=RoundKind.choices)
+    system = models.CharField(
+        _("indicator system"), max_length=10, choices=System.choices, default=System.WEIGHTED
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     month_from = models.PositiveSmallIntegerField(
         _("from month"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
@@ -102,6 +134,7 @@ class EvaluationRound(TimeStampedModel):
     scope = Scope(
         city="city",
         district=("district", "evaluations__station__street__district"),
+        street="evaluations__station__street",
         agency="evaluations__station__agency",
         station="evaluations__station",
         evaluators="evaluations__assignments__evaluator",
@@ -148,8 +181,16 @@ class IndicatorGroup(models.Model):
         EvaluationRound, on_delete=models.CASCADE, related_name="groups", verbose_name=_("round")
     )
     name = models.CharField(_("name"), max_length=50)
+    # Weighted system: the group's weight (the weights add up to 100). Points tree:
+    # empty; the group is a first-level indicator worth the points of its leaves.
     weight = models.PositiveSmallIntegerField(
-        _("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("weight"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    scorer = models.CharField(
+        _("scored by"), max_length=12, choices=Scorer.choices, default=Scorer.PROFESSIONAL
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -157,6 +198,7 @@ class IndicatorGroup(models.Model):
     scope = Scope(
         city="round__city",
         district=("round__district", "round__evaluations__station__street__district"),
+        street="round__evaluations__station__street",
         agency="round__evaluations__station__agency",
         station="round__evaluations__station",
         evaluators="round__evaluations__assignments__evaluator",
@@ -179,7 +221,7 @@ class IndicatorGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.weight})"
+        return f"{self.name} ({self.weight})" if self.weight else self.name
 
 
 class Method(models.TextChoices):
@@ -196,6 +238,16 @@ class Indicator(models.Model):
         on_delete=models.CASCADE,
         related_name="indicators",
         verbose_name=_("group"),
+    )
+    # Points tree: a second-level indicator has no parent, a third-level one names
+    # its second-level indicator; only leaves are scored.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent indicator"),
     )
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("scoring guide"), blank=True)
@@ -215,6 +267,14 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("For computed indicators: the code of the platform figure."),
     )
+    # Counted in the party-building share (党建, at least 11.5 % of the total).
+    party_building = models.BooleanField(_("party building"), default=False)
+    # A veto indicator (e.g. the finance review 财务审查) adds no points: scored
+    # below its maximum it fails the result or caps the total at `veto_cap`.
+    veto = models.CharField(_("veto"), max_length=4, choices=Veto.choices, blank=True, default="")
+    veto_cap = models.DecimalField(
+        _("total capped at"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = ScopedQuerySet.as_manager()
@@ -224,6 +284,7 @@ class Indicator(models.Model):
             "group__round__district",
             "group__round__evaluations__station__street__district",
         ),
+        street="group__round__evaluations__station__street",
         agency="group__round__evaluations__station__agency",
         station="group__round__evaluations__station",
         evaluators="group__round__evaluations__assignments__evaluator",
@@ -281,11 +342,19 @@ class StationEvaluation(TimeStampedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope = station_scope(
+        street=True,
         evaluators="assignments__evaluator",
         change_roles=frozenset({Role.EVALUATOR, Role.STATION_DIRECTOR, Role.CITY_OFFICER}),
         # "score": the evaluators score a sheet (the services also ask for an
-        # assignment to it); "reply": the station's director answers its result.
-        acts={"score": frozenset({Role.EVALUATOR}), "reply": frozenset({Role.STATION_DIRECTOR})},
+        # assignment to it), the professional branch of a points tree; the buyer
+        # branch is the street office's, the supervisor branch the district
+        # officer's; "reply": the station's director answers its result.
+        acts={
+            "score": frozenset({Role.EVALUATOR}),
+            "score_buyer": frozenset({Role.STREET_OFFICE}),
+            "score_supervisor": frozenset({Role.DISTRICT_OFFICER}),
+            "reply": frozenset({Role.STATION_DIRECTOR}),
+        },
         # Superusers administer the rounds but neither score nor reply.
         superuser_acts=frozenset({CHANGE, CREATE}),
         role_conditions=_by_stage("round"),
@@ -380,6 +449,7 @@ class IndicatorScore(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope = station_scope(
         "evaluation",
+        street=True,
         evaluators="evaluation__assignments__evaluator",
         change_roles=frozenset({Role.EVALUATOR, Role.STATION_DIRECTOR}),
         role_conditions=_by_stage("evaluation__round"),

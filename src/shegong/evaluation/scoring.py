@@ -10,6 +10,17 @@ An indicator without a score (no data) counts as 0. Group scores and the total a
 rounded to 0.01, half up; the total is rounded once, from the unrounded groups.
 Grades by `GRADE_THRESHOLDS`; ranks are competition ranks (1, 1, 3) by total,
 within the district and within the round.
+
+A points tree (`System.POINTS`, evaluation.tree) adds points instead:
+
+    branch (level 1)  P_g = Σ s_i over the scored leaves i of the branch
+    scorer group      P_k = Σ P_g over the branches scored by k
+    total             T   = Σ_g P_g                  (0–1000)
+
+A veto indicator adds nothing; scored below its maximum (or not scored) it is
+failed: a "fail" veto makes the grade 不合格 and ranks the station after every
+station without a failed veto, a "cap" veto caps the total at its `veto_cap`.
+The grade reads the total as a share of the tree's points (900 of 1000 = 90).
 """
 
 from __future__ import annotations
@@ -21,7 +32,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from shegong.evaluation.models import IndicatorGroup, IndicatorScore, StationEvaluation
+from shegong.evaluation.models import (
+    IndicatorGroup,
+    IndicatorScore,
+    Scorer,
+    StationEvaluation,
+    System,
+    Veto,
+)
 
 CENT = Decimal("0.01")
 
@@ -63,6 +81,16 @@ class StationResult:
     grade_label: object = ""
     rank_round: int = 0
     rank_district: int = 0
+    # Points tree: the points per scorer group, the total the tree is out of,
+    # and the failed veto indicators.
+    scorers: dict[str, Decimal] = field(default_factory=dict)
+    out_of: Decimal = Decimal(100)
+    vetoed: list[str] = field(default_factory=list)
+    vetoed_fail: bool = False
+
+    @property
+    def scorer_rows(self) -> list[tuple[object, Decimal]]:
+        return [(Scorer(code).label, value) for code, value in self.scorers.items()]
 
     @property
     def station(self):
@@ -70,12 +98,47 @@ class StationResult:
 
 
 def _competition_ranks(results: list[StationResult], attr: str) -> None:
-    ordered = sorted(results, key=lambda r: (-r.total, r.station.code))
+    ordered = sorted(results, key=lambda r: (r.vetoed_fail, -r.total, r.station.code))
     previous, rank = None, 0
     for position, result in enumerate(ordered, start=1):
-        if result.total != previous:
-            rank, previous = position, result.total
+        key = (result.vetoed_fail, result.total)
+        if key != previous:
+            rank, previous = position, key
         setattr(result, attr, rank)
+
+
+def _points_result(
+    sheet: StationEvaluation, groups: list[IndicatorGroup], scores: dict[int, Decimal | None]
+) -> StationResult:
+    result = StationResult(evaluation=sheet)
+    out_of = Decimal(0)
+    cap: Decimal | None = None
+    for group in groups:
+        indicators = list(group.indicators.all())
+        parents = {i.parent_id for i in indicators if i.parent_id}
+        points = Decimal(0)
+        for leaf in (i for i in indicators if i.pk not in parents):
+            score = scores.get(leaf.pk)
+            if leaf.veto:
+                if score is None or score < leaf.max_score:
+                    result.vetoed.append(leaf.name)
+                    if leaf.veto == Veto.FAIL:
+                        result.vetoed_fail = True
+                    elif leaf.veto_cap is not None:
+                        cap = leaf.veto_cap if cap is None else min(cap, leaf.veto_cap)
+                continue
+            out_of += leaf.max_score
+            points += score or Decimal(0)
+        points = points.quantize(CENT, ROUND_HALF_UP)
+        result.groups.append((group, points))
+        result.scorers[group.scorer] = result.scorers.get(group.scorer, Decimal(0)) + points
+        result.total += points
+    if cap is not None and result.total > cap:
+        result.total = cap
+    result.out_of = out_of
+    share = result.total * 100 / out_of if out_of else Decimal(0)
+    result.grade, result.grade_label = grade(Decimal(0) if result.vetoed_fail else share)
+    return result
 
 
 def results(
@@ -91,7 +154,11 @@ def results(
     ):
         scores[row["evaluation_id"]][row["indicator_id"]] = row["score"]
     out = []
+    points = bool(sheets) and sheets[0].round.system == System.POINTS
     for sheet in sheets:
+        if points:
+            out.append(_points_result(sheet, groups, scores[sheet.pk]))
+            continue
         result = StationResult(evaluation=sheet)
         unrounded = Decimal(0)
         for group in groups:

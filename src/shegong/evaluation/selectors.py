@@ -28,6 +28,7 @@ from shegong.evaluation.models import (
     SheetStatus,
     StationEvaluation,
 )
+from shegong.evaluation.tree import in_tree_order
 
 
 def evaluator_station_ids(user: Any) -> list[int]:
@@ -68,17 +69,21 @@ def evidence_visible_to(user: Any) -> QuerySet[Evidence]:
 def groups_of(round: EvaluationRound) -> list[IndicatorGroup]:
     """The round's indicator system (groups with their indicators), in order. The
     system is not secret to anyone who can see the round."""
-    return list(
+    groups = list(
         IndicatorGroup.objects.filter(round=round)
         .prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk"))
         )
         .order_by("position", "pk")
     )
+    for group in groups:
+        # A points tree's second-level indicators each followed by their children.
+        group.tree = in_tree_order(group.indicators.all())
+    return groups
 
 
 def weight_total(round: EvaluationRound) -> int:
-    return sum(g.weight for g in IndicatorGroup.objects.filter(round=round))
+    return sum(g.weight or 0 for g in IndicatorGroup.objects.filter(round=round))
 
 
 def round_results(user: Any, round: EvaluationRound) -> list[scoring.StationResult]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from shegong.accounts.models import User
 from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.scope import CHANGE, CREATE, can, may
-from shegong.evaluation import computed
+from shegong.evaluation import computed, tree
 from shegong.evaluation.guards import bump, check_version, locked
 from shegong.evaluation.models import (
     EvaluationRound,
@@ -35,6 +35,7 @@ from shegong.evaluation.models import (
     RoundStatus,
     SheetStatus,
     StationEvaluation,
+    System,
 )
 from shegong.evaluation.uploads import check_upload
 from shegong.org.models import City, District, Station
@@ -70,9 +71,10 @@ def round_create(
     month_from: int | None = None,
     month_to: int | None = None,
     scoring_due_on: datetime.date | None = None,
+    system: str = System.WEIGHTED,
 ) -> EvaluationRound:
-    """A new round in draft. A mid-term round covers January–June by default, a
-    final round the whole year."""
+    """A new round in draft (weighted groups, or the city's points tree). A
+    mid-term round covers January–June by default, a final round the whole year."""
     require_at(
         actor, CREATE, EvaluationRound, None, message=_("Only the city officer creates rounds.")
     )
@@ -90,6 +92,7 @@ def round_create(
         month_from=month_from,
         month_to=month_to,
         scoring_due_on=scoring_due_on,
+        system=system,
         created_by=actor,
     )
     round.full_clean()
@@ -113,6 +116,8 @@ def indicator_group_add(
 ) -> IndicatorGroup:
     require(actor, CHANGE, round)
     _require_draft(round)
+    if round.system == System.POINTS:
+        raise ValidationError(_("A points tree has branches with a scorer, not weights."))
     group = IndicatorGroup(round=round, name=name, weight=weight, position=position)
     group.full_clean()
     total = weight_total_without(round) + weight
@@ -131,7 +136,7 @@ def weight_total_without(round: EvaluationRound, group: IndicatorGroup | None = 
     groups = IndicatorGroup.objects.filter(round=round)
     if group is not None:
         groups = groups.exclude(pk=group.pk)
-    return sum(groups.values_list("weight", flat=True))
+    return sum(w or 0 for w in groups.values_list("weight", flat=True))
 
 
 @transaction.atomic
@@ -149,6 +154,8 @@ def indicator_add(
 ) -> Indicator:
     require(actor, CHANGE, group.round)
     _require_draft(group.round)
+    if group.round.system == System.POINTS:
+        raise ValidationError(_("A points tree's indicators are added with their points."))
     if method == Method.COMPUTED and computation not in computed.REGISTRY:
         raise ValidationError({"computation": _("Choose one of the platform's computed figures.")})
     if method == Method.SCORED:
@@ -170,7 +177,10 @@ def indicator_add(
 
 def round_validate(round: EvaluationRound) -> None:
     """The indicator system is complete: weights add up to 100, every group has
-    an indicator."""
+    an indicator (a points tree: `tree.tree_validate`)."""
+    if round.system == System.POINTS:
+        tree.tree_validate(round)
+        return
     groups = list(IndicatorGroup.objects.filter(round=round).prefetch_related("indicators"))
     total = sum(g.weight for g in groups)
     if total != WEIGHT_TOTAL:
@@ -328,6 +338,34 @@ def require_assigned_evaluator(actor: User, sheet: StationEvaluation) -> None:
         raise PermissionDenied(_("Only the evaluators assigned to this station score it."))
 
 
+def require_sheet_scorer(actor: User, sheet: StationEvaluation) -> None:
+    """Whoever scores some branch of the sheet (a points tree: the evaluators,
+    the street office, the district officer; weighted groups: the assigned
+    evaluators). Views call this before reading the body."""
+    if sheet.round.system == System.POINTS:
+        tree.require_some_branch(actor, sheet)
+    else:
+        require_assigned_evaluator(actor, sheet)
+
+
+def _require_open_sheet(sheet: StationEvaluation) -> None:
+    if sheet.round.status != RoundStatus.OPEN:
+        raise ValidationError(_("The round is not open for scoring."))
+    if sheet.status != SheetStatus.SCORING:
+        raise ValidationError(_("This station's scores were submitted and are locked."))
+
+
+def _require_indicator_scorer(actor: User, sheet: StationEvaluation, indicator: Indicator) -> None:
+    """The indicator is of the sheet's round, and its branch is the actor's."""
+    if indicator.group.round_id != sheet.round_id:
+        raise ValidationError({"indicator": _("The indicator is not part of this round.")})
+    if sheet.round.system == System.POINTS:
+        tree.require_branch(actor, sheet, indicator)
+        _require_open_sheet(sheet)
+    else:
+        _require_scorer(actor, sheet)
+
+
 def _require_scorer(actor: User, sheet: StationEvaluation) -> None:
     """Only an evaluator assigned to the sheet scores it, while it is open."""
     require_assigned_evaluator(actor, sheet)
@@ -350,12 +388,14 @@ def score_set(
     sheet = (
         StationEvaluation.objects.select_for_update().select_related("round").get(pk=evaluation.pk)
     )
-    _require_scorer(actor, sheet)
-    if indicator.group.round_id != sheet.round_id:
-        raise ValidationError({"indicator": _("The indicator is not part of this round.")})
+    _require_indicator_scorer(actor, sheet, indicator)
     if indicator.method != Method.SCORED:
         raise ValidationError(
             {"indicator": _("This indicator is computed from the platform's data.")}
+        )
+    if indicator.children.exists():
+        raise ValidationError(
+            {"indicator": _("This indicator is scored through its sub-indicators.")}
         )
     if score is None or score < 0 or score > indicator.max_score:
         raise ValidationError(
@@ -386,9 +426,15 @@ def evidence_add(
     sheet = (
         StationEvaluation.objects.select_for_update().select_related("round").get(pk=evaluation.pk)
     )
-    _require_scorer(actor, sheet)
-    if indicator.group.round_id != sheet.round_id:
-        raise ValidationError({"indicator": _("The indicator is not part of this round.")})
+    _require_indicator_scorer(actor, sheet, indicator)
+    # Evidence files are the evaluators' (the buyer and the supervisor score without).
+    require_at(
+        actor,
+        CREATE,
+        Evidence,
+        None,
+        message=_("Only the evaluators attach evidence files."),
+    )
     checked = check_upload(file)
     row, _created = IndicatorScore.objects.get_or_create(evaluation=sheet, indicator=indicator)
     evidence = Evidence(
@@ -418,9 +464,9 @@ def evaluation_submit(
     _require_scorer(actor, sheet)
     check_version(sheet, version)
     sheet_compute(sheet)
-    missing = Indicator.objects.filter(group__round=sheet.round, method=Method.SCORED).exclude(
-        scores__evaluation=sheet, scores__score__isnull=False
-    )
+    missing = Indicator.objects.filter(
+        group__round=sheet.round, method=Method.SCORED, children__isnull=True
+    ).exclude(scores__evaluation=sheet, scores__score__isnull=False)
     if missing.exists():
         names = "、".join(missing.values_list("name", flat=True)[:5])
         raise ValidationError(

@@ -22,10 +22,12 @@ from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.pdf import pdf_response
 from shegong.core.replicas import reads_from_replica
 from shegong.core.roles import scope_name
-from shegong.core.scope import CHANGE, VIEW, can, may, may_create
-from shegong.evaluation import forms, inspections, selectors, services
+from shegong.core.scope import CHANGE, CREATE, VIEW, can, may, may_create
+from shegong.evaluation import forms, inspections, selectors, services, tree
+from shegong.evaluation.city_system import round_add_city_system
 from shegong.evaluation.models import (
     EvaluationRound,
+    Evidence,
     IndicatorGroup,
     Inspection,
     Method,
@@ -33,8 +35,10 @@ from shegong.evaluation.models import (
     RectificationStatus,
     RoundAssignment,
     RoundStatus,
+    Scorer,
     SheetStatus,
     StationEvaluation,
+    System,
 )
 
 
@@ -64,7 +68,7 @@ def round_list(request):
         raise PermissionDenied(_("Evaluation results are for the station director."))
     rounds = selectors.rounds_visible_to(user).order_by("-year", "-pk")
     # Those who score sheets or answer them have sheets of their own to list.
-    scorer = may(user, "score", StationEvaluation)
+    scorer = may(user, "score", StationEvaluation) or may(user, "score_buyer", StationEvaluation)
     context = {
         "rounds": rounds,
         "can_create": may_create(user, EvaluationRound),
@@ -88,10 +92,13 @@ def round_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         standard = data.pop("standard_system")
+        data["system"] = data.get("system") or System.WEIGHTED
 
         def create():
             round = services.round_create(actor=user, **data)
-            if standard:
+            if standard and round.system == System.POINTS:
+                round_add_city_system(actor=user, round=round)
+            elif standard:
                 services.round_add_standard_system(actor=user, round=round)
             return round
 
@@ -110,7 +117,8 @@ def _round_context(request, round, **forms_):
     context = {
         "round": round,
         "groups": groups,
-        "weight_total": sum(g.weight for g in groups),
+        "weight_total": sum(g.weight or 0 for g in groups),
+        "points": round.system == System.POINTS,
         "may_change": may_change,
         "is_draft": round.status == RoundStatus.DRAFT,
         "is_open": round.status == RoundStatus.OPEN,
@@ -123,9 +131,14 @@ def _round_context(request, round, **forms_):
     if may_change:
         context["assignments"] = selectors.assignments_of(round)
         if round.status == RoundStatus.DRAFT:
-            context["group_form"] = forms_.get("group_form") or bootstrap(forms.GroupForm())
+            group_form, indicator_form = (
+                (forms.TreeGroupForm, forms.TreeIndicatorForm)
+                if round.system == System.POINTS
+                else (forms.GroupForm, forms.IndicatorForm)
+            )
+            context["group_form"] = forms_.get("group_form") or bootstrap(group_form())
             context["indicator_form"] = forms_.get("indicator_form") or bootstrap(
-                forms.IndicatorForm(groups=groups)
+                indicator_form(groups=groups)
             )
         if round.status != RoundStatus.FINALISED:
             context["assign_form"] = forms_.get("assign_form") or bootstrap(
@@ -171,14 +184,14 @@ def round_transition(request, pk: int, action: str):
 def round_group_add(request, pk: int):
     round = _visible_round(request, pk)
     _require_round_change(request, round)
-    form = bootstrap(forms.GroupForm(request.POST))
+    points = round.system == System.POINTS
+    form = bootstrap((forms.TreeGroupForm if points else forms.GroupForm)(request.POST))
     if form.is_valid():
         position = IndicatorGroup.objects.filter(round=round).count()
+        add = tree.tree_group_add if points else services.indicator_group_add
         done = apply_service(
             form,
-            lambda: services.indicator_group_add(
-                actor=request.user, round=round, position=position, **form.cleaned_data
-            ),
+            lambda: add(actor=request.user, round=round, position=position, **form.cleaned_data),
         )
         if done is not None:
             return redirect("evaluation:round-detail", pk=round.pk)
@@ -192,13 +205,24 @@ def round_indicator_add(request, pk: int):
     round = _visible_round(request, pk)
     _require_round_change(request, round)
     groups = selectors.groups_of(round)
-    form = bootstrap(forms.IndicatorForm(request.POST, groups=groups))
+    points = round.system == System.POINTS
+    form_class = forms.TreeIndicatorForm if points else forms.IndicatorForm
+    form = bootstrap(form_class(request.POST, groups=groups))
     if form.is_valid():
         data = dict(form.cleaned_data)
-        group = next(g for g in groups if str(g.pk) == data.pop("group"))
+        chosen = data.pop("group")
+        group = next(g for g in groups if str(g.pk) == chosen)
+        add = services.indicator_add
+        if points:
+            add = tree.tree_indicator_add
+            parent = data.pop("parent")
+            data["parent"] = next((i for i in group.tree if str(i.pk) == parent), None)
+            if parent and data["parent"] is None:
+                data["parent"] = next(i for g in groups for i in g.tree if str(i.pk) == parent)
+            data["veto"] = data.get("veto") or ""
         done = apply_service(
             form,
-            lambda: services.indicator_add(
+            lambda: add(
                 actor=request.user,
                 group=group,
                 position=len(group.indicators.all()),
@@ -293,23 +317,33 @@ def _sheet_context(request, sheet, score_errors=None):
     round = sheet.round
     scores = selectors.sheet_scores(sheet)
     assigned = RoundAssignment.objects.filter(evaluation=sheet, evaluator=user).exists()
-    may_score = (
-        may(user, "score", StationEvaluation)
-        and assigned
-        and round.status == RoundStatus.OPEN
-        and sheet.status == SheetStatus.SCORING
-    )
+    is_open = round.status == RoundStatus.OPEN and sheet.status == SheetStatus.SCORING
+    points = round.system == System.POINTS
+    # The branches this user scores (weighted groups: the assigned evaluators, all).
+    if points:
+        branches = tree.branches_of(user, sheet) if is_open else set()
+    else:
+        branches = {Scorer.PROFESSIONAL} if may(user, "score", StationEvaluation) else set()
+    may_submit = is_open and assigned and may(user, "score", StationEvaluation)
+    may_score = is_open and bool(branches) and (points or assigned)
     may_reply = can(user, "reply", sheet) and round.status == RoundStatus.FINALISED
     rows = []
     for group in selectors.groups_of(round):
-        for indicator in group.indicators.all():
+        indicators = list(group.indicators.all())
+        parents = {i.parent_id for i in indicators if i.parent_id}
+        for indicator in group.tree:
             row = scores.get(indicator.pk)
+            leaf = indicator.pk not in parents
             rows.append(
                 {
                     "group": group,
                     "indicator": indicator,
                     "score": row,
-                    "scored": indicator.method == Method.SCORED,
+                    "leaf": leaf,
+                    "mine": group.scorer in branches,
+                    "scored": indicator.method == Method.SCORED
+                    and leaf
+                    and group.scorer in branches,
                     "error": (score_errors or {}).get(indicator.pk),
                 }
             )
@@ -320,6 +354,9 @@ def _sheet_context(request, sheet, score_errors=None):
         "rows": rows,
         "result": results[0] if results else None,
         "may_score": may_score,
+        "may_submit": may_submit,
+        "may_attach": may_score and may(user, CREATE, Evidence),
+        "points": points,
         "may_reply": may_reply,
         "reply_form": bootstrap(forms.ReplyForm()),
         "evidence_form": bootstrap(forms.EvidenceForm()),
@@ -364,7 +401,7 @@ def _indicator_post(request, pk: int, form_class, save, success: str):
     """A scoring evaluator's POST about one indicator of a sheet (a score, an
     evidence file): access first, then the indicator, then the form and `save`."""
     sheet = _visible_sheet(request, pk)
-    services.require_assigned_evaluator(request.user, sheet)
+    services.require_sheet_scorer(request.user, sheet)
     if not request.POST.get("indicator"):
         messages.error(request, _("Choose an indicator."))
         return render(

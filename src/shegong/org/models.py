@@ -26,6 +26,7 @@ class City(TimeStampedModel):
     scope = Scope(
         city="self",
         district="districts",
+        street="districts__streets",
         agency="districts__streets__stations__agency",
         station="districts__streets__stations",
         distinct=True,
@@ -53,6 +54,7 @@ class District(TimeStampedModel):
     scope = Scope(
         city="city",
         district="self",
+        street="streets",
         agency="streets__stations__agency",
         station="streets__stations",
         distinct=True,
@@ -91,6 +93,7 @@ class Street(TimeStampedModel):
     scope = Scope(
         city="district__city",
         district="district",
+        street="self",
         agency="stations__agency",
         station="stations",
         distinct=True,
@@ -127,6 +130,7 @@ class Community(TimeStampedModel):
     scope = Scope(
         city="street__district__city",
         district="street__district",
+        street="street",
         agency="street__stations__agency",
         station="street__stations",
         distinct=True,
@@ -166,6 +170,7 @@ class Agency(TimeStampedModel):
     scope = Scope(
         city="city",
         district="stations__street__district",
+        street="stations__street",
         agency="self",
         station="stations",
         change_roles=CITY_ROLES,
@@ -222,6 +227,7 @@ class Station(TimeStampedModel):
     scope = Scope(
         city="street__district__city",
         district="street__district",
+        street="street",
         agency="agency",
         station="self",
         change_roles=CITY_AND_DISTRICT,
@@ -312,6 +318,7 @@ class Contract(TimeStampedModel):
     scope = Scope(
         city=("station__street__district__city", "special_project__city"),
         district="station__street__district",
+        street="station__street",
         agency="agency",
         station="station",
         change_roles=CITY_AND_DISTRICT,

@@ -61,6 +61,7 @@ class AnnualPlan(TimeStampedModel):
     # The director drafts (change, create); the district and city officers
     # decide (approve or return) and do nothing else; superusers only read.
     scope = station_scope(
+        street=True,
         change_roles=frozenset({Role.STATION_DIRECTOR}),
         create_roles=frozenset({Role.STATION_DIRECTOR}),
         acts={DECIDE: frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER})},
@@ -110,6 +111,7 @@ class PlanProject(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope = station_scope(
         "plan",
+        street=True,
         change_roles=frozenset({Role.STATION_DIRECTOR}),
         create_roles=frozenset({Role.STATION_DIRECTOR}),
         superuser_acts=STAFF_WORK,
@@ -159,6 +161,7 @@ class ProjectTarget(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope = station_scope(
         "project__plan",
+        street=True,
         change_roles=frozenset({Role.STATION_DIRECTOR}),
         create_roles=frozenset({Role.STATION_DIRECTOR}),
         superuser_acts=STAFF_WORK,
