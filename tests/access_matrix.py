@@ -2441,6 +2441,23 @@ PRIVACY = [
 # its street's stations, contracts, plans and evaluation results and scores the
 # buyer branch of a points tree; everything else is 404 (outside) or 403.
 BUYER_ROWS = """
+privacy:request-list get 403
+privacy:request-create get 404 404
+privacy:request-create post 404 404
+privacy:request-detail get 404 404
+privacy:request-detail post 404 404
+privacy:request-export get 404 404
+privacy:request-export#2 get 404 404
+clients:consent-withdraw get 405 405
+clients:consent-withdraw post 404 404
+core:job-list get 200
+core:job-file get 404 404
+golive:staff-import-result get 403
+golive:staff-import-report get 403
+rosters:coverage-job get 405
+rosters:coverage-job post 302
+stats:report-job get 405
+stats:report-job post 302
 referrals:partner-list get 200
 referrals:partner-create get 403
 referrals:partner-create post 403
