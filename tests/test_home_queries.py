@@ -19,7 +19,7 @@ homes = shared(make_homes)
 # (shegong/home/queues.py); measured on tests/home_world.py.
 BASELINE = {
     "worker": 18,  # + the week's appointments and planned services, the outreach due
-    "director": 18,  # + the residents' personal data requests waiting for an answer
+    "director": 19,  # + the residents' data requests to answer, the consents to renew at 14
     "district": 12,  # + the coverage gaps (rosters)
     "city": 12,
     "agency": 6,
