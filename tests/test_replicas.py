@@ -136,8 +136,12 @@ def test_a_replica_lagging_beyond_the_threshold_is_left_for_the_primary(paused):
     assert answer["recorded"] == 12
     assert answer["city"] == {"status": 200, "reads": ["default"], "person_times": before + 12}
     assert len(answer["warnings"]) == 1
-    assert answer["warnings"][0].startswith("read replica lags ")
-    assert answer["warnings"][0].endswith("behind the primary; reading from the primary")
+    # Behind by a measured time, or — when the replica was restarted by another test
+    # and has replayed no transaction since — by a time it cannot tell: either way
+    # the replica is left for the primary, with one warning.
+    warning = answer["warnings"][0]
+    assert warning.startswith(("read replica lags ", "read replica lag unknown"))
+    assert warning.endswith("reading from the primary")
     # Caught up, the replica serves the dashboard again, with the 12.
     paused.caught_up()
     again = run_child("reads", one_second)

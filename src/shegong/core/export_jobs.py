@@ -142,5 +142,5 @@ def register_kind() -> None:
         label=gettext_lazy("Report in Excel"),
         run=run,
         result_template="core/_export_result.html",
-        result_context=lambda job: {"result": job.result, "export_label": label_of(job)},
+        result_context=lambda job, _request: {"result": job.result, "export_label": label_of(job)},
     )

@@ -245,6 +245,10 @@ class ArchivedPartition(models.Model):
     rows = models.PositiveBigIntegerField(_("rows"), default=0)
     detached_at = models.DateTimeField(_("detached"), default=timezone.now)
 
+    objects = ScopedQuerySet.as_manager()
+    # Operations' own register: administrators only (an empty scope).
+    scope = Scope()
+
     class Meta:
         verbose_name = _("archived partition")
         verbose_name_plural = _("archived partitions")
