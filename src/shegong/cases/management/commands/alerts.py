@@ -45,5 +45,6 @@ class Command(BaseCommand):
             reason = f"{type(error).__name__}: {error}"
             raise CommandError(f"the alert rules failed: {reason}") from error
         self.stdout.write(f"Raised {job.result['total']} new alert(s).")
-        for kind, count in job.result["counts"].items():
+        # By name: the job's result is JSON, whose key order PostgreSQL's jsonb does not keep.
+        for kind, count in sorted(job.result["counts"].items()):
             self.stdout.write(f"  {kind}: {count}")
