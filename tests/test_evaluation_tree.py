@@ -228,6 +228,21 @@ def test_the_buyer_scores_its_branch(opened, world, client):
     assert (row.score, row.scored_by) == (Decimal("185.50"), world["buyer"])
 
 
+def test_the_buyers_home_lists_its_sheet_with_its_branch_scored(opened, world, client):
+    round, found = opened
+    sheet = StationEvaluation.objects.get(round=round, station=world.station_a)
+    client.force_login(world["buyer"])
+    home = client.get("/").content.decode()
+    # Its street's one station (A; B is another street's, C another district's).
+    assert 'data-testid="sheets-to-score"' in home
+    assert home.count(f'href="/evaluation/sheets/{sheet.pk}/"') == 1
+    assert "0 indicators scored" in home
+    _post_score(client, sheet, found["配合"], "185.5")
+    assert "1 indicator scored" in client.get("/").content.decode()
+    # Its stations' progress and the contracts ending are on its home too.
+    assert 'data-testid="station-progress"' in home
+
+
 def test_another_groups_branch_is_refused_403(opened, world, client):
     round, found = opened
     sheet = StationEvaluation.objects.get(round=round, station=world.station_a)

@@ -125,8 +125,11 @@ SECTIONS: dict[str, frozenset[str]] = {
     ),
     Role.EVALUATOR: frozenset({EVALUATION, HOME_SHEETS}),
     # The buyer reads its street's plans and scores the buyer branch of its
-    # stations' evaluations (its stations and contracts are on the organisation pages).
-    Role.STREET_OFFICE: frozenset({PLANS, EVALUATION}),
+    # stations' evaluations (its stations and contracts are on the organisation pages);
+    # its home: the sheets to score, its stations' progress, contracts ending.
+    Role.STREET_OFFICE: frozenset(
+        {PLANS, EVALUATION, HOME_SHEETS, HOME_STATION_PROGRESS, HOME_CONTRACTS_ENDING}
+    ),
     Role.ADMIN: frozenset(
         {COMMUNITY, PLANS, DIRECTORY, EVALUATION, HOME_DIRECTORY, ORG_IMPORT, STAFF_IMPORT}
         | {RECORDS_IMPORT}

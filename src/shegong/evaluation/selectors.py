@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from shegong.core.scope import role_condition
+from shegong.core.scope import may, role_condition
 from shegong.evaluation import scoring
 from shegong.evaluation.models import (
     ROUND_STAGE,
@@ -25,8 +25,10 @@ from shegong.evaluation.models import (
     RectificationStatus,
     RoundAssignment,
     RoundStatus,
+    Scorer,
     SheetStatus,
     StationEvaluation,
+    System,
 )
 from shegong.evaluation.tree import in_tree_order
 
@@ -140,9 +142,33 @@ def overdue_rectifications(
 # --- Work queues (home pages) ----------------------------------------------------
 
 
+# The branches of a points tree scored by others than the evaluators: the act of
+# the scope that allows it, and the scorer of the branch's first-level groups.
+_BRANCH_ACTS = (("score_buyer", Scorer.BUYER), ("score_supervisor", Scorer.SUPERVISOR))
+
+
 def sheets_to_score(user: Any) -> QuerySet[StationEvaluation]:
-    """The sheets the user scores (the scope's "score" act: their assignments in
-    open rounds) not yet submitted, the earliest deadline first."""
+    """The sheets the user scores, the earliest deadline first: an evaluator's
+    (the scope's "score" act: their assignments in open rounds) not yet
+    submitted; for the street office (the buyer) and the district supervisor, the
+    sheets of open points rounds with their branch, and how much of it is scored."""
+    for act, branch in _BRANCH_ACTS:
+        if may(user, act, StationEvaluation):
+            return (
+                StationEvaluation.objects.visible_to(user, act)
+                .filter(round__status=RoundStatus.OPEN, round__system=System.POINTS)
+                .select_related("round", "station__street__district")
+                .annotate(
+                    scored=Count(
+                        "scores",
+                        filter=Q(
+                            scores__score__isnull=False,
+                            scores__indicator__group__scorer=branch,
+                        ),
+                    )
+                )
+                .order_by(F("round__scoring_due_on").asc(nulls_last=True), "station__code", "pk")
+            )
     return (
         StationEvaluation.objects.visible_to(user, "score")
         .filter(status=SheetStatus.SCORING, round__status=RoundStatus.OPEN)
