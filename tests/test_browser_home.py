@@ -5,7 +5,9 @@ Screenshots go to test-artifacts/home-<role>-<width>.png."""
 
 import pytest
 
+from shegong.core.roles import Role
 from tests.browser import log_in, screenshot
+from tests.conftest import make_user
 from tests.home_world import make_homes
 
 pytestmark = pytest.mark.browser
@@ -43,11 +45,18 @@ EXPECTED = {
         ("contracts-ending", "GZ-2024-A-OLD"),
     ],
     "evaluator": [("sheets-to-score", "沙园街社工站")],
+    # The street office of 沙园街 (the buyer): no points round is open here.
+    "buyer": [
+        ("sheets-to-score", "没有待评分的评估表"),
+        ("station-progress", "沙园街社工站"),
+        ("contracts-ending", "GZ-2024-A-OLD"),
+    ],
 }
 
 
 def test_each_role_home_in_chromium(transactional_db, world, live_server, browser):
     make_homes(world)
+    make_user("buyer", Role.STREET_OFFICE, street=world.street_a)
     for person, blocks in EXPECTED.items():
         for width, height in VIEWPORTS:
             context = browser.new_context(viewport={"width": width, "height": height})
