@@ -70,11 +70,8 @@ def _related(target: models.Model) -> Iterator[tuple[type[models.Model], models.
         model = relation.related_model
         if model in SKIPPED_MODELS or model is Case:
             continue
-        if relation.many_to_many:
-            queryset = model._base_manager.filter(**{relation.field.name: target})
-        else:
-            queryset = model._base_manager.filter(**{relation.field.name: target})
-        yield model, queryset
+        # A foreign key, one-to-one or many-to-many field to `target`: one filter.
+        yield model, model._base_manager.filter(**{relation.field.name: target})
 
 
 def _section(model: type[models.Model], rows: list[models.Model]) -> Section:
