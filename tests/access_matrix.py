@@ -310,11 +310,6 @@ CASES = [
         get=("200 200 200 200 200 200 404 302", "200 200 404 404 404 404 404 302"),
     ),
     page(
-        "cases:case-pdf",
-        "case",
-        get=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
-    ),
-    page(
         "cases:case-assign",
         "case",
         get=("403 403 403 403 200 403 404 302", "403 403 404 404 404 404 404 302"),
@@ -2425,6 +2420,34 @@ PRIVACY = [
         kwargs={"fmt": "json"},
         get=("403 404 404 404 200 403 404 302", "403 404 404 404 404 404 404 302"),
     ),
+    # Personal-data exports: station staff ask; a worker reads their own, the
+    # director and the district's officers the station's and decide; only the
+    # requester downloads.
+    page("privacy:export-list", get="200 200 200 403 200 200 403 302"),
+    page(
+        "privacy:export-create",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "privacy:export-detail",
+        "personal_export",
+        get=("200 200 200 404 200 200 404 302", "200 200 404 404 404 404 404 302"),
+        post=("403 403 200 404 200 403 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "privacy:export-download",
+        "personal_export",
+        kwargs={"fmt": "xlsx"},
+        get=("403 403 403 404 403 200 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    # A case file's PDF: those who may read its content (404 for anyone else).
+    page(
+        "privacy:case-pdf",
+        "case",
+        get=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
+        post=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
+    ),
 ]
 
 # --- The street office (buyer) ------------------------------------------------------
@@ -2448,6 +2471,14 @@ privacy:request-detail get 404 404
 privacy:request-detail post 404 404
 privacy:request-export get 404 404
 privacy:request-export#2 get 404 404
+privacy:export-list get 403
+privacy:export-create get 403
+privacy:export-create post 403
+privacy:export-detail get 404 404
+privacy:export-detail post 404 404
+privacy:export-download get 404 404
+privacy:case-pdf get 404 404
+privacy:case-pdf post 404 404
 clients:consent-withdraw get 405 405
 clients:consent-withdraw post 404 404
 core:job-list get 200
@@ -2561,7 +2592,6 @@ cases:case-list get 200
 cases:case-open get 404 404
 cases:case-open post 404 404
 cases:case-detail get 404 404
-cases:case-pdf get 404 404
 cases:case-assign get 404 404
 cases:case-assign post 404 404
 cases:case-step get 405 405

@@ -69,8 +69,9 @@ from shegong.org.models import (
 )
 from shegong.plans import services as plan_services
 from shegong.plans.models import AnnualPlan, PlanProject
+from shegong.privacy import personal_exports
 from shegong.privacy import requests as privacy_requests
-from shegong.privacy.models import SubjectRequest
+from shegong.privacy.models import PersonalExport, SubjectRequest
 from shegong.referrals import services as referral_services
 from shegong.referrals.models import Partner
 from shegong.rosters import importing as roster_importing
@@ -152,6 +153,7 @@ class Side:
     # A failed import job of the side's worker (core.jobs): its owner's alone.
     job: Job | None = None
     data_request: SubjectRequest | None = None
+    personal_export: PersonalExport | None = None
 
 
 @dataclass
@@ -476,8 +478,13 @@ def _side(
         received_on=today,
     )
 
+    personal_export = personal_exports.personal_export_request(
+        actor=worker, kind="residents", filters={}, reason=f"{tag}站探访名单"
+    )
+
     return Side(
         data_request=data_request,
+        personal_export=personal_export,
         partner=partner,
         public_partner=public_partner,
         job=job,
