@@ -207,13 +207,13 @@ def test_the_case_pdf_needs_a_reason_and_carries_the_watermark(world, login):
 
 
 def test_pages_carry_the_user_and_time_unless_the_deployment_turns_it_off(world, login, settings):
-    page = login(world["worker"]).get("/clients/").content.decode()
+    page = login(world["worker"]).get("/residents/").content.decode()
     mark = re.search(r'data-testid="page-watermark"><span>([^<]+)</span>', page)
     assert mark is not None
     assert mark[1].startswith("Worker worker · ")
     assert re.fullmatch(r"Worker worker · \d{4}-\d\d-\d\d \d\d:\d\d", mark[1])
     settings.PAGE_WATERMARK = False
-    assert "page-watermark" not in login(world["worker"]).get("/clients/").content.decode()
+    assert "page-watermark" not in login(world["worker"]).get("/residents/").content.decode()
 
 
 def test_the_log_in_page_has_no_watermark(client, db):
