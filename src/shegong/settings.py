@@ -207,7 +207,8 @@ AUTHENTICATION_BACKENDS = [
     "shegong.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # argon2id with OWASP's parameters for an interactive log-in (accounts/hashers.py).
+    "shegong.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
