@@ -108,10 +108,14 @@ def test_worker_scores_the_barthel_and_the_case_page_shows_the_history(world, el
     form = client.get(f"/cases/{elder_case.pk}/tools/barthel/").content.decode()
     assert "巴氏指数" in form and "进食" in form
 
-    response = _post(client, elder_case, "barthel", barthel(5, 0, 5, 5, 10, 5, 5, 10, 10, 0), days_ago(30))
+    response = _post(
+        client, elder_case, "barthel", barthel(5, 0, 5, 5, 10, 5, 5, 10, 10, 0), days_ago(30)
+    )
     assert response.status_code == 302
     elder_case.refresh_from_db()
-    response = _post(client, elder_case, "barthel", barthel(10, 5, 5, 10, 10, 10, 10, 15, 10, 5), days_ago(2))
+    response = _post(
+        client, elder_case, "barthel", barthel(10, 5, 5, 10, 10, 10, 10, 15, 10, 5), days_ago(2)
+    )
     assert response.status_code == 302
     scores = list(InstrumentScore.objects.filter(case=elder_case).values_list("total", "band"))
     assert scores == [(90, "Moderate dependence"), (55, "Severe dependence")]
@@ -141,7 +145,7 @@ def test_a_missing_item_is_refused(world, elder_case, login):
     del answers["stairs"]
     response = _post(client, elder_case, "barthel", answers)
     assert response.status_code == 400
-    assert "这个字段是必填项" in response.content.decode()
+    assert "该字段是必填项" in response.content.decode()
     assert not InstrumentScore.objects.exists()
 
 
@@ -159,9 +163,7 @@ def test_the_service_names_the_missing_or_wrong_item(world, elder_case):
         instrument_score_record(
             **call, administered_on=days_ago(0), answers={**answers, "stairs": 15}
         )
-    assert raised.value.messages == [
-        "15 is not an allowed score for “Stairs” (allowed: 0, 5, 10)."
-    ]
+    assert raised.value.messages == ["15 is not an allowed score for “Stairs” (allowed: 0, 5, 10)."]
     assert not InstrumentScore.objects.exists()
 
 

@@ -183,4 +183,6 @@ class InstrumentScoreForm(VersionedForm):
             )
 
     def answers(self) -> dict[str, int]:
-        return {item["key"]: self.cleaned_data[f"item_{item['key']}"] for item in self.instrument.items}
+        return {
+            item["key"]: self.cleaned_data[f"item_{item['key']}"] for item in self.instrument.items
+        }

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shegong.cases.content import content_scope
+
 # The scored assessment tools are models of this app, kept in their own module.
 from shegong.cases.instruments import Instrument, InstrumentScore  # noqa: F401
 from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
