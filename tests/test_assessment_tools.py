@@ -79,9 +79,7 @@ def test_a_tool_whose_bands_leave_a_gap_is_refused(db):
     tool.bands = [{"min": 0, "max": 3, "label": "Low"}, {"min": 5, "max": 10, "label": "High"}]
     with pytest.raises(ValidationError) as raised:
         tool.full_clean()
-    assert raised.value.message_dict["bands"] == [
-        "The bands must cover every total from 0 to 10 once."
-    ]
+    assert raised.value.message_dict["bands"] == ["等级必须恰好覆盖从 0 到 10 的每个总分一次。"]
 
 
 @pytest.fixture
@@ -158,12 +156,12 @@ def test_the_service_names_the_missing_or_wrong_item(world, elder_case):
     call = {"actor": world["worker"], "case": elder_case, "instrument": tool}
     with pytest.raises(ValidationError) as raised:
         instrument_score_record(**call, administered_on=days_ago(0), answers=answers)
-    assert raised.value.messages == ["Item “Stairs” is not answered."]
+    assert raised.value.messages == ["条目“上下楼梯”未作答。"]
     with pytest.raises(ValidationError) as raised:
         instrument_score_record(
             **call, administered_on=days_ago(0), answers={**answers, "stairs": 15}
         )
-    assert raised.value.messages == ["15 is not an allowed score for “Stairs” (allowed: 0, 5, 10)."]
+    assert raised.value.messages == ["15 不是“上下楼梯”允许的分值（允许：0, 5, 10）。"]
     assert not InstrumentScore.objects.exists()
 
 

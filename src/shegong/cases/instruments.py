@@ -163,7 +163,7 @@ class InstrumentScore(TimeStampedModel):
     administered_on = models.DateField(_("date"))
     # {item key: score}, as answered.
     answers = models.JSONField(_("answers"))
-    total = models.IntegerField(_("total"))
+    total = models.IntegerField(_("total score"))
     # The band's label (an English msgid) when scored: kept if the tool's bands change.
     band = models.CharField(_("band"), max_length=100)
     author = models.ForeignKey(

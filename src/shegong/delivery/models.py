@@ -311,8 +311,8 @@ class GroupStageChange(models.Model):
     with a reason."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="stage_changes")
-    from_stage = models.CharField(_("from"), max_length=12, choices=GroupStage.choices)
-    to_stage = models.CharField(_("to"), max_length=12, choices=GroupStage.choices)
+    from_stage = models.CharField(_("from stage"), max_length=12, choices=GroupStage.choices)
+    to_stage = models.CharField(_("to stage"), max_length=12, choices=GroupStage.choices)
     reason = models.TextField(_("reason"), blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
