@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('administered_on', models.DateField(verbose_name='date')),
                 ('answers', models.JSONField(verbose_name='answers')),
-                ('total', models.IntegerField(verbose_name='total')),
+                ('total', models.IntegerField(verbose_name='total score')),
                 ('band', models.CharField(max_length=100, verbose_name='band')),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='cases.case', verbose_name='case')),
