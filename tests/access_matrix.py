@@ -316,6 +316,13 @@ CASES = [
         post=("403 403 403 403 200 403 404 302", "403 403 404 404 404 404 404 302"),
     ),
     page(
+        "cases:case-score",
+        "case",
+        kwargs={"code": "barthel"},
+        get=("403 403 403 403 200 200 404 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 400 400 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
         "cases:case-step",
         "case",
         kwargs={"step": "assess"},
@@ -447,6 +454,36 @@ DELIVERY = [
         "delivery:group-detail",
         "group",
         get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-stage",
+        "group",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-plan-add",
+        "group",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-plan-link",
+        "group_plan",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-evaluate",
+        "group",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-close",
+        "group",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
     ),
     page(
         "delivery:group-session-record",
@@ -2596,6 +2633,8 @@ cases:case-assign get 404 404
 cases:case-assign post 404 404
 cases:case-step get 405 405
 cases:case-step post 404 404
+cases:case-score get 404 404
+cases:case-score post 404 404
 cases:alert-list get 200
 cases:alert-rules get 403
 cases:alert-rules post 403
@@ -2643,6 +2682,16 @@ delivery:group-create post 403
 delivery:group-detail get 404 404
 delivery:group-session-record get 404 404
 delivery:group-session-record post 404 404
+delivery:group-stage get 405 405
+delivery:group-stage post 404 404
+delivery:group-plan-add get 405 405
+delivery:group-plan-add post 404 404
+delivery:group-plan-link get 405 405
+delivery:group-plan-link post 404 404
+delivery:group-evaluate get 405 405
+delivery:group-evaluate post 404 404
+delivery:group-close get 405 405
+delivery:group-close post 404 404
 community:overview get 200
 community:volunteer-list get 200
 community:volunteer-register get 403

@@ -42,8 +42,9 @@ from shegong.community.models import (
 )
 from shegong.core.models import AccessLog, AuditEntry, Job
 from shegong.core.roles import Role
+from shegong.delivery import group_stages as group_stage_services
 from shegong.delivery import services as delivery_services
-from shegong.delivery.models import Group, ServiceEvent
+from shegong.delivery.models import Group, GroupSessionPlan, ServiceEvent
 from shegong.evaluation import inspections as evaluation_inspections
 from shegong.evaluation import services as evaluation_services
 from shegong.evaluation.models import (
@@ -116,6 +117,7 @@ class Side:
     plan_project: PlanProject
     event: ServiceEvent
     group: Group
+    group_plan: GroupSessionPlan
     volunteer: Volunteer
     team: VolunteerTeam
     signup: VolunteerSignup
@@ -272,6 +274,14 @@ def _side(
         name=f"{tag}长者小组",
         planned_sessions=4,
         members=[resident],
+    )
+    group_plan = group_stage_services.group_session_plan_add(
+        actor=worker,
+        group=group,
+        stage="formation",
+        planned_on=today,
+        goals=f"{tag}组员相互认识",
+        activities="破冰游戏",
     )
 
     party_organisation = community_services.party_organisation_create(
@@ -514,6 +524,7 @@ def _side(
         plan_project=plan_project,
         event=event,
         group=group,
+        group_plan=group_plan,
         volunteer=volunteer,
         team=team,
         signup=signup,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shegong.cases import forms, selectors, services
+from shegong.cases import forms, scoring, selectors, services
 from shegong.cases.alerts import rule_settings
 from shegong.cases.models import (
     ASSIGN,
@@ -257,6 +257,9 @@ def _render_case(request, case, bound_step=None, bound_form=None, status=200, sh
     context = {
         "case": case,
         "file": case_file,
+        # The scored tools: the client's scores over time, and the tools to score.
+        "score_tables": scoring.score_history(request.user, case) if case_file else [],
+        "tools": list(scoring.instruments_for(case)) if case_file and case.is_open else [],
         "steps": _step_forms(case, bound_step, bound_form, shown) if case_file else [],
         "can_assign": may(request.user, ASSIGN, Case),
         "can_nominate": can_nominate,
