@@ -19,8 +19,9 @@ from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.pdf import pdf_response
-from shegong.core.scope import CREATE, VIEW, can, may, may_create
+from shegong.core.scope import CREATE, VIEW, can, may_create
 from shegong.privacy import personal_exports as service
+from shegong.privacy import selectors
 from shegong.privacy.export_kinds import KINDS, rows_of
 from shegong.privacy.forms import DecisionForm, ExportForm, ReasonForm
 from shegong.privacy.models import APPROVE, ExportKind, ExportStatus, PersonalExport
@@ -35,18 +36,13 @@ def export_list(request):
         .exclude(kind=ExportKind.CASE_FILE)
         .select_related("requested_by", "decided_by", "station")
     )
-    waiting = [e for e in rows.filter(status=ExportStatus.PENDING) if e.requested_by_id != user.pk]
     context = {
         "rows": rows[:200],
-        "waiting": waiting if may_decide(user) else [],
+        "waiting": list(selectors.exports_waiting(user)),
         "can_create": may_create(user, PersonalExport),
         "threshold": service.settings.PERSONAL_EXPORT_APPROVAL_ROWS,
     }
     return render(request, "privacy/export_list.html", context)
-
-
-def may_decide(user) -> bool:
-    return may(user, APPROVE, PersonalExport)
 
 
 @login_required

@@ -2,8 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shegong.clients.models import Tag
 from shegong.core.forms import DateInput
-from shegong.privacy.models import RequestKind
+from shegong.org.models import Community
+from shegong.privacy.models import ExportKind, RequestKind
+from shegong.rosters.models import RosterCategory
+from shegong.surveys.models import Survey
 
 
 class RequestForm(forms.Form):
@@ -46,12 +50,6 @@ class ExportForm(ReasonForm):
     field_order = ["kind", "community", "tag", "category", "survey", "reason"]
 
     def __init__(self, *args, user=None, **kwargs):
-        from shegong.clients.models import Tag
-        from shegong.org.models import Community
-        from shegong.privacy.models import ExportKind
-        from shegong.rosters.models import RosterCategory
-        from shegong.surveys.models import Survey
-
         super().__init__(*args, **kwargs)
         anyone = [("", _("All"))]
         self.fields["kind"].choices = [

@@ -17,6 +17,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,7 +147,7 @@ def personal_export_download(*, actor: User, export: PersonalExport, ip: str | N
     if now > expires_at(export):
         raise ValidationError(_("This export has expired: ask for a new one."))
     PersonalExport.objects.filter(pk=export.pk).update(
-        downloads=export.downloads + 1, last_downloaded_at=now
+        downloads=F("downloads") + 1, last_downloaded_at=now
     )
     _log(actor, export, ip)
     return watermark(export, actor, now)
