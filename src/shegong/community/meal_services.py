@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from shegong.community.meal_models import (
     APPROVE_STATION,
     APPROVE_STREET,
     CanteenPrice,
+    FunderLevel,
     MealCard,
     MealCheckIn,
     MealEligibility,
@@ -27,13 +29,14 @@ from shegong.community.meal_models import (
     SettlementAdjustment,
     SettlementStatus,
     SubsidyClass,
+    SubsidyRule,
 )
 from shegong.community.models import MealEnrolment, MealKind, MealRecord
 from shegong.community.selectors import enrolled_on
 from shegong.community.services import staff_only
 from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.scope import CREATE, VIEW
-from shegong.org.models import Station, Street
+from shegong.org.models import City, District, Station, Street
 from shegong.stats.rollups import meals_refresh
 
 # Unambiguous letters and digits for a code typed from a card (no 0/O, 1/I/L).
@@ -315,3 +318,51 @@ def settlement_adjust(
     adjustment.save()
     ensure_visible(actor, adjustment)
     return adjustment
+
+
+@transaction.atomic
+def subsidy_rule_add(
+    *,
+    actor: User,
+    level: str,
+    area: City | District | Street,
+    subsidy_class: str,
+    share: str,
+    valid_from: datetime.date,
+    meal: str = "",
+    rate_percent: Decimal | None = None,
+    cap_fen: int | None = None,
+    fixed_fen: int | None = None,
+    elder_pays_fen: int | None = None,
+) -> SubsidyRule:
+    """A funder's published rule for one class from a date (officials: a city
+    officer for their city's areas, a district officer for their district's)."""
+    require_at(actor, CREATE, SubsidyRule, None, _("Only the officials set subsidy rules."))
+    city_id = {
+        FunderLevel.CITY: lambda: area.pk,
+        FunderLevel.DISTRICT: lambda: area.city_id,
+        FunderLevel.STREET: lambda: area.district.city_id,
+    }[level]()
+    district_id = {
+        FunderLevel.DISTRICT: area.pk,
+        FunderLevel.STREET: getattr(area, "district_id", None),
+    }.get(level)
+    if not actor.is_superuser and actor.city_id not in (None, city_id):
+        raise PermissionDenied(_("Only the officials set subsidy rules."))
+    if actor.district_id is not None and (district_id is None or actor.district_id != district_id):
+        raise PermissionDenied(_("A district sets the rules of its own district and streets."))
+    rule = SubsidyRule(
+        level=level,
+        subsidy_class=subsidy_class,
+        share=share,
+        valid_from=valid_from,
+        meal=meal,
+        rate_percent=rate_percent,
+        cap_fen=cap_fen,
+        fixed_fen=fixed_fen,
+        elder_pays_fen=elder_pays_fen,
+        **{level: area},
+    )
+    rule.full_clean()
+    rule.save()
+    return rule
