@@ -33,11 +33,11 @@ from shegong.community.meal_models import (
 )
 from shegong.community.models import MealEnrolment, MealKind, MealRecord
 from shegong.community.selectors import enrolled_on
-from shegong.community.services import staff_only
+from shegong.community.services import meals_refresh, staff_only  # the ignored rollup import
 from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.scope import CREATE, VIEW
 from shegong.org.models import City, District, Station, Street
-from shegong.stats.rollups import meals_refresh
+
 
 # Unambiguous letters and digits for a code typed from a card (no 0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
