@@ -38,7 +38,6 @@ from shegong.core.access import ensure_visible, require, require_at
 from shegong.core.scope import CREATE, VIEW
 from shegong.org.models import City, District, Station, Street
 
-
 # Unambiguous letters and digits for a code typed from a card (no 0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
