@@ -601,6 +601,59 @@ COMMUNITY = [
     ),
 ]
 
+
+def _last_month_key() -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return f"{(timezone.localdate().replace(day=1) - datetime.timedelta(days=1)):%Y-%m}"
+
+
+def _settlement_of(side) -> dict:
+    return {"station": side.station.pk, "month": _last_month_key(), "funder": "city"}
+
+
+# The meal programme's money (community/urls_canteen.py, docs/meals.md).
+CANTEEN = [
+    page(
+        "canteen:check-in",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page("canteen:cards", get="403 403 403 403 200 200 403 302"),
+    page(
+        "canteen:card",
+        "meal_enrolment",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+        post=("403 404 404 404 302 302 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "canteen:eligibility",
+        "meal_enrolment",
+        get=("403 404 404 404 200 200 404 302", "403 404 404 404 404 404 404 302"),
+        post=("403 404 404 404 200 200 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page("canteen:settlements", get="200 200 200 200 200 200 404 302"),
+    page(
+        "canteen:settlement",
+        _settlement_of,
+        get=("200 200 200 200 200 200 404 302", "200 200 404 404 404 404 404 302"),
+        post=("403 403 403 403 302 403 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "canteen:settlement-adjust",
+        _settlement_of,
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("404 404 404 404 404 404 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "canteen:settlement-export",
+        _settlement_of,
+        get=("200 200 200 200 200 200 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+]
+
 STATS = [
     page("stats:dashboard", get="200 200 200 200 200 200 200 302"),
     page(
@@ -2501,6 +2554,19 @@ PRIVACY = [
 # its street's stations, contracts, plans and evaluation results and scores the
 # buyer branch of a points tree; everything else is 404 (outside) or 403.
 BUYER_ROWS = """
+canteen:check-in get 403
+canteen:check-in post 403
+canteen:cards get 403
+canteen:card get 404 404
+canteen:card post 404 404
+canteen:eligibility get 404 404
+canteen:eligibility post 404 404
+canteen:settlements get 200
+canteen:settlement get 200 404
+canteen:settlement post 403 404
+canteen:settlement-adjust get 405 405
+canteen:settlement-adjust post 404 404
+canteen:settlement-export get 200 404
 privacy:request-list get 403
 privacy:request-create get 404 404
 privacy:request-create post 404 404
@@ -3281,6 +3347,7 @@ ROUTES: list[Route] = [
     *PLANS,
     *DELIVERY,
     *COMMUNITY,
+    *CANTEEN,
     *STATS,
     *ACCOUNTS_OTP,
     *AUDIT,
