@@ -5,8 +5,6 @@ computed by hand; eating in another district loses the district's subsidy;
 settlement totals, approvals station → street → district, and the lock."""
 
 import datetime
-from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -24,76 +22,13 @@ from shegong.community.models import MealEnrolment, MealRecord
 from shegong.core.roles import Role
 from tests.conftest import make_user, shared
 from tests.helpers import refusal, register_resident, xlsx_table
+from tests.meal_world import make_canteen
 
 CHECK_IN = "/canteen/check-in/"
 
 
 def last_month() -> datetime.date:
     return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=10)
-
-
-@dataclass
-class Canteen:
-    codes: dict[str, str]
-    enrolments: dict[str, MealEnrolment]
-
-
-def make_canteen(world) -> Canteen:
-    worker = world["worker"]
-    since = timezone.localdate() - datetime.timedelta(days=70)
-    for subsidy_class, elder_pays in (("hardship", 100), ("age_80", 300), ("age_60", 500)):
-        meal_services.subsidy_rule_add(
-            actor=world["city"],
-            level="city",
-            area=world.city,
-            subsidy_class=subsidy_class,
-            share=ShareKind.RATE,
-            rate_percent=Decimal("25"),
-            cap_fen=300,
-            valid_from=since,
-        )
-        meal_services.subsidy_rule_add(
-            actor=world["district"],
-            level="district",
-            area=world.district,
-            subsidy_class=subsidy_class,
-            share=ShareKind.REST,
-            elder_pays_fen=elder_pays,
-            valid_from=since,
-        )
-    for meal in ("lunch", "dinner"):
-        for kind, price in (("dine_in", 1200), ("delivery", 1500)):
-            meal_services.canteen_price_set(
-                actor=worker,
-                station=world.station_a,
-                meal=meal,
-                kind=kind,
-                price_fen=price,
-                valid_from=since,
-            )
-    elders = {
-        "hardship": ("张桂英", "hardship", None),
-        "age_80": ("李国华", "age_80", None),
-        "age_60": ("王秀兰", "age_60", None),
-        "none": ("陈建平", None, None),
-        "outside": ("刘美玲", "age_60", world.street_c),
-    }
-    codes, enrolments = {}, {}
-    for key, (name, subsidy_class, home) in elders.items():
-        resident = register_resident(world, name, born=datetime.date(1940, 5, 1))
-        enrolment = community_services.meal_enrol(actor=worker, resident=resident, started_on=since)
-        if subsidy_class:
-            meal_services.meal_eligibility_set(
-                actor=worker,
-                enrolment=enrolment,
-                subsidy_class=subsidy_class,
-                valid_from=since,
-                evidence="低保证 440105" if subsidy_class == "hardship" else "身份证",
-                home_street=home,
-            )
-        codes[key] = meal_services.meal_card_issue(actor=worker, enrolment=enrolment).code
-        enrolments[key] = enrolment
-    return Canteen(codes, enrolments)
 
 
 canteen = shared(make_canteen)

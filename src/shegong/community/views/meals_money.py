@@ -48,7 +48,7 @@ class CheckInForm(django_forms.Form):
     code = django_forms.CharField(label=gettext_lazy("Card code"), max_length=20)
     meal = django_forms.ChoiceField(label=gettext_lazy("Meal"), choices=MealTime.choices)
     kind = django_forms.ChoiceField(
-        label=gettext_lazy("Served"), choices=MealKind.choices, initial=MealKind.DINE_IN
+        label=gettext_lazy("How served"), choices=MealKind.choices, initial=MealKind.DINE_IN
     )
 
 
@@ -174,7 +174,8 @@ def card(request, pk: int):
     qr = None
     if issued is not None:
         # segno's own SVG markup of a code from our alphabet: nothing of the user's.
-        qr = mark_safe(segno.make(issued.code, error="m").svg_inline(scale=6, border=2))  # noqa: S308
+        # A full QR code with its 4-module quiet zone: phones do not read Micro QR.
+        qr = mark_safe(segno.make_qr(issued.code, error="m").svg_inline(scale=6, border=4))  # noqa: S308
     context = {
         "enrolment": enrolment,
         "card": issued,
