@@ -332,3 +332,48 @@ def test_the_excel_of_the_results_has_no_phone_number(sampled, world, client):
     )
     assert len(rows) == 4
     assert not any("138" in str(cell) for row in rows for cell in row if cell)
+
+
+def test_the_api_draws_reveals_and_records(sampled, world, api):
+    sheet, indicators = sampled
+    evaluator = api(world["evaluator"])
+    created = evaluator.post(
+        "/api/evaluation-samples/",
+        {"evaluation": sheet.pk, "calls": 10, "visits": 4, "seed": 20261207},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert [s["calls"] for s in body["strata"]] == [2, 3, 2, 2, 1]
+    assert len(body["entries"]) == 14 and "phone" not in body["entries"][0]
+    # The same seed through the page's service draws the same list.
+    web = [
+        (e.method, e.domain, e.category) for e in SampleEntry.objects.filter(sample_id=body["id"])
+    ]
+    assert web == [(e["method"], e["domain"], e["category"]) for e in body["entries"]]
+    entry = body["entries"][0]
+    revealed = evaluator.post(f"/api/sample-entries/{entry['id']}/reveal/")
+    assert revealed.status_code == 200
+    assert revealed.json()["phone"].startswith("138")
+    recorded = evaluator.post(
+        f"/api/sample-entries/{entry['id']}/record/",
+        {"outcome": "reached", "known": ITEMS[:4], "satisfaction": 5},
+        format="json",
+    )
+    assert recorded.status_code == 200, recorded.json()
+    assert (recorded.json()["aware"], recorded.json()["satisfaction"]) == (True, 5)
+    awareness = IndicatorScore.objects.get(
+        evaluation=sheet, indicator=indicators["sample_awareness"]
+    )
+    assert (awareness.value, awareness.score) == (Decimal("1.0000"), Decimal("30.00"))
+    # A second draw is refused; the district officer reads but neither draws nor reveals.
+    again = evaluator.post(
+        "/api/evaluation-samples/", {"evaluation": sheet.pk, "calls": 1, "visits": 0}, format="json"
+    )
+    assert again.status_code == 400
+    assert again.json() == {"detail": ["The station's sample is already drawn."]}
+    officer = api(world["district"])
+    assert officer.get(f"/api/evaluation-samples/{body['id']}/").status_code == 200
+    assert officer.post(f"/api/sample-entries/{entry['id']}/reveal/").status_code == 403
+    assert api(world["director"]).get("/api/sample-entries/").json()["count"] == 0
+    assert AccessLog.objects.filter(action="reveal_phone").count() == 1

@@ -29,6 +29,7 @@ from shegong.core.scope import ScopedQuerySet, station_scope
 NOT_FOR_THE_STATION = frozenset(
     {Role.SOCIAL_WORKER, Role.STATION_DIRECTOR, Role.AGENCY_MANAGER, Role.STREET_OFFICE}
 )
+SAMPLERS = frozenset({Role.EVALUATOR})
 # A resident knowing at least this many of the five awareness items is aware.
 AWARE_AT = 3
 AWARENESS_ITEMS = ("knows_address", "knows_services", "knows_staff", "knows_help", "knows_funder")
@@ -85,6 +86,8 @@ class ClientSample(TimeStampedModel):
         "evaluation",
         evaluators="evaluation__assignments__evaluator",
         role_conditions=_open_rounds("evaluation__round"),
+        # Drawn by the evaluators (evaluation.sampling also asks for an assignment).
+        create_roles=SAMPLERS,
         hidden_from=NOT_FOR_THE_STATION,
         distinct=True,
     )
@@ -144,6 +147,8 @@ class SampleEntry(models.Model):
         "sample__evaluation",
         evaluators="sample__evaluation__assignments__evaluator",
         role_conditions=_open_rounds("sample__evaluation__round"),
+        # Revealing the number and recording the call: the evaluators'.
+        acts={"sample": SAMPLERS},
         hidden_from=NOT_FOR_THE_STATION,
         distinct=True,
     )
