@@ -25,7 +25,13 @@ WORK = "work"
 LIBRARY_REVIEW = "review"
 
 
-def content_scope(path: str) -> Scope:
+# The sender's acts on a referral (`Referral.scope`; the workflow is
+# referrals.ReferralTrack): withdraw it, follow it up and record its outcome.
+REFERRAL_WITHDRAW = "withdraw"
+REFERRAL_FOLLOW_UP = "follow_up"
+
+
+def content_scope(path: str, **options) -> Scope:
     """Case content: only the case's assigned workers and the station director.
 
     Not even a superuser reads it through the application (docs/domain.md: officials
@@ -38,6 +44,7 @@ def content_scope(path: str) -> Scope:
         hidden_from=STATION_STAFF_ONLY,
         superuser_sees=False,
         distinct=True,
+        **options,
     )
 
 
@@ -304,6 +311,10 @@ class Referral(CaseContent):
     to_organisation = models.CharField(_("to organisation"), max_length=100, blank=True)
     reason = models.TextField(_("reason"))
 
+    scope = content_scope(
+        "case", acts={REFERRAL_WITHDRAW: STATION_STAFF, REFERRAL_FOLLOW_UP: STATION_STAFF}
+    )
+
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
@@ -400,6 +411,7 @@ class AlertKind(models.TextChoices):
     MEAL_ABSENCE = "meal_absence", _("Elder absent from the canteen")
     PLAN_REVIEW_OVERDUE = "plan_review_overdue", _("Case plan review overdue")
     ROSTER_VISIT_OVERDUE = "roster_visit_overdue", _("Roster person's visit overdue")
+    REFERRAL_FOLLOW_UP = "referral_follow_up", _("Referral follow-up overdue")
 
 
 # Thresholds used where a station has not configured its own rule.
@@ -410,6 +422,8 @@ DEFAULT_THRESHOLDS = {
     AlertKind.PLAN_REVIEW_OVERDUE: 0,
     # Days of grace after a roster person's visit fell due (rosters.outreach).
     AlertKind.ROSTER_VISIT_OVERDUE: 0,
+    # Days of grace after a referral's follow-up date (referrals.follow_up).
+    AlertKind.REFERRAL_FOLLOW_UP: 0,
 }
 
 
@@ -552,6 +566,9 @@ class Alert(TimeStampedModel):
             ),
             AlertKind.ROSTER_VISIT_OVERDUE: gettext(
                 "On the roster (%(categories)s): a home visit was due on %(date)s."
+            ),
+            AlertKind.REFERRAL_FOLLOW_UP: gettext(
+                "Referral of case %(case)s: a follow-up was due on %(date)s."
             ),
         }
         return templates[self.kind] % {
