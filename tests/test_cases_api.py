@@ -744,6 +744,7 @@ def test_director_sets_a_rule_then_changes_it(world, api):
         "meal_absence": (3, True),
         "plan_review_overdue": (0, True),
         "roster_visit_overdue": (0, True),
+        "referral_follow_up": (0, True),
     }
 
 
