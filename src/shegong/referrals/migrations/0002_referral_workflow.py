@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_alert_kind_referral_follow_up'),
+        ('cases', '0008_alert_kind_referral_follow_up'),
         ('clients', '0003_resident_point'),
         ('org', '0003_service_points'),
         ('referrals', '0001_directory'),

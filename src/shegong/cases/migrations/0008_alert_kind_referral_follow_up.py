@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_case_event_migrated'),
+        ('cases', '0007_instrument_scores'),
     ]
 
     operations = [
