@@ -30,8 +30,12 @@ def _partners(world):
         )
 
     return {
-        "station_b": create("南石头街社工站", "station", ["family"], platform_station=world.station_b),
-        "station_a": create("沙园街社工站", "station", ["family"], platform_station=world.station_a),
+        "station_b": create(
+            "南石头街社工站", "station", ["family"], platform_station=world.station_b
+        ),
+        "station_a": create(
+            "沙园街社工站", "station", ["family"], platform_station=world.station_a
+        ),
         "hospital": create("海珠区人民医院", "hospital", ["family", "elderly"]),
         "elderly_only": create("长者服务中心", "charity", ["elderly"]),
     }
@@ -135,7 +139,11 @@ def test_a_referral_to_an_outside_organisation_is_followed_up_by_the_sender(worl
     done = workflow.referral_record_outcome(
         actor=world["director"], track=track, outcome="partly_met", on=days_ago(0)
     )
-    assert (done.status, done.outcome, done.follow_up_on) == ("completed", "partly_met", days_ago(0))
+    assert (done.status, done.outcome, done.follow_up_on) == (
+        "completed",
+        "partly_met",
+        days_ago(0),
+    )
     assert Case.objects.get(pk=case.pk).status == "referred"
 
 
@@ -160,7 +168,10 @@ def test_the_worker_may_close_the_case_while_the_referral_runs(world, partners):
     case = _case(world)
     track = send(world, case, partners["station_b"])
     case_services.case_close(
-        actor=world["worker"], case=case, closed_on=days_ago(0), outcome="client_withdrew",
+        actor=world["worker"],
+        case=case,
+        closed_on=days_ago(0),
+        outcome="client_withdrew",
         summary="迁出",
     )
     workflow.referral_accept(actor=world["worker_b"], track=track)
@@ -320,7 +331,9 @@ def test_a_decline_without_reason_on_the_page_is_400_in_chinese(login, client, w
     assert _status(track) == "sent"
 
 
-def test_sending_to_an_organisation_without_the_domain_on_the_page_is_400(login, client, world, partners):
+def test_sending_to_an_organisation_without_the_domain_on_the_page_is_400(
+    login, client, world, partners
+):
     case = _case(world)
     login(world["worker"])
     response = client.post(
@@ -353,7 +366,11 @@ def test_an_overdue_follow_up_raises_one_alert_for_the_worker(world, partners):
     counts = run_all(today=days_ago(0), stations=[world.station_a])
     assert counts["referral_follow_up"] == 1
     alert = Alert.objects.get(kind="referral_follow_up")
-    assert (alert.case, alert.assigned_to, alert.station) == (case, world["worker"], world.station_a)
+    assert (alert.case, alert.assigned_to, alert.station) == (
+        case,
+        world["worker"],
+        world.station_a,
+    )
     assert run_all(today=days_ago(0), stations=[world.station_a])["referral_follow_up"] == 0
     workflow.referral_record_outcome(actor=world["worker"], track=track, outcome="needs_met")
 
@@ -411,3 +428,82 @@ def test_the_counts_page_and_api_show_figures_not_content(login, client, api, wo
     assert (body["sent"], body["accepted"], body["completed"]) == (1, 0, 0)
     assert body["by_partner"][0]["name"] == "南石头街社工站"
     assert api(world["city"]).get("/api/referrals/statistics/?year=x").status_code == 400
+
+
+# --- Every transition and every refusal on the pages: 400 in Chinese, nothing saved -----
+
+
+def _post_send(client, case, partner, **more):
+    data = {"partner": partner.pk, "reason": "需要康复", "version": case.version}
+    data.update(more)
+    return client.post(f"/referrals/cases/{case.pk}/send/", data)
+
+
+def test_the_pages_receive_start_and_withdraw(login, client, world, partners):
+    case = _case(world)
+    served = send(world, case, partners["station_b"])
+    withdrawn = send(world, _case(world, "王芳"), partners["station_b"])
+    login(world["worker_b"])
+    assert client.post(f"/referrals/{served.pk}/receive/").status_code == 302
+    assert _status(served) == "received"
+    assert client.post(f"/referrals/{served.pk}/accept/").status_code == 302
+    assert client.post(f"/referrals/{served.pk}/start/").status_code == 302
+    assert _status(served) == "in_service"
+    # The receiving side cannot withdraw: it is not the sender (403, nothing changes).
+    assert client.post(f"/referrals/{withdrawn.pk}/withdraw/").status_code == 403
+    login(world["worker"])
+    assert client.post(f"/referrals/{withdrawn.pk}/withdraw/").status_code == 302
+    assert (_status(withdrawn), _status(served)) == ("withdrawn", "in_service")
+
+
+def test_sending_without_consent_on_the_page_is_400_in_chinese(login, client, world, partners):
+    case = _case(world, sharing=False)
+    login(world["worker"])
+    response = _post_send(client, case, partners["station_b"])
+    assert response.status_code == 400
+    assert "服务对象未同意向转介机构提供信息。" in response.content.decode()
+    _nothing_saved(case)
+    assert Case.objects.get(pk=case.pk).version == case.version
+
+
+def test_sending_to_the_own_station_on_the_page_is_400_in_chinese(login, client, world, partners):
+    case = _case(world)
+    login(world["worker"])
+    response = _post_send(client, case, partners["station_a"])
+    assert response.status_code == 400
+    assert "个案不能转介至本站。" in response.content.decode()
+    _nothing_saved(case)
+
+
+def test_sending_to_a_partner_without_the_domain_names_it_in_chinese(
+    login, client, world, partners
+):
+    case = _case(world)
+    login(world["worker"])
+    response = _post_send(client, case, partners["elderly_only"])
+    assert response.status_code == 400
+    assert "长者服务中心 不接收家庭领域的转介。" in response.content.decode()
+    _nothing_saved(case)
+
+
+def test_a_second_outcome_on_the_page_is_400_in_chinese(login, client, world, partners):
+    case = _case(world)
+    track = send(world, case, partners["station_b"])
+    workflow.referral_accept(actor=world["worker_b"], track=track)
+    workflow.referral_complete(actor=world["worker_b"], track=track, outcome="needs_met")
+    login(world["worker_b"])
+    response = client.post(f"/referrals/{track.pk}/complete/", {"complete-outcome": "not_met"})
+    assert response.status_code == 400
+    assert "该转介已完成：结果已经记录。" in response.content.decode()
+    done = ReferralTrack.objects.get(pk=track.pk)
+    assert (done.status, done.outcome, done.version) == (
+        "completed",
+        "needs_met",
+        track.version + 2,
+    )
+    # The sender's "record the outcome" of a completed referral: refused the same way.
+    login(world["worker"])
+    response = client.post(f"/referrals/{track.pk}/outcome/", {"outcome-outcome": "not_met"})
+    assert response.status_code == 400
+    assert "该转介已完成：结果已经记录。" in response.content.decode()
+    assert ReferralTrack.objects.get(pk=track.pk).outcome == "needs_met"
