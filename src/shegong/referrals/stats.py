@@ -43,7 +43,11 @@ def referral_counts(user, year: int | None = None) -> ReferralCounts:
     totals = tracks.aggregate(**_FIGURES)
     labels = dict(Domain.choices)
     by_domain = [
-        {"domain": row["domain"], "label": str(labels.get(row["domain"], row["domain"])), **_ints(row)}
+        {
+            "domain": row["domain"],
+            "label": str(labels.get(row["domain"], row["domain"])),
+            **_ints(row),
+        }
         for row in tracks.values("domain").annotate(**_FIGURES).order_by("domain")
     ]
     by_partner = [

@@ -39,9 +39,9 @@ from shegong.core.errors import EditConflict
 from shegong.referrals import selectors
 from shegong.referrals.models import (
     ANSWER,
+    OPEN_REFERRAL_STATUSES,
     RECEIVE,
     SERVE,
-    OPEN_REFERRAL_STATUSES,
     Partner,
     ReferralOutcome,
     ReferralStatus,
@@ -308,8 +308,10 @@ def referral_complete(
     if track.status == ReferralStatus.ACCEPTED:
         track.started_on = track.started_on or _day(on, track)
     elif track.status != ReferralStatus.IN_SERVICE:
-        raise _finished(track) if not track.is_open else _refuse(
-            _("Only an accepted referral can be completed.")
+        raise (
+            _finished(track)
+            if not track.is_open
+            else _refuse(_("Only an accepted referral can be completed."))
         )
     return _conclude(actor, track, outcome, note, on)
 

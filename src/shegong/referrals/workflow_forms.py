@@ -12,7 +12,9 @@ from shegong.referrals.models import ReferralOutcome, SharedPart
 
 class SendForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("Refer to"), queryset=None)
-    reason = forms.CharField(label=_("Reason for referral"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for referral"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     shared_parts = forms.MultipleChoiceField(
         label=_("Parts of the case to share"),
         choices=SharedPart.choices,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shegong.cases import selectors as case_selectors
-from shegong.cases.models import REFERRAL_FOLLOW_UP, REFERRAL_WITHDRAW, WORK, Referral
+from shegong.cases.models import REFERRAL_FOLLOW_UP, REFERRAL_WITHDRAW, WORK
 from shegong.core.access import get_visible_or_404, require
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.scope import can, may
@@ -140,7 +140,9 @@ def act(request, pk: int, action: str):
     if form.is_valid():
         done = apply_service(form, lambda: service(actor=user, track=track, **form.cleaned_data))
         if done is not None:
-            messages.success(request, _("Referral updated: %(status)s.") % {"status": done.get_status_display()})
+            messages.success(
+                request, _("Referral updated: %(status)s.") % {"status": done.get_status_display()}
+            )
             return redirect("referrals:referral-detail", track.pk)
     offered = [o for o in _offered(user, track, sides) if o["name"] != action]
     offered.insert(0, {"name": action, "form": form})
@@ -153,5 +155,3 @@ def statistics(request):
     year = request.GET.get("year", "")
     counts = stats.referral_counts(request.user, int(year) if year.isdigit() else None)
     return render(request, "referrals/referral_stats.html", {"counts": counts, "year": year})
-
-
