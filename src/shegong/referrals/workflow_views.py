@@ -71,9 +71,9 @@ def send(request, case_pk: int):
     case = get_visible_or_404(case_selectors.cases_visible_to(user), user, pk=case_pk)
     require(user, WORK, case, message=str(workflow.NOT_SENDER))
     partners = selectors.partners_visible_to(user).filter(active=True)
-    form = bootstrap(
-        forms.SendForm(request.POST or None, partners=partners, initial={"version": case.version})
-    )
+    # An empty POST is a bound form (400 with its errors), not a fresh page.
+    data = request.POST if request.method == "POST" else None
+    form = bootstrap(forms.SendForm(data, partners=partners, initial={"version": case.version}))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         track = apply_service(
