@@ -5,6 +5,8 @@ alert and the counts recounted from the raw records."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.http import Http404
 
@@ -41,9 +43,9 @@ def _partners(world):
     }
 
 
-def _case(world, name="刘洋", sharing=True):
+def _case(world, name="刘洋", sharing=True, domain="family"):
     resident = register_resident(world, name, consented=30, sharing=sharing)
-    case = open_case(world, resident, opened_on=days_ago(20))
+    case = open_case(world, resident, domain=domain, opened_on=days_ago(20))
     case_services.case_assess(
         actor=world["worker"],
         case=case,
@@ -507,3 +509,65 @@ def test_a_second_outcome_on_the_page_is_400_in_chinese(login, client, world, pa
     assert response.status_code == 400
     assert "该转介已完成：结果已经记录。" in response.content.decode()
     assert ReferralTrack.objects.get(pk=track.pk).outcome == "needs_met"
+
+
+def test_the_counts_by_domain_and_partner_written_out(login, client, api, world, partners):
+    """Six referrals from station A, the figures counted by hand:
+
+    1 刘洋 family  → 南石头街社工站  accepted, in service, completed   sent accepted completed
+    2 王芳 family  → 南石头街社工站  declined                          sent
+    3 李娜 elderly → 海珠区人民医院  outcome recorded by the sender     sent accepted completed
+    4 张伟 elderly → 海珠区人民医院  still open                         sent
+    5 陈静 family  → 海珠区人民医院  withdrawn                          sent
+    6 赵敏 family  → 南石头街社工站  accepted, in service               sent accepted
+    """
+    station_b, hospital, worker_b = partners["station_b"], partners["hospital"], world["worker_b"]
+    one = send(world, _case(world, "刘洋"), station_b)
+    two = send(world, _case(world, "王芳"), station_b)
+    three = send(world, _case(world, "李娜", domain="elderly"), hospital)
+    send(world, _case(world, "张伟", domain="elderly"), hospital)
+    five = send(world, _case(world, "陈静"), hospital)
+    six = send(world, _case(world, "赵敏"), station_b)
+    workflow.referral_accept(actor=worker_b, track=one)
+    workflow.referral_start(actor=worker_b, track=one)
+    workflow.referral_complete(actor=worker_b, track=one, outcome="needs_met")
+    workflow.referral_decline(actor=worker_b, track=two, reason="名额已满")
+    workflow.referral_record_outcome(actor=world["worker"], track=three, outcome="partly_met")
+    workflow.referral_withdraw(actor=world["worker"], track=five)
+    workflow.referral_accept(actor=worker_b, track=six)
+    workflow.referral_start(actor=worker_b, track=six)
+
+    counts = referral_counts(world["district"])
+    assert (counts.sent, counts.accepted, counts.completed) == (6, 3, 2)
+    assert [(r["domain"], r["sent"], r["accepted"], r["completed"]) for r in counts.by_domain] == [
+        ("elderly", 2, 1, 1),
+        ("family", 4, 2, 1),
+    ]
+    assert [(r["name"], r["sent"], r["accepted"], r["completed"]) for r in counts.by_partner] == [
+        ("南石头街社工站", 3, 2, 1),
+        ("海珠区人民医院", 3, 1, 1),
+    ]
+    # The same function for every reader, each over the stations it sees.
+    assert referral_counts(world["worker"]).sent == 6
+    assert referral_counts(world["city"]).sent == 6
+    assert referral_counts(world["director_b"]).sent == 0
+    assert referral_counts(world["other_district"]).sent == 0
+    year = days_ago(5).year
+    assert referral_counts(world["district"], year).sent == 6
+    assert referral_counts(world["district"], year - 1).sent == 0
+    # The API and the page give the same figures.
+    body = api(world["district"]).get("/api/referrals/statistics/").json()
+    assert (body["sent"], body["accepted"], body["completed"]) == (6, 3, 2)
+    assert [(r["name"], r["sent"], r["accepted"], r["completed"]) for r in body["by_partner"]] == [
+        ("南石头街社工站", 3, 2, 1),
+        ("海珠区人民医院", 3, 1, 1),
+    ]
+    login(world["district"])
+    page = client.get("/referrals/statistics/").content.decode()
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>", page)
+    assert rows == [
+        ("长者", "2", "1", "1"),
+        ("家庭", "4", "2", "1"),
+        ("南石头街社工站", "3", "2", "1"),
+        ("海珠区人民医院", "3", "1", "1"),
+    ]
