@@ -571,3 +571,14 @@ def test_the_counts_by_domain_and_partner_written_out(login, client, api, world,
         ("南石头街社工站", "3", "2", "1"),
         ("海珠区人民医院", "3", "1", "1"),
     ]
+
+
+def test_the_directory_links_the_inbox_for_station_staff_and_the_counts_for_all(
+    login, client, world
+):
+    login(world["worker"])
+    page = client.get("/referrals/directory/").content.decode()
+    assert 'href="/referrals/inbox/"' in page and 'href="/referrals/statistics/"' in page
+    login(world["district"])
+    page = client.get("/referrals/directory/").content.decode()
+    assert 'href="/referrals/inbox/"' not in page and 'href="/referrals/statistics/"' in page
