@@ -39,7 +39,7 @@ class DeclineForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReferralOutcome.choices)
+    outcome = forms.ChoiceField(label=_("Referral outcome"), choices=ReferralOutcome.choices)
     note = forms.CharField(
         label=_("Outcome note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
