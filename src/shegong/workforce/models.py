@@ -6,6 +6,7 @@ summary 人员配置 (for contracts and evaluation) is read in `selectors`."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,10 @@ class StaffProfile(TimeStampedModel):
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
     certified_on = models.DateField(_("certified on"), null=True, blank=True)
     employed_since = models.DateField(_("employed since"))
+    # 薪级: the staff member's grade in the pay table (workforce.pay_models.PayRate).
+    pay_grade = models.PositiveSmallIntegerField(
+        _("pay grade"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     left_on = models.DateField(_("left on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -195,3 +200,6 @@ class SupervisionRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.supervisor} {self.held_on}"
+
+
+from shegong.workforce.pay_models import PayRate  # noqa: E402, F401
