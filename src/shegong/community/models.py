@@ -393,3 +393,16 @@ class VolunteerSignup(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.volunteer} {self.activity_on} {self.activity_title}"
+
+
+# Activities with sign-up and check-in, and the time bank, live in a module of
+# their own; imported here so that Django registers them with the app.
+from shegong.community.volunteer_models import (  # noqa: E402, F401
+    CheckinStatus,
+    CommunityActivity,
+    ResidentSignup,
+    ResidentSignupStatus,
+    TimeBankEntry,
+    TimeBankKind,
+    VolunteerCheckin,
+)
