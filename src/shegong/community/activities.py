@@ -27,6 +27,7 @@ from shegong.community.models import (
     ResidentSignupStatus,
     Volunteer,
     VolunteerCheckin,
+    VolunteerSignup,
 )
 from shegong.community.volunteer_models import COUNTED_CHECKINS
 from shegong.core.access import ensure_visible, require, require_at
@@ -367,3 +368,23 @@ def activity_close(
     activity.event = event
     activity.save(update_fields=["event", "updated_at"])
     return event
+
+
+@transaction.atomic
+def volunteer_self_sign_up(*, activity: CommunityActivity, volunteer: Volunteer) -> VolunteerSignup:
+    """报名 from the volunteer's own page: the same sign-up the station records,
+    marked served when the activity is closed with the volunteer's hours."""
+    _check_volunteer(activity, volunteer)
+    _check_open(activity)
+    if timezone.now() >= activity.ends_at:
+        raise ValidationError(_("This activity is over."))
+    signup = VolunteerSignup(
+        station_id=activity.station_id,
+        volunteer=volunteer,
+        project=activity.project,
+        activity_on=timezone.localdate(activity.starts_at),
+        activity_title=activity.title,
+    )
+    signup.full_clean()
+    signup.save()
+    return signup
