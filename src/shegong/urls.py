@@ -18,6 +18,7 @@ urlpatterns = [
     path("services/", include("shegong.delivery.urls")),
     path("community/activities/", include("shegong.community.activity_urls")),
     path("community/", include("shegong.community.urls")),
+    path("canteen/", include("shegong.community.urls_canteen")),
     path("stats/", include("shegong.stats.urls")),
     path("workforce/", include("shegong.workforce.urls")),
     path("agenda/", include("shegong.agenda.urls")),

@@ -406,3 +406,14 @@ from shegong.community.volunteer_models import (  # noqa: E402, F401
     TimeBankKind,
     VolunteerCheckin,
 )
+
+# The meal programme's money: its own module, registered with the app here.
+from shegong.community.meal_models import (  # noqa: E402, F401
+    CanteenPrice,
+    MealCard,
+    MealCheckIn,
+    MealEligibility,
+    MealSettlement,
+    SettlementAdjustment,
+    SubsidyRule,
+)

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0003_resident_point'),
-        ('community', '0004_meal_record_point'),
+        ('community', '0005_meal_money'),
         ('delivery', '0004_partition_events_and_attendance'),
         ('org', '0003_service_points'),
         ('plans', '0002_annualplan_needs_survey'),
