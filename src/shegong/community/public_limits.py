@@ -1,6 +1,6 @@
 """Rate limits of the volunteers' and residents' public pages (no log-in), like the
 surveys' (`surveys.antispam`): every submission from an IP address counts in the
-cache for the hour, the increment being the gate (atomic `add` then `incr`), and
+cache for the hour (per activity or volunteer), the increment being the gate (atomic `add` then `incr`), and
 over `COMMUNITY_PUBLIC_MAX_PER_IP_PER_HOUR` a submission is refused with 429.
 Refused and invalid submissions count too: they are what a guesser sends."""
 
@@ -26,11 +26,14 @@ def limit() -> int:
     return int(getattr(settings, "COMMUNITY_PUBLIC_MAX_PER_IP_PER_HOUR", 60))
 
 
-def take(kind: str, ip: str | None) -> None:
-    """Count one submission of `kind` from `ip`; raise `Limited` past the allowance."""
+def take(kind: str, ip: str | None, target: object = "") -> None:
+    """Count one submission of `kind` from `ip` to `target` (the activity or the
+    volunteer it concerns, like the surveys' per-survey count: one busy activity
+    does not lock a shared network out of another); raise `Limited` past the
+    allowance."""
     if not ip:
         return
-    key = f"community:rate:{kind}:{ip}:{int(time.time() // 3600)}"
+    key = f"community:rate:{kind}:{target}:{ip}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)

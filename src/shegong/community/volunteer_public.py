@@ -91,10 +91,10 @@ def _activity(token: str) -> CommunityActivity:
     )
 
 
-def _limited(request, kind: str):
+def _limited(request, kind: str, target: object):
     """None, or the refusal page when the address is over its hourly allowance."""
     try:
-        public_limits.take(kind, client_ip(request))
+        public_limits.take(kind, client_ip(request), target)
     except public_limits.Limited as limited:
         return render(
             request, "community/public/refused.html", {"message": limited.message}, status=429
@@ -165,7 +165,7 @@ def home(request, token: str):
 @require_POST
 def sign_up(request, token: str, activity_token: str):
     volunteer = _volunteer(token)
-    refused = _limited(request, "volunteer")
+    refused = _limited(request, "volunteer", volunteer.pk)
     if refused is not None:
         return refused
     activity = _activity(activity_token)
@@ -185,7 +185,7 @@ def sign_up(request, token: str, activity_token: str):
 @require_POST
 def late_entry(request, token: str):
     volunteer = _volunteer(token)
-    refused = _limited(request, "volunteer")
+    refused = _limited(request, "volunteer", volunteer.pk)
     if refused is not None:
         return refused
     form = bootstrap(LateEntryForm(request.POST, volunteer=volunteer))
@@ -221,7 +221,7 @@ def checkin(request, activity_token: str):
     context = {"activity": activity, "volunteer": volunteer, "message": None}
     status = 200
     if request.method == "POST":
-        refused = _limited(request, "checkin")
+        refused = _limited(request, "checkin", activity.pk)
         if refused is not None:
             return refused
         if volunteer is None:
@@ -261,7 +261,7 @@ def resident_signup(request, activity_token: str):
     form = bootstrap(ResidentSignupForm(request.POST or None))
     status = 200
     if request.method == "POST":
-        refused = _limited(request, "signup")
+        refused = _limited(request, "signup", activity.pk)
         if refused is not None:
             return refused
         if request.POST.get(HONEYPOT):
@@ -304,7 +304,7 @@ def signup(request, token: str):
     context = {"signup": signup, "activity": signup.activity}
     status = 200
     if request.method == "POST":
-        refused = _limited(request, "signup")
+        refused = _limited(request, "signup", signup.activity_id)
         if refused is not None:
             return refused
         try:

@@ -86,6 +86,7 @@ def activity_list(request):
             confirmed=Count("signups", filter=Q(signups__status=ResidentSignupStatus.CONFIRMED)),
             waiting=Count("signups", filter=Q(signups__status=ResidentSignupStatus.WAITING)),
         )
+        .order_by("-starts_at", "-pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -262,8 +263,10 @@ def certificate(request, pk: int):
     user = request.user
     volunteer = get_visible_or_404(Volunteer.objects.select_related("station"), user, pk=pk)
     require(user, CHANGE, volunteer, message=_("Only the recording station issues certificates."))
-    service = selectors.volunteer_service_record(user, volunteer).order_by(
-        "event__held_on", "event__pk"
+    service = (
+        selectors.volunteer_service_record(user, volunteer)
+        .filter(event__station_id=volunteer.station_id)
+        .order_by("event__held_on", "event__pk")
     )
     total = service.aggregate(h=Sum("hours"))["h"] or 0
     return pdf_response(
