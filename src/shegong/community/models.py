@@ -395,6 +395,17 @@ class VolunteerSignup(TimeStampedModel):
         return f"{self.volunteer} {self.activity_on} {self.activity_title}"
 
 
+# The meal programme's money: its own module, registered with the app here.
+from shegong.community.meal_models import (  # noqa: E402, F401
+    CanteenPrice,
+    MealCard,
+    MealCheckIn,
+    MealEligibility,
+    MealSettlement,
+    SettlementAdjustment,
+    SubsidyRule,
+)
+
 # Activities with sign-up and check-in, and the time bank, live in a module of
 # their own; imported here so that Django registers them with the app.
 from shegong.community.volunteer_models import (  # noqa: E402, F401
@@ -405,15 +416,4 @@ from shegong.community.volunteer_models import (  # noqa: E402, F401
     TimeBankEntry,
     TimeBankKind,
     VolunteerCheckin,
-)
-
-# The meal programme's money: its own module, registered with the app here.
-from shegong.community.meal_models import (  # noqa: E402, F401
-    CanteenPrice,
-    MealCard,
-    MealCheckIn,
-    MealEligibility,
-    MealSettlement,
-    SettlementAdjustment,
-    SubsidyRule,
 )

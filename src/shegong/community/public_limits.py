@@ -1,7 +1,8 @@
 """Rate limits of the volunteers' and residents' public pages (no log-in), like the
 surveys' (`surveys.antispam`): every submission from an IP address counts in the
-cache for the hour (per activity or volunteer), the increment being the gate (atomic `add` then `incr`), and
-over `COMMUNITY_PUBLIC_MAX_PER_IP_PER_HOUR` a submission is refused with 429.
+cache for the hour (per activity or volunteer), the increment being the gate
+(atomic `add` then `incr`), and over `COMMUNITY_PUBLIC_MAX_PER_IP_PER_HOUR` a
+submission is refused with 429.
 Refused and invalid submissions count too: they are what a guesser sends."""
 
 from __future__ import annotations

@@ -153,10 +153,12 @@ def checkin_decide(request, pk: int):
     user = request.user
     checkin = get_visible_or_404(VolunteerCheckin.objects.select_related("activity"), user, pk=pk)
     require(user, CHANGE, checkin.activity)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        messages.error(request, _("Choose to approve or reject the late entry."))
+        return redirect("activities:detail", pk=checkin.activity_id)
     try:
-        activities.checkin_decide(
-            actor=user, checkin=checkin, approve=request.POST.get("decision") == "approve"
-        )
+        activities.checkin_decide(actor=user, checkin=checkin, approve=decision == "approve")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
