@@ -27,7 +27,7 @@ from shegong.community.models import (
 from shegong.community.volunteer_public import volunteer_link
 from shegong.delivery.models import EventVolunteer
 from tests.delivery_world import make_delivery
-from tests.volunteer_world import activity, serve, today_at
+from tests.volunteer_world import activity, at, serve, today_at
 
 
 @pytest.fixture
@@ -199,21 +199,22 @@ def test_a_late_entry_outside_the_activity_is_refused_and_inside_waits_for_appro
     token = volunteer_link(volunteer).split("/")[-2]
     day = timezone.localdate().isoformat()
     url = reverse("volunteer-public:late-entry", args=[token])
-    outside = phone.post(
-        url, {"activity": act.pk, "started_at": f"{day}T07:00", "ended_at": f"{day}T09:00"}
-    )
-    assert outside.status_code == 400
-    assert "时长必须在活动时间之内" in outside.content.decode()
-    assert not VolunteerCheckin.objects.exists()
-    inside = phone.post(
-        url,
-        {
-            "activity": act.pk,
-            "started_at": f"{day}T08:00",
-            "ended_at": f"{day}T09:30",
-            "reason": "手机没电",
-        },
-    )
+    with at(12):
+        outside = phone.post(
+            url, {"activity": act.pk, "started_at": f"{day}T07:00", "ended_at": f"{day}T09:00"}
+        )
+        assert outside.status_code == 400
+        assert "时长必须在活动时间之内" in outside.content.decode()
+        assert not VolunteerCheckin.objects.exists()
+        inside = phone.post(
+            url,
+            {
+                "activity": act.pk,
+                "started_at": f"{day}T08:00",
+                "ended_at": f"{day}T09:30",
+                "reason": "手机没电",
+            },
+        )
     assert inside.status_code == 302
     entry = VolunteerCheckin.objects.get(volunteer=volunteer)
     assert (entry.status, entry.hours) == ("requested", Decimal("1.5"))
@@ -271,13 +272,12 @@ def test_a_volunteer_signs_up_from_their_page_and_closing_marks_it_served(d):
     act = activity(d, "义诊", 0, 1)
     phone = Client()
     token = volunteer_link(volunteer).split("/")[-2]
-    signed = phone.post(reverse("volunteer-public:sign-up", args=[token, act.token]))
-    assert signed.status_code == 400  # the activity is over
     later = activity(d, "探访", 0, 23)
-    assert (
-        phone.post(reverse("volunteer-public:sign-up", args=[token, later.token])).status_code
-        == 302
-    )
+    with at(12):
+        signed = phone.post(reverse("volunteer-public:sign-up", args=[token, act.token]))
+        assert signed.status_code == 400  # the activity is over
+        joined = phone.post(reverse("volunteer-public:sign-up", args=[token, later.token]))
+        assert joined.status_code == 302
     signup = VolunteerSignup.objects.get(volunteer=volunteer)
     serve(later, volunteer, 1, 2)
     ResidentSignup.objects.create(

@@ -11,9 +11,7 @@ figures do not depend on the hour the tests run."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.db.models import Min
@@ -33,19 +31,12 @@ from shegong.community.volunteer_public import volunteer_link
 from shegong.delivery.models import EventVolunteer
 from tests.delivery_world import make_delivery
 from tests.test_print import pdf_text
-from tests.volunteer_world import activity, serve, today_at
+from tests.volunteer_world import activity, at, serve
 
 
 @pytest.fixture
 def d(world):
     return make_delivery(world)
-
-
-@contextmanager
-def at(hour: int, minute: int = 0):
-    """The clock at `hour`:`minute` today (local time)."""
-    with mock.patch("django.utils.timezone.now", return_value=today_at(hour, minute)):
-        yield
 
 
 def _logged_in(user) -> Client:

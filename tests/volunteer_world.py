@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
+from unittest import mock
 
 from django.utils import timezone
 
@@ -14,6 +16,14 @@ from tests.delivery_world import Delivery
 def today_at(hour: int, minute: int = 0) -> datetime.datetime:
     day = timezone.localdate()
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+@contextmanager
+def at(hour: int, minute: int = 0):
+    """The clock at `hour`:`minute` today, local time (django.utils.timezone.now
+    patched), so that a test's figures do not depend on when it runs."""
+    with mock.patch("django.utils.timezone.now", return_value=today_at(hour, minute)):
+        yield
 
 
 def activity(
