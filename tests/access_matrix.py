@@ -661,6 +661,13 @@ def _volunteer_token(side) -> str:
     return volunteer_link(side.volunteer).split("/")[-2]
 
 
+def _public_path(side, helper: str, obj) -> str:
+    """The signed value in the path a volunteer_public helper builds for `obj`."""
+    from shegong.community import volunteer_public
+
+    return getattr(volunteer_public, helper)(obj).split("/")[-2]
+
+
 # Community activities and the time bank (community/activity_urls.py), and the
 # volunteers' and residents' public pages (community/volunteer_public_urls.py):
 # no log-in, each takes a secret token (the activity's, the sign-up's) or the
@@ -713,21 +720,21 @@ ACTIVITIES = [
     ),
     page(
         "volunteer-public:checkin",
-        lambda s: {"activity_token": s.activity.token},
+        lambda s: {"activity_token": _public_path(s, "checkin_path", s.activity)},
         public=True,
         get=("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
         post=("400 400 400 400 400 400 400 400", "400 400 400 400 400 400 400 400"),
     ),
     page(
         "volunteer-public:resident-signup",
-        lambda s: {"activity_token": s.activity.token},
+        lambda s: {"activity_token": _public_path(s, "join_path", s.activity)},
         public=True,
         get=("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
         post=("400 400 400 400 400 400 400 400", "400 400 400 400 400 400 400 400"),
     ),
     page(
         "volunteer-public:signup",
-        lambda s: {"token": s.resident_signup.token},
+        lambda s: {"token": _public_path(s, "signup_path", s.resident_signup)},
         public=True,
         get=("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
         post=("302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302"),
@@ -747,7 +754,10 @@ ACTIVITIES = [
     ),
     page(
         "volunteer-public:sign-up",
-        lambda s: {"token": _volunteer_token(s), "activity_token": s.activity.token},
+        lambda s: {
+            "token": _volunteer_token(s),
+            "activity_token": _public_path(s, "join_path", s.activity),
+        },
         public=True,
         get=("405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"),
         post=("302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302"),

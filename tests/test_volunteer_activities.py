@@ -24,7 +24,13 @@ from shegong.community.models import (
     VolunteerCheckin,
     VolunteerSignup,
 )
-from shegong.community.volunteer_public import volunteer_link
+from shegong.community.volunteer_public import (
+    checkin_path,
+    join_path,
+    join_token,
+    signup_path,
+    volunteer_link,
+)
 from shegong.delivery.models import EventVolunteer
 from tests.delivery_world import make_delivery
 from tests.volunteer_world import activity, at, serve, today_at
@@ -73,7 +79,13 @@ def test_the_worker_creates_an_activity_and_sees_its_qr_codes(d):
     page = client.get(reverse("activities:detail", args=[created.pk]))
     html = page.content.decode()
     assert html.count("<svg") == 2
-    assert f"/v/checkin/{created.token}/" in html and f"/v/join/{created.token}/" in html
+    assert checkin_path(created) in html and join_path(created) in html
+    # Two purposes, two signatures: the residents' sign-up link is no check-in link.
+    assert checkin_path(created).split("/")[-2] != join_path(created).split("/")[-2]
+    wrong = reverse("volunteer-public:checkin", args=[join_path(created).split("/")[-2]])
+    assert Client().get(wrong).status_code == 404
+    bare = reverse("volunteer-public:resident-signup", args=[created.token])
+    assert Client().get(bare).status_code == 404
 
 
 def test_an_activity_ending_before_it_starts_is_refused(d):
@@ -97,7 +109,7 @@ def test_an_activity_ending_before_it_starts_is_refused(d):
 def test_residents_sign_up_to_capacity_then_wait_and_a_cancellation_promotes(d):
     act = _now_activity(d, capacity=2)
     client = Client()
-    url = reverse("volunteer-public:resident-signup", args=[act.token])
+    url = join_path(act)
     assert "剩余 2 个名额" in client.get(url).content.decode()
     statuses = []
     for name, phone in [
@@ -112,7 +124,7 @@ def test_residents_sign_up_to_capacity_then_wait_and_a_cancellation_promotes(d):
     waiting_page = client.get(response["Location"]).content.decode()
     assert "候补名单" in waiting_page and "前面还有 0 人" in waiting_page
     first = ResidentSignup.objects.get(phone="13800000001")
-    client.post(reverse("volunteer-public:signup", args=[first.token]))
+    client.post(signup_path(first))
     assert dict(ResidentSignup.objects.values_list("phone", "status")) == {
         "13800000001": "cancelled",
         "13800000002": "confirmed",
@@ -123,7 +135,7 @@ def test_residents_sign_up_to_capacity_then_wait_and_a_cancellation_promotes(d):
 def test_a_second_sign_up_and_bad_input_are_refused_with_messages(d):
     act = _now_activity(d)
     client = Client()
-    url = reverse("volunteer-public:resident-signup", args=[act.token])
+    url = join_path(act)
     client.post(url, {"name": "张阿姨", "phone": "13800000001"})
     again = client.post(url, {"name": "张阿姨", "phone": "13800000001"})
     assert again.status_code == 400
@@ -140,7 +152,7 @@ def test_the_volunteer_checks_in_and_out_from_their_phone(d):
     phone = Client()
     home = phone.get(volunteer_link(volunteer))
     assert home.status_code == 200 and "义工陈" in home.content.decode()
-    url = reverse("volunteer-public:checkin", args=[act.token])
+    url = checkin_path(act)
     checked_in = phone.post(url, {"action": "in"})
     assert checked_in.status_code == 200
     assert "已签到" in checked_in.content.decode()
@@ -155,9 +167,7 @@ def test_the_volunteer_checks_in_and_out_from_their_phone(d):
 
 def test_a_phone_without_the_volunteer_link_cannot_check_in(d):
     act = _now_activity(d)
-    response = Client().post(
-        reverse("volunteer-public:checkin", args=[act.token]), {"action": "in"}
-    )
+    response = Client().post(checkin_path(act), {"action": "in"})
     assert response.status_code == 400
     assert "请先在本手机上打开您自己的义工链接" in response.content.decode()
     assert not VolunteerCheckin.objects.exists()
@@ -274,9 +284,9 @@ def test_a_volunteer_signs_up_from_their_page_and_closing_marks_it_served(d):
     token = volunteer_link(volunteer).split("/")[-2]
     later = activity(d, "探访", 0, 23)
     with at(12):
-        signed = phone.post(reverse("volunteer-public:sign-up", args=[token, act.token]))
+        signed = phone.post(reverse("volunteer-public:sign-up", args=[token, join_token(act)]))
         assert signed.status_code == 400  # the activity is over
-        joined = phone.post(reverse("volunteer-public:sign-up", args=[token, later.token]))
+        joined = phone.post(reverse("volunteer-public:sign-up", args=[token, join_token(later)]))
         assert joined.status_code == 302
     signup = VolunteerSignup.objects.get(volunteer=volunteer)
     serve(later, volunteer, 1, 2)
@@ -329,7 +339,7 @@ def test_public_submissions_are_rate_limited(d, settings):
     cache.clear()
     act = _now_activity(d, capacity=5)
     client = Client()
-    url = reverse("volunteer-public:resident-signup", args=[act.token])
+    url = join_path(act)
     codes = [
         client.post(url, {"name": f"人{n}", "phone": f"1380000000{n}"}).status_code
         for n in range(3)

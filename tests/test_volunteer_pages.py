@@ -27,7 +27,12 @@ from shegong.community.models import (
     TimeBankEntry,
     VolunteerCheckin,
 )
-from shegong.community.volunteer_public import volunteer_link
+from shegong.community.volunteer_public import (
+    checkin_path,
+    join_path,
+    signup_path,
+    volunteer_link,
+)
 from shegong.delivery.models import EventVolunteer
 from tests.delivery_world import make_delivery
 from tests.test_print import pdf_text
@@ -80,16 +85,16 @@ def test_every_page_renders(d):
         phone = _phone(volunteer)
         public = {
             volunteer_link(volunteer): "义工陈",
-            reverse("volunteer-public:checkin", args=[act.token]): "签退",
-            reverse("volunteer-public:resident-signup", args=[act.token]): "剩余 4 个名额",
-            reverse("volunteer-public:signup", args=[signup.token]): "张阿姨",
+            checkin_path(act): "签退",
+            join_path(act): "剩余 4 个名额",
+            signup_path(signup): "张阿姨",
         }
         for url, text in public.items():
             response = phone.get(url)
             assert response.status_code == 200, url
             assert text in _text(response), url
         # A phone that never opened a volunteer link is told to open it first.
-        stranger = Client().get(reverse("volunteer-public:checkin", args=[act.token]))
+        stranger = Client().get(checkin_path(act))
         assert "请先在本手机上打开您自己的义工链接" in _text(stranger)
 
 
@@ -98,7 +103,7 @@ def test_hours_are_computed_from_the_check_in_and_check_out_times(d, settings):
     volunteer = d.volunteers[0]
     act = activity(d, "义诊", 9, 12)
     phone = _phone(volunteer)
-    url = reverse("volunteer-public:checkin", args=[act.token])
+    url = checkin_path(act)
     with at(9, 10):
         assert phone.post(url, {"action": "in"}).status_code == 200
     with at(11, 55):
@@ -120,7 +125,7 @@ def test_a_check_in_before_the_activity_opens_is_refused(d):
     phone = _phone(volunteer)
     day = timezone.localdate().isoformat()
     with at(8, 0):  # check-in opens half an hour before the start
-        early = phone.post(reverse("volunteer-public:checkin", args=[act.token]), {"action": "in"})
+        early = phone.post(checkin_path(act), {"action": "in"})
     assert early.status_code == 400
     assert f"签到时间为 {day} 08:30 至 {day} 12:00。" in _text(early)
     assert not VolunteerCheckin.objects.exists()
@@ -134,15 +139,13 @@ def test_check_ins_are_limited_per_day_on_the_phone(d, settings):
     )
     phone = _phone(volunteer)
     for act, start in [(first, 9), (second, 10)]:
-        url = reverse("volunteer-public:checkin", args=[act.token])
+        url = checkin_path(act)
         with at(start, 5):
             assert phone.post(url, {"action": "in"}).status_code == 200
         with at(start, 50):
             assert phone.post(url, {"action": "out"}).status_code == 200
     with at(11, 5):
-        refused = phone.post(
-            reverse("volunteer-public:checkin", args=[third.token]), {"action": "in"}
-        )
+        refused = phone.post(checkin_path(third), {"action": "in"})
     assert refused.status_code == 400
     assert "您今天已签到 2 次，已达每日上限。" in _text(refused)
     assert VolunteerCheckin.objects.filter(volunteer=volunteer).count() == 2
@@ -319,7 +322,7 @@ def test_residents_sign_up_from_the_qr_link_and_the_list_becomes_attendance(d):
         detail = _text(worker.get(reverse("activities:detail", args=[act.pk])))
         # The sign-up QR code's link, as printed on the detail page.
         link = re.search(r"http://testserver(/v/join/[^<\s\"]+)", detail).group(1)
-        assert link == reverse("volunteer-public:resident-signup", args=[act.token])
+        assert link == join_path(act)
         visitor = Client()
         assert "剩余 2 个名额" in _text(visitor.get(link))
         for name, phone in [
@@ -333,7 +336,7 @@ def test_residents_sign_up_from_the_qr_link_and_the_list_becomes_attendance(d):
         # The public page shows no one's name.
         assert "居民甲" not in full and "路人乙" not in full
         waiting = ResidentSignup.objects.get(phone="13800000003")
-        own = _text(visitor.get(reverse("volunteer-public:signup", args=[waiting.token])))
+        own = _text(visitor.get(signup_path(waiting)))
         assert "候补丙: 候补名单" in own and "前面还有 0 人" in own
         assert "居民甲" not in own
         assert dict(ResidentSignup.objects.values_list("name", "status")) == {
@@ -370,14 +373,12 @@ def test_residents_sign_up_from_the_qr_link_and_the_list_becomes_attendance(d):
 def test_a_cancellation_gives_the_place_to_the_first_on_the_waiting_list(d):
     with at(9):
         act = activity(d, "讲座", 10, 12, capacity=1)
-        link = reverse("volunteer-public:resident-signup", args=[act.token])
+        link = join_path(act)
         client = Client()
         for n in range(1, 4):
             client.post(link, {"name": f"居民{n}", "phone": f"1380000000{n}"})
         first = ResidentSignup.objects.get(phone="13800000001")
-        assert (
-            client.post(reverse("volunteer-public:signup", args=[first.token])).status_code == 302
-        )
+        assert client.post(signup_path(first)).status_code == 302
     assert list(ResidentSignup.objects.order_by("pk").values_list("status", flat=True)) == [
         "cancelled",
         "confirmed",

@@ -10,6 +10,12 @@
 - An activity's sign-up QR code opens `resident_signup`: a resident leaves a name
   and mobile number and gets a place or a place on the waiting list, and a link
   of their own to cancel.
+Every URL carries a value signed with SECRET_KEY under a salt of its own purpose
+(`checkin_path`, `join_path`, `signup_path`, `volunteer_link`): the activity's
+secret token signed for check-in differs from the same token signed for sign-up,
+so the residents' posted sign-up link does not open the check-in page (which
+would let a volunteer check in without being there). A forged or altered value
+is not found (404).
 Every submission is rate-limited per address (`community.public_limits`)."""
 
 from __future__ import annotations
@@ -43,6 +49,41 @@ COOKIE = "sg_volunteer"
 COOKIE_SALT = "shegong.community.volunteer-cookie"
 COOKIE_AGE = 365 * 24 * 3600
 HONEYPOT = "website"
+
+
+CHECKIN_SALT = "shegong.community.activity-checkin"
+JOIN_SALT = "shegong.community.activity-join"
+SIGNUP_SALT = "shegong.community.resident-signup"
+
+
+def _signed(value: str, salt: str) -> str:
+    return signing.Signer(salt=salt).sign(value)
+
+
+def _unsigned(value: str, salt: str) -> str:
+    try:
+        return signing.Signer(salt=salt).unsign(value)
+    except signing.BadSignature:
+        raise Http404(_("No such page.")) from None
+
+
+def checkin_path(activity: CommunityActivity) -> str:
+    """The path the activity's check-in QR code carries (volunteers)."""
+    return reverse("volunteer-public:checkin", args=[_signed(activity.token, CHECKIN_SALT)])
+
+
+def join_token(activity: CommunityActivity) -> str:
+    return _signed(activity.token, JOIN_SALT)
+
+
+def join_path(activity: CommunityActivity) -> str:
+    """The path the activity's sign-up QR code carries (residents)."""
+    return reverse("volunteer-public:resident-signup", args=[join_token(activity)])
+
+
+def signup_path(signup: ResidentSignup) -> str:
+    """The path of a resident's own sign-up (status, cancellation)."""
+    return reverse("volunteer-public:signup", args=[_signed(signup.token, SIGNUP_SALT)])
 
 
 def volunteer_link(volunteer: Volunteer) -> str:
@@ -85,9 +126,10 @@ def _remember(request, response, volunteer: Volunteer):
     return response
 
 
-def _activity(token: str) -> CommunityActivity:
+def _activity(signed: str, salt: str) -> CommunityActivity:
     return get_object_or_404(
-        CommunityActivity.objects.select_related("station", "project"), token=token
+        CommunityActivity.objects.select_related("station", "project"),
+        token=_unsigned(signed, salt),
     )
 
 
@@ -154,7 +196,7 @@ def home(request, token: str):
     context = _home_context(volunteer, form)
     context["token"] = token
     context["coming"] = [
-        (a, (timezone.localdate(a.starts_at), a.title) in context["signed_up"])
+        (a, join_token(a), (timezone.localdate(a.starts_at), a.title) in context["signed_up"])
         for a in context["coming"]
     ]
     response = render(request, "community/public/volunteer_home.html", context)
@@ -168,7 +210,7 @@ def sign_up(request, token: str, activity_token: str):
     refused = _limited(request, "volunteer", volunteer.pk)
     if refused is not None:
         return refused
-    activity = _activity(activity_token)
+    activity = _activity(activity_token, JOIN_SALT)
     try:
         activities.volunteer_self_sign_up(activity=activity, volunteer=volunteer)
     except ValidationError as error:
@@ -206,7 +248,7 @@ def late_entry(request, token: str):
     context = _home_context(volunteer, form)
     context["token"] = token
     context["coming"] = [
-        (a, (timezone.localdate(a.starts_at), a.title) in context["signed_up"])
+        (a, join_token(a), (timezone.localdate(a.starts_at), a.title) in context["signed_up"])
         for a in context["coming"]
     ]
     return render(request, "community/public/volunteer_home.html", context, status=400)
@@ -216,7 +258,7 @@ def late_entry(request, token: str):
 @require_http_methods(["GET", "POST"])
 def checkin(request, activity_token: str):
     """The page the activity's check-in QR code opens on the volunteer's phone."""
-    activity = _activity(activity_token)
+    activity = _activity(activity_token, CHECKIN_SALT)
     volunteer = _remembered(request)
     context = {"activity": activity, "volunteer": volunteer, "message": None}
     status = 200
@@ -257,7 +299,7 @@ class ResidentSignupForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def resident_signup(request, activity_token: str):
     """The page the activity's sign-up QR code opens: a place, or the waiting list."""
-    activity = _activity(activity_token)
+    activity = _activity(activity_token, JOIN_SALT)
     form = bootstrap(ResidentSignupForm(request.POST or None))
     status = 200
     if request.method == "POST":
@@ -281,7 +323,7 @@ def resident_signup(request, activity_token: str):
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                return redirect("volunteer-public:signup", token=signup.token)
+                return redirect(signup_path(signup))
         status = 400
     places = (
         activity.capacity - activity.signups.filter(status=ResidentSignupStatus.CONFIRMED).count()
@@ -300,7 +342,9 @@ def resident_signup(request, activity_token: str):
 @require_http_methods(["GET", "POST"])
 def signup(request, token: str):
     """The resident's own sign-up: its status, and a button to cancel."""
-    signup = get_object_or_404(ResidentSignup.objects.select_related("activity"), token=token)
+    signup = get_object_or_404(
+        ResidentSignup.objects.select_related("activity"), token=_unsigned(token, SIGNUP_SALT)
+    )
     context = {"signup": signup, "activity": signup.activity}
     status = 200
     if request.method == "POST":

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +27,7 @@ from shegong.community.models import (
 )
 from shegong.community.qr import qr_svg
 from shegong.community.views._common import PAGE_SIZE, form_status, keeps_station_records
-from shegong.community.volunteer_public import volunteer_link
+from shegong.community.volunteer_public import checkin_path, join_path, volunteer_link
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.pdf import pdf_response
@@ -116,12 +115,8 @@ def activity_create(request):
 
 def _detail_context(request, activity: CommunityActivity) -> dict:
     user = request.user
-    checkin_url = request.build_absolute_uri(
-        reverse("volunteer-public:checkin", args=[activity.token])
-    )
-    signup_url = request.build_absolute_uri(
-        reverse("volunteer-public:resident-signup", args=[activity.token])
-    )
+    checkin_url = request.build_absolute_uri(checkin_path(activity))
+    signup_url = request.build_absolute_uri(join_path(activity))
     may_write = can(user, CHANGE, activity)
     return {
         "activity": activity,
