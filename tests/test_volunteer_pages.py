@@ -196,6 +196,10 @@ def test_a_late_entry_is_a_request_the_worker_approves_or_rejects(d):
         decide = reverse("activities:checkin-decide", args=[chen_entry.pk])
         assert _logged_in(d["city"]).post(decide, {"decision": "approve"}).status_code == 403
         assert VolunteerCheckin.objects.get(pk=chen_entry.pk).status == "requested"
+        # No decision named: refused with a message, the request still waits.
+        unnamed = worker.post(decide, {}, follow=True)
+        assert "请选择通过或驳回这条补录。" in _text(unnamed)
+        assert VolunteerCheckin.objects.get(pk=chen_entry.pk).status == "requested"
         worker.post(decide, {"decision": "approve"})
         worker.post(
             reverse("activities:checkin-decide", args=[huang_entry.pk]), {"decision": "reject"}
@@ -384,3 +388,13 @@ def test_a_cancellation_gives_the_place_to_the_first_on_the_waiting_list(d):
         "confirmed",
         "waiting",
     ]
+
+
+def test_a_volunteer_of_another_station_cannot_check_in_here(d):
+    act = activity(d, "义诊", 9, 12)
+    phone = _phone(d.volunteer_b)
+    with at(9, 30):
+        response = phone.post(checkin_path(act), {"action": "in"})
+    assert response.status_code == 400
+    assert "您不是本站在册的义工。" in _text(response)
+    assert not VolunteerCheckin.objects.exists()
