@@ -654,6 +654,116 @@ CANTEEN = [
     ),
 ]
 
+
+def _volunteer_token(side) -> str:
+    from shegong.community.volunteer_public import volunteer_link
+
+    return volunteer_link(side.volunteer).split("/")[-2]
+
+
+def _public_path(side, helper: str, obj) -> str:
+    """The signed value in the path a volunteer_public helper builds for `obj`."""
+    from shegong.community import volunteer_public
+
+    return getattr(volunteer_public, helper)(obj).split("/")[-2]
+
+
+# Community activities and the time bank (community/activity_urls.py), and the
+# volunteers' and residents' public pages (community/volunteer_public_urls.py):
+# no log-in, each takes a secret token (the activity's, the sign-up's) or the
+# volunteer's signed link, and answers every role alike.
+ACTIVITIES = [
+    page("activities:list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "activities:create",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "activities:detail",
+        "activity",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "activities:close",
+        "activity",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 302 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "activities:checkin-decide",
+        "activity_checkin",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 302 302 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "activities:time-bank",
+        "volunteer",
+        get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "activities:redeem",
+        "volunteer",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "activities:donate",
+        "volunteer",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "activities:certificate",
+        "volunteer",
+        get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "volunteer-public:checkin",
+        lambda s: {"activity_token": _public_path(s, "checkin_path", s.activity)},
+        public=True,
+        get=("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
+        post=("400 400 400 400 400 400 400 400", "400 400 400 400 400 400 400 400"),
+    ),
+    page(
+        "volunteer-public:resident-signup",
+        lambda s: {"activity_token": _public_path(s, "join_path", s.activity)},
+        public=True,
+        get=("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
+        post=("400 400 400 400 400 400 400 400", "400 400 400 400 400 400 400 400"),
+    ),
+    page(
+        "volunteer-public:signup",
+        lambda s: {"token": _public_path(s, "signup_path", s.resident_signup)},
+        public=True,
+        get=("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
+        post=("302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302"),
+    ),
+    page(
+        "volunteer-public:home",
+        lambda s: {"token": _volunteer_token(s)},
+        public=True,
+        get=("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
+    ),
+    page(
+        "volunteer-public:late-entry",
+        lambda s: {"token": _volunteer_token(s)},
+        public=True,
+        get=("405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"),
+        post=("400 400 400 400 400 400 400 400", "400 400 400 400 400 400 400 400"),
+    ),
+    page(
+        "volunteer-public:sign-up",
+        lambda s: {
+            "token": _volunteer_token(s),
+            "activity_token": _public_path(s, "join_path", s.activity),
+        },
+        public=True,
+        get=("405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"),
+        post=("302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302"),
+    ),
+]
+
 STATS = [
     page("stats:dashboard", get="200 200 200 200 200 200 200 302"),
     page(
@@ -2648,6 +2758,31 @@ referrals:referral-detail get 404 404
 referrals:referral-act get 405 405
 referrals:referral-act post 404 404
 api:referral-stats get 200
+activities:list get 200
+activities:create get 403
+activities:create post 403
+activities:detail get 404 404
+activities:close get 405 405
+activities:close post 404 404
+activities:checkin-decide get 405 405
+activities:checkin-decide post 404 404
+activities:time-bank get 404 404
+activities:redeem get 405 405
+activities:redeem post 404 404
+activities:donate get 405 405
+activities:donate post 404 404
+activities:certificate get 404 404
+volunteer-public:checkin get 200 200
+volunteer-public:checkin post 400 400
+volunteer-public:resident-signup get 200 200
+volunteer-public:resident-signup post 400 400
+volunteer-public:signup get 200 200
+volunteer-public:signup post 302 302
+volunteer-public:home get 200 200
+volunteer-public:late-entry get 405 405
+volunteer-public:late-entry post 400 400
+volunteer-public:sign-up get 405 405
+volunteer-public:sign-up post 302 302
 canteen:check-in get 403
 canteen:check-in post 403
 canteen:cards get 403
@@ -3458,6 +3593,7 @@ ROUTES: list[Route] = [
     *DELIVERY,
     *COMMUNITY,
     *CANTEEN,
+    *ACTIVITIES,
     *STATS,
     *ACCOUNTS_OTP,
     *AUDIT,

@@ -27,8 +27,10 @@ from shegong.cases import services as case_services
 from shegong.cases.models import Alert, AlertRule, Case, LibraryCase, Observation
 from shegong.clients import services as client_services
 from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
+from shegong.community import activities as activity_services
 from shegong.community import services as community_services
 from shegong.community.models import (
+    CommunityActivity,
     CommunityOrganisation,
     DeliberationMeeting,
     GovernanceProject,
@@ -36,7 +38,9 @@ from shegong.community.models import (
     MealRecord,
     PartyMember,
     PartyOrganisation,
+    ResidentSignup,
     Volunteer,
+    VolunteerCheckin,
     VolunteerSignup,
     VolunteerTeam,
 )
@@ -164,6 +168,10 @@ class Side:
     # A referral received by the side's station, sent by station B (the
     # receiving station's staff read its shared part; everyone else, 404).
     referral_track: ReferralTrack | None = None
+    # Community activities with sign-up and check-in (community/volunteer_models.py).
+    activity: CommunityActivity | None = None
+    activity_checkin: VolunteerCheckin | None = None
+    resident_signup: ResidentSignup | None = None
 
 
 @dataclass
@@ -522,8 +530,32 @@ def _side(
     personal_export = personal_exports.personal_export_request(
         actor=worker, kind="residents", filters={}, reason=f"{tag}站探访名单"
     )
+    # An activity of today with a resident's sign-up and a late entry awaiting approval.
+    noon = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
+    activity = activity_services.activity_create(
+        actor=worker,
+        project=plan_project,
+        title=f"{tag}邻里节",
+        starts_at=noon - datetime.timedelta(hours=12),
+        ends_at=noon + datetime.timedelta(hours=11, minutes=59),
+        capacity=10,
+    )
+    resident_signup = ResidentSignup.objects.create(
+        activity=activity, name=f"{tag}居民", phone="13800000001", status="confirmed"
+    )
+    activity_checkin = VolunteerCheckin.objects.create(
+        activity=activity,
+        volunteer=volunteer,
+        started_at=activity.starts_at,
+        ended_at=activity.starts_at + datetime.timedelta(hours=1),
+        hours=Decimal("1.0"),
+        status="requested",
+    )
 
     return Side(
+        activity=activity,
+        activity_checkin=activity_checkin,
+        resident_signup=resident_signup,
         data_request=data_request,
         personal_export=personal_export,
         partner=partner,

@@ -135,6 +135,20 @@ def test_demo_year_gives_each_station_an_approved_113x_plan_and_countable_servic
     from shegong.stats.rollups import drift
 
     assert drift() == []
+    # Volunteer time (demo/volunteer_time.py): the time bank balances, and the coming
+    # activity has two places taken and one resident on the waiting list.
+    from shegong.community import timebank
+    from shegong.community.models import CommunityActivity, TimeBankEntry, Volunteer
+
+    banked = Volunteer.objects.filter(station__in=stations, time_bank__isnull=False).distinct()
+    assert TimeBankEntry.objects.filter(volunteer__station__in=stations).exists()
+    assert all(timebank.balance(v) == timebank.ledger_sum(v) > 0 for v in banked)
+    for coming in CommunityActivity.objects.filter(station__in=stations, capacity=2):
+        assert sorted(coming.signups.values_list("status", flat=True)) == [
+            "confirmed",
+            "confirmed",
+            "waiting",
+        ]
     # Idempotent: a second run writes nothing.
     assert load_demo_year("small", stations=stations) == (0, 0)
 

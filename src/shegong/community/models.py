@@ -405,3 +405,15 @@ from shegong.community.meal_models import (  # noqa: E402, F401
     SettlementAdjustment,
     SubsidyRule,
 )
+
+# Activities with sign-up and check-in, and the time bank, live in a module of
+# their own; imported here so that Django registers them with the app.
+from shegong.community.volunteer_models import (  # noqa: E402, F401
+    CheckinStatus,
+    CommunityActivity,
+    ResidentSignup,
+    ResidentSignupStatus,
+    TimeBankEntry,
+    TimeBankKind,
+    VolunteerCheckin,
+)

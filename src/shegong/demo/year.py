@@ -36,7 +36,7 @@ from shegong.core.roles import Role
 from shegong.delivery import counting
 from shegong.delivery import services as delivery
 from shegong.delivery.models import Attendance, EventKind, EventVolunteer, ServiceEvent
-from shegong.demo import guangzhou
+from shegong.demo import guangzhou, volunteer_time
 from shegong.demo.city import station_communities
 from shegong.demo.history import copy_demo_year
 from shegong.org.models import ServicePoint, Station
@@ -412,9 +412,12 @@ def load_station_year(station: Station, year: int, scale: Scale, seed: int) -> t
     else:
         members, volunteers = _programmes(station, director, scale, rng, today)
     groups = _groups(plan, director, residents, workers, rng)
-    return _events(
+    written = _events(
         station, plan, scale, residents, workers, volunteers, members, groups, rng, today
     )
+    if year == today.year:
+        volunteer_time.seed_volunteer_time(station, workers[0], plan)
+    return written
 
 
 def load_demo_year(
