@@ -336,6 +336,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
             "cases": 2,
             "case_texts": 4,
             "case_events": 1,
+            "documents": 0,
             "observations": 0,
             "guardian_names": 0,
             "residents": 1,

@@ -28,4 +28,7 @@ class CasesConfig(AppConfig):
         audit.register(models.Observation, redact=["text"])
         audit.register(models.AlertRule)
         audit.register(models.LibraryCase)
+        audit.register(models.SignoffSetting)
+        audit.register(models.Signoff, redact=["summary", "comment"], label=_content_label)
+        audit.register(models.CaseDocument, redact=["title", "original_name"], label=_content_label)
         alert_jobs.register()

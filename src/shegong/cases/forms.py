@@ -14,6 +14,7 @@ from shegong.cases.models import (
     CaseOutcome,
     CaseSource,
     ContactMethod,
+    DocumentKind,
     ObservationSource,
     RiskLevel,
     ServiceType,
@@ -157,3 +158,28 @@ class LibraryReturnForm(forms.Form):
         label=_("What should change"), widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SignoffDecisionForm(forms.Form):
+    """Approve or return a step waiting for sign-off; a return needs its comment
+    (the service says so)."""
+
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SignoffSettingForm(forms.Form):
+    high_risk_assessment = forms.BooleanField(
+        label=_("Assessment of a high-risk case"), required=False
+    )
+    service_plan = forms.BooleanField(label=_("Service plan"), required=False)
+    closure = forms.BooleanField(label=_("Closure"), required=False)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Description"), max_length=200, required=False)
+    # Checked (type by content, size) by the service, which says what is wrong.
+    file = forms.FileField(label=_("File"))
