@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shegong.cases import document_views, library_views, signoff_views, views
+from shegong.cases import document_views, library_views, scoring_views, signoff_views, views
 
 app_name = "cases"
 
@@ -9,9 +9,9 @@ urlpatterns = [
     path("open/<int:resident_pk>/", views.case_open, name="case-open"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/assign/", views.case_assign, name="case-assign"),
-    path("<int:pk>/pdf/", views.case_pdf, name="case-pdf"),
     path("<int:pk>/nominate/", library_views.library_nominate, name="case-nominate"),
     path("<int:pk>/documents/", document_views.document_add, name="document-add"),
+    path("<int:pk>/tools/<slug:code>/", scoring_views.case_score, name="case-score"),
     path("<int:pk>/<slug:step>/", views.case_step, name="case-step"),
     path("documents/<int:pk>/", document_views.document_download, name="document-download"),
     path("documents/<int:pk>/delete/", document_views.document_delete, name="document-delete"),

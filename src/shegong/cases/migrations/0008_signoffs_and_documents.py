@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_case_event_migrated'),
+        ('cases', '0007_instrument_scores'),
         ('org', '0003_service_points'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='caseevent',
             name='action',
-            field=models.CharField(choices=[('opened', 'Opened (intake)'), ('assessed', 'Assessed'), ('planned', 'Service plan made'), ('note_added', 'Intervention recorded'), ('reviewed', 'Reviewed'), ('referred', 'Referred'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('assigned', 'Assigned or transferred'), ('signoff_requested', "Sent for the director's sign-off"), ('signoff_approved', 'Signed off'), ('signoff_returned', 'Returned by the director'), ('document_added', 'Document attached'), ('document_deleted', 'Document deleted'), ('migrated', 'Migrated from the previous system')], max_length=30, verbose_name='action'),
+            field=models.CharField(choices=[('opened', 'Opened (intake)'), ('assessed', 'Assessed'), ('planned', 'Service plan made'), ('note_added', 'Intervention recorded'), ('reviewed', 'Reviewed'), ('referred', 'Referred'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('assigned', 'Assigned or transferred'), ('signoff_requested', "Sent for the director's sign-off"), ('signoff_approved', 'Signed off'), ('signoff_returned', 'Returned by the director'), ('document_added', 'Document attached'), ('document_deleted', 'Document deleted'), ('scored', 'Assessment tool scored'), ('migrated', 'Migrated from the previous system')], max_length=30, verbose_name='action'),
         ),
         migrations.CreateModel(
             name='CaseDocument',
