@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from shegong.cases import documents
 from shegong.cases import services as case_services
@@ -25,12 +25,16 @@ from tests.helpers import days_ago, open_case, register_resident, today
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+TYPE_REFUSED = "只能上传 PDF、PNG 或 JPEG 文件。"
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
+    """The documents' folder (SHEGONG_DOCUMENT_ROOT), apart from MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    settings.SHEGONG_DOCUMENT_ROOT = tmp_path / "documents"
+    return settings.SHEGONG_DOCUMENT_ROOT
 
 
 @pytest.fixture
@@ -64,10 +68,14 @@ def test_a_worker_attaches_a_pdf_and_downloads_it_logged(world, case, login, med
         "application/pdf",
         len(PDF),
     )
-    # Stored under MEDIA_ROOT with a name of ours, never the uploader's.
+    # Stored under SHEGONG_DOCUMENT_ROOT with a name of ours, never the
+    # uploader's; nothing under MEDIA_ROOT, and no URL.
     path = Path(document.file.path)
     assert path.is_relative_to(media) and path.name == document.stored_name
     assert path.read_bytes() == PDF
+    assert not (media.parent / "media").exists()
+    with pytest.raises(ValueError):
+        document.file.url
     assert CaseEvent.objects.filter(case=case, action="document_added").count() == 1
     page = login(world["worker"]).get(f"/cases/{case.pk}/").content.decode()
     assert "同意书.pdf" in page and "知情同意书" in page
@@ -86,39 +94,50 @@ def test_a_worker_attaches_a_pdf_and_downloads_it_logged(world, case, login, med
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (_upload("page.html", b"<html></html>"), "只能上传 PDF、PNG、JPEG 或 Word（.docx）文件。"),
-        (_upload("setup.exe", b"MZ\x90\x00"), "只能上传 PDF、PNG、JPEG 或 Word（.docx）文件。"),
-        (_upload("报告.pdf", b"<html><script>alert(1)</script></html>"), "文件内容与其类型（.pdf）不符。"),
+        (_upload("page.html", b"<html></html>"), TYPE_REFUSED),
+        (_upload("setup.exe", b"MZ\x90\x00"), TYPE_REFUSED),
+        (_upload("报告.docx", b"PK\x03\x04" + b"\x00" * 40), TYPE_REFUSED),
+        (
+            _upload("报告.pdf", b"<html><script>alert(1)</script></html>"),
+            "文件内容与其类型（.pdf）不符。",
+        ),
         (_upload("照片.png", JPEG), "文件内容与其类型（.png）不符。"),
-        (_upload("空.pdf", b""), None),  # refused by the form: "The submitted file is empty."
+        (_upload("照片.jpg", b"MZ\x90\x00" + b"\x00" * 40), "文件内容与其类型（.jpg）不符。"),
+        (_upload("空.pdf", b""), "提交的是空文件。"),  # Django's form field's own message
     ],
-    ids=["html", "exe", "html-renamed-pdf", "jpeg-renamed-png", "empty"],
+    ids=["html", "exe", "docx", "html-renamed-pdf", "jpeg-renamed-png", "exe-renamed-jpg", "empty"],
 )
-def test_a_forbidden_type_is_refused_and_nothing_stored(
-    world, case, login, media, upload, message
-):
+def test_a_forbidden_type_is_refused_and_nothing_stored(world, case, login, media, upload, message):
     response = _post(login, world["worker"], case, upload)
     assert response.status_code == 400
-    if message:
-        assert message in response.content.decode()
+    assert message in response.content.decode()
     assert CaseDocument.objects.count() == 0
     assert not CaseEvent.objects.filter(action="document_added").exists()
     assert _stored(media) == []
 
 
-def test_an_oversize_file_is_refused(world, case, login, media, monkeypatch):
-    monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", 1024 * 1024)
+def test_an_oversize_file_is_refused(world, case, login, media, settings):
+    settings.SHEGONG_DOCUMENT_MAX_BYTES = 1024 * 1024
     big = _upload("证明.pdf", PDF + b"0" * (1024 * 1024))
     response = _post(login, world["worker"], case, big, kind="certificate")
     assert response.status_code == 400
     assert "文件超过 1 MB。" in response.content.decode()
     assert CaseDocument.objects.count() == 0 and _stored(media) == []
+    # At the limit exactly: accepted.
+    exact = _upload("证明.pdf", PDF + b"0" * (1024 * 1024 - len(PDF)))
+    assert _post(login, world["worker"], case, exact, kind="certificate").status_code == 302
+    assert CaseDocument.objects.get().size == 1024 * 1024
 
 
-def test_a_jpeg_photo_of_a_home_visit_is_accepted(world, case, login):
+def test_a_jpeg_or_png_photo_of_a_home_visit_is_accepted(world, case, login):
     response = _post(login, world["worker"], case, _upload("探访.jpg", JPEG), "home_visit_photo")
     assert response.status_code == 302
-    assert CaseDocument.objects.get().content_type == "image/jpeg"
+    response = _post(login, world["worker"], case, _upload("探访.PNG", PNG), "home_visit_photo")
+    assert response.status_code == 302
+    assert list(CaseDocument.objects.order_by("pk").values_list("content_type", flat=True)) == [
+        "image/jpeg",
+        "image/png",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -168,7 +187,8 @@ def test_deleted_by_the_uploader_or_the_director_only_and_audited(
     # A fellow worker of the case reads it but did not upload it.
     refused = login(co_worker).post(f"/cases/documents/{document.pk}/delete/")
     assert refused.status_code == 403
-    assert login(world["director_b"]).post(f"/cases/documents/{document.pk}/delete/").status_code == 404
+    outsider = login(world["director_b"]).post(f"/cases/documents/{document.pk}/delete/")
+    assert outsider.status_code == 404
     assert CaseDocument.objects.count() == 2
     with django_capture_on_commit_callbacks(execute=True):
         response = login(world["worker"]).post(f"/cases/documents/{document.pk}/delete/")
@@ -204,7 +224,7 @@ def test_the_api_attaches_lists_downloads_and_deletes(world, case, api):
         format="multipart",
     )
     assert bad.status_code == 400
-    assert bad.json() == {"file": ["只能上传 PDF、PNG、JPEG 或 Word（.docx）文件。"]}
+    assert bad.json() == {"file": [TYPE_REFUSED]}
     listed = client.get("/api/case-documents/", {"case": case.pk}).json()
     assert [row["id"] for row in listed["results"]] == [body["id"]]
     download = client.get(f"/api/case-documents/{body['id']}/download/")
@@ -232,6 +252,10 @@ def test_the_residents_data_copy_lists_their_documents(world, case, login):
     rows = data["cases.casedocument"]
     assert [(row["original_name"], row["kind"]) for row in rows] == [("同意书.pdf", "知情同意书")]
     assert "file" not in rows[0] and "stored_name" not in rows[0]
+    # Its metadata: name, kind, type, size, date; never the file itself.
+    assert (rows[0]["content_type"], rows[0]["size"]) == ("application/pdf", str(len(PDF)))
+    assert rows[0]["created_at"].startswith(str(datetime.date.today().year))
+    assert PDF.decode() not in json.dumps(data)
 
 
 def test_the_documents_of_a_case_past_retention_are_purged(
@@ -253,3 +277,104 @@ def test_the_documents_of_a_case_past_retention_are_purged(
         call_command("purge_personal_data", stdout=StringIO())
     assert CaseDocument.objects.count() == 0
     assert _stored(media) == []
+
+
+def test_the_resident_page_attaches_to_one_of_their_cases_and_lists_them(world, case, login, media):
+    resident = case.client
+    page = login(world["worker"]).get(f"/residents/{resident.pk}/").content.decode()
+    assert 'data-testid="document-form"' in page and case.number in page
+    response = login(world["worker"]).post(
+        f"/cases/residents/{resident.pk}/documents/",
+        {
+            "document-case": case.pk,
+            "document-kind": "certificate",
+            "document-title": "低保证",
+            "document-file": _upload("低保证.jpg", JPEG),
+        },
+    )
+    assert response.status_code == 302 and response.url == f"/residents/{resident.pk}/"
+    document = CaseDocument.objects.get()
+    assert (document.case, document.kind, document.original_name) == (
+        case,
+        "certificate",
+        "低保证.jpg",
+    )
+    page = login(world["worker"]).get(f"/residents/{resident.pk}/").content.decode()
+    assert f"/cases/documents/{document.pk}/" in page and "低保证.jpg" in page
+    # A worker of the station who reads the resident but not the case's content
+    # sees no document and no form.
+    co_worker = make_user("worker2", "social_worker", station=world.station_a)
+    other = login(co_worker).get(f"/residents/{resident.pk}/").content.decode()
+    assert "低保证.jpg" not in other and 'data-testid="document-form"' not in other
+
+
+def test_the_resident_page_refuses_another_residents_case_and_bad_files(world, case, login, media):
+    resident = case.client
+    other = open_case(world, register_resident(world, "梁姨", consented=10), domain="elderly")
+    url = f"/cases/residents/{resident.pk}/documents/"
+    wrong_case = login(world["worker"]).post(
+        url, {"document-case": other.pk, "document-kind": "other", "document-file": _upload()}
+    )
+    assert wrong_case.status_code == 400
+    assert "选择一个有效的选项" in wrong_case.content.decode()
+    bad = login(world["worker"]).post(
+        url,
+        {"document-case": case.pk, "document-kind": "other", "document-file": _upload("a.gif")},
+    )
+    assert bad.status_code == 400 and TYPE_REFUSED in bad.content.decode()
+    assert CaseDocument.objects.count() == 0 and _stored(media) == []
+    # Another station's director: 404; a worker of the station who reads the
+    # resident but works on none of their cases: 403.
+    post = {"document-case": case.pk, "document-kind": "other", "document-file": _upload()}
+    assert login(world["director_b"]).post(url, post).status_code == 404
+    post["document-file"] = _upload()
+    co_worker = make_user("worker2", "social_worker", station=world.station_a)
+    assert login(co_worker).post(url, post).status_code == 403
+    assert CaseDocument.objects.count() == 0 and _stored(media) == []
+
+
+def test_documents_go_sooner_than_the_case_text_by_their_own_period(
+    world, case, media, settings, django_capture_on_commit_callbacks
+):
+    """Documents of a case closed longer than RETENTION_DAYS["case_documents"]
+    (1095 days by default) are deleted with their files; the case's text stays
+    until its own period (3650)."""
+    assert settings.RETENTION_DAYS["case_documents"] == 1095
+    case_services.case_close(
+        actor=world["worker"], case=case, closed_on=today(), outcome="client_withdrew"
+    )
+    documents.document_add(
+        actor=world["worker"], case=case, kind="consent_form", file=_upload("旧.pdf")
+    )
+    recent = open_case(world, register_resident(world, "梁姨", consented=10), domain="elderly")
+    case_services.case_close(
+        actor=world["worker"], case=recent, closed_on=today(), outcome="client_withdrew"
+    )
+    documents.document_add(
+        actor=world["worker"], case=recent, kind="consent_form", file=_upload("新.pdf")
+    )
+    four_years = today() - datetime.timedelta(days=4 * 365)
+    two_years = today() - datetime.timedelta(days=2 * 365)
+    Case.objects.filter(pk=case.pk).update(opened_on=four_years, closed_on=four_years)
+    Case.objects.filter(pk=recent.pk).update(opened_on=two_years, closed_on=two_years)
+    out = StringIO()
+    call_command("purge_personal_data", "--dry-run", stdout=out)
+    assert "Documents of closed cases (kept 1095 days" in out.getvalue()
+    assert "documents 1 would be purged" in out.getvalue()
+    assert CaseDocument.objects.count() == 2 and len(_stored(media)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_personal_data", stdout=StringIO())
+    assert list(CaseDocument.objects.values_list("original_name", flat=True)) == ["新.pdf"]
+    assert len(_stored(media)) == 1
+    entry = AuditEntry.objects.get(object_type="privacy.purge")
+    assert entry.detail["counts"]["case_documents"] == {"documents": 1}
+    assert entry.detail["periods"]["case_documents"] == 1095
+    # The case itself is not anonymised yet: its closing summary stays.
+    assert Case.objects.get(pk=case.pk).client.name == "何伯"
+    # A second run finds nothing; a shorter period than the floor is refused.
+    out = StringIO()
+    call_command("purge_personal_data", "--dry-run", stdout=out)
+    assert "documents 0 would be purged" in out.getvalue()
+    settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "case_documents": 100}
+    with pytest.raises(CommandError, match="Documents of closed cases are kept at least 365"):
+        call_command("purge_personal_data", "--dry-run", stdout=StringIO())

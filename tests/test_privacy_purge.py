@@ -342,12 +342,14 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
             "residents": 1,
             "households": 1,
         },
+        "case_documents": {"documents": 0},
         "survey_contacts": {"responses": 2},
         "roster_entries": {"entries": 1},
         "access_logs": {"deleted": 1},
     }
     assert entry.detail["periods"] == {
         "closed_cases": 3650,
+        "case_documents": 1095,
         "survey_contacts": 365,
         "roster_entries": 1095,
         "access_logs": 400,

@@ -16,9 +16,7 @@ from tests.helpers import days_ago, open_case, refusal, register_resident, today
 
 def _setting(world, **steps) -> SignoffSetting:
     chosen = {"high_risk_assessment": False, "service_plan": False, "closure": False, **steps}
-    return signoffs.signoff_setting_set(
-        actor=world["director"], station=world.station_a, **chosen
-    )
+    return signoffs.signoff_setting_set(actor=world["director"], station=world.station_a, **chosen)
 
 
 @pytest.fixture
@@ -58,9 +56,7 @@ def test_without_the_setting_nothing_waits(world, case):
     assert _history(case) == ["opened", "assessed", "planned"]
 
 
-def test_a_high_risk_assessment_waits_in_the_directors_queue_and_the_history(
-    world, case, login
-):
+def test_a_high_risk_assessment_waits_in_the_directors_queue_and_the_history(world, case, login):
     _setting(world, high_risk_assessment=True)
     _assess(world, case, "low")
     assert Signoff.objects.count() == 0

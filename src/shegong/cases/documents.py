@@ -1,7 +1,8 @@
 """Documents 文件附件 attached to a case: consent forms, certificates, photos of a
 home visit. Checked by content (core.uploads: the first bytes must fit the
-extension) and size before anything is stored; stored under MEDIA_ROOT, which
-no URL serves, under a name of ours (as evaluation evidence is); read and
+extension) and size (SHEGONG_DOCUMENT_MAX_BYTES) before anything is stored;
+stored under SHEGONG_DOCUMENT_ROOT, apart from MEDIA_ROOT, which no URL serves,
+under a name of ours (cases.document_storage); read and
 downloaded only by those who read the case's content (404 for anyone else),
 each download written to the access log; deleted by the uploader or the
 station director, the deletion audited (core.audit) and in the case history."""
@@ -12,6 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -33,17 +35,15 @@ from shegong.cases.services import WORK_REFUSED
 from shegong.clients.services import log_sensitive_read
 from shegong.core.access import ensure_visible, require
 from shegong.core.models import AccessLog
-from shegong.core.scope import can
+from shegong.core.scope import can, restrict
 from shegong.core.uploads import validate_upload
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # extension → the content type the file is sent with (always as an attachment)
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -57,8 +57,20 @@ def documents_visible_to(user: Any) -> QuerySet[CaseDocument]:
     return CaseDocument.objects.visible_to(user).select_related("case", "author")
 
 
+def resident_documents(user: Any, resident) -> list[CaseDocument]:
+    """The documents of the resident's cases whose content `user` reads."""
+    rows = documents_visible_to(user).filter(case__client=resident)
+    return list(rows.order_by("-created_at", "-pk"))
+
+
+def cases_to_attach_to(user: Any, resident) -> QuerySet[Case]:
+    """The resident's cases `user` works on: where a document from the
+    resident's page may go."""
+    return restrict(Case.objects.filter(client=resident), user, WORK).order_by("-opened_on", "-pk")
+
+
 def type_message() -> str:
-    return _("Only PDF, PNG, JPEG or Word (.docx) files can be attached.")
+    return _("Only PDF, PNG or JPEG files can be attached.")
 
 
 @transaction.atomic
@@ -74,7 +86,7 @@ def document_add(
         validate_upload(
             file,
             suffixes=tuple(CONTENT_TYPES),
-            max_bytes=MAX_DOCUMENT_BYTES,
+            max_bytes=settings.SHEGONG_DOCUMENT_MAX_BYTES,
             type_message=type_message(),
         )
     except ValidationError as error:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shegong.cases.content import content_scope
+from shegong.cases.document_storage import document_storage
 
 # The scored assessment tools are models of this app, kept in their own module.
 from shegong.cases.instruments import Instrument, InstrumentScore  # noqa: F401
@@ -780,14 +781,16 @@ def document_path(instance: CaseDocument, filename: str) -> str:
 class CaseDocument(CaseContent):
     """A file attached to a case (a consent form, a certificate, a photo of a
     home visit): read and downloaded only by those who read the case's content;
-    kept outside the web root (MEDIA_ROOT, never served by URL) and sent only as
+    kept outside the web root (SHEGONG_DOCUMENT_ROOT, never served by URL) and sent only as
     an attachment; every download is written to the access log. `author` is
     the uploader."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     title = models.CharField(_("description"), max_length=200, blank=True)
-    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=document_path, storage=document_storage, max_length=200
+    )
     stored_name = models.CharField(max_length=80, editable=False)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100, editable=False)

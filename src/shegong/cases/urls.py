@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/documents/", document_views.document_add, name="document-add"),
     path("<int:pk>/tools/<slug:code>/", scoring_views.case_score, name="case-score"),
     path("<int:pk>/<slug:step>/", views.case_step, name="case-step"),
+    path(
+        "residents/<int:resident_pk>/documents/",
+        document_views.resident_document_add,
+        name="resident-document-add",
+    ),
     path("documents/<int:pk>/", document_views.document_download, name="document-download"),
     path("documents/<int:pk>/delete/", document_views.document_delete, name="document-delete"),
     path("signoffs/", signoff_views.signoff_list, name="signoff-list"),

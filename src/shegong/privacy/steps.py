@@ -230,8 +230,15 @@ def purge_access_logs(*, before: datetime.date, dry_run: bool) -> dict[str, int]
     return {"deleted": deleted}
 
 
+def purge_case_documents(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    """The documents of cases closed before `before`, deleted with their files
+    (sooner than the case's text: privacy.policy)."""
+    return {"documents": _delete_documents(expired_cases(before), dry_run)}
+
+
 def register_all() -> None:
     register_purge_step("closed_cases", purge_closed_cases)
+    register_purge_step("case_documents", purge_case_documents)
     register_purge_step("survey_contacts", purge_survey_contacts)
     register_purge_step("roster_entries", purge_roster_entries)
     register_purge_step("access_logs", purge_access_logs)
