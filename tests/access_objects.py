@@ -24,7 +24,18 @@ from shegong.agenda import services as agenda_services
 from shegong.agenda.models import Appointment, PlannedService
 from shegong.cases import library as library_services
 from shegong.cases import services as case_services
-from shegong.cases.models import Alert, AlertRule, Case, LibraryCase, Observation
+from shegong.cases import documents as case_documents
+from shegong.cases import signoffs as case_signoffs
+from shegong.cases.models import (
+    Alert,
+    AlertRule,
+    Case,
+    CaseDocument,
+    LibraryCase,
+    Observation,
+    Signoff,
+    SignoffSetting,
+)
 from shegong.clients import services as client_services
 from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
 from shegong.community import services as community_services
@@ -156,6 +167,12 @@ class Side:
     job: Job | None = None
     data_request: SubjectRequest | None = None
     personal_export: PersonalExport | None = None
+    # Supervisor sign-off 督导审批: the station's setting and a high-risk
+    # assessment waiting (on a second case of the resident, the family one).
+    signoff_setting: SignoffSetting | None = None
+    signoff: Signoff | None = None
+    # A consent form attached to the side's case (SHEGONG_DOCUMENT_ROOT).
+    case_document: CaseDocument | None = None
 
 
 @dataclass
@@ -492,7 +509,29 @@ def _side(
         actor=worker, kind="residents", filters={}, reason=f"{tag}站探访名单"
     )
 
+    signoff_setting = case_signoffs.signoff_setting_set(
+        actor=director,
+        station=station,
+        high_risk_assessment=True,
+        service_plan=False,
+        closure=False,
+    )
+    signoff_case = case_services.case_open(
+        actor=worker, client=resident, domain="family", source="walk_in", opened_on=today
+    )
+    case_services.case_assess(
+        actor=worker, case=signoff_case, assessed_on=today, needs="家庭冲突", risk_level="high"
+    )
+    case_document = case_documents.document_add(
+        actor=worker,
+        case=case,
+        kind="consent_form",
+        file=SimpleUploadedFile("同意书.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
     return Side(
+        signoff_setting=signoff_setting,
+        signoff=Signoff.objects.get(case=signoff_case),
+        case_document=case_document,
         data_request=data_request,
         personal_export=personal_export,
         partner=partner,

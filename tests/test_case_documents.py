@@ -75,7 +75,7 @@ def test_a_worker_attaches_a_pdf_and_downloads_it_logged(world, case, login, med
     assert path.read_bytes() == PDF
     assert not (media.parent / "media").exists()
     with pytest.raises(ValueError):
-        document.file.url
+        document.file.url  # noqa: B018
     assert CaseEvent.objects.filter(case=case, action="document_added").count() == 1
     page = login(world["worker"]).get(f"/cases/{case.pk}/").content.decode()
     assert "同意书.pdf" in page and "知情同意书" in page

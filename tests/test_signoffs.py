@@ -260,5 +260,9 @@ def test_the_director_sets_the_steps_on_the_settings_page(world, login, api):
         True,
         False,
     )
+    # A step left out keeps its choice: an empty body changes nothing.
+    kept = api(world["director"]).post("/api/signoff-settings/mine/", {}, format="json")
+    assert kept.status_code == 200
+    assert (kept.json()["high_risk_assessment"], kept.json()["service_plan"]) == (False, True)
     worker = api(world["worker"]).post("/api/signoff-settings/mine/", {}, format="json")
     assert worker.status_code == 403

@@ -117,8 +117,14 @@ class SignoffSettingViewSet(ScopedReadOnlyViewSet):
     def mine(self, request):
         params = SignoffSettingSerializer(data=request.data)
         params.is_valid(raise_exception=True)
+        # A step left out keeps its current choice (an empty body changes nothing).
+        current = signoffs.setting_of(request.user.station_id)
+        steps = {
+            step: params.validated_data.get(step, getattr(current, step))
+            for step in ("high_risk_assessment", "service_plan", "closure")
+        }
         setting = signoffs.signoff_setting_set(
-            actor=request.user, station=request.user.station, **params.validated_data
+            actor=request.user, station=request.user.station, **steps
         )
         return Response(SignoffSettingSerializer(setting).data)
 
