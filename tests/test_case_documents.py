@@ -89,6 +89,15 @@ def test_a_worker_attaches_a_pdf_and_downloads_it_logged(world, case, login, med
     logged = AccessLog.objects.filter(action="download_document", object_id=document.pk)
     assert sorted(logged.values_list("user__username", flat=True)) == ["director", "worker"]
     assert logged.first().object_label == f"{case.number} 同意书.pdf"
+    # And in the audit log, as a file taken out, without the file's name.
+    taken = AuditEntry.objects.filter(object_type="cases.casedocument", action="export")
+    assert sorted(taken.values_list("username", flat=True)) == ["director", "worker"]
+    assert taken.first().detail == {
+        "document": document.pk,
+        "case": case.pk,
+        "kind": "consent_form",
+    }
+    assert "同意书" not in str(list(taken.values_list("object_repr", "detail")))
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ extension) and size (SHEGONG_DOCUMENT_MAX_BYTES) before anything is stored;
 stored under SHEGONG_DOCUMENT_ROOT, apart from MEDIA_ROOT, which no URL serves,
 under a name of ours (cases.document_storage); read and
 downloaded only by those who read the case's content (404 for anyone else),
-each download written to the access log; deleted by the uploader or the
+each download written to the access log and the audit log; deleted by the uploader or the
 station director, the deletion audited (core.audit) and in the case history."""
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from shegong.cases.models import (
 )
 from shegong.cases.services import WORK_REFUSED
 from shegong.clients.services import log_sensitive_read
+from shegong.core import audit
 from shegong.core.access import ensure_visible, require
 from shegong.core.models import AccessLog
 from shegong.core.scope import can, restrict
@@ -136,6 +137,13 @@ def document_open(*, user: User, document: CaseDocument, ip: str | None = None):
         obj=document,
         label=f"{document.case.number} {document.original_name}",
         ip=ip,
+    )
+    # A file taken out of the system, as an export is (its label redacted).
+    audit.record(
+        "export",
+        obj=document,
+        station_id=document.case.station_id,
+        detail={"document": document.pk, "case": document.case_id, "kind": document.kind},
     )
     return handle
 
