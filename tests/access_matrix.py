@@ -941,6 +941,36 @@ EVALUATION = [
         "evidence",
         get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
     ),
+    # The verification sample: the assigned evaluator draws, reveals and records;
+    # officials read it; the evaluated station never sees who was sampled.
+    page(
+        "evaluation:sample-detail",
+        "sheet",
+        get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sample-draw",
+        "sheet",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 400 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sample-export",
+        "sheet",
+        get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sample-entry-reveal",
+        "sample_entry",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 302 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sample-entry-record",
+        "sample_entry",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 400 302", "403 403 404 404 404 404 404 302"),
+    ),
     page("evaluation:inspection-list", get="200 200 200 200 200 200 403 302"),
     page(
         "evaluation:inspection-create",
@@ -1276,6 +1306,32 @@ API_NEW = [
         "stationevaluation-submit",
         "sheet",
         write=("403 403 403 404 404 404 200 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "clientsample-list",
+        get="200 200 200 200 200 200 200 401",
+        write="403 403 403 403 403 403 400 401",
+    ),
+    api(
+        "clientsample-detail",
+        "sample",
+        get=("200 200 200 404 404 404 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api("sampleentry-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "sampleentry-detail",
+        "sample_entry",
+        get=("200 200 200 404 404 404 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "sampleentry-reveal",
+        "sample_entry",
+        write=("403 403 403 404 404 404 400 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "sampleentry-record",
+        "sample_entry",
+        write=("403 403 403 404 404 404 400 401", "403 403 404 404 404 404 404 401"),
     ),
     api("indicatorscore-list", get="200 200 200 200 200 200 200 401"),
     api(
@@ -2948,6 +3004,14 @@ evaluation:sheet-submit post 404 404
 evaluation:sheet-reply get 405 405
 evaluation:sheet-reply post 404 404
 evaluation:evidence-download get 404 404
+evaluation:sample-detail get 404 404
+evaluation:sample-draw get 405 405
+evaluation:sample-draw post 404 404
+evaluation:sample-entry-record get 405 405
+evaluation:sample-entry-record post 404 404
+evaluation:sample-entry-reveal get 405 405
+evaluation:sample-entry-reveal post 404 404
+evaluation:sample-export get 404 404
 evaluation:inspection-list get 403
 evaluation:inspection-create get 403
 evaluation:inspection-create post 403
@@ -3176,6 +3240,13 @@ api:stationevaluation-scores post 404 404
 api:stationevaluation-submit post 404 404
 api:indicatorscore-list get 200
 api:indicatorscore-detail get 404 404
+api:clientsample-detail get 404 404
+api:clientsample-list get 200
+api:clientsample-list post 403
+api:sampleentry-detail get 404 404
+api:sampleentry-list get 200
+api:sampleentry-record post 404 404
+api:sampleentry-reveal post 404 404
 api:evidence-list get 200
 api:evidence-detail get 404 404
 api:inspection-list get 200

@@ -59,6 +59,7 @@ from shegong.delivery.models import Group, GroupSessionPlan, ServiceEvent
 from shegong.evaluation import inspections as evaluation_inspections
 from shegong.evaluation import services as evaluation_services
 from shegong.evaluation.models import (
+    ClientSample,
     EvaluationRound,
     Evidence,
     IndicatorScore,
@@ -66,6 +67,7 @@ from shegong.evaluation.models import (
     Rectification,
     RectificationAlert,
     RoundAssignment,
+    SampleEntry,
     StationEvaluation,
 )
 from shegong.org import services as org_services
@@ -162,6 +164,8 @@ class Side:
     appointment: Appointment | None = None
     planned_service: PlannedService | None = None
     roster_entry: RosterEntry | None = None
+    sample: ClientSample | None = None
+    sample_entry: SampleEntry | None = None
     point: ServicePoint | None = None
     # A failed import job of the side's worker (core.jobs): its owner's alone.
     job: Job | None = None
@@ -454,6 +458,29 @@ def _side(
         indicator=indicator,
         file=SimpleUploadedFile("现场照片.pdf", PDF, content_type="application/pdf"),
     )
+    # The evaluator's verification sample of the sheet: one call to the resident
+    # (who has no phone number: revealing it is a 400 for the evaluator).
+    sample = ClientSample.objects.create(
+        evaluation=sheet,
+        seed=1,
+        calls=1,
+        visits=0,
+        as_of=today,
+        population=1,
+        strata=[
+            {"domain": "elderly", "category": "general", "population": 1, "calls": 1, "visits": 0}
+        ],
+        drawn_by=evaluator,
+    )
+    sample_entry = SampleEntry.objects.create(
+        sample=sample,
+        resident=resident,
+        position=1,
+        method="call",
+        domain="elderly",
+        category="general",
+        label=f"{tag}**",
+    )
     inspection = evaluation_inspections.inspection_record(
         actor=inspector, station=station, visited_on=today - datetime.timedelta(days=2)
     )
@@ -590,6 +617,8 @@ def _side(
         assignment=assignment,
         indicator_score=indicator_score,
         evidence=evidence,
+        sample=sample,
+        sample_entry=sample_entry,
         inspection=inspection,
         rectification=rectification,
         # A colleague's authenticator (a device on a role's own account would send

@@ -9,10 +9,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from shegong.clients import services as clients_services
 from shegong.community import meal_services
 from shegong.community import services as community_services
 from shegong.community.meal_models import (
+    MealCard,
     MealCheckIn,
+    MealEligibility,
     MealSettlement,
     SettlementAdjustment,
     ShareKind,
@@ -320,3 +323,61 @@ def test_subsidy_rules_are_the_officials(world, canteen):
             valid_from=timezone.localdate(),
         )
     assert SubsidyRule.objects.count() == 6
+
+
+def _duplicate_with_a_card(world, name="张桂英"):
+    worker = world["worker"]
+    duplicate = register_resident(world, name, born=datetime.date(1940, 5, 2))
+    since = timezone.localdate() - datetime.timedelta(days=40)
+    enrolment = community_services.meal_enrol(actor=worker, resident=duplicate, started_on=since)
+    meal_services.meal_eligibility_set(
+        actor=worker, enrolment=enrolment, subsidy_class="hardship", valid_from=since, evidence="x"
+    )
+    return duplicate, meal_services.meal_card_issue(actor=worker, enrolment=enrolment).code
+
+
+def test_merging_a_duplicate_drops_its_second_claim_for_the_same_meal(
+    world, canteen, client, login
+):
+    duplicate, code = _duplicate_with_a_card(world)
+    login(world["worker"])
+    assert _check_in(client, canteen.codes["hardship"]).status_code == 302
+    assert _check_in(client, code).status_code == 302
+    assert _check_in(client, code, meal="dinner").status_code == 302
+    keep = canteen.enrolments["hardship"].resident
+    clients_services.resident_merge(actor=world["director"], keep=keep, duplicate=duplicate)
+    # One lunch (a person eats once), and the duplicate's dinner now keep's.
+    assert sorted(MealCheckIn.objects.values_list("resident__name", "meal", "elder_fen")) == [
+        ("张桂英", "dinner", 100),
+        ("张桂英", "lunch", 100),
+    ]
+    assert set(MealCheckIn.objects.values_list("resident", flat=True)) == {keep.pk}
+    # One open subsidy class per elder and canteen: the duplicate's has ended.
+    assert MealEligibility.objects.filter(resident=keep, valid_until__isnull=True).count() == 1
+
+
+def test_merging_is_refused_when_the_double_claim_is_in_a_settled_month(
+    world, canteen, client, login
+):
+    duplicate, code = _duplicate_with_a_card(world)
+    keep = canteen.enrolments["hardship"].resident
+    day = last_month()
+    for resident in (keep, duplicate):
+        meal_services.meal_check_in(
+            actor=world["worker"],
+            station=world.station_a,
+            code=MealCard.objects.get(enrolment__resident=resident).code,
+            meal="lunch",
+            served_on=day,
+        )
+    login(world["director"])
+    assert client.post(_settlement_url(world, "city")).status_code == 302
+    assert refusal(
+        clients_services.resident_merge, actor=world["director"], keep=keep, duplicate=duplicate
+    ) == [
+        f"Both records checked in for the same meal on {day.isoformat()}, in a month already "
+        "settled: record an adjustment of that settlement before merging."
+    ]
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id is None
+    assert MealCheckIn.objects.filter(resident=duplicate).count() == 1

@@ -15,6 +15,7 @@ from shegong.core.access_log_api import AccessLogViewSet
 from shegong.core.audit_views import AuditEntryViewSet
 from shegong.delivery import api as delivery_api
 from shegong.evaluation import api as evaluation_api
+from shegong.evaluation import sampling_api as evaluation_sampling_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
 from shegong.referrals import api as referrals_api
@@ -70,6 +71,8 @@ router.register("evaluation-assignments", evaluation_api.RoundAssignmentViewSet)
 router.register("station-evaluations", evaluation_api.StationEvaluationViewSet)
 router.register("indicator-scores", evaluation_api.IndicatorScoreViewSet)
 router.register("evaluation-evidence", evaluation_api.EvidenceViewSet)
+router.register("evaluation-samples", evaluation_sampling_api.ClientSampleViewSet)
+router.register("sample-entries", evaluation_sampling_api.SampleEntryViewSet)
 router.register("inspections", evaluation_api.InspectionViewSet)
 router.register("rectifications", evaluation_api.RectificationViewSet)
 router.register("rectification-alerts", evaluation_api.RectificationAlertViewSet)

@@ -379,6 +379,8 @@ SPECTACULAR_SETTINGS = {
         "ContactMethodEnum": "shegong.cases.models.ContactMethod",
         "AppointmentKindEnum": "shegong.agenda.models.AppointmentKind",
         "AppointmentStatusEnum": "shegong.agenda.models.AppointmentStatus",
+        "CaseOutcomeEnum": "shegong.cases.models.CaseOutcome",
+        "CallOutcomeEnum": "shegong.evaluation.sample_models.CallOutcome",
     },
     # The errors every operation can answer (core/schema.py).
     "POSTPROCESSING_HOOKS": [

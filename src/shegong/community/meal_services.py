@@ -365,3 +365,37 @@ def subsidy_rule_add(
     rule.full_clean()
     rule.save()
     return rule
+
+
+def resident_merge_meal_money(*, keep: Resident, duplicate: Resident) -> None:
+    """The meal money's part of a resident merge (after `resident_merge_meals`):
+    where both records checked in for the same meal, the duplicate's check-in is
+    a double claim and is dropped, unless its month is settled (then the merge is
+    refused: a settled month is corrected by an adjustment first). Where both have
+    an open subsidy class at the same canteen, the duplicate's ends the day before
+    keep's began, or today."""
+    kept_meals = MealCheckIn.objects.filter(resident=keep)
+    doubles = [
+        check_in
+        for check_in in MealCheckIn.objects.filter(resident=duplicate).select_related("station")
+        if kept_meals.filter(served_on=check_in.served_on, meal=check_in.meal).exists()
+    ]
+    settled = [c for c in doubles if _month_locked(c.station, c.served_on)]
+    if settled:
+        raise ValidationError(
+            _(
+                "Both records checked in for the same meal on %(day)s, in a month already "
+                "settled: record an adjustment of that settlement before merging."
+            )
+            % {"day": settled[0].served_on.isoformat()}
+        )
+    MealCheckIn.objects.filter(pk__in=[c.pk for c in doubles]).delete()
+    today = timezone.localdate()
+    for eligibility in MealEligibility.objects.filter(resident=duplicate, valid_until__isnull=True):
+        kept = MealEligibility.objects.filter(
+            resident=keep, station=eligibility.station_id, valid_until__isnull=True
+        ).first()
+        if kept is not None:
+            end = min(today, kept.valid_from - datetime.timedelta(days=1))
+            eligibility.valid_until = max(end, eligibility.valid_from)
+            eligibility.save(update_fields=["valid_until", "updated_at"])
