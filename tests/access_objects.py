@@ -22,9 +22,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shegong.accounts.models import User
 from shegong.agenda import services as agenda_services
 from shegong.agenda.models import Appointment, PlannedService
+from shegong.cases import documents as case_documents
 from shegong.cases import library as library_services
 from shegong.cases import services as case_services
-from shegong.cases import documents as case_documents
 from shegong.cases import signoffs as case_signoffs
 from shegong.cases.models import (
     Alert,

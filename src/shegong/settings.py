@@ -381,6 +381,7 @@ SPECTACULAR_SETTINGS = {
         "AppointmentStatusEnum": "shegong.agenda.models.AppointmentStatus",
         "CaseOutcomeEnum": "shegong.cases.models.CaseOutcome",
         "CallOutcomeEnum": "shegong.evaluation.sample_models.CallOutcome",
+        "DocumentKindEnum": "shegong.cases.models.DocumentKind",
     },
     # The errors every operation can answer (core/schema.py).
     "POSTPROCESSING_HOOKS": [

@@ -692,6 +692,7 @@ class SignoffSetting(TimeStampedModel):
     class Meta:
         verbose_name = _("sign-off setting")
         verbose_name_plural = _("sign-off settings")
+        ordering = ["station_id"]
 
     def __str__(self) -> str:
         return str(self.station)

@@ -56,7 +56,7 @@ class SignoffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DecisionSerializer(serializers.Serializer):
+class SignoffDecisionSerializer(serializers.Serializer):
     # Blank reaches the service, which refuses a return without a comment.
     comment = serializers.CharField(allow_blank=True, default="")
     version = serializers.IntegerField(min_value=1, required=False)
@@ -79,18 +79,18 @@ class SignoffViewSet(ScopedReadOnlyViewSet):
 
     def _decide(self, request, service):
         signoff = self.get_object()
-        params = DecisionSerializer(data=request.data)
+        params = SignoffDecisionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         service(actor=request.user, signoff=signoff, **params.validated_data)
         return Response(SignoffSerializer(Signoff.objects.get(pk=signoff.pk)).data)
 
-    @extend_schema(request=DecisionSerializer, responses=SignoffSerializer)
+    @extend_schema(request=SignoffDecisionSerializer, responses=SignoffSerializer)
     @action(detail=True, methods=["post"], scope_action=SIGN_OFF)
     def approve(self, request, pk=None):
         """Sign the step off (a closure then closes the case)."""
         return self._decide(request, signoffs.signoff_approve)
 
-    @extend_schema(request=DecisionSerializer, responses=SignoffSerializer)
+    @extend_schema(request=SignoffDecisionSerializer, responses=SignoffSerializer)
     @action(detail=True, methods=["post"], scope_action=SIGN_OFF, url_path="return")
     def return_(self, request, pk=None):
         """Return the step to the worker with a `comment` (required)."""

@@ -57,6 +57,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'sign-off setting',
                 'verbose_name_plural': 'sign-off settings',
+                'ordering': ['station_id'],
             },
         ),
         migrations.CreateModel(
