@@ -387,3 +387,16 @@ def test_documents_go_sooner_than_the_case_text_by_their_own_period(
     settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "case_documents": 100}
     with pytest.raises(CommandError, match="Documents of closed cases are kept at least 365"):
         call_command("purge_personal_data", "--dry-run", stdout=StringIO())
+
+
+def test_a_document_root_the_web_server_serves_is_refused_at_start(settings, tmp_path):
+    from shegong.cases.document_storage import check_document_root
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.SHEGONG_DOCUMENT_ROOT = tmp_path / "documents"
+    assert check_document_root() == []
+    settings.SHEGONG_DOCUMENT_ROOT = tmp_path / "media" / "documents"
+    assert [e.id for e in check_document_root()] == ["shegong.E101"]
+    settings.SHEGONG_DOCUMENT_ROOT = tmp_path
+    assert [e.id for e in check_document_root()] == ["shegong.E101", "shegong.E101"]

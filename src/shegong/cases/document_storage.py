@@ -5,6 +5,7 @@ MEDIA_ROOT and with no URL: a document leaves only through the download view."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -31,3 +32,27 @@ class DocumentStorage(FileSystemStorage):
 
 
 document_storage = DocumentStorage()
+
+
+def check_document_root(app_configs=None, **kwargs):
+    """A system check (`shegong check`, and at every start): the documents'
+    folder must not lie in or contain a folder the web server serves (STATIC_ROOT,
+    MEDIA_ROOT), nor the reverse."""
+    from django.core.checks import Error
+
+    root = Path(settings.SHEGONG_DOCUMENT_ROOT).resolve()
+    errors = []
+    for name in ("STATIC_ROOT", "MEDIA_ROOT"):
+        served = getattr(settings, name, None)
+        if not served:
+            continue
+        served = Path(served).resolve()
+        if root == served or root.is_relative_to(served) or served.is_relative_to(root):
+            errors.append(
+                Error(
+                    f"SHEGONG_DOCUMENT_ROOT ({root}) overlaps {name} ({served}): "
+                    "documents must be stored where no URL serves them.",
+                    id="shegong.E101",
+                )
+            )
+    return errors
