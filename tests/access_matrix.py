@@ -2621,6 +2621,36 @@ REFERRALS = [
     ),
 ]
 
+# The referral workflow 转介: a case's referral is sent from its file (the case's
+# workers and director); `referral_track` is a referral sent by station B and
+# received at the side's station: its staff read the shared part and answer it
+# (decline with an empty body: 400, no reason given); everyone else, officials
+# and a third station, gets 404. Officials read the counts only.
+REFERRAL_WORKFLOW = [
+    page(
+        "referrals:referral-send",
+        "case",
+        kwarg="case_pk",
+        get=("403 403 403 403 200 200 404 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 400 400 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("referrals:referral-inbox", get="403 403 403 403 200 200 403 302"),
+    page("referrals:referral-stats", get=LOGGED_IN),
+    page(
+        "referrals:referral-detail",
+        "referral_track",
+        get=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "referrals:referral-act",
+        "referral_track",
+        kwargs={"action": "decline"},
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("404 404 404 404 400 400 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    api("referral-stats", get=API_LOGGED_IN),
+]
+
 # A resident's personal data requests: station staff take them in and read them,
 # the director answers and exports; nobody outside the station sees one.
 PRIVACY = [
@@ -2695,6 +2725,14 @@ PRIVACY = [
 # its street's stations, contracts, plans and evaluation results and scores the
 # buyer branch of a points tree; everything else is 404 (outside) or 403.
 BUYER_ROWS = """
+referrals:referral-send get 404 404
+referrals:referral-send post 404 404
+referrals:referral-inbox get 403
+referrals:referral-stats get 200
+referrals:referral-detail get 404 404
+referrals:referral-act get 405 405
+referrals:referral-act post 404 404
+api:referral-stats get 200
 canteen:check-in get 403
 canteen:check-in post 403
 canteen:cards get 403
@@ -3519,6 +3557,7 @@ def buyer_rows() -> dict[tuple[str, str], tuple[str, ...]]:
 ROUTES: list[Route] = [
     *PRIVACY,
     *REFERRALS,
+    *REFERRAL_WORKFLOW,
     *AGENDA,
     *ROSTERS,
     *GOLIVE,

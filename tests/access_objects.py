@@ -87,7 +87,8 @@ from shegong.privacy import personal_exports
 from shegong.privacy import requests as privacy_requests
 from shegong.privacy.models import PersonalExport, SubjectRequest
 from shegong.referrals import services as referral_services
-from shegong.referrals.models import Partner
+from shegong.referrals import workflow as referral_workflow
+from shegong.referrals.models import Partner, ReferralTrack
 from shegong.rosters import importing as roster_importing
 from shegong.rosters.models import RosterEntry
 from shegong.surveys import services as survey_services
@@ -171,6 +172,9 @@ class Side:
     job: Job | None = None
     data_request: SubjectRequest | None = None
     personal_export: PersonalExport | None = None
+    # A referral received by the side's station, sent by station B (the
+    # receiving station's staff read its shared part; everyone else, 404).
+    referral_track: ReferralTrack | None = None
     # Supervisor sign-off 督导审批: the station's setting and a high-risk
     # assessment waiting (on a second case of the resident, the family one).
     signoff_setting: SignoffSetting | None = None
@@ -631,6 +635,51 @@ def _side(
     )
 
 
+def _referral_track(world: World, to_station: Station, tag: str) -> ReferralTrack:
+    """A case of station B referred, with the client's consent to share, to
+    `to_station` through its directory entry (the referral workflow)."""
+    today = timezone.localdate()
+    director_b = world["director_b"]
+    resident = client_services.resident_register(
+        actor=director_b,
+        station=world.station_b,
+        name=f"{tag}转介居民",
+        gender="female",
+        birth_date=datetime.date(1950, 3, 1),
+        allow_similar=True,
+    )
+    client_services.consent_record(
+        actor=director_b, resident=resident, recorded_on=today, covers_referral_sharing=True
+    )
+    case = case_services.case_open(
+        actor=director_b,
+        client=resident,
+        domain="elderly",
+        source="walk_in",
+        opened_on=today,
+        workers=[director_b],
+    )
+    case_services.case_assess(
+        actor=director_b, case=case, assessed_on=today, needs="需要康复", risk_level="low"
+    )
+    case.refresh_from_db()
+    partner = referral_services.partner_create(
+        actor=world["city"],
+        name=f"{to_station.name}（平台）",
+        kind="station",
+        domains=["elderly"],
+        platform_station=to_station,
+    )
+    return referral_workflow.referral_send(
+        actor=director_b,
+        case=case,
+        partner=partner,
+        reason="需要康复服务",
+        shared_parts=["assessment"],
+        sent_on=today,
+    )
+
+
 def make_objects(world: World) -> Objects:
     director_c = make_user("director_c", Role.STATION_DIRECTOR, station=world.station_c)
     world.people["director_c"] = director_c
@@ -672,4 +721,5 @@ def make_objects(world: World) -> Objects:
     evaluation_inspections.overdue_alerts_raise()
     for side in (inside, outside):
         side.rectification_alert = RectificationAlert.objects.get(rectification=side.rectification)
+        side.referral_track = _referral_track(world, side.station, "A" if side is inside else "C")
     return Objects(world=world, inside=inside, outside=outside)

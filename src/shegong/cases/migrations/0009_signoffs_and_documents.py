@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_instrument_scores'),
+        ('cases', '0008_alert_kind_referral_follow_up'),
         ('org', '0003_service_points'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
