@@ -329,6 +329,52 @@ CASES = [
         get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
         post=("403 403 403 403 400 400 404 302", "403 403 404 404 404 404 404 302"),
     ),
+    # Supervisor sign-off 督导审批 and documents 文件附件 (cases.signoffs, cases.documents).
+    # The queue lists only what the user may decide; sign-offs and documents are
+    # the case's content: 404 for whoever does not read it, 403 for its readers
+    # without the right (a worker signing off).
+    page("cases:signoff-list", get="200 200 200 200 200 200 200 302"),
+    page(
+        "cases:signoff-settings",
+        get="403 403 403 403 200 403 403 302",
+        post="403 403 403 403 200 403 403 302",
+    ),
+    page(
+        "cases:signoff-approve",
+        "signoff",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("404 404 404 404 302 403 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:signoff-return",
+        "signoff",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("404 404 404 404 400 403 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:document-add",
+        "case",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:resident-document-add",
+        "resident",
+        kwarg="resident_pk",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 404 404 404 400 400 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:document-download",
+        "case_document",
+        get=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:document-delete",
+        "case_document",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("404 404 404 404 302 302 404 302", "404 404 404 404 404 404 404 302"),
+    ),
     page("cases:alert-list", get="200 200 200 200 200 200 200 302"),
     page(
         "cases:alert-rules",
@@ -1200,6 +1246,45 @@ SURVEYS = [
 ]
 
 API_NEW = [
+    api("signoff-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "signoff-detail",
+        "signoff",
+        get=("404 404 404 404 200 200 404 401", "404 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "signoff-approve",
+        "signoff",
+        write=("404 404 404 404 200 403 404 401", "404 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "signoff-return-",
+        "signoff",
+        write=("404 404 404 404 400 403 404 401", "404 404 404 404 404 404 404 401"),
+    ),
+    api("signoffsetting-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "signoffsetting-detail",
+        "signoff_setting",
+        get=("200 404 404 404 200 200 404 401", "200 404 404 404 404 404 404 401"),
+    ),
+    api("signoffsetting-mine", write="403 403 403 403 200 403 403 401"),
+    api(
+        "casedocument-list",
+        get="200 200 200 200 200 200 200 401",
+        write="403 403 403 403 400 400 403 401",
+    ),
+    api(
+        "casedocument-detail",
+        "case_document",
+        get=("404 404 404 404 200 200 404 401", "404 404 404 404 404 404 404 401"),
+        write=("404 404 404 404 204 204 404 401", "404 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "casedocument-download",
+        "case_document",
+        get=("404 404 404 404 200 200 404 401", "404 404 404 404 404 404 404 401"),
+    ),
     api("workforce-staffing", get="200 200 200 200 200 403 200 401"),
     api(
         "librarycase-list",
@@ -3558,6 +3643,32 @@ admin:rosters_rostercategory_change get 302 302
 admin:rosters_rostercategory_history get 302 302
 admin:rosters_rostercategory_delete get 302 302
 admin/rosters/rostercategory/<path:object_id>/ get 302 302
+cases:signoff-list get 200
+cases:signoff-settings get 403
+cases:signoff-settings post 403
+cases:signoff-approve get 405 405
+cases:signoff-approve post 404 404
+cases:signoff-return get 405 405
+cases:signoff-return post 404 404
+cases:document-add get 405 405
+cases:document-add post 404 404
+cases:resident-document-add get 405 405
+cases:resident-document-add post 404 404
+cases:document-download get 404 404
+cases:document-delete get 405 405
+cases:document-delete post 404 404
+api:signoff-list get 200
+api:signoff-detail get 404 404
+api:signoff-approve post 404 404
+api:signoff-return- post 404 404
+api:signoffsetting-list get 200
+api:signoffsetting-detail get 404 404
+api:signoffsetting-mine post 403
+api:casedocument-list get 200
+api:casedocument-list post 403
+api:casedocument-detail get 404 404
+api:casedocument-detail delete 404 404
+api:casedocument-download get 404 404
 """
 
 

@@ -22,9 +22,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from shegong.accounts.models import User
 from shegong.agenda import services as agenda_services
 from shegong.agenda.models import Appointment, PlannedService
+from shegong.cases import documents as case_documents
 from shegong.cases import library as library_services
 from shegong.cases import services as case_services
-from shegong.cases.models import Alert, AlertRule, Case, LibraryCase, Observation
+from shegong.cases import signoffs as case_signoffs
+from shegong.cases.models import (
+    Alert,
+    AlertRule,
+    Case,
+    CaseDocument,
+    LibraryCase,
+    Observation,
+    Signoff,
+    SignoffSetting,
+)
 from shegong.clients import services as client_services
 from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
 from shegong.community import activities as activity_services
@@ -172,6 +183,12 @@ class Side:
     activity: CommunityActivity | None = None
     activity_checkin: VolunteerCheckin | None = None
     resident_signup: ResidentSignup | None = None
+    # Supervisor sign-off 督导审批: the station's setting and a high-risk
+    # assessment waiting (on a second case of the resident, the family one).
+    signoff_setting: SignoffSetting | None = None
+    signoff: Signoff | None = None
+    # A consent form attached to the side's case (SHEGONG_DOCUMENT_ROOT).
+    case_document: CaseDocument | None = None
 
 
 @dataclass
@@ -552,10 +569,32 @@ def _side(
         status="requested",
     )
 
+    signoff_setting = case_signoffs.signoff_setting_set(
+        actor=director,
+        station=station,
+        high_risk_assessment=True,
+        service_plan=False,
+        closure=False,
+    )
+    signoff_case = case_services.case_open(
+        actor=worker, client=resident, domain="family", source="walk_in", opened_on=today
+    )
+    case_services.case_assess(
+        actor=worker, case=signoff_case, assessed_on=today, needs="家庭冲突", risk_level="high"
+    )
+    case_document = case_documents.document_add(
+        actor=worker,
+        case=case,
+        kind="consent_form",
+        file=SimpleUploadedFile("同意书.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
     return Side(
         activity=activity,
         activity_checkin=activity_checkin,
         resident_signup=resident_signup,
+        signoff_setting=signoff_setting,
+        signoff=Signoff.objects.get(case=signoff_case),
+        case_document=case_document,
         data_request=data_request,
         personal_export=personal_export,
         partner=partner,

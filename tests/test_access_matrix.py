@@ -50,7 +50,10 @@ def objects(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world and its objects, built once for the module inside a transaction
     that is rolled back at the end; each test runs in a savepoint within it.
     Uploaded files (evaluation evidence) go to a temporary media root."""
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    media = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        SHEGONG_DOCUMENT_ROOT=tmp_path_factory.mktemp("documents"),
+    )
     with django_db_blocker.unblock(), media:
         atomic = transaction.atomic()
         atomic.__enter__()

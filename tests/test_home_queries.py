@@ -19,7 +19,7 @@ homes = shared(make_homes)
 # (shegong/home/queues.py); measured on tests/home_world.py.
 BASELINE = {
     "worker": 18,  # + the week's appointments and planned services, the outreach due
-    "director": 20,  # + data requests to answer, consents to renew at 14, exports to approve
+    "director": 21,  # + data requests, consents to renew at 14, exports, sign-offs waiting
     "district": 13,  # + the coverage gaps (rosters), personal-data exports to approve
     "city": 12,
     "agency": 6,

@@ -32,9 +32,10 @@ def test_every_app_with_audited_records_registered_them():
     # The 35 core/audited.py listed, the calendar's appointments, planned services and
     # feeds, the rosters' categories, rules and imports, the service points (org),
     # the directory of services' entries and the referral workflow (referrals), the
-    # residents' personal data requests (privacy), and the canteens' money: subsidy
-    # classes, prices, rules, cards, settlements and their adjustments (community).
-    assert len(audit.registered_models()) == 55
+    # residents' personal data requests (privacy), the canteens' money: subsidy
+    # classes, prices, rules, cards, settlements and their adjustments (community),
+    # and the supervisor sign-off's settings and sign-offs and the case documents (cases).
+    assert len(audit.registered_models()) == 58
 
 
 def test_the_evaluator_stations_come_from_the_evaluation_app(world):

@@ -8,7 +8,7 @@ from shegong.accounts.api import UserViewSet
 from shegong.accounts.two_factor import ObtainAuthToken
 from shegong.agenda import api as agenda_api
 from shegong.cases import api as cases_api
-from shegong.cases import library_api
+from shegong.cases import library_api, signoff_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
 from shegong.core.access_log_api import AccessLogViewSet
@@ -43,6 +43,9 @@ router.register("cases", cases_api.CaseViewSet)
 router.register("observations", cases_api.ObservationViewSet)
 router.register("alerts", cases_api.AlertViewSet)
 router.register("alert-rules", cases_api.AlertRuleViewSet)
+router.register("signoffs", signoff_api.SignoffViewSet)
+router.register("signoff-settings", signoff_api.SignoffSettingViewSet)
+router.register("case-documents", signoff_api.CaseDocumentViewSet)
 router.register("access-log", AccessLogViewSet)
 router.register("case-library", library_api.LibraryCaseViewSet)
 router.register("audit-log", AuditEntryViewSet)

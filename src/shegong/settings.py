@@ -303,6 +303,15 @@ STORAGES = {
 # Uploaded files (evaluation evidence): never served directly, only through views
 # that check scope and send them as attachments.
 MEDIA_ROOT = VAR_DIR / "media"
+# Documents 文件附件 attached to cases (cases.documents: consent forms, certificates,
+# photos of a home visit): stored here, apart from MEDIA_ROOT and outside the web
+# root; no URL serves the folder, only the download view that checks the scope and
+# the case-content rule (and writes the access log) sends a file. The size limit is
+# checked before anything is stored.
+SHEGONG_DOCUMENT_ROOT = Path(os.environ.get("SHEGONG_DOCUMENT_ROOT", VAR_DIR / "documents"))
+SHEGONG_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("SHEGONG_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 # --- Background jobs (core.jobs, docs/decisions.md) ---------------------------------
 # "database": jobs wait in the database for `shegong db_worker` (production, the
@@ -372,6 +381,7 @@ SPECTACULAR_SETTINGS = {
         "AppointmentStatusEnum": "shegong.agenda.models.AppointmentStatus",
         "CaseOutcomeEnum": "shegong.cases.models.CaseOutcome",
         "CallOutcomeEnum": "shegong.evaluation.sample_models.CallOutcome",
+        "DocumentKindEnum": "shegong.cases.models.DocumentKind",
     },
     # The errors every operation can answer (core/schema.py).
     "POSTPROCESSING_HOOKS": [
@@ -404,6 +414,8 @@ RETENTION_DAYS = {
     kind: int(os.environ.get(f"SHEGONG_RETENTION_{kind.upper()}_DAYS", str(default)))
     for kind, default in (
         ("closed_cases", 3650),
+        # The files attached to a closed case (privacy.policy says why 3 years).
+        ("case_documents", 1095),
         ("survey_contacts", 365),
         ("roster_entries", 1095),
         ("access_logs", 400),

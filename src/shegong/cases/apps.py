@@ -13,7 +13,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from shegong.cases import alert_jobs, models
+        from shegong.cases.document_storage import check_document_root
+
+        checks.register(check_document_root)
         from shegong.core import audit
 
         # Confidential text is recorded as "changed", never copied.
@@ -32,4 +37,7 @@ class CasesConfig(AppConfig):
         audit.register(models.Observation, redact=["text"])
         audit.register(models.AlertRule)
         audit.register(models.LibraryCase)
+        audit.register(models.SignoffSetting)
+        audit.register(models.Signoff, redact=["summary", "comment"], label=_content_label)
+        audit.register(models.CaseDocument, redact=["title", "original_name"], label=_content_label)
         alert_jobs.register()

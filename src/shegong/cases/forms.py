@@ -1,6 +1,7 @@
 """Forms for the case steps, observations, alerts and alert rules."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from shegong.cases.models import (
     CaseOutcome,
     CaseSource,
     ContactMethod,
+    DocumentKind,
     ObservationSource,
     RiskLevel,
     ServiceType,
@@ -158,6 +160,52 @@ class LibraryReturnForm(forms.Form):
         label=_("What should change"), widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SignoffDecisionForm(forms.Form):
+    """Approve or return a step waiting for sign-off; a return needs its comment
+    (the service says so)."""
+
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SignoffSettingForm(forms.Form):
+    high_risk_assessment = forms.BooleanField(
+        label=_("Assessment of a high-risk case"), required=False
+    )
+    service_plan = forms.BooleanField(label=_("Service plan"), required=False)
+    closure = forms.BooleanField(label=_("Closure"), required=False)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Description"), max_length=200, required=False)
+    # Checked (type by content, size) by the service, which says what is wrong.
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mb = settings.SHEGONG_DOCUMENT_MAX_BYTES // (1024 * 1024)
+        self.fields["file"].help_text = gettext("PDF, PNG or JPEG, up to %(mb)s MB.") % {"mb": mb}
+
+
+class ResidentDocumentForm(DocumentForm):
+    """A document attached from the resident's page: to one of their cases the
+    user works on (a document is the content of a case, read by its readers)."""
+
+    case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.none())
+
+    field_order = ["case", "kind", "title", "file"]
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda case: (
+            f"{case.number} · {case.get_domain_display()}"
+        )
 
 
 class InstrumentScoreForm(VersionedForm):

@@ -4,12 +4,15 @@ and the early-warning alerts (预警) raised from them."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shegong.cases.content import content_scope
+from shegong.cases.document_storage import document_storage
 
 # The scored assessment tools are models of this app, kept in their own module.
 from shegong.cases.instruments import Instrument, InstrumentScore  # noqa: F401
@@ -318,6 +321,11 @@ class CaseAction(models.TextChoices):
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
     ASSIGNED = "assigned", _("Assigned or transferred")
+    SIGNOFF_REQUESTED = "signoff_requested", _("Sent for the director's sign-off")
+    SIGNOFF_APPROVED = "signoff_approved", _("Signed off")
+    SIGNOFF_RETURNED = "signoff_returned", _("Returned by the director")
+    DOCUMENT_ADDED = "document_added", _("Document attached")
+    DOCUMENT_DELETED = "document_deleted", _("Document deleted")
     SCORED = "scored", _("Assessment tool scored")
     # A case brought over from the city's previous system (golive.records_import):
     # its step, workers and a summary of its history there, in `detail`.
@@ -651,3 +659,170 @@ class LibraryCase(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in (LibraryStatus.DRAFT, LibraryStatus.RETURNED)
+
+
+# --- Supervisor sign-off (督导审批) -------------------------------------------------
+
+# The scope action of approving or returning a step waiting for sign-off.
+SIGN_OFF = "sign_off"
+
+
+class SignoffStep(models.TextChoices):
+    ASSESSMENT = "assessment", _("Assessment of a high-risk case")
+    PLAN = "plan", _("Service plan")
+    CLOSURE = "closure", _("Closure")
+
+
+class SignoffStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for sign-off")
+    APPROVED = "approved", _("Signed off")
+    RETURNED = "returned", _("Returned")
+
+
+# The risk levels whose assessment a station may ask to be signed off.
+HIGH_RISK_LEVELS = frozenset({RiskLevel.HIGH, RiskLevel.CRISIS})
+
+
+class SignoffSetting(TimeStampedModel):
+    """A station's choice of the case steps its director signs off; no row: none."""
+
+    station = models.OneToOneField(
+        "org.Station",
+        on_delete=models.CASCADE,
+        related_name="signoff_setting",
+        verbose_name=_("station"),
+    )
+    high_risk_assessment = models.BooleanField(_("assessment of a high-risk case"), default=False)
+    service_plan = models.BooleanField(_("service plan"), default=False)
+    closure = models.BooleanField(_("closure"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        station="station",
+        change_roles=DIRECTOR_ONLY,
+        create_roles=DIRECTOR_ONLY,
+        hidden_from=STATION_STAFF_ONLY,
+        superuser_acts=STAFF_WORK,
+    )
+
+    class Meta:
+        verbose_name = _("sign-off setting")
+        verbose_name_plural = _("sign-off settings")
+        ordering = ["station_id"]
+
+    def __str__(self) -> str:
+        return str(self.station)
+
+    def asks_for(self, step: str) -> bool:
+        return {
+            SignoffStep.ASSESSMENT: self.high_risk_assessment,
+            SignoffStep.PLAN: self.service_plan,
+            SignoffStep.CLOSURE: self.closure,
+        }[step]
+
+
+class Signoff(CaseContent):
+    """督导审批: a step of a case waiting for, or given, the director's sign-off.
+    `author` asked for it. A closure asked for is not in effect until signed off
+    (its date, outcome and summary wait here); an assessment or a plan is, but
+    a plan cannot follow an assessment that waits or was returned."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signoffs")
+    step = models.CharField(_("step"), max_length=12, choices=SignoffStep.choices)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="signoffs"
+    )
+    plan = models.ForeignKey(
+        ServicePlan, on_delete=models.CASCADE, null=True, blank=True, related_name="signoffs"
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CaseOutcome.choices, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SignoffStatus.choices, default=SignoffStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    # Read as the case's content; signed off by the station's director only.
+    scope = dataclasses.replace(content_scope("case"), acts={SIGN_OFF: DIRECTOR_ONLY})
+
+    class Meta:
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "step"],
+                condition=Q(status="pending"),
+                name="signoff_one_pending_per_step",
+                violation_error_message=_("This step of the case already waits for sign-off."),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_step_display()}"
+
+
+# --- Documents (文件附件) ------------------------------------------------------------
+
+# The scope action of deleting a document: its uploader (among the case's
+# workers) or the station director (DELETE_ANY_DOCUMENT: any of the case's).
+DELETE_DOCUMENT = "delete_document"
+DELETE_ANY_DOCUMENT = "delete_any_document"
+
+
+class DocumentKind(models.TextChoices):
+    CONSENT_FORM = "consent_form", _("Consent form")
+    CERTIFICATE = "certificate", _("Certificate")
+    HOME_VISIT_PHOTO = "home_visit_photo", _("Home visit photo")
+    OTHER = "other", _("Other document")
+
+
+def document_path(instance: CaseDocument, filename: str) -> str:
+    # The stored name is ours, never the uploader's: no path tricks, no HTML names.
+    return f"cases/documents/{instance.case.station_id}/{instance.stored_name}"
+
+
+class CaseDocument(CaseContent):
+    """A file attached to a case (a consent form, a certificate, a photo of a
+    home visit): read and downloaded only by those who read the case's content;
+    kept outside the web root (SHEGONG_DOCUMENT_ROOT, never served by URL) and sent only as
+    an attachment; every download is written to the access log. `author` is
+    the uploader."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("description"), max_length=200, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=document_path, storage=document_storage, max_length=200
+    )
+    stored_name = models.CharField(max_length=80, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(_("size"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope = dataclasses.replace(
+        content_scope("case"),
+        acts={DELETE_DOCUMENT: STATION_STAFF, DELETE_ANY_DOCUMENT: DIRECTOR_ONLY},
+    )
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from shegong.cases import forms, scoring
 from shegong.cases.instruments import Instrument
-from shegong.cases.views import _case_queryset, _require_work
+from shegong.cases.views import case_queryset, require_work
 from shegong.core.access import get_visible_or_404
 from shegong.core.forms import apply_service, bootstrap
 
@@ -19,8 +19,8 @@ from shegong.core.forms import apply_service, bootstrap
 def case_score(request, pk: int, code: str):
     """GET: the tool's items with their allowed scores; POST: score and store."""
     user = request.user
-    case = get_visible_or_404(_case_queryset(user), user, pk=pk)
-    _require_work(user, case)
+    case = get_visible_or_404(case_queryset(user), user, pk=pk)
+    require_work(user, case)
     instrument = get_visible_or_404(Instrument, user, code=code)
     form = bootstrap(
         forms.InstrumentScoreForm(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shegong.accounts.models import User
-from shegong.cases import alerts
+from shegong.cases import alerts, signoff_rules
 from shegong.cases.models import (
     ASSIGN,
     GENERAL_SERVICE_TYPES,
@@ -44,6 +44,7 @@ from shegong.cases.models import (
     Observation,
     Referral,
     ServicePlan,
+    SignoffStep,
     keeps_own_caseload,
 )
 from shegong.clients.models import ClientCategory, ClientStatus, Resident
@@ -195,6 +196,9 @@ def case_assess(
     if not case.is_open:
         raise _refuse(_("A closed case cannot be assessed; reopen it first."))
     _check_date(assessed_on, case, "assessed_on")
+    signoff = signoff_rules.needs_signoff(actor, case, SignoffStep.ASSESSMENT, risk_level)
+    if signoff:
+        signoff_rules.refuse_second(case, SignoffStep.ASSESSMENT)
     assessment = Assessment(
         case=case,
         assessed_on=assessed_on,
@@ -209,6 +213,8 @@ def case_assess(
     if case.status == CaseStatus.INTAKE:
         case.status = CaseStatus.ASSESSED
     _save(case, actor, "assessed", risk_level=risk_level)
+    if signoff:
+        signoff_rules.signoff_request(actor, case, SignoffStep.ASSESSMENT, assessment=assessment)
     alerts.evaluate_case(case)
     return assessment
 
@@ -230,6 +236,10 @@ def case_plan(
     if not case.is_open:
         raise _refuse(_("A closed case cannot get a new plan; reopen it first."))
     _check_date(planned_on, case, "planned_on")
+    signoff_rules.check_assessment_signed(case)
+    signoff = signoff_rules.needs_signoff(actor, case, SignoffStep.PLAN)
+    if signoff:
+        signoff_rules.refuse_second(case, SignoffStep.PLAN)
     plan = ServicePlan(
         case=case, planned_on=planned_on, goals=goals, review_due_on=review_due_on, author=actor
     )
@@ -239,6 +249,8 @@ def case_plan(
     if case.status == CaseStatus.ASSESSED:
         case.status = CaseStatus.PLANNED
     _save(case, actor, "planned", review_due_on=review_due_on.isoformat())
+    if signoff:
+        signoff_rules.signoff_request(actor, case, SignoffStep.PLAN, plan=plan)
     return plan
 
 
@@ -403,8 +415,11 @@ def case_close(
     outcome: str,
     summary: str = "",
     version: int | None = None,
+    signed_off: int | None = None,
 ) -> Case:
-    """结案 with an outcome."""
+    """结案 with an outcome. Where the station asks for the closure's sign-off,
+    a worker's closure waits for the director (the case stays open); the
+    director's approval closes it (`signed_off`: the sign-off's id)."""
     case = _lock(actor, case, version)
     if not case.is_open:
         raise _refuse(_("The case is already closed."))
@@ -428,10 +443,22 @@ def case_close(
                 % {"date": case.last_contact_on.isoformat()}
             }
         )
+    if signoff_rules.needs_signoff(actor, case, SignoffStep.CLOSURE):
+        # Not closed yet: the director signs the closure off (cases.signoffs).
+        signoff_rules.refuse_second(case, SignoffStep.CLOSURE)
+        signoff_rules.signoff_request(
+            actor, case, SignoffStep.CLOSURE, closed_on=closed_on, outcome=outcome, summary=summary
+        )
+        case.version += 1
+        case.save(update_fields=["version", "updated_at"])
+        return case
     case.status = CaseStatus.CLOSED
     case.closed_on = closed_on
     case.outcome = outcome
-    return _save(case, actor, "closed", outcome=outcome, summary=summary)
+    detail = {"outcome": outcome, "summary": summary}
+    if signed_off is not None:
+        detail["signoff"] = signed_off
+    return _save(case, actor, "closed", **detail)
 
 
 @transaction.atomic

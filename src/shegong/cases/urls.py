@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shegong.cases import library_views, scoring_views, views
+from shegong.cases import document_views, library_views, scoring_views, signoff_views, views
 
 app_name = "cases"
 
@@ -10,8 +10,20 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/assign/", views.case_assign, name="case-assign"),
     path("<int:pk>/nominate/", library_views.library_nominate, name="case-nominate"),
+    path("<int:pk>/documents/", document_views.document_add, name="document-add"),
     path("<int:pk>/tools/<slug:code>/", scoring_views.case_score, name="case-score"),
     path("<int:pk>/<slug:step>/", views.case_step, name="case-step"),
+    path(
+        "residents/<int:resident_pk>/documents/",
+        document_views.resident_document_add,
+        name="resident-document-add",
+    ),
+    path("documents/<int:pk>/", document_views.document_download, name="document-download"),
+    path("documents/<int:pk>/delete/", document_views.document_delete, name="document-delete"),
+    path("signoffs/", signoff_views.signoff_list, name="signoff-list"),
+    path("signoffs/settings/", signoff_views.signoff_settings, name="signoff-settings"),
+    path("signoffs/<int:pk>/approve/", signoff_views.signoff_approve, name="signoff-approve"),
+    path("signoffs/<int:pk>/return/", signoff_views.signoff_return, name="signoff-return"),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/rules/", views.alert_rules, name="alert-rules"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),

@@ -13,20 +13,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shegong.cases import forms, scoring, selectors, services
+from shegong.cases import documents, forms, scoring, selectors, services, signoffs
 from shegong.cases.alerts import rule_settings
 from shegong.cases.models import (
     ASSIGN,
+    DELETE_ANY_DOCUMENT,
     OPEN_STATUSES,
+    SIGN_OFF,
     WORK,
     Alert,
     AlertKind,
     AlertRule,
     Case,
+    CaseDocument,
     CaseStatus,
     LibraryCase,
     RiskLevel,
     ServiceType,
+    Signoff,
     keeps_own_caseload,
 )
 from shegong.clients.models import ClientCategory, Resident
@@ -209,13 +213,13 @@ def _step_forms(
     return steps
 
 
-def _case_queryset(user):
+def case_queryset(user):
     # Whether the user may work on the file is read with the case; the page
     # lists the assigned workers: fetched once.
     return selectors.with_work(selectors.cases_visible_to(user), user).prefetch_related("workers")
 
 
-def _require_work(user, case: Case) -> None:
+def require_work(user, case: Case) -> None:
     """403 for a reader of the case who may not work on its file (the case was
     read through the scope, and with `selectors.with_work`: no query)."""
     if not selectors.may_work(user, case):
@@ -225,20 +229,20 @@ def _require_work(user, case: Case) -> None:
 @login_required
 def case_detail(request, pk: int):
     user = request.user
-    case = get_visible_or_404(_case_queryset(user), user, pk=pk)
+    case = get_visible_or_404(case_queryset(user), user, pk=pk)
     step = request.GET.get("step")
     if step is not None and step not in OFFERED[case.status]:
         step = None
     if step is not None and request.htmx:
         return _step_fragment(request, case, step)
-    return _render_case(request, case, shown=step)
+    return render_case(request, case, shown=step)
 
 
 def _step_fragment(request, case: Case, step: str):
     """One step's form, for a section of the case page opened by the user. The
     form carries the version of the case the page showed (?version=), so that a
     change made by someone else since then is still refused as a conflict."""
-    _require_work(request.user, case)
+    require_work(request.user, case)
     version = request.GET.get("version", "")
     form = _step_form(case, step, int(version) if version.isdigit() else None)
     return render(
@@ -248,7 +252,9 @@ def _step_fragment(request, case: Case, step: str):
     )
 
 
-def _render_case(request, case, bound_step=None, bound_form=None, status=200, shown=None):
+def render_case(
+    request, case, bound_step=None, bound_form=None, status=200, shown=None, document_form=None
+):
     # The latest notes and history events; the whole history on request (?all=1).
     latest = None if request.GET.get("all") == "1" else CASE_PAGE_LATEST
     case_file = selectors.case_file_open(request.user, case, ip=client_ip(request), latest=latest)
@@ -268,6 +274,15 @@ def _render_case(request, case, bound_step=None, bound_form=None, status=200, sh
         "library_entry": LibraryCase.objects.filter(case=case).only("pk").first()
         if can_nominate
         else None,
+        # The case's sign-offs and documents are its content: read with the file.
+        "signoffs": signoffs.signoffs_of(request.user, case) if case_file else [],
+        "may_sign_off": may(request.user, SIGN_OFF, Signoff),
+        "documents": documents.documents_of(request.user, case) if case_file else [],
+        "may_delete_any_document": may(request.user, DELETE_ANY_DOCUMENT, CaseDocument),
+        "decision_form": bootstrap(forms.SignoffDecisionForm()),
+        "document_form": bootstrap(forms.DocumentForm(prefix="document"))
+        if document_form is None
+        else document_form,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -275,10 +290,10 @@ def _render_case(request, case, bound_step=None, bound_form=None, status=200, sh
 @login_required
 @require_POST
 def case_step(request, pk: int, step: str):
-    case = get_visible_or_404(_case_queryset(request.user), request.user, pk=pk)
+    case = get_visible_or_404(case_queryset(request.user), request.user, pk=pk)
     if step not in STEPS:
         return redirect("cases:case-detail", pk=case.pk)
-    _require_work(request.user, case)
+    require_work(request.user, case)
     form_class, service = STEPS[step]
     form = bootstrap(form_class(request.POST, prefix=step))
     if form.is_valid():
@@ -287,7 +302,7 @@ def case_step(request, pk: int, step: str):
             messages.success(request, _("Saved."))
             return redirect("cases:case-detail", pk=case.pk)
     case.refresh_from_db()
-    return _render_case(request, case, bound_step=step, bound_form=form, status=400)
+    return render_case(request, case, bound_step=step, bound_form=form, status=400)
 
 
 @login_required

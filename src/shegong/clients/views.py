@@ -15,7 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shegong.cases.forms import ObservationForm
+from shegong.cases import documents as case_documents
+from shegong.cases.forms import ObservationForm, ResidentDocumentForm
 from shegong.cases.models import Case
 from shegong.cases.selectors import observations_of
 from shegong.cases.services import observation_record
@@ -145,6 +146,14 @@ def resident_detail(request, pk: int):
         request.user,
         pk=pk,
     )
+    return render_resident(request, resident)
+
+
+def render_resident(request, resident: Resident, *, status: int = 200, document_form=None):
+    """The resident's page; `document_form` is a bound form refused (400)."""
+    attach_to = case_documents.cases_to_attach_to(request.user, resident)
+    if document_form is None and not resident.is_merged and attach_to.exists():
+        document_form = bootstrap(ResidentDocumentForm(prefix="document", cases=attach_to))
     today = timezone.localdate()
     consents = list(resident.consents.visible_to(request.user))
     context = {
@@ -156,6 +165,9 @@ def resident_detail(request, pk: int):
         "withdraw_form": bootstrap(forms.ConsentWithdrawForm(prefix="withdraw")),
         "cases": resident.cases.visible_to(request.user).prefetch_related("workers"),
         "observations": observations_of(request.user, resident)[:20],
+        # The documents of their cases, for the readers of each case's content.
+        "documents": case_documents.resident_documents(request.user, resident),
+        "document_form": document_form,
         "is_priority": services.is_priority_client(resident, today),
         # Superusers read the record but do not work on it: no forms for them.
         "may_change": can(request.user, CHANGE, resident),
@@ -176,7 +188,7 @@ def resident_detail(request, pk: int):
             else Resident.objects.none()
         ),
     }
-    return render(request, "clients/resident_detail.html", context)
+    return render(request, "clients/resident_detail.html", context, status=status)
 
 
 @login_required

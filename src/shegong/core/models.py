@@ -39,6 +39,7 @@ class AccessLog(models.Model):
         EXPORT_SUBJECT_DATA = "export_subject", _("Exported a person's data on request")
         EXPORT_PERSONAL = "export_personal", _("Exported personal data")
         REVEAL_PHONE = "reveal_phone", _("Revealed a sampled client's phone number")
+        DOWNLOAD_DOCUMENT = "download_document", _("Downloaded a case document")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

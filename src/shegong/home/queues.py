@@ -12,6 +12,7 @@ from typing import Any
 from shegong.agenda import selectors as agenda
 from shegong.agenda.models import Appointment
 from shegong.cases import selectors as cases
+from shegong.cases import signoffs
 from shegong.clients import selectors as clients
 from shegong.clients.models import Resident
 from shegong.community import selectors as community
@@ -176,7 +177,8 @@ def alerts_by_worker(user, today) -> dict[str, Any]:
 
 
 def station_inbox(user, today) -> dict[str, Any]:
-    """What waits for the station's director: cases to assign, library entries
+    """What waits for the station's director: cases to assign, case steps to
+    sign off, library entries
     returned, survey results, rectifications to answer, this year's plan while
     not approved, evaluation results to reply to, residents' data requests,
     personal-data exports to approve, guardians' consents to renew for children
@@ -188,6 +190,7 @@ def station_inbox(user, today) -> dict[str, Any]:
     return {
         "inbox": {
             "to_assign": list(cases.cases_to_assign(user)[:LIMIT]),
+            "signoffs": list(signoffs.signoffs_to_decide(user)[:LIMIT]),
             "library_returned": list(cases.library_returned(user)[:LIMIT]),
             "survey_results": list(surveys.station_surveys_answered(user, station.pk)[:5]),
             "rectifications": list(evaluation.rectifications_to_answer(user)[:LIMIT]),

@@ -51,6 +51,12 @@ KINDS: dict[str, Kind] = {
     kind.key: kind
     for kind in (
         Kind("closed_cases", "Closed cases", "the day the case closed", 3 * 365),
+        # A file (a copy of an ID card or a certificate, a photo of a home) says
+        # more about a person than the case's text and is not needed to count
+        # or evaluate the work: kept 3 years after the case closed, the length of
+        # a station's service contract, within which the district's evaluations
+        # may ask for a closed case's evidence; the case's text stays 10 years.
+        Kind("case_documents", "Documents of closed cases", "the day the case closed", 365),
         Kind("survey_contacts", "Survey contact details", "the day the survey closed", 90),
         Kind("roster_entries", "Closed roster entries", "the day the person left the list", 365),
         Kind("access_logs", "Access log entries", "the day of the read", MINIMUM_LOG_DAYS),

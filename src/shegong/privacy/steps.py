@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from shegong.cases.models import (
     Alert,
     Assessment,
     Case,
+    CaseDocument,
     CaseEvent,
     CaseNote,
     CaseReview,
@@ -27,6 +29,7 @@ from shegong.cases.models import (
     Observation,
     Referral,
     ServicePlan,
+    Signoff,
 )
 from shegong.clients.models import Consent, Household, Resident
 from shegong.core.models import AccessLog
@@ -45,10 +48,11 @@ CASE_TEXTS: tuple[tuple[type, tuple[str, ...]], ...] = (
     (CaseReview, ("progress",)),
     (Referral, ("reason",)),
     (Alert, ("resolution_note",)),
+    (Signoff, ("summary", "comment")),
 )
 # The free text in a case event's detail (a closing summary, a reopening reason,
 # the previous system's summary of a migrated case).
-EVENT_TEXTS = ("summary", "reason")
+EVENT_TEXTS = ("summary", "reason", "comment")
 RESIDENT_IDENTITY = {
     "name": ANONYMISED,
     "name_pinyin": "",
@@ -128,6 +132,23 @@ def _clear_event_texts(cases: QuerySet, dry_run: bool) -> tuple[int, set[int]]:
     return len(events), {event.case_id for event in events}
 
 
+def _delete_documents(cases: QuerySet, dry_run: bool) -> int:
+    """The documents attached to `cases` (consent forms, certificates, photos):
+    deleted with their case's text, the stored files once that is committed."""
+    documents = CaseDocument.objects.filter(case__in=cases)
+    if dry_run:
+        return documents.count()
+    files = [(row.file.storage, row.file.name) for row in documents.only("pk", "file")]
+    documents.delete()
+
+    def remove() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+    return len(files)
+
+
 def _households_gone(clients: QuerySet) -> list[int]:
     """The households of `clients` whose every member is among them or was
     anonymised before: the household's name and address go with the last one."""
@@ -162,6 +183,7 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
         texts += _clear(model.objects.filter(case__in=cases), fields, dry_run)
     events, with_text = _clear_event_texts(cases, dry_run)
     touched |= with_text
+    documents = _delete_documents(cases, dry_run)
     gone = _households_gone(clients)
     clients = clients.values("pk")
     observations = _clear(Observation.objects.filter(resident__in=clients), {"text": ""}, dry_run)
@@ -178,6 +200,7 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
         "cases": len(touched),
         "case_texts": texts,
         "case_events": events,
+        "documents": documents,
         "observations": observations,
         "guardian_names": guardians,
         "residents": residents,
@@ -207,8 +230,15 @@ def purge_access_logs(*, before: datetime.date, dry_run: bool) -> dict[str, int]
     return {"deleted": deleted}
 
 
+def purge_case_documents(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    """The documents of cases closed before `before`, deleted with their files
+    (sooner than the case's text: privacy.policy)."""
+    return {"documents": _delete_documents(expired_cases(before), dry_run)}
+
+
 def register_all() -> None:
     register_purge_step("closed_cases", purge_closed_cases)
+    register_purge_step("case_documents", purge_case_documents)
     register_purge_step("survey_contacts", purge_survey_contacts)
     register_purge_step("roster_entries", purge_roster_entries)
     register_purge_step("access_logs", purge_access_logs)

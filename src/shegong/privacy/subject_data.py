@@ -27,6 +27,9 @@ SKIPPED_FIELDS = frozenset(
         "name_initials",
         "version",
         "token_hash",
+        # A stored file's own name and path (the export lists its original name).
+        "stored_name",
+        "file",
     }
 )
 # Rows that are about the platform's own work on the request, not the person.
