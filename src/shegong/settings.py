@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shegong.delivery",
     "shegong.stats",
     "shegong.workforce",
+    "shegong.contracts",
     "shegong.referrals",
     "shegong.evaluation",
     "shegong.surveys",
