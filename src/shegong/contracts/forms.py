@@ -77,7 +77,9 @@ class TermsForm(forms.Form):
 
 class AwardForm(TermsForm):
     bid = forms.ModelChoiceField(queryset=None, label=_("awarded bid"))
-    reason = forms.CharField(label=_("reason for the award"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason for the award"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     awarded_on = forms.DateField(label=_("awarded on"), widget=DateInput())
     contract_code = forms.CharField(label=_("contract number"), max_length=40)
 

@@ -255,9 +255,7 @@ class Grade(models.TextChoices):
 class Instalment(models.Model):
     """分期付款: one instalment of a contract, a share of its amount due at a milestone."""
 
-    terms = models.ForeignKey(
-        ContractTerms, on_delete=models.CASCADE, related_name="instalments"
-    )
+    terms = models.ForeignKey(ContractTerms, on_delete=models.CASCADE, related_name="instalments")
     sequence = models.PositiveSmallIntegerField(_("number"))
     milestone = models.CharField(_("milestone"), max_length=10, choices=Milestone.choices)
     share = models.DecimalField(_("share (%)"), **PERCENT)
@@ -311,9 +309,7 @@ class BudgetLine(models.TextChoices):
 class Spending(TimeStampedModel):
     """A spending of the contract's money on one budget line, as the agency reports it."""
 
-    terms = models.ForeignKey(
-        ContractTerms, on_delete=models.CASCADE, related_name="spendings"
-    )
+    terms = models.ForeignKey(ContractTerms, on_delete=models.CASCADE, related_name="spendings")
     line = models.CharField(_("budget line"), max_length=16, choices=BudgetLine.choices)
     spent_on = models.DateField(_("date"))
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
@@ -350,9 +346,7 @@ class Renewal(models.TextChoices):
 class RenewalDecision(TimeStampedModel):
     """续签决定: what follows the contract, decided on its final result."""
 
-    terms = models.OneToOneField(
-        ContractTerms, on_delete=models.CASCADE, related_name="renewal"
-    )
+    terms = models.OneToOneField(ContractTerms, on_delete=models.CASCADE, related_name="renewal")
     decision = models.CharField(_("decision"), max_length=10, choices=Renewal.choices)
     final_grade = models.CharField(_("final result"), max_length=10, choices=Grade.choices)
     reason = models.TextField(_("reason"))

@@ -56,9 +56,9 @@ def ranked_bids(tender: Tender) -> list[RankedBid]:
     ranked = []
     for bid in bids:
         price_score = (lowest * 100 / bid.price).quantize(CENT, ROUND_HALF_UP)
-        combined = (
-            (bid.technical_score * weight + price_score * (100 - weight)) / 100
-        ).quantize(CENT, ROUND_HALF_UP)
+        combined = ((bid.technical_score * weight + price_score * (100 - weight)) / 100).quantize(
+            CENT, ROUND_HALF_UP
+        )
         ranked.append(RankedBid(bid=bid, price_score=price_score, combined=combined))
     ranked.sort(key=lambda r: (-r.combined, r.bid.price, r.bid.pk))
     previous, rank = None, 0

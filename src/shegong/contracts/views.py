@@ -131,9 +131,7 @@ def tender_create(request):
         if tender is not None:
             messages.success(request, _("Tender announced."))
             return redirect("contracts:tender-detail", pk=tender.pk)
-    return render(
-        request, "contracts/tender_form.html", {"form": form}, status=_status(form)
-    )
+    return render(request, "contracts/tender_form.html", {"form": form}, status=_status(form))
 
 
 def _tender_page(request, tender, bid_form=None, award_form=None):
@@ -237,9 +235,7 @@ def _contract_page(request, contract, **bound):
         results = instalments.exclude(milestone=Milestone.SIGNING).filter(paid=0)
         if can(user, RECORD_RESULT, terms):
             context["result_form"] = bound.get("result_form") or bootstrap(
-                forms.ResultForm(
-                    prefix="result", instalments=results, sheets=_sheets(user, terms)
-                )
+                forms.ResultForm(prefix="result", instalments=results, sheets=_sheets(user, terms))
             )
         if can(user, PAY, terms):
             context["pay_form"] = bound.get("pay_form") or bootstrap(
