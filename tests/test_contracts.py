@@ -114,7 +114,10 @@ def result(buyer, terms, milestone, grade, note="2030年中期评估报告（纸
     )
 
 
-def pay(actor, terms, milestone, amount, on=D(2030, 2, 1)):
+PAID_ON = D(2030, 2, 1)
+
+
+def pay(actor, terms, milestone, amount, on=PAID_ON):
     return services.instalment_pay(
         actor=actor, instalment=instalment(terms, milestone), amount=Decimal(amount), paid_on=on
     )
