@@ -683,6 +683,21 @@ CASE_LIBRARY = [
     ),
 ]
 
+CONTRACTS = [
+    page("contracts:overview", get="?"),
+    page("contracts:export", kwargs={"fmt": "xlsx"}, get="?"),
+    page("contracts:tender-create", get="?", post="?"),
+    page("contracts:tender-detail", "tender", get=("?", "?")),
+    page("contracts:bid-add", "tender", get=("?", "?"), post=("?", "?")),
+    page("contracts:tender-award", "tender", get=("?", "?"), post=("?", "?")),
+    page("contracts:contract-detail", "contract", get=("?", "?")),
+    page("contracts:terms-create", "contract", get=("?", "?"), post=("?", "?")),
+    page("contracts:result-record", "contract", get=("?", "?"), post=("?", "?")),
+    page("contracts:instalment-pay", "contract", get=("?", "?"), post=("?", "?")),
+    page("contracts:spending-add", "contract", get=("?", "?"), post=("?", "?")),
+    page("contracts:renewal-decide", "contract", get=("?", "?"), post=("?", "?")),
+]
+
 WORKFORCE = [
     page("workforce:staffing", get="200 200 200 200 302 302 200 302"),
     page("workforce:staffing-export", kwargs={"fmt": "csv"}, get="200 200 200 200 200 403 200 302"),
@@ -3207,6 +3222,7 @@ ROUTES: list[Route] = [
     *AUDIT,
     *CASE_LIBRARY,
     *WORKFORCE,
+    *CONTRACTS,
     *EVALUATION,
     *SURVEYS,
     *API,

@@ -40,6 +40,8 @@ from shegong.community.models import (
     VolunteerSignup,
     VolunteerTeam,
 )
+from shegong.contracts import services as contract_services
+from shegong.contracts.models import Tender
 from shegong.core.models import AccessLog, AuditEntry, Job
 from shegong.core.roles import Role
 from shegong.delivery import services as delivery_services
@@ -152,6 +154,9 @@ class Side:
     # A failed import job of the side's worker (core.jobs): its owner's alone.
     job: Job | None = None
     data_request: SubjectRequest | None = None
+    # A tender announced for the side's station (contracts); the side's contract
+    # has its terms recorded.
+    tender: Tender | None = None
 
 
 @dataclass
@@ -545,6 +550,29 @@ def _side(
     )
 
 
+def _tender(officer: User, side: Side) -> Tender:
+    contract_services.contract_terms_record(
+        actor=officer,
+        contract=side.contract,
+        signed_on=side.contract.starts_on,
+        budget_personnel=Decimal("4000000"),
+        budget_activities=Decimal("1500000"),
+        budget_administration=Decimal("500000"),
+    )
+    return contract_services.tender_announce(
+        actor=officer,
+        station=side.station,
+        code=f"ZB-{side.station.code}",
+        title=f"{side.station.name}服务项目",
+        buyer="街道办事处",
+        announced_on=datetime.date(2028, 3, 1),
+        bids_close_on=datetime.date(2028, 3, 31),
+        starts_on=datetime.date(2028, 7, 1),
+        ends_on=datetime.date(2031, 6, 30),
+        ceiling=Decimal("6000000"),
+    )
+
+
 def make_objects(world: World) -> Objects:
     director_c = make_user("director_c", Role.STATION_DIRECTOR, station=world.station_c)
     world.people["director_c"] = director_c
@@ -585,5 +613,6 @@ def make_objects(world: World) -> Objects:
     )
     evaluation_inspections.overdue_alerts_raise()
     for side in (inside, outside):
+        side.tender = _tender(world["city"], side)
         side.rectification_alert = RectificationAlert.objects.get(rectification=side.rectification)
     return Objects(world=world, inside=inside, outside=outside)
