@@ -310,15 +310,17 @@ CASES = [
         get=("200 200 200 200 200 200 404 302", "200 200 404 404 404 404 404 302"),
     ),
     page(
-        "cases:case-pdf",
-        "case",
-        get=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
-    ),
-    page(
         "cases:case-assign",
         "case",
         get=("403 403 403 403 200 403 404 302", "403 403 404 404 404 404 404 302"),
         post=("403 403 403 403 200 403 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "cases:case-score",
+        "case",
+        kwargs={"code": "barthel"},
+        get=("403 403 403 403 200 200 404 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 400 400 404 302", "403 403 404 404 404 404 404 302"),
     ),
     page(
         "cases:case-step",
@@ -454,6 +456,36 @@ DELIVERY = [
         get=("200 200 200 200 200 200 200 302", "200 200 404 404 404 404 404 302"),
     ),
     page(
+        "delivery:group-stage",
+        "group",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-plan-add",
+        "group",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-plan-link",
+        "group_plan",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-evaluate",
+        "group",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "delivery:group-close",
+        "group",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 403 400 400 403 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
         "delivery:group-session-record",
         "group",
         get=("403 403 403 403 200 200 403 302", "403 403 404 404 404 404 404 302"),
@@ -566,6 +598,59 @@ COMMUNITY = [
         "community:meal-activity-record",
         get="403 403 403 403 200 200 403 302",
         post="403 403 403 403 200 200 403 302",
+    ),
+]
+
+
+def _last_month_key() -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return f"{(timezone.localdate().replace(day=1) - datetime.timedelta(days=1)):%Y-%m}"
+
+
+def _settlement_of(side) -> dict:
+    return {"station": side.station.pk, "month": _last_month_key(), "funder": "city"}
+
+
+# The meal programme's money (community/urls_canteen.py, docs/meals.md).
+CANTEEN = [
+    page(
+        "canteen:check-in",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page("canteen:cards", get="403 403 403 403 200 200 403 302"),
+    page(
+        "canteen:card",
+        "meal_enrolment",
+        get=("200 404 404 404 200 200 404 302", "200 404 404 404 404 404 404 302"),
+        post=("403 404 404 404 302 302 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "canteen:eligibility",
+        "meal_enrolment",
+        get=("403 404 404 404 200 200 404 302", "403 404 404 404 404 404 404 302"),
+        post=("403 404 404 404 200 200 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page("canteen:settlements", get="200 200 200 200 200 200 404 302"),
+    page(
+        "canteen:settlement",
+        _settlement_of,
+        get=("200 200 200 200 200 200 404 302", "200 200 404 404 404 404 404 302"),
+        post=("403 403 403 403 302 403 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "canteen:settlement-adjust",
+        _settlement_of,
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("404 404 404 404 404 404 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "canteen:settlement-export",
+        _settlement_of,
+        get=("200 200 200 200 200 200 404 302", "200 200 404 404 404 404 404 302"),
     ),
 ]
 
@@ -2440,6 +2525,34 @@ PRIVACY = [
         kwargs={"fmt": "json"},
         get=("403 404 404 404 200 403 404 302", "403 404 404 404 404 404 404 302"),
     ),
+    # Personal-data exports: station staff ask; a worker reads their own, the
+    # director and the district's officers the station's and decide; only the
+    # requester downloads.
+    page("privacy:export-list", get="200 200 200 403 200 200 403 302"),
+    page(
+        "privacy:export-create",
+        get="403 403 403 403 200 200 403 302",
+        post="403 403 403 403 200 200 403 302",
+    ),
+    page(
+        "privacy:export-detail",
+        "personal_export",
+        get=("200 200 200 404 200 200 404 302", "200 200 404 404 404 404 404 302"),
+        post=("403 403 200 404 200 403 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "privacy:export-download",
+        "personal_export",
+        kwargs={"fmt": "xlsx"},
+        get=("403 403 403 404 403 200 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    # A case file's PDF: those who may read its content (404 for anyone else).
+    page(
+        "privacy:case-pdf",
+        "case",
+        get=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
+        post=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
+    ),
 ]
 
 # --- The street office (buyer) ------------------------------------------------------
@@ -2456,6 +2569,19 @@ PRIVACY = [
 # its street's stations, contracts, plans and evaluation results and scores the
 # buyer branch of a points tree; everything else is 404 (outside) or 403.
 BUYER_ROWS = """
+canteen:check-in get 403
+canteen:check-in post 403
+canteen:cards get 403
+canteen:card get 404 404
+canteen:card post 404 404
+canteen:eligibility get 404 404
+canteen:eligibility post 404 404
+canteen:settlements get 200
+canteen:settlement get 200 404
+canteen:settlement post 403 404
+canteen:settlement-adjust get 405 405
+canteen:settlement-adjust post 404 404
+canteen:settlement-export get 200 404
 privacy:request-list get 403
 privacy:request-create get 404 404
 privacy:request-create post 404 404
@@ -2463,6 +2589,14 @@ privacy:request-detail get 404 404
 privacy:request-detail post 404 404
 privacy:request-export get 404 404
 privacy:request-export#2 get 404 404
+privacy:export-list get 403
+privacy:export-create get 403
+privacy:export-create post 403
+privacy:export-detail get 404 404
+privacy:export-detail post 404 404
+privacy:export-download get 404 404
+privacy:case-pdf get 404 404
+privacy:case-pdf post 404 404
 clients:consent-withdraw get 405 405
 clients:consent-withdraw post 404 404
 core:job-list get 200
@@ -2576,11 +2710,12 @@ cases:case-list get 200
 cases:case-open get 404 404
 cases:case-open post 404 404
 cases:case-detail get 404 404
-cases:case-pdf get 404 404
 cases:case-assign get 404 404
 cases:case-assign post 404 404
 cases:case-step get 405 405
 cases:case-step post 404 404
+cases:case-score get 404 404
+cases:case-score post 404 404
 cases:alert-list get 200
 cases:alert-rules get 403
 cases:alert-rules post 403
@@ -2628,6 +2763,16 @@ delivery:group-create post 403
 delivery:group-detail get 404 404
 delivery:group-session-record get 404 404
 delivery:group-session-record post 404 404
+delivery:group-stage get 405 405
+delivery:group-stage post 404 404
+delivery:group-plan-add get 405 405
+delivery:group-plan-add post 404 404
+delivery:group-plan-link get 405 405
+delivery:group-plan-link post 404 404
+delivery:group-evaluate get 405 405
+delivery:group-evaluate post 404 404
+delivery:group-close get 405 405
+delivery:group-close post 404 404
 community:overview get 200
 community:volunteer-list get 200
 community:volunteer-register get 403
@@ -3217,6 +3362,7 @@ ROUTES: list[Route] = [
     *PLANS,
     *DELIVERY,
     *COMMUNITY,
+    *CANTEEN,
     *STATS,
     *ACCOUNTS_OTP,
     *AUDIT,

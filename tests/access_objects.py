@@ -44,8 +44,9 @@ from shegong.contracts import services as contract_services
 from shegong.contracts.models import Tender
 from shegong.core.models import AccessLog, AuditEntry, Job
 from shegong.core.roles import Role
+from shegong.delivery import group_stages as group_stage_services
 from shegong.delivery import services as delivery_services
-from shegong.delivery.models import Group, ServiceEvent
+from shegong.delivery.models import Group, GroupSessionPlan, ServiceEvent
 from shegong.evaluation import inspections as evaluation_inspections
 from shegong.evaluation import services as evaluation_services
 from shegong.evaluation.models import (
@@ -71,8 +72,9 @@ from shegong.org.models import (
 )
 from shegong.plans import services as plan_services
 from shegong.plans.models import AnnualPlan, PlanProject
+from shegong.privacy import personal_exports
 from shegong.privacy import requests as privacy_requests
-from shegong.privacy.models import SubjectRequest
+from shegong.privacy.models import PersonalExport, SubjectRequest
 from shegong.referrals import services as referral_services
 from shegong.referrals.models import Partner
 from shegong.rosters import importing as roster_importing
@@ -117,6 +119,7 @@ class Side:
     plan_project: PlanProject
     event: ServiceEvent
     group: Group
+    group_plan: GroupSessionPlan
     volunteer: Volunteer
     team: VolunteerTeam
     signup: VolunteerSignup
@@ -157,6 +160,7 @@ class Side:
     # A tender announced for the side's station (contracts); the side's contract
     # has its terms recorded.
     tender: Tender | None = None
+    personal_export: PersonalExport | None = None
 
 
 @dataclass
@@ -275,6 +279,14 @@ def _side(
         name=f"{tag}长者小组",
         planned_sessions=4,
         members=[resident],
+    )
+    group_plan = group_stage_services.group_session_plan_add(
+        actor=worker,
+        group=group,
+        stage="formation",
+        planned_on=today,
+        goals=f"{tag}组员相互认识",
+        activities="破冰游戏",
     )
 
     party_organisation = community_services.party_organisation_create(
@@ -481,8 +493,13 @@ def _side(
         received_on=today,
     )
 
+    personal_export = personal_exports.personal_export_request(
+        actor=worker, kind="residents", filters={}, reason=f"{tag}站探访名单"
+    )
+
     return Side(
         data_request=data_request,
+        personal_export=personal_export,
         partner=partner,
         public_partner=public_partner,
         job=job,
@@ -512,6 +529,7 @@ def _side(
         plan_project=plan_project,
         event=event,
         group=group,
+        group_plan=group_plan,
         volunteer=volunteer,
         team=team,
         signup=signup,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,20 +47,45 @@ def require_chromium() -> str:
     return path
 
 
-@pytest.fixture
-def browser(monkeypatch):
+@contextmanager
+def chromium(extra_args: tuple[str, ...] = ()):
+    """A headless Chromium for one test; extra_args e.g. a fake camera."""
     from playwright.sync_api import sync_playwright
 
     executable = require_chromium()
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # database calls are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        instance = p.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # database calls are synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium() as instance:
+        yield instance
+
+
+def fake_camera_args(image, path: Path) -> tuple[str, ...]:
+    """Chromium's switches for a camera that films `image` (a PIL image), written
+    to `path` as a one-frame YUV4MPEG2 clip that Chromium loops."""
+    gray = image.convert("L")
+    width, height = gray.size
+    with path.open("wb") as clip:
+        clip.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        clip.write(b"FRAME\n")
+        clip.write(gray.tobytes())
+        # No colour: both chroma planes at their middle value.
+        clip.write(bytes([128]) * ((width // 2) * (height // 2) * 2))
+    return (
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={path}",
+    )
 
 
 def screenshot(page, name: str) -> Path:

@@ -15,9 +15,34 @@ def test_production_and_run_settings_hash_passwords_with_argon2():
     assert settings_module.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
-def test_a_password_set_with_the_real_hasher_is_argon2(db):
-    assert identify_hasher(make_password("Some-secret-99")).algorithm == "argon2"
+OWASP = ["shegong.accounts.hashers.OwaspArgon2PasswordHasher"]
+
+
+def _argon2_parameters(encoded: str) -> str:
+    # argon2$argon2id$v=19$m=19456,t=2,p=1$salt$hash
+    return encoded.split("$")[3]
+
+
+@override_settings(PASSWORD_HASHERS=OWASP)
+def test_a_password_set_with_the_real_hasher_is_argon2id_with_owasps_parameters(db):
+    encoded = make_password("Some-secret-99")
+    assert identify_hasher(encoded).algorithm == "argon2"
+    assert encoded.split("$")[1] == "argon2id"
+    assert _argon2_parameters(encoded) == "m=19456,t=2,p=1"
+
+
+def test_a_hash_with_djangos_default_parameters_is_upgraded_at_log_in(world, client):
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    worker = world["worker"]
+    worker.password = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    worker.save(update_fields=["password"])
+    assert _argon2_parameters(worker.password) == "m=102400,t=2,p=8"
+    with override_settings(PASSWORD_HASHERS=OWASP):
+        response = client.post("/accounts/login/", {"username": "worker", "password": PASSWORD})
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert _argon2_parameters(worker.password) == "m=19456,t=2,p=1"
 
 
 def test_login_with_right_password_lands_on_home(world, client):

@@ -19,8 +19,8 @@ homes = shared(make_homes)
 # (shegong/home/queues.py); measured on tests/home_world.py.
 BASELINE = {
     "worker": 18,  # + the week's appointments and planned services, the outreach due
-    "director": 19,  # + the residents' data requests to answer, the consents to renew at 14
-    "district": 12,  # + the coverage gaps (rosters)
+    "director": 20,  # + data requests to answer, consents to renew at 14, exports to approve
+    "district": 13,  # + the coverage gaps (rosters), personal-data exports to approve
     "city": 12,
     "agency": 6,
     "evaluator": 4,

@@ -33,7 +33,7 @@ def test_every_app_with_audited_records_registered_them():
     # feeds, the rosters' categories, rules and imports, the service points (org),
     # the directory of services' entries (referrals) and the residents' personal data
     # requests (privacy).
-    assert len(audit.registered_models()) == 44
+    assert len(audit.registered_models()) == 48
 
 
 def test_the_evaluator_stations_come_from_the_evaluation_app(world):

@@ -54,7 +54,9 @@ def case(world):
 
 
 def test_the_case_pdf_holds_the_case_content_in_chinese(world, login, case):
-    text = pdf_text(login(world["worker"]).get(f"/cases/{case.pk}/pdf/"))
+    text = pdf_text(
+        login(world["worker"]).post(f"/privacy/cases/{case.pk}/pdf/", {"reason": "存档打印"})
+    )
     assert f"个案 {case.number} · 陈秀英" in text
     assert NEEDS in " ".join(text.split())
     assert "沙园街社工站" in text
@@ -63,7 +65,7 @@ def test_the_case_pdf_holds_the_case_content_in_chinese(world, login, case):
 
 def test_the_case_pdf_is_logged_and_audited(world, login, case):
     before = AccessLog.objects.filter(action=AccessLog.Action.READ_CASE_FILE).count()
-    login(world["director"]).get(f"/cases/{case.pk}/pdf/")
+    login(world["director"]).post(f"/privacy/cases/{case.pk}/pdf/", {"reason": "存档打印"})
     assert AccessLog.objects.filter(action=AccessLog.Action.READ_CASE_FILE).count() == before + 1
     export = AuditEntry.objects.filter(action="export").latest("pk")
     assert export.object_repr == f"case-{case.number}.pdf"
@@ -73,8 +75,8 @@ def test_the_case_pdf_is_logged_and_audited(world, login, case):
 def test_a_reader_who_may_not_read_the_content_gets_404(world, login, case):
     # The city officer sees the case exists, not its story: no paper either.
     assert login(world["city"]).get(f"/cases/{case.pk}/").status_code == 200
-    assert login(world["city"]).get(f"/cases/{case.pk}/pdf/").status_code == 404
-    assert login(world["worker_c"]).get(f"/cases/{case.pk}/pdf/").status_code == 404
+    assert login(world["city"]).get(f"/privacy/cases/{case.pk}/pdf/").status_code == 404
+    assert login(world["worker_c"]).get(f"/privacy/cases/{case.pk}/pdf/").status_code == 404
 
 
 def test_the_inspection_pdf_lists_findings_and_rectifications(world, login):

@@ -70,7 +70,7 @@ def person(world):
         text="精神不错",
     )
     record(d, project="key", attendees=[resident], headcount=3)
-    return {"resident": resident, "case": case}
+    return {"resident": resident, "case": case, "delivery": d}
 
 
 def _take_in(world, resident, kind="access") -> SubjectRequest:
@@ -170,3 +170,23 @@ def test_only_the_director_answers(world):
     with pytest.raises(PermissionDenied):
         subject_request_answer(actor=world["worker"], request=item, outcome="好")
     assert SubjectRequest.objects.get(pk=item.pk).status == "open"
+
+
+def test_the_subject_export_reads_a_kind_of_record_in_one_query_however_many_rows(world, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shegong.privacy.subject_data import subject_data
+
+    resident = person["resident"]
+    with CaptureQueriesContext(connection) as one:
+        subject_data(resident)
+    d = person["delivery"]
+    for n in range(3):
+        record(d, project="key", attendees=[resident], headcount=2, title=f"活动{n}")
+    with CaptureQueriesContext(connection) as four:
+        sections = subject_data(resident)
+    attendances = next(s for s in sections if s.key == "delivery.attendance")
+    assert len(attendances.rows) == 4
+    # Three more attendances (and their events' labels) cost no query more.
+    assert len(four) == len(one)

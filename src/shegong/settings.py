@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "shegong.core.context_processors.sections",
+                "shegong.core.context_processors.watermark",
             ],
             # `{{ n|figure }}`: every figure shown grouped by thousands (12,345).
             "builtins": ["shegong.core.templatetags.figures"],
@@ -207,7 +208,8 @@ AUTHENTICATION_BACKENDS = [
     "shegong.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # argon2id with OWASP's parameters for an interactive log-in (accounts/hashers.py).
+    "shegong.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -407,6 +409,14 @@ RETENTION_DAYS = {
         ("audit_entries", 400),
     )
 }
+
+# Personal data taken out of the system (privacy.personal_exports): a reason always;
+# more rows than this need the director's or an officer's approval first; an
+# approved export can be downloaded for this many days.
+PERSONAL_EXPORT_APPROVAL_ROWS = int(os.environ.get("SHEGONG_EXPORT_APPROVAL_ROWS", "50"))
+PERSONAL_EXPORT_VALID_DAYS = int(os.environ.get("SHEGONG_EXPORT_VALID_DAYS", "7"))
+# The faint user-and-time watermark over logged-in pages (core.context_processors).
+PAGE_WATERMARK = os.environ.get("SHEGONG_PAGE_WATERMARK", "1") not in ("0", "false", "no", "")
 
 DEMO_PASSWORD = os.environ.get("SHEGONG_DEMO_PASSWORD", "Shegong-demo-2026")
 

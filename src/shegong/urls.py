@@ -17,6 +17,7 @@ urlpatterns = [
     path("services/import/", include("shegong.delivery.import_urls")),
     path("services/", include("shegong.delivery.urls")),
     path("community/", include("shegong.community.urls")),
+    path("canteen/", include("shegong.community.urls_canteen")),
     path("stats/", include("shegong.stats.urls")),
     path("workforce/", include("shegong.workforce.urls")),
     path("contracts/", include("shegong.contracts.urls")),

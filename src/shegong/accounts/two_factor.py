@@ -151,7 +151,7 @@ def enrol(request):
         {
             "form": form,
             # segno's own SVG markup, from our URI: no user input reaches it unescaped.
-            "qr": mark_safe(segno.make(uri, error="m").svg_inline(scale=4)),  # noqa: S308
+            "qr": mark_safe(segno.make_qr(uri, error="m").svg_inline(scale=4)),  # noqa: S308
             "uri": uri,
             "secret": _base32(device),
             "required": otp_required_for(request.user),

@@ -25,6 +25,10 @@ class CasesConfig(AppConfig):
         audit.register(models.CaseNote, redact=["text"], label=_content_label)
         audit.register(models.CaseReview, redact=["progress"], label=_content_label)
         audit.register(models.Referral, redact=["reason"], label=_content_label)
+        audit.register(
+            models.InstrumentScore, redact=["answers", "total", "band"], label=_content_label
+        )
+        audit.register(models.Instrument)
         audit.register(models.Observation, redact=["text"])
         audit.register(models.AlertRule)
         audit.register(models.LibraryCase)

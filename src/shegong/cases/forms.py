@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.models import User
@@ -157,3 +158,31 @@ class LibraryReturnForm(forms.Form):
         label=_("What should change"), widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class InstrumentScoreForm(VersionedForm):
+    """One administration of a scored tool: a date and one score per item,
+    each chosen among the item's allowed scores."""
+
+    administered_on = forms.DateField(
+        label=_("Date"), widget=DateInput(), initial=timezone.localdate
+    )
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            self.fields[f"item_{item['key']}"] = forms.TypedChoiceField(
+                label=gettext(item["label"]),
+                coerce=int,
+                choices=[("", "—")]
+                + [
+                    (option["score"], f"{option['score']} · {gettext(option['label'])}")
+                    for option in item["options"]
+                ],
+            )
+
+    def answers(self) -> dict[str, int]:
+        return {
+            item["key"]: self.cleaned_data[f"item_{item['key']}"] for item in self.instrument.items
+        }

@@ -9,6 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shegong.cases.content import content_scope
+
+# The scored assessment tools are models of this app, kept in their own module.
+from shegong.cases.instruments import Instrument, InstrumentScore  # noqa: F401
 from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
 from shegong.core.models import Domain, TimeStampedModel
 from shegong.core.roles import Role
@@ -23,22 +27,6 @@ ASSIGN = "assign"
 WORK = "work"
 # The scope action of publishing or returning a nominated excellent case.
 LIBRARY_REVIEW = "review"
-
-
-def content_scope(path: str) -> Scope:
-    """Case content: only the case's assigned workers and the station director.
-
-    Not even a superuser reads it through the application (docs/domain.md: officials
-    see counts, not stories)."""
-    return Scope(
-        station=f"{path}__station",
-        assigned=f"{path}__workers",
-        change_roles=STATION_STAFF,
-        create_roles=STATION_STAFF,
-        hidden_from=STATION_STAFF_ONLY,
-        superuser_sees=False,
-        distinct=True,
-    )
 
 
 class CaseStatus(models.TextChoices):
@@ -320,6 +308,7 @@ class CaseAction(models.TextChoices):
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
     ASSIGNED = "assigned", _("Assigned or transferred")
+    SCORED = "scored", _("Assessment tool scored")
     # A case brought over from the city's previous system (golive.records_import):
     # its step, workers and a summary of its history there, in `detail`.
     MIGRATED = "migrated", _("Migrated from the previous system")

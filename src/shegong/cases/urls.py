@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shegong.cases import library_views, views
+from shegong.cases import library_views, scoring_views, views
 
 app_name = "cases"
 
@@ -9,8 +9,8 @@ urlpatterns = [
     path("open/<int:resident_pk>/", views.case_open, name="case-open"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/assign/", views.case_assign, name="case-assign"),
-    path("<int:pk>/pdf/", views.case_pdf, name="case-pdf"),
     path("<int:pk>/nominate/", library_views.library_nominate, name="case-nominate"),
+    path("<int:pk>/tools/<slug:code>/", scoring_views.case_score, name="case-score"),
     path("<int:pk>/<slug:step>/", views.case_step, name="case-step"),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/rules/", views.alert_rules, name="alert-rules"),

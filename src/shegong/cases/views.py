@@ -7,14 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shegong.cases import forms, selectors, services
+from shegong.cases import forms, scoring, selectors, services
 from shegong.cases.alerts import rule_settings
 from shegong.cases.models import (
     ASSIGN,
@@ -36,7 +35,6 @@ from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.models import AccessLog, Domain
-from shegong.core.pdf import pdf_response
 from shegong.core.scope import CHANGE, CREATE, may, restrict
 
 # The case page lists this many of the latest notes and history events.
@@ -259,6 +257,9 @@ def _render_case(request, case, bound_step=None, bound_form=None, status=200, sh
     context = {
         "case": case,
         "file": case_file,
+        # The scored tools: the client's scores over time, and the tools to score.
+        "score_tables": scoring.score_history(request.user, case) if case_file else [],
+        "tools": list(scoring.instruments_for(case)) if case_file and case.is_open else [],
         "steps": _step_forms(case, bound_step, bound_form, shown) if case_file else [],
         "can_assign": may(request.user, ASSIGN, Case),
         "can_nominate": can_nominate,
@@ -267,25 +268,6 @@ def _render_case(request, case, bound_step=None, bound_form=None, status=200, sh
         else None,
     }
     return render(request, "cases/case_detail.html", context, status=status)
-
-
-@login_required
-def case_pdf(request, pk: int):
-    """The whole case file on paper (PDF), for those who may read its content
-    (404 for anyone else, as for a case they cannot see); opening it is logged
-    like reading the file, and taking it out is audited like an export."""
-    user = request.user
-    case = get_visible_or_404(_case_queryset(user), user, pk=pk)
-    case_file = selectors.case_file_open(user, case, ip=client_ip(request))
-    if case_file is None:
-        raise Http404(_("No such record."))
-    return pdf_response(
-        request,
-        "cases/case_file_pdf.html",
-        {"case": case, "file": case_file},
-        filename=f"case-{case.number}.pdf",
-        title=_("Case file %(number)s") % {"number": case.number},
-    )
 
 
 @login_required

@@ -475,12 +475,15 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: datetime.da
     return consent
 
 
-def consent_state(resident: Resident, on: datetime.date) -> dict[str, bool]:
+def consent_state(
+    resident: Resident, on: datetime.date, consents: list[Consent] | None = None
+) -> dict[str, bool]:
     """What the consents on file say on `on`: whether one is in force, whether
     one was withdrawn and none given since (kept on the statutory basis only),
     and whether a guardian's consent for a child now 14 or older waits for the
-    young person's own (PIPL art. 31)."""
-    consents = list(resident.consents.all())
+    young person's own (PIPL art. 31). `consents`: the resident's consents when
+    the caller has read them already (the resident page lists them)."""
+    consents = list(resident.consents.all()) if consents is None else consents
     in_force = [c for c in consents if c.is_in_force(on)]
     withdrawn = any(c.withdrawn_on is not None and c.withdrawn_on <= on for c in consents)
     age = age_on(resident.birth_date, on)

@@ -146,12 +146,13 @@ def resident_detail(request, pk: int):
         pk=pk,
     )
     today = timezone.localdate()
+    consents = list(resident.consents.visible_to(request.user))
     context = {
         "resident": resident,
         "statuses": ClientStatus.objects.visible_to(request.user).filter(resident=resident),
         "tags": ResidentTag.objects.visible_to(request.user).filter(resident=resident),
-        "consents": resident.consents.visible_to(request.user),
-        "consent_state": services.consent_state(resident, today),
+        "consents": consents,
+        "consent_state": services.consent_state(resident, today, consents),
         "withdraw_form": bootstrap(forms.ConsentWithdrawForm(prefix="withdraw")),
         "cases": resident.cases.visible_to(request.user).prefetch_related("workers"),
         "observations": observations_of(request.user, resident)[:20],

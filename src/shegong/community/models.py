@@ -393,3 +393,15 @@ class VolunteerSignup(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.volunteer} {self.activity_on} {self.activity_title}"
+
+
+# The meal programme's money: its own module, registered with the app here.
+from shegong.community.meal_models import (  # noqa: E402, F401
+    CanteenPrice,
+    MealCard,
+    MealCheckIn,
+    MealEligibility,
+    MealSettlement,
+    SettlementAdjustment,
+    SubsidyRule,
+)

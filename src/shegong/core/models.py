@@ -37,6 +37,7 @@ class AccessLog(models.Model):
         REVEAL_ID_NUMBER = "reveal_id_number", _("Revealed an ID number")
         READ_ROSTER_PERSON = "read_roster_person", _("Opened a roster person's page")
         EXPORT_SUBJECT_DATA = "export_subject", _("Exported a person's data on request")
+        EXPORT_PERSONAL = "export_personal", _("Exported personal data")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

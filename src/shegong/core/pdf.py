@@ -24,6 +24,7 @@ def render_pdf(template: str, context: dict[str, Any], request=None) -> bytes:
     actor, label, _ip = audit.current_actor()
     context = {
         **context,
+        "watermark_lines": range(8),
         "generated_at": timezone.localtime(),
         "generated_by": str(actor) if actor is not None else label,
     }

@@ -13,10 +13,12 @@ class DeliveryConfig(AppConfig):
 
         register_merge_step(resident_merge_attendance)
         from shegong.core import audit
-        from shegong.delivery.models import ServiceEvent
+        from shegong.delivery.models import GroupEvaluation, GroupSessionPlan, ServiceEvent
 
         # Attendance is written in bulk with its event; the event's entry lists it.
         audit.register(ServiceEvent)
+        audit.register(GroupSessionPlan)
+        audit.register(GroupEvaluation)
         from shegong.delivery import import_jobs
 
         import_jobs.register()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from shegong.community.models import PartyMember, Volunteer
 from shegong.core.forms import DateInput
 from shegong.delivery import selectors, services
-from shegong.delivery.models import HEADCOUNT_KINDS, EventKind
+from shegong.delivery.models import HEADCOUNT_KINDS, EventKind, GoalsAttained, GroupStage
 
 # Kinds recorded from the "record a service" form: casework contacts come from
 # case notes, group sessions from their group.
@@ -187,6 +187,11 @@ class GroupForm(TickedMixin, forms.Form):
         required=False,
         empty_label=_("Station (no service point)"),
     )
+    uses_stages = forms.BooleanField(
+        label=_("Follows the group work stages (MZ/T 095-2017)"),
+        required=False,
+        help_text=_("Session plans per stage; evaluated before it is closed."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,3 +224,44 @@ class SessionForm(PeopleForm):
 
 class ConfirmForm(forms.Form):
     """Carries a confirmation (e.g. of a deletion) and the service's refusal, if any."""
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=GroupStage.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to go back to an earlier stage."),
+    )
+
+
+class SessionPlanForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=GroupStage.choices)
+    planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
+    goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 2}))
+    activities = forms.CharField(label=_("Activities"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanLinkForm(forms.Form):
+    event = forms.ModelChoiceField(label=_("Session held"), queryset=None)
+
+    def __init__(self, *args, group, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = selectors.group_sessions(user, group)
+        self.fields["event"].label_from_instance = lambda e: f"{e.session_number} · {e.held_on}"
+
+
+class GroupEvaluationForm(forms.Form):
+    evaluated_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    goals_attained = forms.ChoiceField(label=_("Goals attained"), choices=GoalsAttained.choices)
+    member_feedback = forms.CharField(
+        label=_("Members' feedback"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    score = forms.IntegerField(label=_("Score (1–10)"), min_value=1, max_value=10)
+
+
+class GroupCloseForm(forms.Form):
+    closed_on = forms.DateField(
+        label=_("Closed on"), widget=DateInput(), initial=timezone.localdate
+    )

@@ -27,8 +27,23 @@ class EventKind(models.TextChoices):
 HEADCOUNT_KINDS = frozenset({EventKind.ACTIVITY, EventKind.MEAL_ACTIVITY})
 
 
+class GroupStage(models.TextChoices):
+    """The stages of group work per MZ/T 095-2017, in order."""
+
+    PREPARATION = "preparation", _("Preparation 筹备")
+    FORMATION = "formation", _("Formation 形成")
+    TRANSITION = "transition", _("Transition 转折")
+    MATURITY = "maturity", _("Maturity 成熟")
+    ENDING = "ending", _("Ending 结束")
+
+
+STAGE_ORDER = list(GroupStage.values)
+
+
 class Group(TimeStampedModel):
-    """小组: a group with planned sessions and enrolled members."""
+    """小组: a group with planned sessions and enrolled members; a group that
+    follows the stages of MZ/T 095-2017 (`uses_stages`) moves through them in
+    order and is evaluated before it is closed (delivery.group_stages)."""
 
     station = models.ForeignKey(
         "org.Station", on_delete=models.PROTECT, related_name="groups", verbose_name=_("station")
@@ -56,6 +71,11 @@ class Group(TimeStampedModel):
     leaders = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("group leaders")
     )
+    uses_stages = models.BooleanField(_("follows the group work stages"), default=False)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=GroupStage.choices, default=GroupStage.PREPARATION
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = station_scope(
@@ -284,3 +304,120 @@ class EventVolunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer_id}@{self.event_id} {self.hours}h"
+
+
+class GroupStageChange(models.Model):
+    """A move of a group from one stage to another: forward one stage, or back
+    with a reason."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("from stage"), max_length=12, choices=GroupStage.choices)
+    to_stage = models.CharField(_("to stage"), max_length=12, choices=GroupStage.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    changed_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = station_scope(
+        "group", change_roles=STATION_STAFF, create_roles=STATION_STAFF, superuser_acts=STAFF_WORK
+    )
+
+    class Meta:
+        verbose_name = _("group stage change")
+        verbose_name_plural = _("group stage changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.from_stage} → {self.to_stage}"
+
+
+class GroupSessionPlan(TimeStampedModel):
+    """小组节次计划: the plan of one group session in a stage; linked to the
+    session's service event once it is held."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="session_plans", verbose_name=_("group")
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=GroupStage.choices)
+    planned_on = models.DateField(_("planned date"))
+    goals = models.TextField(_("goals"))
+    activities = models.TextField(_("activities"))
+    # Service events are partitioned on PostgreSQL: no database constraint.
+    event = models.ForeignKey(
+        ServiceEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("session held"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = station_scope(
+        "group", change_roles=STATION_STAFF, create_roles=STATION_STAFF, superuser_acts=STAFF_WORK
+    )
+
+    class Meta:
+        verbose_name = _("group session plan")
+        verbose_name_plural = _("group session plans")
+        ordering = ["planned_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(event__isnull=False),
+                name="group_plan_once_per_event",
+                violation_error_message=_("This session is already linked to a plan."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.stage} {self.planned_on}"
+
+
+class GoalsAttained(models.TextChoices):
+    MET = "met", _("Goals met")
+    PARTLY = "partly", _("Goals partly met")
+    NOT_MET = "not_met", _("Goals not met")
+
+
+class GroupEvaluation(TimeStampedModel):
+    """小组评估: the evaluation at the group's end, required before a group that
+    follows the stages is closed."""
+
+    group = models.OneToOneField(
+        Group, on_delete=models.CASCADE, related_name="evaluation", verbose_name=_("group")
+    )
+    evaluated_on = models.DateField(_("date"))
+    goals_attained = models.CharField(
+        _("goals attained"), max_length=10, choices=GoalsAttained.choices
+    )
+    member_feedback = models.TextField(_("members' feedback"))
+    score = models.PositiveSmallIntegerField(_("score (1–10)"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = station_scope(
+        "group", change_roles=STATION_STAFF, create_roles=STATION_STAFF, superuser_acts=STAFF_WORK
+    )
+
+    class Meta:
+        verbose_name = _("group evaluation")
+        verbose_name_plural = _("group evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=10),
+                name="group_evaluation_score_1_to_10",
+                violation_error_message=_("The score is from 1 to 10."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.score}"

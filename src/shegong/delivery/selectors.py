@@ -65,6 +65,13 @@ def groups_visible_to(user: Any) -> QuerySet[Group]:
     )
 
 
+def group_sessions(user: Any, group: Group) -> QuerySet[ServiceEvent]:
+    """The group's recorded sessions, in order."""
+    return (
+        ServiceEvent.objects.visible_to(user).filter(group=group).order_by("session_number", "pk")
+    )
+
+
 def people_visible_to(user: Any, residents: QuerySet[Resident]) -> QuerySet[Resident]:
     """The residents of `residents` whose names the user may read: station staff
     see people, officials only counts (docs/domain.md "Who uses it")."""

@@ -297,6 +297,7 @@ def group_create(
     members: Sequence[Resident] = (),
     leaders: Iterable[User] | None = None,
     point: ServicePoint | None = None,
+    uses_stages: bool = False,
 ) -> Group:
     require_recorder_at(actor, project.plan.station_id, Group)
     check_attendees(project.plan.station_id, list(members))
@@ -314,6 +315,7 @@ def group_create(
         project=project,
         name=name.strip(),
         planned_sessions=planned_sessions,
+        uses_stages=uses_stages,
     )
     group.full_clean()
     group.save()
@@ -337,6 +339,8 @@ def group_session_record(
     given at the group's service point, if it has one."""
     ensure_visible(actor, group)
     group = Group.objects.select_for_update().get(pk=group.pk)
+    if group.closed_on is not None:
+        raise ValidationError(_("This group is closed."))
     done = group.sessions.aggregate(last=Max("session_number"))["last"] or 0
     if done >= group.planned_sessions:
         raise ValidationError(

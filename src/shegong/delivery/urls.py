@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shegong.delivery import views
+from shegong.delivery import group_pages, views
 
 app_name = "delivery"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/delete/", views.event_delete, name="event-delete"),
     path("groups/", views.group_list, name="group-list"),
     path("groups/new/", views.group_create, name="group-create"),
-    path("groups/<int:pk>/", views.group_detail, name="group-detail"),
+    path("groups/<int:pk>/", group_pages.group_detail, name="group-detail"),
+    path("groups/<int:pk>/stage/", group_pages.group_stage, name="group-stage"),
+    path("groups/<int:pk>/plans/new/", group_pages.group_plan_add, name="group-plan-add"),
+    path("groups/plans/<int:pk>/link/", group_pages.group_plan_link, name="group-plan-link"),
+    path("groups/<int:pk>/evaluate/", group_pages.group_evaluate, name="group-evaluate"),
+    path("groups/<int:pk>/close/", group_pages.group_close, name="group-close"),
     path("groups/<int:pk>/sessions/new/", views.group_session_record, name="group-session-record"),
 ]

@@ -272,6 +272,7 @@ def group_create(request):
                 members=list(data["members"]),
                 leaders=list(data["leaders"]),
                 point=data["point"],
+                uses_stages=data["uses_stages"],
             ),
         )
         if group is not None:
@@ -292,27 +293,6 @@ def group_create(request):
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "delivery/group_create.html", context, status=status)
-
-
-@login_required
-def group_detail(request, pk: int):
-    user = request.user
-    group = get_visible_or_404(selectors.groups_visible_to(user), user, pk=pk)
-    sessions = (
-        ServiceEvent.objects.visible_to(user).filter(group=group).order_by("session_number", "pk")
-    )
-    context = {
-        "group": group,
-        "sessions": sessions,
-        "member_count": group.members.count(),
-        "members": selectors.people_visible_to(user, group.members.all()),
-        "leaders": group.leaders.all(),
-        "shows_people": selectors.records_services(user) or user.is_superuser,
-        "may_record": selectors.records_services(user)
-        and user.station_id == group.station_id
-        and group.sessions_recorded < group.planned_sessions,
-    }
-    return render(request, "delivery/group_detail.html", context)
 
 
 @login_required

@@ -38,7 +38,7 @@ from shegong.clients.models import (
 from shegong.community import services as community
 from shegong.community.models import MealKind
 from shegong.core.roles import Role
-from shegong.demo import guangzhou
+from shegong.demo import guangzhou, meal_money
 from shegong.demo.city import station_communities
 from shegong.org.models import Station
 
@@ -206,6 +206,7 @@ def _meal_programme(
                 if not (stopped and back <= 4)
             },
         )
+    meal_money.seed_meal_money(station, worker, elders, today)
 
 
 def _case(rng, resident, domain, worker, priority, today, stage: int) -> None:

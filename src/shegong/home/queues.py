@@ -179,7 +179,8 @@ def station_inbox(user, today) -> dict[str, Any]:
     """What waits for the station's director: cases to assign, library entries
     returned, survey results, rectifications to answer, this year's plan while
     not approved, evaluation results to reply to, residents' data requests,
-    guardians' consents to renew for children now 14."""
+    personal-data exports to approve, guardians' consents to renew for children
+    now 14."""
     station = _station(user)
     if station is None:
         return {}
@@ -192,6 +193,7 @@ def station_inbox(user, today) -> dict[str, Any]:
             "rectifications": list(evaluation.rectifications_to_answer(user)[:LIMIT]),
             "sheets_to_reply": list(evaluation.sheets_to_reply(user)[:LIMIT]),
             "data_requests": list(privacy.open_requests(user, station.pk)[:LIMIT]),
+            "exports_waiting": list(privacy.exports_waiting(user)[:LIMIT]),
             "consents_to_renew": list(clients.consents_to_renew(user, station.pk, today)[:LIMIT]),
             "plan": plan,
             # Submitted, the plan waits for the officials, not for the director.
@@ -206,7 +208,10 @@ def sheets(user, today) -> dict[str, Any]:
 
 
 def approvals(user, today) -> dict[str, Any]:
-    return {"approvals": list(plans.plans_waiting_decision(user)[: 2 * LIMIT])}
+    return {
+        "approvals": list(plans.plans_waiting_decision(user)[: 2 * LIMIT]),
+        "exports_waiting": list(privacy.exports_waiting(user)[:LIMIT]),
+    }
 
 
 def _progress(user, today) -> list:

@@ -91,3 +91,89 @@ class SubjectRequest(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status == RequestStatus.OPEN
+
+
+# Who may decide a large personal-data export: the station's director, or the
+# district's officer (a director's own large export goes to the district).
+APPROVE = "approve"
+EXPORT_REQUESTERS = STATION_STAFF
+EXPORT_APPROVERS = frozenset({Role.STATION_DIRECTOR, Role.DISTRICT_OFFICER})
+
+
+class ExportKind(models.TextChoices):
+    RESIDENTS = "residents", _("Resident list")
+    ROSTER = "roster", _("Roster extract")
+    SURVEY_CONTACTS = "survey_contacts", _("Survey contacts")
+    CASE_FILE = "case_file", _("Case file")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class PersonalExport(TimeStampedModel):
+    """A file of personal data taken out of the system 个人信息导出: who asked, why,
+    which records (fixed when asked, so that what is approved is what leaves), and
+    — above `settings.PERSONAL_EXPORT_APPROVAL_ROWS` rows — who approved it. The
+    file itself is made at each download, watermarked with this record's number,
+    the user, the time and the reason."""
+
+    station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("station")
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=ExportKind.choices)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    record_ids = models.JSONField(default=list, editable=False)
+    rows = models.PositiveIntegerField(_("number of records"))
+    reason = models.TextField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment"), blank=True)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+    last_downloaded_at = models.DateTimeField(_("last downloaded"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # A worker reads their own exports; the director and the district's officers
+    # read the station's (and decide the large ones); agencies, evaluators and the
+    # street office read none.
+    scope = Scope(
+        city="station__street__district__city",
+        district="station__street__district",
+        station="station",
+        create_roles=EXPORT_REQUESTERS,
+        acts={APPROVE: EXPORT_APPROVERS},
+        assigned="requested_by",
+        hidden_from=frozenset({Role.EVALUATOR, Role.AGENCY_MANAGER}),
+        superuser_acts=STAFF_WORK,
+    )
+
+    class Meta:
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["station", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"E{self.pk:06d}"

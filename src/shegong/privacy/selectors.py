@@ -9,3 +9,16 @@ def open_requests(user, station_id: int):
         .select_related("resident")
         .order_by("due_on", "pk")
     )
+
+
+def exports_waiting(user):
+    """Personal-data exports waiting for `user`'s decision (not their own), oldest first."""
+    from shegong.privacy.models import APPROVE, ExportStatus, PersonalExport
+
+    return (
+        PersonalExport.objects.visible_to(user, APPROVE)
+        .filter(status=ExportStatus.PENDING)
+        .exclude(requested_by=user)
+        .select_related("requested_by", "station")
+        .order_by("created_at", "pk")
+    )

@@ -70,8 +70,15 @@ def _related(target: models.Model) -> Iterator[tuple[type[models.Model], models.
         model = relation.related_model
         if model in SKIPPED_MODELS or model is Case:
             continue
-        # A foreign key, one-to-one or many-to-many field to `target`: one filter.
-        yield model, model._base_manager.filter(**{relation.field.name: target})
+        # A foreign key, one-to-one or many-to-many field to `target`: one filter,
+        # the rows' own foreign keys (whose labels the export shows) read with them.
+        labelled = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and f.name not in SKIPPED_FIELDS
+        ]
+        rows = model._base_manager.filter(**{relation.field.name: target})
+        yield model, rows.select_related(*labelled)
 
 
 def _section(model: type[models.Model], rows: list[models.Model]) -> Section:

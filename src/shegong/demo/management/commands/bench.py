@@ -12,6 +12,8 @@ the last, see `demo.history`), then measures, each against a baseline in the sam
   (executemany on SQLite, COPY on PostgreSQL);
 - recording a service event with the rollup updates vs without them;
 - the roster import and the city's coverage (`demo.bench_rosters`);
+- `--only login`: checking a password with Django's default argon2 parameters vs
+  OWASP's (accounts/hashers.py), no data needed;
 - `--only growth` (on a database of its own, scripts/bench.sh): the city dashboard
   and the raw GROUP BY query with `--years` years of history, then with twice as
   many (the years before copied, as above), and the ratio of the two. On
@@ -124,11 +126,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only",
             default="dashboard,writes,import,rosters",
-            help="comma-separated measures to run (dashboard, writes, import, rosters, growth)",
+            help="comma-separated measures to run "
+            "(dashboard, writes, import, rosters, growth, login)",
         )
         parser.add_argument("--scale", default="city", help="the demo data's scale")
 
     def handle(self, *args, **options):
+        only = set(options["only"].split(","))
+        if "login" in only:
+            self._login()
+            if only == {"login"}:
+                return
         vendor = connection.vendor
         self.stdout.write(f"Database: {vendor}")
         load_demo_city()
@@ -143,7 +151,6 @@ class Command(BaseCommand):
             f"({time.perf_counter() - start:.0f} s to generate or check)"
         )
         self._analyze()
-        only = set(options["only"].split(","))
         if "dashboard" in only:
             self._dashboard()
         if "writes" in only:
@@ -155,6 +162,27 @@ class Command(BaseCommand):
             bench_rosters.measure_import(options["roster_rows"], self.stdout.write)
         if "growth" in only:
             self._growth(options["scale"], options["years"])
+
+    def _login(self) -> None:
+        """The CPU of one log-in's password check: Django's argon2 defaults (the
+        baseline) against OWASP's parameters, in this run on this machine."""
+        from django.contrib.auth.hashers import Argon2PasswordHasher
+
+        from shegong.accounts.hashers import OwaspArgon2PasswordHasher
+
+        password = "Shegong-bench-2026"
+        timings = {}
+        for hasher in (Argon2PasswordHasher(), OwaspArgon2PasswordHasher()):
+            encoded = hasher.encode(password, hasher.salt())
+            assert hasher.verify(password, encoded)
+            timings[type(hasher).__name__] = _median_ms(
+                lambda h=hasher, e=encoded: h.verify(password, e), 9
+            )
+        base, owasp = timings["Argon2PasswordHasher"], timings["OwaspArgon2PasswordHasher"]
+        self.stdout.write(
+            f"Log-in password check: Django's argon2 defaults (m=100 MiB, t=2, p=8) {base:.0f} ms; "
+            f"OWASP's (m=19 MiB, t=2, p=1) {owasp:.0f} ms (x{owasp / base:.2f})"
+        )
 
     @staticmethod
     def _generate(scale: str, years: int) -> None:
