@@ -117,6 +117,15 @@ def result(buyer, terms, milestone, grade, note="2030年中期评估报告（纸
 PAID_ON = D(2030, 2, 1)
 
 
+def accept(buyer, terms, milestone, comment="中期服务报告及台账已验收"):
+    return services.instalment_accept(
+        actor=buyer,
+        instalment=instalment(terms, milestone),
+        accepted_on=D(2030, 1, 20),
+        comment=comment,
+    )
+
+
 def pay(actor, terms, milestone, amount, on=PAID_ON):
     return services.instalment_pay(
         actor=actor, instalment=instalment(terms, milestone), amount=Decimal(amount), paid_on=on
@@ -243,6 +252,10 @@ def test_a_failed_mid_term_holds_its_instalment_until_a_passing_result(world, bu
     ]
     # Re-evaluated after rectification: 合格 releases the whole 2,160,000.
     result(buyer, awarded, Milestone.MID_TERM, Grade.PASS, note="2030年整改后复评")
+    assert refusal(pay, actor=buyer, terms=awarded, milestone=Milestone.MID_TERM, amount="1") == [
+        "The buyer has not accepted this milestone's deliverables yet (验收)."
+    ]
+    accept(buyer, awarded, Milestone.MID_TERM)
     assert refusal(
         pay, actor=buyer, terms=awarded, milestone=Milestone.MID_TERM, amount="2160000.01"
     ) == ["The instalment may pay 2160000.00 yuan more, not 2160000.01."]
@@ -258,6 +271,7 @@ def test_a_failed_result_reduces_the_instalment_under_the_reduce_rule(world, buy
     # 2,160,000 × (100 − 20) % = 1,728,000.
     status = rules.instalment_status(instalment(terms, Milestone.MID_TERM), terms)
     assert (status.code, status.payable) == (rules.REDUCED, Decimal("1728000.00"))
+    accept(buyer, terms, Milestone.MID_TERM)
     assert refusal(
         pay, actor=buyer, terms=terms, milestone=Milestone.MID_TERM, amount="1728000.01"
     ) == ["The instalment may pay 1728000.00 yuan more, not 1728000.01."]
@@ -269,8 +283,10 @@ def test_a_failed_result_reduces_the_instalment_under_the_reduce_rule(world, buy
 def test_a_payment_beyond_the_contract_amount_is_refused(world, buyer, awarded):
     pay(buyer, awarded, Milestone.SIGNING, "1620000")
     result(buyer, awarded, Milestone.MID_TERM, Grade.GOOD)
+    accept(buyer, awarded, Milestone.MID_TERM)
     pay(buyer, awarded, Milestone.MID_TERM, "2160000")
     result(buyer, awarded, Milestone.FINAL, Grade.EXCELLENT, note="2031年末期评估报告")
+    accept(buyer, awarded, Milestone.FINAL, comment="末期服务成果已验收")
     assert refusal(
         pay, actor=buyer, terms=awarded, milestone=Milestone.FINAL, amount="1620000.01"
     ) == ["This would pay 5400000.01 yuan, beyond the contract's 5400000.00."]
@@ -367,6 +383,83 @@ def test_renewal_waits_for_the_final_result_and_a_fail_cannot_renew(world, buyer
     ]
     decided = decide(decision=Renewal.RETENDER, **kwargs)
     assert (decided.decision, decided.final_grade) == (Renewal.RETENDER, Grade.FAIL)
+
+
+# --- Acceptance 验收 ------------------------------------------------------------------
+
+
+def test_only_the_contracts_buyer_accepts_deliverables(world, buyer, awarded):
+    other_buyer = make_user("buyer_c", Role.STREET_OFFICE, street=world.street_c)
+    # Another street's office does not see the contract: 404.
+    with pytest.raises(Http404):
+        accept(other_buyer, awarded, Milestone.MID_TERM)
+    # The district officer sees it and pays, but does not accept: 403.
+    with pytest.raises(PermissionDenied):
+        accept(world["district"], awarded, Milestone.MID_TERM)
+    with pytest.raises(PermissionDenied):
+        accept(world["director"], awarded, Milestone.MID_TERM)
+    with pytest.raises(Http404):
+        accept(world["worker"], awarded, Milestone.MID_TERM)
+    assert instalment(awarded, Milestone.MID_TERM).accepted_on is None
+    done = accept(buyer, awarded, Milestone.MID_TERM)
+    assert (done.accepted_on, done.accepted_by, done.acceptance_comment) == (
+        D(2030, 1, 20),
+        buyer,
+        "中期服务报告及台账已验收",
+    )
+
+
+def test_bad_acceptances_are_refused(world, buyer, awarded):
+    assert refusal(accept, buyer=buyer, terms=awarded, milestone=Milestone.SIGNING) == [
+        "The signing instalment has no deliverables to accept."
+    ]
+    assert refusal(
+        accept, buyer=buyer, terms=awarded, milestone=Milestone.MID_TERM, comment="  "
+    ) == ["Write the comment of the acceptance."]
+    assert instalment(awarded, Milestone.MID_TERM).accepted_on is None
+    accept(buyer, awarded, Milestone.MID_TERM)
+    assert refusal(accept, buyer=buyer, terms=awarded, milestone=Milestone.MID_TERM) == [
+        "The deliverables of this milestone are already accepted."
+    ]
+
+
+def test_a_passing_result_is_not_paid_before_acceptance_through_the_page(
+    client, world, buyer, awarded
+):
+    result(buyer, awarded, Milestone.MID_TERM, Grade.GOOD)
+    mid = instalment(awarded, Milestone.MID_TERM)
+    client.force_login(buyer)
+    pay_url = reverse("contracts:instalment-pay", args=[awarded.contract_id])
+    pay_data = {"pay-instalment": mid.pk, "pay-amount": "2160000", "pay-paid_on": "2030-02-01"}
+    response = client.post(pay_url, pay_data)
+    assert response.status_code == 400
+    assert "采购方尚未验收该节点的交付成果（验收）。" in response.content.decode()
+    accept_url = reverse("contracts:acceptance-record", args=[awarded.contract_id])
+    response = client.post(
+        accept_url,
+        {"accept-instalment": mid.pk, "accept-accepted_on": "2030-01-20", "accept-comment": ""},
+    )
+    assert response.status_code == 400
+    assert instalment(awarded, Milestone.MID_TERM).accepted_on is None
+    response = client.post(
+        accept_url,
+        {
+            "accept-instalment": mid.pk,
+            "accept-accepted_on": "2030-01-20",
+            "accept-comment": "中期报告已验收",
+        },
+    )
+    assert response.status_code == 302
+    assert client.post(pay_url, pay_data).status_code == 302
+    page = client.get(reverse("contracts:contract-detail", args=[awarded.contract_id]))
+    assert 'data-testid="paid-total">2,160,000.00<' in page.content.decode()
+    assert 'data-testid="accepted-2">已验收 ' in page.content.decode()
+    client.force_login(world["district"])
+    response = client.post(
+        accept_url,
+        {"accept-instalment": mid.pk, "accept-accepted_on": "2030-01-20", "accept-comment": "x"},
+    )
+    assert response.status_code == 403
 
 
 # --- Scope ---------------------------------------------------------------------------

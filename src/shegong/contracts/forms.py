@@ -132,3 +132,15 @@ class RenewalForm(forms.Form):
     decision = forms.ChoiceField(label=_("decision"), choices=Renewal.choices)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
     decided_on = forms.DateField(label=_("decided on"), widget=DateInput())
+
+
+class AcceptanceForm(forms.Form):
+    instalment = forms.ModelChoiceField(queryset=None, label=_("instalment"))
+    accepted_on = forms.DateField(label=_("accepted on"), widget=DateInput())
+    comment = forms.CharField(
+        label=_("acceptance comment"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, instalments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instalment"].queryset = instalments

@@ -38,6 +38,11 @@ PAY = "pay"
 RECORD_RESULT = "record_result"
 DECIDE = "decide"
 SPEND = "spend"
+# 验收: the buyer accepts a milestone's deliverables (the mid-term and final
+# reports and outputs). Only the street office that buys the station's services
+# does: not the officials above it, who may pay and decide.
+ACCEPT = "accept"
+ACCEPTORS = frozenset({Role.STREET_OFFICE})
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {
@@ -212,7 +217,13 @@ class ContractTerms(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope = _scope(
         "",
-        **{PAY: BUYERS, RECORD_RESULT: BUYERS, DECIDE: BUYERS, SPEND: SPENDERS},
+        **{
+            PAY: BUYERS,
+            RECORD_RESULT: BUYERS,
+            DECIDE: BUYERS,
+            SPEND: SPENDERS,
+            ACCEPT: ACCEPTORS,
+        },
     )
 
     class Meta:
@@ -275,6 +286,18 @@ class Instalment(models.Model):
     result_recorded_on = models.DateField(_("result recorded on"), null=True, blank=True)
     paid = models.DecimalField(_("paid (yuan)"), default=Decimal(0), **MONEY)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    # 验收: the buyer's acceptance of the milestone's deliverables, which a
+    # mid-term or final instalment needs before it is paid.
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    acceptance_comment = models.TextField(_("acceptance comment"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = _scope("terms")

@@ -9,6 +9,8 @@
   it payable in full; a failed result holds it (nothing payable until a passing
   result is recorded) or, under the reduce rule, reduces it by the terms'
   percentage.
+- A mid-term or final instalment is paid only once the buyer has accepted the
+  milestone's deliverables (验收); the signing instalment has none.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ def split(amount: Decimal, shares: Sequence[Decimal]) -> list[Decimal]:
     """The planned amounts of `shares` (percentages adding up to 100) of `amount`."""
     planned = [(amount * share / 100).quantize(FEN, ROUND_HALF_UP) for share in shares[:-1]]
     return [*planned, amount - sum(planned, Decimal(0))]
+
+
+def needs_acceptance(instalment: Instalment) -> bool:
+    """Whether the instalment waits for the buyer's acceptance 验收 before it is paid."""
+    return instalment.milestone != Milestone.SIGNING
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from shegong.accounts.models import User
 from shegong.contracts import rules
 from shegong.contracts.models import (
+    ACCEPT,
     AWARD,
     DECIDE,
     PAY,
@@ -382,6 +383,10 @@ def instalment_pay(
         raise ValidationError(_("The milestone of this instalment is not reached yet."))
     if status.code == rules.HELD:
         raise ValidationError(_("The instalment is held: its result failed."))
+    if rules.needs_acceptance(instalment) and instalment.accepted_on is None:
+        raise ValidationError(
+            _("The buyer has not accepted this milestone's deliverables yet (验收).")
+        )
     paid_so_far = sum(i.paid for i in terms.instalments.all())
     if paid_so_far + amount > terms.contract.amount:
         raise ValidationError(
@@ -399,6 +404,40 @@ def instalment_pay(
         )
     instalment.paid += amount
     instalment.paid_on = paid_on
+    _save(actor, instalment)
+    return instalment
+
+
+@transaction.atomic
+def instalment_accept(
+    *, actor: User, instalment: Instalment, accepted_on: datetime.date, comment: str
+) -> Instalment:
+    """验收: the buyer (the street office of the station's street) accepts the
+    deliverables of a mid-term or final milestone, with a comment; the
+    instalment may be paid only once they are accepted. Accepted once."""
+    require(
+        actor, ACCEPT, instalment.terms, _("Only the buyer of the contract accepts deliverables.")
+    )
+    instalment = (
+        Instalment.objects.select_for_update().select_related("terms").get(pk=instalment.pk)
+    )
+    if not rules.needs_acceptance(instalment):
+        raise ValidationError(
+            {"instalment": _("The signing instalment has no deliverables to accept.")}
+        )
+    if instalment.accepted_on is not None:
+        raise ValidationError(
+            {"instalment": _("The deliverables of this milestone are already accepted.")}
+        )
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Write the comment of the acceptance.")})
+    if accepted_on < instalment.terms.signed_on:
+        raise ValidationError(
+            {"accepted_on": _("Nothing is accepted before the contract is signed.")}
+        )
+    instalment.accepted_on = accepted_on
+    instalment.accepted_by = actor
+    instalment.acceptance_comment = comment.strip()
     _save(actor, instalment)
     return instalment
 

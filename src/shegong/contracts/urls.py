@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.contract_detail, name="contract-detail"),
     path("<int:pk>/terms/", views.terms_create, name="terms-create"),
     path("<int:pk>/result/", views.result_record, name="result-record"),
+    path("<int:pk>/accept/", views.acceptance_record, name="acceptance-record"),
     path("<int:pk>/pay/", views.instalment_pay, name="instalment-pay"),
     path("<int:pk>/spending/", views.spending_add, name="spending-add"),
     path("<int:pk>/renewal/", views.renewal_decide, name="renewal-decide"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.contracts import forms, selectors, services
 from shegong.contracts.models import (
+    ACCEPT,
     AWARD,
     DECIDE,
     PAY,
@@ -241,6 +242,10 @@ def _contract_page(request, contract, **bound):
             context["pay_form"] = bound.get("pay_form") or bootstrap(
                 forms.PayForm(prefix="pay", instalments=instalments)
             )
+        if can(user, ACCEPT, terms):
+            context["acceptance_form"] = bound.get("acceptance_form") or bootstrap(
+                forms.AcceptanceForm(prefix="accept", instalments=_acceptable(terms))
+            )
         if can(user, SPEND, terms):
             context["spending_form"] = bound.get("spending_form") or bootstrap(
                 forms.SpendingForm(prefix="spending")
@@ -324,6 +329,27 @@ def instalment_pay(request, pk: int):
         ),
         lambda terms, data: services.instalment_pay(actor=user, **data),
         _("Payment recorded."),
+    )
+
+
+def _acceptable(terms: ContractTerms):
+    return terms.instalments.exclude(milestone=Milestone.SIGNING).filter(accepted_on__isnull=True)
+
+
+@login_required
+@require_POST
+def acceptance_record(request, pk: int):
+    user = request.user
+    return _act(
+        request,
+        pk,
+        ACCEPT,
+        "acceptance_form",
+        lambda terms: forms.AcceptanceForm(
+            request.POST, prefix="accept", instalments=_acceptable(terms)
+        ),
+        lambda terms, data: services.instalment_accept(actor=user, **data),
+        _("Deliverables accepted."),
     )
 
 
