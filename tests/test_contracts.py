@@ -32,7 +32,17 @@ from shegong.contracts.models import (
     TenderStatus,
 )
 from shegong.core.roles import Role
-from shegong.evaluation.models import EvaluationRound, RoundStatus, StationEvaluation
+from shegong.evaluation import computed, tree
+from shegong.evaluation import services as evaluation_services
+from shegong.evaluation.models import (
+    EvaluationRound,
+    IndicatorScore,
+    Method,
+    RoundStatus,
+    StationEvaluation,
+    Veto,
+)
+from shegong.evaluation.selectors import round_results
 from shegong.org.models import Contract
 from tests.conftest import make_user
 from tests.helpers import refusal, xlsx_table
@@ -561,3 +571,90 @@ def test_the_export_lists_the_contracts_in_scope(client, world, buyer, awarded):
     ]
     client.force_login(world["other_district"])
     assert len(xlsx_table(client.get(reverse("contracts:export", args=["xlsx"])))) == 1
+
+
+# --- The finance review reads the spending -----------------------------------------
+
+
+def spend(world, terms, line, amount, on=D(2029, 6, 30)):
+    return services.spending_record(
+        actor=world["director"], terms=terms, line=line, spent_on=on, amount=Decimal(amount)
+    )
+
+
+def test_the_personnel_share_of_spending_is_a_computed_indicator(world, awarded):
+    """Spent in 2029: personnel 620,000, activities 280,000, administration 100,000:
+    620,000 / 1,000,000 = 62.00 %, ratio 62 / 65 = 0.9538, a 10-point indicator
+    earns 9.54. Another 200,000 on personnel: 820,000 / 1,200,000 = 68.33 %, ratio
+    1.0512, capped at the full 10.00. Spending after the period does not count."""
+    period = computed.Period(2029, 1, 12)
+    assert "personnel_share" in computed.REGISTRY
+    assert computed.compute("personnel_share", world.station_a, period).ratio is None
+    spend(world, awarded, "personnel", "620000")
+    spend(world, awarded, "activities", "280000")
+    spend(world, awarded, "administration", "100000")
+    spend(world, awarded, "activities", "500000", on=D(2030, 1, 5))
+    figure = computed.compute("personnel_share", world.station_a, period)
+    assert figure.ratio == Decimal("0.9538")
+    assert computed.score_from_ratio(figure.ratio, Decimal(10)) == Decimal("9.54")
+    spend(world, awarded, "personnel", "200000", on=D(2029, 12, 31))
+    figure = computed.compute("personnel_share", world.station_a, period)
+    assert figure.ratio == Decimal("1.0512")
+    assert computed.score_from_ratio(figure.ratio, Decimal(10)) == Decimal("10.00")
+    # Another station has no contract: no data.
+    assert computed.compute("personnel_share", world.station_b, period).ratio is None
+
+
+def test_a_personnel_share_below_65_percent_vetoes_the_evaluation(world, awarded):
+    """A points round of 1000: 党建 120 (scored 100) and 服务 880 (scored 700), and
+    the finance review as a computed veto on the personnel share. At 62.00 % the
+    veto scores 9.54 of 10: failed, the grade is 不合格 whatever the 800 points."""
+    spend(world, awarded, "personnel", "620000")
+    spend(world, awarded, "activities", "380000")
+    city = world["city"]
+    round = evaluation_services.round_create(
+        actor=city, name="2029年末期评估", kind="final", year=2029, system="points"
+    )
+    professional = tree.tree_group_add(
+        actor=city, round=round, name="专业评估", scorer="professional"
+    )
+    supervisor = tree.tree_group_add(
+        actor=city, round=round, name="督导", scorer="supervisor", position=1
+    )
+    party = tree.tree_indicator_add(
+        actor=city, group=professional, name="党建", points=Decimal(120), party_building=True
+    )
+    service = tree.tree_indicator_add(
+        actor=city, group=professional, name="服务", points=Decimal(880), position=1
+    )
+    veto = tree.tree_indicator_add(
+        actor=city,
+        group=supervisor,
+        name="财务审查：人员经费占比",
+        points=Decimal(10),
+        method=Method.COMPUTED,
+        computation="personnel_share",
+        veto=Veto.FAIL,
+    )
+    evaluation_services.round_assign(
+        actor=city, round=round, station=world.station_a, evaluator=world["evaluator"]
+    )
+    evaluation_services.round_open(actor=city, round=round)
+    sheet = StationEvaluation.objects.get(round=round, station=world.station_a)
+    assert IndicatorScore.objects.get(evaluation=sheet, indicator=veto).score == Decimal("9.54")
+    for indicator, score in ((party, 100), (service, 700)):
+        evaluation_services.score_set(
+            actor=world["evaluator"], evaluation=sheet, indicator=indicator, score=Decimal(score)
+        )
+    evaluation_services.evaluation_submit(actor=world["evaluator"], evaluation=sheet)
+    (outcome,) = [
+        r
+        for r in round_results(city, EvaluationRound.objects.get(pk=round.pk))
+        if r.evaluation.pk == sheet.pk
+    ]
+    assert (outcome.total, outcome.vetoed, outcome.vetoed_fail, outcome.grade) == (
+        Decimal("800.00"),
+        ["财务审查：人员经费占比"],
+        True,
+        "fail",
+    )

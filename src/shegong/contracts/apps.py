@@ -8,8 +8,11 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Tenders and contracts")
 
     def ready(self) -> None:
-        from shegong.contracts import models
+        from shegong.contracts import finance, models
         from shegong.core import audit
+        from shegong.evaluation import computed
+
+        computed.register(finance.COMPUTATION)
 
         for model in (
             models.Tender,
