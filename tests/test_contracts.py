@@ -576,7 +576,10 @@ def test_the_export_lists_the_contracts_in_scope(client, world, buyer, awarded):
 # --- The finance review reads the spending -----------------------------------------
 
 
-def spend(world, terms, line, amount, on=D(2029, 6, 30)):
+SPENT_ON = D(2029, 6, 30)
+
+
+def spend(world, terms, line, amount, on=SPENT_ON):
     return services.spending_record(
         actor=world["director"], terms=terms, line=line, spent_on=on, amount=Decimal(amount)
     )
@@ -658,3 +661,77 @@ def test_a_personnel_share_below_65_percent_vetoes_the_evaluation(world, awarded
         True,
         "fail",
     )
+
+
+# --- One contract's export and the API -----------------------------------------------
+
+
+def test_a_contracts_export_lists_its_instalments_and_spending(client, world, buyer, awarded):
+    pay(buyer, awarded, Milestone.SIGNING, "1620000", on=D(2028, 5, 10))
+    result(buyer, awarded, Milestone.MID_TERM, Grade.FAIL)
+    spend(world, awarded, "personnel", "620000")
+    spend(world, awarded, "activities", "80000", on=D(2029, 3, 1))
+    client.force_login(world["district"])
+    url = reverse("contracts:contract-export", args=[awarded.contract_id, "xlsx"])
+    table = xlsx_table(client.get(url))
+    assert [row[0] for row in table[1:]] == ["第1期", "第2期", "第3期", "支出", "支出"]
+    signing, mid, final, first, second = table[1:]
+    assert (Decimal(str(signing[3])), Decimal(str(signing[7]))) == (
+        Decimal(1620000),
+        Decimal(1620000),
+    )
+    assert (Decimal(str(mid[3])), mid[4], mid[5], Decimal(str(mid[7]))) == (
+        Decimal(2160000),
+        "不合格",
+        "已暂停：结果不合格",
+        Decimal(0),
+    )
+    assert Decimal(str(final[3])) == Decimal(1620000)
+    # Spending oldest first: activities on 2029-03-01, then personnel on 2029-06-30.
+    assert [(row[2], Decimal(str(row[7]))) for row in (first, second)] == [
+        ("活动经费", Decimal(80000)),
+        ("人员经费", Decimal(620000)),
+    ]
+    client.force_login(world["other_district"])
+    assert client.get(url).status_code == 404
+    client.force_login(world["worker"])
+    assert client.get(url).status_code == 404
+
+
+def test_the_api_lists_tenders_and_contract_terms_in_scope(client, world, buyer, awarded):
+    result(buyer, awarded, Milestone.MID_TERM, Grade.PASS)
+    accept(buyer, awarded, Milestone.MID_TERM)
+    spend(world, awarded, "personnel", "620000")
+    client.force_login(buyer)
+    tenders = client.get("/api/tenders/").json()
+    assert tenders["count"] == 1
+    (tender,) = tenders["results"]
+    assert [(b["bid"]["price"], b["combined"], b["rank"]) for b in tender["ranked_bids"]] == [
+        ("5400000.00", "91.60", 1),
+        ("6000000.00", "91.40", 2),
+    ]
+    terms = client.get(f"/api/contract-terms/{awarded.pk}/").json()
+    assert (terms["code"], terms["amount"], terms["paid"]) == (
+        "GZ-2028-haizhu-10",
+        "5400000.00",
+        "0.00",
+    )
+    assert [
+        (i["milestone"], i["planned"], i["status"], i["accepted_on"]) for i in terms["instalments"]
+    ] == [
+        ("signing", "1620000.00", "payable", None),
+        ("mid_term", "2160000.00", "payable", "2030-01-20"),
+        ("final", "1620000.00", "waiting", None),
+    ]
+    assert [(line["line"], line["spent"]) for line in terms["lines"]] == [
+        ("personnel", "620000.00"),
+        ("activities", "0.00"),
+        ("administration", "0.00"),
+    ]
+    assert client.post("/api/tenders/", {}).status_code == 405
+    other = make_user("buyer_c", Role.STREET_OFFICE, street=world.street_c)
+    client.force_login(other)
+    assert client.get("/api/tenders/").json()["count"] == 0
+    assert client.get(f"/api/contract-terms/{awarded.pk}/").status_code == 404
+    client.force_login(world["worker"])
+    assert client.get(f"/api/contract-terms/{awarded.pk}/").status_code == 404

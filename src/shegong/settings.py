@@ -371,6 +371,7 @@ SPECTACULAR_SETTINGS = {
         "ContactMethodEnum": "shegong.cases.models.ContactMethod",
         "AppointmentKindEnum": "shegong.agenda.models.AppointmentKind",
         "AppointmentStatusEnum": "shegong.agenda.models.AppointmentStatus",
+        "ContractGradeEnum": "shegong.contracts.models.Grade",
     },
     # The errors every operation can answer (core/schema.py).
     "POSTPROCESSING_HOOKS": [

@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shegong.core.models import TimeStampedModel
 from shegong.core.roles import Role
@@ -325,7 +326,7 @@ class Instalment(models.Model):
 
 class BudgetLine(models.TextChoices):
     PERSONNEL = "personnel", _("Personnel")
-    ACTIVITIES = "activities", _("Activities")
+    ACTIVITIES = "activities", pgettext_lazy("budget line", "Activities")
     ADMINISTRATION = "administration", _("Administration")
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tenders/<int:pk>/bids/", views.bid_add, name="bid-add"),
     path("tenders/<int:pk>/award/", views.tender_award, name="tender-award"),
     path("<int:pk>/", views.contract_detail, name="contract-detail"),
+    path("<int:pk>/export.<str:fmt>", views.contract_export, name="contract-export"),
     path("<int:pk>/terms/", views.terms_create, name="terms-create"),
     path("<int:pk>/result/", views.result_record, name="result-record"),
     path("<int:pk>/accept/", views.acceptance_record, name="acceptance-record"),

@@ -119,6 +119,71 @@ def export(request, fmt: str):
     )
 
 
+def ledger_headers() -> list[str]:
+    return [
+        _("Record"),
+        _("date"),
+        _("Item"),
+        _("planned amount (yuan)"),
+        _("result"),
+        _("status"),
+        _("accepted on"),
+        _("Amount (yuan)"),
+        _("note"),
+    ]
+
+
+def ledger_rows(terms: ContractTerms):
+    """A contract's instalments (planned, result, status by the rule, acceptance,
+    paid) and then its spending records per budget line, oldest first."""
+    book = selectors.ledger(terms)
+    for row in book.instalments:
+        i = row.instalment
+        yield [
+            _("Instalment %(number)s") % {"number": i.sequence},
+            i.paid_on or "",
+            i.get_milestone_display(),
+            i.planned,
+            i.get_grade_display() if i.grade else "",
+            str(row.status.label),
+            i.accepted_on or "",
+            i.paid,
+            i.acceptance_comment,
+        ]
+    for spending in terms.spendings.order_by("spent_on", "pk"):
+        yield [
+            _("Spending"),
+            spending.spent_on,
+            spending.get_line_display(),
+            "",
+            "",
+            "",
+            "",
+            spending.amount,
+            spending.note,
+        ]
+
+
+@login_required
+def contract_export(request, pk: int, fmt: str):
+    """One contract's instalments and spending, as .xlsx or .csv."""
+    if fmt not in FORMATS:
+        raise Http404(_("No such record."))
+    user = request.user
+    contract = _contract(request, pk)
+    terms = _terms(contract)
+    require(user, VIEW, terms)
+    return tabular_response(
+        fmt,
+        f"contract-{contract.pk}",
+        _("Instalments and spending of contract %(code)s") % {"code": contract.code},
+        ledger_headers(),
+        ledger_rows(terms),
+        scope=scope_name(user),
+        period=f"{contract.starts_on} – {contract.ends_on}",
+    )
+
+
 @login_required
 def tender_create(request):
     user = request.user
