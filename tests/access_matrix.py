@@ -769,18 +769,77 @@ CASE_LIBRARY = [
 ]
 
 CONTRACTS = [
-    page("contracts:overview", get="?"),
-    page("contracts:export", kwargs={"fmt": "xlsx"}, get="?"),
-    page("contracts:tender-create", get="?", post="?"),
-    page("contracts:tender-detail", "tender", get=("?", "?")),
-    page("contracts:bid-add", "tender", get=("?", "?"), post=("?", "?")),
-    page("contracts:tender-award", "tender", get=("?", "?"), post=("?", "?")),
-    page("contracts:contract-detail", "contract", get=("?", "?")),
-    page("contracts:terms-create", "contract", get=("?", "?"), post=("?", "?")),
-    page("contracts:result-record", "contract", get=("?", "?"), post=("?", "?")),
-    page("contracts:instalment-pay", "contract", get=("?", "?"), post=("?", "?")),
-    page("contracts:spending-add", "contract", get=("?", "?"), post=("?", "?")),
-    page("contracts:renewal-decide", "contract", get=("?", "?"), post=("?", "?")),
+    page("contracts:overview", get="200 200 200 200 200 403 403 302"),
+    page("contracts:export", kwargs={"fmt": "xlsx"}, get="200 200 200 200 200 403 403 302"),
+    page(
+        "contracts:tender-create",
+        get="200 200 200 403 403 403 403 302",
+        post="400 400 400 403 403 403 403 302",
+    ),
+    page(
+        "contracts:tender-detail",
+        "tender",
+        get=("200 200 200 200 200 404 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:bid-add",
+        "tender",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:tender-award",
+        "tender",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:contract-detail",
+        "contract",
+        get=("200 200 200 200 200 404 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:contract-export",
+        "contract",
+        kwargs={"fmt": "xlsx"},
+        get=("200 200 200 200 200 404 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:terms-create",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:result-record",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:acceptance-record",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 403 403 403 403 404 404 302", "400 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:instalment-pay",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:spending-add",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 403 403 400 400 404 404 302", "400 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:renewal-decide",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
 ]
 
 WORKFORCE = [
@@ -1308,7 +1367,24 @@ API_NEW = [
 
 # --- API --------------------------------------------------------------------------
 
+
+def _terms_of(side) -> dict:
+    return {"pk": side.contract.terms.pk}
+
+
 API = [
+    api("tender-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "tender-detail",
+        "tender",
+        get=("200 200 200 200 200 404 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api("contractterms-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "contractterms-detail",
+        _terms_of,
+        get=("200 200 200 200 200 404 404 401", "200 200 404 404 404 404 404 401"),
+    ),
     api("schema", get="200 200 200 200 200 200 200 200"),
     api("docs", get="200 200 200 200 200 200 200 200"),
     api("token", write="400 400 400 400 400 400 400 400"),
@@ -2569,6 +2645,33 @@ PRIVACY = [
 # its street's stations, contracts, plans and evaluation results and scores the
 # buyer branch of a points tree; everything else is 404 (outside) or 403.
 BUYER_ROWS = """
+api:contractterms-detail get 200 404
+api:contractterms-list get 200
+api:tender-detail get 200 404
+api:tender-list get 200
+contracts:acceptance-record get 405 405
+contracts:acceptance-record post 400 404
+contracts:bid-add get 405 405
+contracts:bid-add post 400 404
+contracts:contract-detail get 200 404
+contracts:contract-export get 200 404
+contracts:export get 200
+contracts:instalment-pay get 405 405
+contracts:instalment-pay post 400 404
+contracts:overview get 200
+contracts:renewal-decide get 405 405
+contracts:renewal-decide post 400 404
+contracts:result-record get 405 405
+contracts:result-record post 400 404
+contracts:spending-add get 405 405
+contracts:spending-add post 403 404
+contracts:tender-award get 405 405
+contracts:tender-award post 400 404
+contracts:tender-create get 200
+contracts:tender-create post 400
+contracts:tender-detail get 200 404
+contracts:terms-create get 405 405
+contracts:terms-create post 400 404
 canteen:check-in get 403
 canteen:check-in post 403
 canteen:cards get 403

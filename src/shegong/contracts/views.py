@@ -189,7 +189,8 @@ def tender_create(request):
     user = request.user
     require_at(user, CREATE, Tender, None, _("Only the buyer and officials announce tenders."))
     stations = Station.objects.visible_to(user).filter(is_active=True).order_by("code")
-    form = bootstrap(forms.TenderForm(request.POST or None, stations=stations))
+    data = request.POST if request.method == "POST" else None
+    form = bootstrap(forms.TenderForm(data, stations=stations))
     if request.method == "POST" and form.is_valid():
         tender = apply_service(
             form, lambda: services.tender_announce(actor=user, **form.cleaned_data)
