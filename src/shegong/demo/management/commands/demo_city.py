@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from shegong.core import audit
 from shegong.demo.city import DemoRefused, load_demo_city, refuse_in_production
+from shegong.demo.contracts import load_demo_contracts
 from shegong.demo.clients import (
     DEFAULT_RESIDENTS_PER_STATION,
     DEFAULT_SHOWCASE_RESIDENTS,
@@ -64,6 +65,10 @@ class Command(BaseCommand):
     def _load(self, **options):
         translation.activate(settings.LANGUAGE_CODE)
         result = load_demo_city()
+        if cycles := load_demo_contracts():
+            self.stdout.write(
+                f"Contracts: {cycles} full cycles (tender to renewal decision), one per district."
+            )
         residents = load_demo_clients(
             options["residents_per_station"], options["showcase_residents"]
         )
