@@ -7,12 +7,12 @@ from tqdm import tqdm
 
 from shegong.core import audit
 from shegong.demo.city import DemoRefused, load_demo_city, refuse_in_production
-from shegong.demo.contracts import load_demo_contracts
 from shegong.demo.clients import (
     DEFAULT_RESIDENTS_PER_STATION,
     DEFAULT_SHOWCASE_RESIDENTS,
     load_demo_clients,
 )
+from shegong.demo.contracts import load_demo_contracts
 from shegong.demo.directory import load_demo_directory
 from shegong.demo.evaluation import load_demo_evaluation
 from shegong.demo.rosters import load_demo_rosters
