@@ -28,12 +28,14 @@ def test_every_app_with_audited_records_registered_them():
         "rosters",
         "referrals",
         "privacy",
+        "contracts",
     }
     # The 35 core/audited.py listed, the calendar's appointments, planned services and
     # feeds, the rosters' categories, rules and imports, the service points (org),
     # the directory of services' entries (referrals) and the residents' personal data
-    # requests (privacy).
-    assert len(audit.registered_models()) == 48
+    # requests (privacy), and the contracts (tenders, bids, terms, instalments,
+    # spending and renewal decisions).
+    assert len(audit.registered_models()) == 60
 
 
 def test_the_evaluator_stations_come_from_the_evaluation_app(world):

@@ -20,7 +20,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from shegong.core.models import TimeStampedModel
 from shegong.core.roles import Role
@@ -326,7 +325,7 @@ class Instalment(models.Model):
 
 class BudgetLine(models.TextChoices):
     PERSONNEL = "personnel", _("Personnel")
-    ACTIVITIES = "activities", pgettext_lazy("budget line", "Activities")
+    ACTIVITIES = "activities", _("Activity costs")
     ADMINISTRATION = "administration", _("Administration")
 
 
