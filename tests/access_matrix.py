@@ -969,6 +969,36 @@ EVALUATION = [
         "evidence",
         get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
     ),
+    # The verification sample: the assigned evaluator draws, reveals and records;
+    # officials read it; the evaluated station never sees who was sampled.
+    page(
+        "evaluation:sample-detail",
+        "sheet",
+        get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sample-draw",
+        "sheet",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 400 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sample-export",
+        "sheet",
+        get=("200 200 200 404 404 404 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sample-entry-reveal",
+        "sample_entry",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 302 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "evaluation:sample-entry-record",
+        "sample_entry",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 403 403 404 404 404 400 302", "403 403 404 404 404 404 404 302"),
+    ),
     page("evaluation:inspection-list", get="200 200 200 200 200 200 403 302"),
     page(
         "evaluation:inspection-create",
@@ -1265,6 +1295,32 @@ API_NEW = [
         "stationevaluation-submit",
         "sheet",
         write=("403 403 403 404 404 404 200 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "clientsample-list",
+        get="200 200 200 200 200 200 200 401",
+        write="403 403 403 403 403 403 400 401",
+    ),
+    api(
+        "clientsample-detail",
+        "sample",
+        get=("200 200 200 404 404 404 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api("sampleentry-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "sampleentry-detail",
+        "sample_entry",
+        get=("200 200 200 404 404 404 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "sampleentry-reveal",
+        "sample_entry",
+        write=("403 403 403 404 404 404 400 401", "403 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "sampleentry-record",
+        "sample_entry",
+        write=("403 403 403 404 404 404 400 401", "403 403 404 404 404 404 404 401"),
     ),
     api("indicatorscore-list", get="200 200 200 200 200 200 200 401"),
     api(
@@ -2571,6 +2627,36 @@ REFERRALS = [
     ),
 ]
 
+# The referral workflow 转介: a case's referral is sent from its file (the case's
+# workers and director); `referral_track` is a referral sent by station B and
+# received at the side's station: its staff read the shared part and answer it
+# (decline with an empty body: 400, no reason given); everyone else, officials
+# and a third station, gets 404. Officials read the counts only.
+REFERRAL_WORKFLOW = [
+    page(
+        "referrals:referral-send",
+        "case",
+        kwarg="case_pk",
+        get=("403 403 403 403 200 200 404 302", "403 403 404 404 404 404 404 302"),
+        post=("403 403 403 403 400 400 404 302", "403 403 404 404 404 404 404 302"),
+    ),
+    page("referrals:referral-inbox", get="403 403 403 403 200 200 403 302"),
+    page("referrals:referral-stats", get=LOGGED_IN),
+    page(
+        "referrals:referral-detail",
+        "referral_track",
+        get=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "referrals:referral-act",
+        "referral_track",
+        kwargs={"action": "decline"},
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("404 404 404 404 400 400 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    api("referral-stats", get=API_LOGGED_IN),
+]
+
 # A resident's personal data requests: station staff take them in and read them,
 # the director answers and exports; nobody outside the station sees one.
 PRIVACY = [
@@ -2672,6 +2758,14 @@ contracts:tender-create post 400
 contracts:tender-detail get 200 404
 contracts:terms-create get 405 405
 contracts:terms-create post 400 404
+referrals:referral-send get 404 404
+referrals:referral-send post 404 404
+referrals:referral-inbox get 403
+referrals:referral-stats get 200
+referrals:referral-detail get 404 404
+referrals:referral-act get 405 405
+referrals:referral-act post 404 404
+api:referral-stats get 200
 canteen:check-in get 403
 canteen:check-in post 403
 canteen:cards get 403
@@ -2981,6 +3075,14 @@ evaluation:sheet-submit post 404 404
 evaluation:sheet-reply get 405 405
 evaluation:sheet-reply post 404 404
 evaluation:evidence-download get 404 404
+evaluation:sample-detail get 404 404
+evaluation:sample-draw get 405 405
+evaluation:sample-draw post 404 404
+evaluation:sample-entry-record get 405 405
+evaluation:sample-entry-record post 404 404
+evaluation:sample-entry-reveal get 405 405
+evaluation:sample-entry-reveal post 404 404
+evaluation:sample-export get 404 404
 evaluation:inspection-list get 403
 evaluation:inspection-create get 403
 evaluation:inspection-create post 403
@@ -3209,6 +3311,13 @@ api:stationevaluation-scores post 404 404
 api:stationevaluation-submit post 404 404
 api:indicatorscore-list get 200
 api:indicatorscore-detail get 404 404
+api:clientsample-detail get 404 404
+api:clientsample-list get 200
+api:clientsample-list post 403
+api:sampleentry-detail get 404 404
+api:sampleentry-list get 200
+api:sampleentry-record post 404 404
+api:sampleentry-reveal post 404 404
 api:evidence-list get 200
 api:evidence-detail get 404 404
 api:inspection-list get 200
@@ -3455,6 +3564,7 @@ def buyer_rows() -> dict[tuple[str, str], tuple[str, ...]]:
 ROUTES: list[Route] = [
     *PRIVACY,
     *REFERRALS,
+    *REFERRAL_WORKFLOW,
     *AGENDA,
     *ROSTERS,
     *GOLIVE,

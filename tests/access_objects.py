@@ -50,6 +50,7 @@ from shegong.delivery.models import Group, GroupSessionPlan, ServiceEvent
 from shegong.evaluation import inspections as evaluation_inspections
 from shegong.evaluation import services as evaluation_services
 from shegong.evaluation.models import (
+    ClientSample,
     EvaluationRound,
     Evidence,
     IndicatorScore,
@@ -57,6 +58,7 @@ from shegong.evaluation.models import (
     Rectification,
     RectificationAlert,
     RoundAssignment,
+    SampleEntry,
     StationEvaluation,
 )
 from shegong.org import services as org_services
@@ -76,7 +78,8 @@ from shegong.privacy import personal_exports
 from shegong.privacy import requests as privacy_requests
 from shegong.privacy.models import PersonalExport, SubjectRequest
 from shegong.referrals import services as referral_services
-from shegong.referrals.models import Partner
+from shegong.referrals import workflow as referral_workflow
+from shegong.referrals.models import Partner, ReferralTrack
 from shegong.rosters import importing as roster_importing
 from shegong.rosters.models import RosterEntry
 from shegong.surveys import services as survey_services
@@ -153,6 +156,8 @@ class Side:
     appointment: Appointment | None = None
     planned_service: PlannedService | None = None
     roster_entry: RosterEntry | None = None
+    sample: ClientSample | None = None
+    sample_entry: SampleEntry | None = None
     point: ServicePoint | None = None
     # A failed import job of the side's worker (core.jobs): its owner's alone.
     job: Job | None = None
@@ -161,6 +166,9 @@ class Side:
     # has its terms recorded.
     tender: Tender | None = None
     personal_export: PersonalExport | None = None
+    # A referral received by the side's station, sent by station B (the
+    # receiving station's staff read its shared part; everyone else, 404).
+    referral_track: ReferralTrack | None = None
 
 
 @dataclass
@@ -442,6 +450,29 @@ def _side(
         indicator=indicator,
         file=SimpleUploadedFile("现场照片.pdf", PDF, content_type="application/pdf"),
     )
+    # The evaluator's verification sample of the sheet: one call to the resident
+    # (who has no phone number: revealing it is a 400 for the evaluator).
+    sample = ClientSample.objects.create(
+        evaluation=sheet,
+        seed=1,
+        calls=1,
+        visits=0,
+        as_of=today,
+        population=1,
+        strata=[
+            {"domain": "elderly", "category": "general", "population": 1, "calls": 1, "visits": 0}
+        ],
+        drawn_by=evaluator,
+    )
+    sample_entry = SampleEntry.objects.create(
+        sample=sample,
+        resident=resident,
+        position=1,
+        method="call",
+        domain="elderly",
+        category="general",
+        label=f"{tag}**",
+    )
     inspection = evaluation_inspections.inspection_record(
         actor=inspector, station=station, visited_on=today - datetime.timedelta(days=2)
     )
@@ -556,6 +587,8 @@ def _side(
         assignment=assignment,
         indicator_score=indicator_score,
         evidence=evidence,
+        sample=sample,
+        sample_entry=sample_entry,
         inspection=inspection,
         rectification=rectification,
         # A colleague's authenticator (a device on a role's own account would send
@@ -588,6 +621,51 @@ def _tender(officer: User, side: Side) -> Tender:
         starts_on=datetime.date(2028, 7, 1),
         ends_on=datetime.date(2031, 6, 30),
         ceiling=Decimal("6000000"),
+    )
+
+
+def _referral_track(world: World, to_station: Station, tag: str) -> ReferralTrack:
+    """A case of station B referred, with the client's consent to share, to
+    `to_station` through its directory entry (the referral workflow)."""
+    today = timezone.localdate()
+    director_b = world["director_b"]
+    resident = client_services.resident_register(
+        actor=director_b,
+        station=world.station_b,
+        name=f"{tag}转介居民",
+        gender="female",
+        birth_date=datetime.date(1950, 3, 1),
+        allow_similar=True,
+    )
+    client_services.consent_record(
+        actor=director_b, resident=resident, recorded_on=today, covers_referral_sharing=True
+    )
+    case = case_services.case_open(
+        actor=director_b,
+        client=resident,
+        domain="elderly",
+        source="walk_in",
+        opened_on=today,
+        workers=[director_b],
+    )
+    case_services.case_assess(
+        actor=director_b, case=case, assessed_on=today, needs="需要康复", risk_level="low"
+    )
+    case.refresh_from_db()
+    partner = referral_services.partner_create(
+        actor=world["city"],
+        name=f"{to_station.name}（平台）",
+        kind="station",
+        domains=["elderly"],
+        platform_station=to_station,
+    )
+    return referral_workflow.referral_send(
+        actor=director_b,
+        case=case,
+        partner=partner,
+        reason="需要康复服务",
+        shared_parts=["assessment"],
+        sent_on=today,
     )
 
 
@@ -633,4 +711,5 @@ def make_objects(world: World) -> Objects:
     for side in (inside, outside):
         side.tender = _tender(world["city"], side)
         side.rectification_alert = RectificationAlert.objects.get(rectification=side.rectification)
+        side.referral_track = _referral_track(world, side.station, "A" if side is inside else "C")
     return Objects(world=world, inside=inside, outside=outside)

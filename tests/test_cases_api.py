@@ -311,10 +311,8 @@ def test_refer_with_sharing_consent_to_another_station(world, api):
         {"to_station": world.station_c.pk, "reason": "搬到越秀"},
     )
     assert response.status_code == 200
-    assert (response.json()["status"], response.json()["closed_on"]) == (
-        "referred",
-        TODAY().isoformat(),
-    )
+    # The case stays open while the referral runs (docs/referrals.md).
+    assert (response.json()["status"], response.json()["closed_on"]) == ("assessed", None)
     assert case.referrals.get().to_station == world.station_c
 
 
@@ -746,6 +744,7 @@ def test_director_sets_a_rule_then_changes_it(world, api):
         "meal_absence": (3, True),
         "plan_review_overdue": (0, True),
         "roster_visit_overdue": (0, True),
+        "referral_follow_up": (0, True),
     }
 
 

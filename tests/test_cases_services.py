@@ -527,17 +527,27 @@ def sharing_case(world) -> Case:
     return walk_to(world, case, "in_service")
 
 
-def test_referral_to_another_station(world, sharing_case):
+def test_referral_to_another_station_keeps_the_case_open(world, sharing_case):
     referral = refer(world, sharing_case, to_station=world.station_b)
     sharing_case.refresh_from_db()
-    assert (sharing_case.status, sharing_case.closed_on) == ("referred", days_ago(4))
+    # The case stays open while the referral runs (referrals.workflow).
+    assert (sharing_case.status, sharing_case.closed_on) == ("in_service", None)
     assert (referral.to_station, referral.to_organisation) == (world.station_b, "")
 
 
 def test_referral_to_an_outside_organisation(world, sharing_case):
     referral = refer(world, sharing_case, to_organisation=" 广州市残疾人康复中心 ")
     assert (referral.to_station, referral.to_organisation) == (None, "广州市残疾人康复中心")
-    assert status_of(sharing_case) == "referred"
+    assert status_of(sharing_case) == "in_service"
+
+
+def test_a_concluded_referral_closes_the_case_as_referred(world, sharing_case):
+    refer(world, sharing_case, to_station=world.station_b)
+    case_services.case_referral_concluded(
+        actor=world["worker"], case=sharing_case, on=days_ago(1), outcome="needs_met"
+    )
+    sharing_case.refresh_from_db()
+    assert (sharing_case.status, sharing_case.closed_on) == ("referred", days_ago(1))
 
 
 def test_referral_needs_consent_to_share(world, case):
@@ -575,6 +585,9 @@ def test_referral_at_intake_is_refused(world):
 
 def test_referred_case_reopens_in_service(world, sharing_case):
     refer(world, sharing_case, to_station=world.station_b)
+    case_services.case_referral_concluded(
+        actor=world["worker"], case=sharing_case, on=days_ago(1), outcome="not_met"
+    )
     reopen(world, sharing_case, reason="转介未成功")
     sharing_case.refresh_from_db()
     assert (sharing_case.status, sharing_case.closed_on) == ("in_service", None)

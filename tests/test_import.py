@@ -638,8 +638,9 @@ def test_the_template_has_the_headers_and_one_example_row(station, login):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == (*HEADER, "社工点")
+    assert rows[0] == (*HEADER, "社工点", "开始时间", "结束时间")
     assert len(rows) == 2
+    assert rows[1][-2:] == ("14:30", "16:30")
     assert rows[1][2] == "'=SUM(1,2)"  # the first basic project, neutralised
     assert rows[1][3] == "社区活动"
 
@@ -650,6 +651,8 @@ def test_the_filled_in_template_imports(station, login):
     content = b"".join(response.streaming_content)
     result = run_import(station, io.BytesIO(content), filename="template.xlsx")
     assert (result.loaded_events, result.loaded_person_times) == (1, 30)
+    event = ServiceEvent.objects.get(import_key=f"{YEAR}-0001")
+    assert (event.starts_at, event.ends_at) == (datetime.time(14, 30), datetime.time(16, 30))
 
 
 # --- Command ------------------------------------------------------------------------------
@@ -719,3 +722,41 @@ def test_the_command_refuses_an_unknown_user_or_file(station, tmp_path):
         call_command("import_services", str(tmp_path / "x.csv"), user="worker", verbosity=0)
     with pytest.raises(CommandError):
         call_command("import_services", str(path), user="district", verbosity=0)
+
+
+def _with_times(times: dict[int, tuple[str, str]]) -> list[list]:
+    rows = valid_rows()
+    for n, row in enumerate(rows):
+        row.extend(["", *times.get(n, ("", ""))])
+    return rows
+
+
+TIMED_HEADER = [*HEADER, "社工点", "开始时间", "结束时间"]
+
+
+def test_start_and_end_times_are_imported_from_csv_and_xlsx(station):
+    rows = _with_times({1: ("9:00", "11:30"), 2: ("14:00", "15:00")})
+    result = run_import(station, csv_file(rows, header=TIMED_HEADER))
+    assert result.ok, result.errors
+    times = dict(
+        ServiceEvent.objects.filter(starts_at__isnull=False).values_list("import_key", "ends_at")
+    )
+    assert times == {"R-002": datetime.time(11, 30), "R-003": datetime.time(15, 0)}
+    assert ServiceEvent.objects.filter(starts_at__isnull=True).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("times", "header", "message"),
+    [
+        (("16:00", "15:00"), "结束时间", "The service cannot end before it starts."),
+        (("9:00", ""), "结束时间", "Give the time the service started and ended, or neither."),
+        (("9h", "10:00"), "开始时间", "Enter the time as HH:MM."),
+        (("9:00", "25:00"), "结束时间", "Enter the time as HH:MM."),
+    ],
+)
+def test_a_service_ending_before_it_starts_is_refused_in_the_import(
+    station, times, header, message
+):
+    result = run_import(station, csv_file(_with_times({2: times}), header=TIMED_HEADER))
+    assert result.errors == [RowError(4, header, message)]
+    assert ServiceEvent.objects.count() == 0

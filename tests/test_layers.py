@@ -32,10 +32,12 @@ def test_every_app_with_audited_records_registered_them():
     }
     # The 35 core/audited.py listed, the calendar's appointments, planned services and
     # feeds, the rosters' categories, rules and imports, the service points (org),
-    # the directory of services' entries (referrals) and the residents' personal data
-    # requests (privacy), and the contracts (tenders, bids, terms, instalments,
-    # spending and renewal decisions).
-    assert len(audit.registered_models()) == 60
+    # the directory of services' entries and the referral workflow (referrals), the
+    # residents' personal data requests (privacy), the canteens' money: subsidy
+    # classes, prices, rules, cards, settlements and their adjustments (community),
+    # and the contracts (tenders, bids, terms, instalments, spending and renewal
+    # decisions).
+    assert len(audit.registered_models()) == 61
 
 
 def test_the_evaluator_stations_come_from_the_evaluation_app(world):
@@ -56,7 +58,12 @@ def test_the_stats_app_checks_the_rollups_after_a_restore():
 
 def test_the_apps_above_clients_fold_their_records_into_a_resident_merge():
     from shegong.clients.services import MERGE_STEPS
+    from shegong.community.meal_services import resident_merge_meal_money
     from shegong.community.services import resident_merge_meals
     from shegong.delivery.services import resident_merge_attendance
 
-    assert [resident_merge_meals, resident_merge_attendance] == MERGE_STEPS
+    assert [
+        resident_merge_meals,
+        resident_merge_meal_money,
+        resident_merge_attendance,
+    ] == MERGE_STEPS

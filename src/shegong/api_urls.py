@@ -16,9 +16,11 @@ from shegong.core.access_log_api import AccessLogViewSet
 from shegong.core.audit_views import AuditEntryViewSet
 from shegong.delivery import api as delivery_api
 from shegong.evaluation import api as evaluation_api
+from shegong.evaluation import sampling_api as evaluation_sampling_api
 from shegong.org import api as org_api
 from shegong.plans import api as plans_api
 from shegong.referrals import api as referrals_api
+from shegong.referrals.stats_api import ReferralCountsView
 from shegong.rosters.api import CoverageView
 from shegong.stats.api import PersonTimesView
 from shegong.surveys import api as surveys_api
@@ -68,6 +70,8 @@ router.register("evaluation-assignments", evaluation_api.RoundAssignmentViewSet)
 router.register("station-evaluations", evaluation_api.StationEvaluationViewSet)
 router.register("indicator-scores", evaluation_api.IndicatorScoreViewSet)
 router.register("evaluation-evidence", evaluation_api.EvidenceViewSet)
+router.register("evaluation-samples", evaluation_sampling_api.ClientSampleViewSet)
+router.register("sample-entries", evaluation_sampling_api.SampleEntryViewSet)
 router.register("inspections", evaluation_api.InspectionViewSet)
 router.register("rectifications", evaluation_api.RectificationViewSet)
 router.register("rectification-alerts", evaluation_api.RectificationAlertViewSet)
@@ -82,6 +86,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("token/", ObtainAuthToken.as_view(), name="token"),
     path("stats/person-times/", PersonTimesView.as_view(), name="stats-person-times"),
+    path("referrals/statistics/", ReferralCountsView.as_view(), name="referral-stats"),
     path("rosters/coverage/", CoverageView.as_view(), name="roster-coverage"),
     path("workforce/staffing/", workforce_api.StaffingView.as_view(), name="workforce-staffing"),
     path("meal-roll-calls/", community_api.MealRollCallView.as_view(), name="meal-roll-calls"),

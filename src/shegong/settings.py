@@ -372,6 +372,8 @@ SPECTACULAR_SETTINGS = {
         "AppointmentKindEnum": "shegong.agenda.models.AppointmentKind",
         "AppointmentStatusEnum": "shegong.agenda.models.AppointmentStatus",
         "ContractGradeEnum": "shegong.contracts.models.Grade",
+        "CaseOutcomeEnum": "shegong.cases.models.CaseOutcome",
+        "CallOutcomeEnum": "shegong.evaluation.sample_models.CallOutcome",
     },
     # The errors every operation can answer (core/schema.py).
     "POSTPROCESSING_HOOKS": [

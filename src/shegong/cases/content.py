@@ -6,7 +6,7 @@ from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
 from shegong.core.scope import Scope
 
 
-def content_scope(path: str) -> Scope:
+def content_scope(path: str, **options) -> Scope:
     """Case content: only the case's assigned workers and the station director.
 
     Not even a superuser reads it through the application (docs/domain.md: officials
@@ -19,4 +19,5 @@ def content_scope(path: str) -> Scope:
         hidden_from=STATION_STAFF_ONLY,
         superuser_sees=False,
         distinct=True,
+        **options,
     )

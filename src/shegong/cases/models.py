@@ -29,6 +29,12 @@ WORK = "work"
 LIBRARY_REVIEW = "review"
 
 
+# The sender's acts on a referral (`Referral.scope`; the workflow is
+# referrals.ReferralTrack): withdraw it, follow it up and record its outcome.
+REFERRAL_WITHDRAW = "withdraw"
+REFERRAL_FOLLOW_UP = "follow_up"
+
+
 class CaseStatus(models.TextChoices):
     INTAKE = "intake", _("Intake")
     ASSESSED = "assessed", _("Assessed")
@@ -292,6 +298,10 @@ class Referral(CaseContent):
     to_organisation = models.CharField(_("to organisation"), max_length=100, blank=True)
     reason = models.TextField(_("reason"))
 
+    scope = content_scope(
+        "case", acts={REFERRAL_WITHDRAW: STATION_STAFF, REFERRAL_FOLLOW_UP: STATION_STAFF}
+    )
+
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
@@ -389,6 +399,7 @@ class AlertKind(models.TextChoices):
     MEAL_ABSENCE = "meal_absence", _("Elder absent from the canteen")
     PLAN_REVIEW_OVERDUE = "plan_review_overdue", _("Case plan review overdue")
     ROSTER_VISIT_OVERDUE = "roster_visit_overdue", _("Roster person's visit overdue")
+    REFERRAL_FOLLOW_UP = "referral_follow_up", _("Referral follow-up overdue")
 
 
 # Thresholds used where a station has not configured its own rule.
@@ -399,6 +410,8 @@ DEFAULT_THRESHOLDS = {
     AlertKind.PLAN_REVIEW_OVERDUE: 0,
     # Days of grace after a roster person's visit fell due (rosters.outreach).
     AlertKind.ROSTER_VISIT_OVERDUE: 0,
+    # Days of grace after a referral's follow-up date (referrals.follow_up).
+    AlertKind.REFERRAL_FOLLOW_UP: 0,
 }
 
 
@@ -541,6 +554,9 @@ class Alert(TimeStampedModel):
             ),
             AlertKind.ROSTER_VISIT_OVERDUE: gettext(
                 "On the roster (%(categories)s): a home visit was due on %(date)s."
+            ),
+            AlertKind.REFERRAL_FOLLOW_UP: gettext(
+                "Referral of case %(case)s: a follow-up was due on %(date)s."
             ),
         }
         return templates[self.kind] % {

@@ -198,7 +198,8 @@ def case_file_open(
         plans=content(ServicePlan),
         notes=notes,
         reviews=content(CaseReview),
-        referrals=content(Referral, "to_station"),
+        # The workflow of each referral (referrals.ReferralTrack), for its status.
+        referrals=content(Referral, "to_station", "track"),
         events=events,
         notes_total=notes_total,
         events_total=events_total,

@@ -4,7 +4,9 @@ and a line in the case's history.
 
     intake ─assess→ assessed ─plan→ planned ─note→ in_service ─review→ reviewed
                                                        ↑   └──────note───────┘
-    any open state after assessment ─refer→ referred          (with consent)
+    any open state after assessment ─refer→ the same state, a referral on file
+        (with consent; the case stays open while the referral runs, see
+        referrals.workflow) ─outcome recorded→ referred (closed)
     in_service / reviewed ─close→ closed   (any open state if the client withdrew,
     closed / referred ─reopen→ back to work                     moved or died)
 """
@@ -370,10 +372,26 @@ def case_refer(
     )
     referral.full_clean()
     referral.save()
-    case.status = CaseStatus.REFERRED
-    case.closed_on = referred_on
+    # The case stays open: the referral is followed up until its outcome
+    # (`case_referral_concluded`) or until the worker closes the case.
     _save(case, actor, "referred", to=str(to_station or to_organisation))
     return referral
+
+
+def case_referral_concluded(
+    *, actor: User, case: Case, on: datetime.date, outcome: str
+) -> Case | None:
+    """A referral of this case recorded its outcome: the case, if still open,
+    closes as referred (转介结案) on that day. Called inside the referral
+    workflow's transaction (referrals.workflow), which has checked the actor's
+    right on the referral; the actor may be the receiving station's worker, who
+    does not read this case."""
+    locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    if not locked.is_open:
+        return None
+    locked.status = CaseStatus.REFERRED
+    locked.closed_on = max(on, locked.opened_on)
+    return _save(locked, actor, "closed", referral_outcome=outcome)
 
 
 @transaction.atomic

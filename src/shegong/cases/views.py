@@ -50,13 +50,15 @@ STEPS = {
     "close": (forms.CloseForm, services.case_close),
     "reopen": (forms.ReopenForm, services.case_reopen),
 }
-# Which steps the case page offers in each status.
+# Which steps the case page offers in each status. A referral is sent from
+# its own page (referrals:referral-send, a partner of the directory), linked
+# from the case page while the case is open after assessment.
 OFFERED = {
     CaseStatus.INTAKE: ["assess", "close"],
-    CaseStatus.ASSESSED: ["plan", "assess", "refer", "close"],
-    CaseStatus.PLANNED: ["note", "plan", "refer", "close"],
-    CaseStatus.IN_SERVICE: ["note", "review", "assess", "refer", "close"],
-    CaseStatus.REVIEWED: ["note", "plan", "refer", "close"],
+    CaseStatus.ASSESSED: ["plan", "assess", "close"],
+    CaseStatus.PLANNED: ["note", "plan", "close"],
+    CaseStatus.IN_SERVICE: ["note", "review", "assess", "close"],
+    CaseStatus.REVIEWED: ["note", "plan", "close"],
     CaseStatus.REFERRED: ["reopen"],
     CaseStatus.CLOSED: ["reopen"],
 }

@@ -267,7 +267,7 @@ class Instalment(models.Model):
     """分期付款: one instalment of a contract, a share of its amount due at a milestone."""
 
     terms = models.ForeignKey(ContractTerms, on_delete=models.CASCADE, related_name="instalments")
-    sequence = models.PositiveSmallIntegerField(_("number"))
+    sequence = models.PositiveSmallIntegerField(_("instalment number"))
     milestone = models.CharField(_("milestone"), max_length=10, choices=Milestone.choices)
     share = models.DecimalField(_("share (%)"), **PERCENT)
     planned = models.DecimalField(_("planned amount (yuan)"), **MONEY)

@@ -16,6 +16,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 def apply_service(form: forms.Form, call: Callable[[], Any]) -> Any | None:
     """Run a service call for a valid form; put its ValidationError on the form
     (field errors on their fields, the rest on top) and return None instead."""

@@ -38,6 +38,7 @@ class AccessLog(models.Model):
         READ_ROSTER_PERSON = "read_roster_person", _("Opened a roster person's page")
         EXPORT_SUBJECT_DATA = "export_subject", _("Exported a person's data on request")
         EXPORT_PERSONAL = "export_personal", _("Exported personal data")
+        REVEAL_PHONE = "reveal_phone", _("Revealed a sampled client's phone number")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -68,6 +68,13 @@ class ServiceEventSerializer(serializers.Serializer):
     domain = serializers.ChoiceField(choices=Domain.choices, read_only=True)
     kind = serializers.ChoiceField(choices=EventKind.choices)
     held_on = serializers.DateField()
+    starts_at = serializers.TimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="HH:MM; with `ends_at` or not at all.",
+    )
+    ends_at = serializers.TimeField(required=False, allow_null=True, default=None)
     title = serializers.CharField(max_length=150)
     group = serializers.IntegerField(source="group_id", read_only=True, allow_null=True)
     session_number = serializers.IntegerField(read_only=True, allow_null=True)
@@ -107,6 +114,8 @@ class SessionInputSerializer(serializers.Serializer):
     """A session of the group; sessions are numbered in order."""
 
     held_on = serializers.DateField(default=timezone.localdate)
+    starts_at = serializers.TimeField(required=False, allow_null=True, default=None)
+    ends_at = serializers.TimeField(required=False, allow_null=True, default=None)
     title = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     attendees = AttendeeField(many=True)
     volunteers = VolunteerServiceSerializer(many=True, required=False, default=list)
@@ -159,6 +168,8 @@ class ServiceEventViewSet(ScopedModelViewSet):
             volunteers=_volunteers(data.get("volunteer_service", [])),
             party_members=data.get("party_members", []),
             point=data.get("point"),
+            starts_at=data.get("starts_at"),
+            ends_at=data.get("ends_at"),
         )
         return self._answer(event, status.HTTP_201_CREATED)
 
@@ -245,6 +256,8 @@ class GroupViewSet(ScopedModelViewSet):
             attendees=data["attendees"],
             volunteers=_volunteers(data["volunteers"]),
             party_members=data["party_members"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
         )
         event = ServiceEventViewSet.queryset.get(pk=event.pk)
         context = self.get_serializer_context()

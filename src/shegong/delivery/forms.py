@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.community.models import PartyMember, Volunteer
-from shegong.core.forms import DateInput
+from shegong.core.forms import DateInput, TimeInput, add_errors
 from shegong.delivery import selectors, services
 from shegong.delivery.models import HEADCOUNT_KINDS, EventKind, GoalsAttained, GroupStage
 
@@ -101,7 +102,29 @@ class PeopleForm(TickedMixin, forms.Form):
         ]
 
 
-class EventForm(PeopleForm):
+class TimesMixin(forms.Form):
+    """The time a service started and ended (both or neither): a worker's service
+    hours (workforce.hours)."""
+
+    starts_at = forms.TimeField(label=_("Starts at"), required=False, widget=TimeInput())
+    ends_at = forms.TimeField(label=_("Ends at"), required=False, widget=TimeInput())
+
+    def clean(self):
+        data = super().clean()
+        try:
+            services.check_event_times(data.get("starts_at"), data.get("ends_at"))
+        except ValidationError as error:
+            add_errors(self, error)
+        return data
+
+    def times(self) -> dict:
+        return {
+            "starts_at": self.cleaned_data["starts_at"],
+            "ends_at": self.cleaned_data["ends_at"],
+        }
+
+
+class EventForm(TimesMixin, PeopleForm):
     """Record a service: a community activity, home visit, consultation or
     pre-meal activity under a project of this year's plan."""
 
@@ -123,7 +146,16 @@ class EventForm(PeopleForm):
         empty_label=_("Station (no service point)"),
     )
 
-    field_order = ["project", "kind", "held_on", "title", "point", "headcount"]
+    field_order = [
+        "project",
+        "kind",
+        "held_on",
+        "starts_at",
+        "ends_at",
+        "title",
+        "point",
+        "headcount",
+    ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -152,6 +184,7 @@ class EventForm(PeopleForm):
             volunteers=self.volunteer_hours(),
             party_members=list(data["party_members"]),
             point=data.get("point"),
+            **self.times(),
         )
 
 
@@ -202,7 +235,7 @@ class GroupForm(TickedMixin, forms.Form):
         self.fields["leaders"].initial = [user.pk]
 
 
-class SessionForm(PeopleForm):
+class SessionForm(TimesMixin, PeopleForm):
     """One session of a group: its members' attendance ticked in one screen, plus
     anyone who came without being a member."""
 
@@ -214,7 +247,7 @@ class SessionForm(PeopleForm):
         help_text=_("Leave blank for the group's name and the session number."),
     )
 
-    field_order = ["held_on", "title"]
+    field_order = ["held_on", "starts_at", "ends_at", "title"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)

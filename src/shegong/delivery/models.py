@@ -6,7 +6,7 @@ every event, and so every person-time, belongs to exactly one statistical domain
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import STATION_STAFF, check_point_of_station
@@ -139,6 +139,10 @@ class ServiceEvent(TimeStampedModel):
     domain = models.CharField(_("statistical domain"), max_length=10, choices=Domain.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
     held_on = models.DateField(_("date"))
+    # The time it began and ended (a social worker's service hours, workforce.hours);
+    # both or neither.
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=150)
     group = models.ForeignKey(
         Group,
@@ -199,6 +203,14 @@ class ServiceEvent(TimeStampedModel):
                 condition=Q(headcount__gte=0),
                 name="event_headcount_not_negative",
                 violation_error_message=_("The head-count cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True, ends_at__isnull=True)
+                | Q(starts_at__isnull=False, ends_at__gt=F("starts_at")),
+                name="event_ends_after_it_starts",
+                violation_error_message=_(
+                    "A service ends after it starts; give both times or neither."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["station", "import_key"],

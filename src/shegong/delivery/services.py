@@ -92,6 +92,17 @@ def check_headcount(kind: str, headcount: int) -> None:
         )
 
 
+def check_event_times(starts_at: datetime.time | None, ends_at: datetime.time | None) -> None:
+    """Both times or neither; a service ends after it starts (on the same day)."""
+    if (starts_at is None) != (ends_at is None):
+        field = "ends_at" if ends_at is None else "starts_at"
+        raise ValidationError(
+            {field: _("Give the time the service started and ended, or neither.")}
+        )
+    if starts_at is not None and ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The service cannot end before it starts.")})
+
+
 def check_attendees(station_id: int, attendees: Sequence[Resident]) -> None:
     seen: set[int] = set()
     for resident in attendees:
@@ -149,10 +160,13 @@ def service_event_record(
     session_number: int | None = None,
     import_key: str = "",
     point: ServicePoint | None = None,
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
 ) -> ServiceEvent:
     """Record one service event with its attendance; person-times by
     `delivery.counting` (named attendance + head-count), in the project's domain,
-    and at `point` (a service point of the station) if given."""
+    and at `point` (a service point of the station) if given; `starts_at` and
+    `ends_at` (both or neither) give the workers' service hours."""
     station_id = project.plan.station_id
     # The scope's create right at the project's station; for those who hold it
     # (the station's own staff) the project is then within their view too.
@@ -160,6 +174,7 @@ def service_event_record(
     check_event_kind(kind)
     check_event_date(held_on, project)
     check_headcount(kind, headcount)
+    check_event_times(starts_at, ends_at)
     attendees = list(attendees)
     check_attendees(station_id, attendees)
     check_someone_attended(len(attendees), headcount)
@@ -170,6 +185,8 @@ def service_event_record(
         domain=project.domain,
         kind=kind,
         held_on=held_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
         title=title.strip(),
         group=group,
         session_number=session_number,
@@ -334,6 +351,8 @@ def group_session_record(
     title: str = "",
     volunteers: Iterable[tuple[Volunteer, Decimal]] = (),
     party_members: Iterable[PartyMember] = (),
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
 ) -> ServiceEvent:
     """A group session with named attendance; sessions are numbered in order and
     given at the group's service point, if it has one."""
@@ -361,6 +380,8 @@ def group_session_record(
         group=group,
         session_number=number,
         point=group.point,
+        starts_at=starts_at,
+        ends_at=ends_at,
     )
 
 

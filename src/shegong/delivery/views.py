@@ -326,6 +326,7 @@ def group_session_record(request, pk: int):
                 attendees=list(data["attendees"]),
                 volunteers=form.volunteer_hours(),
                 party_members=list(data["party_members"]),
+                **form.times(),
             ),
         )
         if event is not None:

@@ -14,7 +14,9 @@ Score rule (docs/architecture.md "Evaluation and inspection"):
 For a round covering part of the year, an annual target is pro-rated:
     expected = annual target × months of the round / 12.
 
-The satisfaction indicator reads the surveys app's `satisfaction_rate`.
+The satisfaction indicator reads the surveys app's `satisfaction_rate`; the
+`sample_*` ones the evaluators' verification sample of the sheet
+(evaluation.sampling).
 """
 
 from __future__ import annotations
@@ -214,11 +216,51 @@ def satisfaction(station: Station, period: Period) -> Figure:
     )
 
 
+def _no_sample() -> Figure:
+    return Figure(None, _("No verification sample drawn for this station yet."))
+
+
+def sample_awareness(station: Station, period: Period, sheet=None) -> Figure:
+    """Awareness 知晓度 verified by the evaluators' sample: reached residents
+    knowing at least 3 of the 5 items / reached residents."""
+    from shegong.evaluation.sampling import sample_figures
+
+    figures = sample_figures(sheet) if sheet is not None else None
+    if figures is None:
+        return _no_sample()
+    if figures.awareness is None:
+        return Figure(None, _("No sampled resident reached yet."))
+    return Figure(
+        figures.awareness,
+        _("%(aware)s of %(reached)s reached residents aware (knowing at least 3 of 5 items)")
+        % {"aware": figures.aware, "reached": figures.reached},
+    )
+
+
+def sample_satisfaction(station: Station, period: Period, sheet=None) -> Figure:
+    """Satisfaction verified by the evaluators' sample: answers of 4–5 of 5
+    among the reached residents' answers."""
+    from shegong.evaluation.sampling import sample_figures
+
+    figures = sample_figures(sheet) if sheet is not None else None
+    if figures is None:
+        return _no_sample()
+    if figures.satisfaction is None:
+        return Figure(None, _("No satisfaction answer in the sample yet."))
+    return Figure(
+        figures.satisfaction,
+        _("%(satisfied)s of %(answered)s sampled residents satisfied")
+        % {"satisfied": figures.satisfied, "answered": figures.answered},
+    )
+
+
 @dataclass(frozen=True)
 class Computation:
     code: str
     label: Any
-    function: Callable[[Station, Period], Figure]
+    function: Callable[..., Figure]
+    # Read from the sheet itself (the evaluators' sample), not only the station.
+    per_sheet: bool = False
 
 
 REGISTRY: dict[str, Computation] = {
@@ -233,6 +275,18 @@ REGISTRY: dict[str, Computation] = {
             "volunteer_hours", gettext_lazy("Volunteer hours against target"), volunteer_hours
         ),
         Computation("satisfaction", gettext_lazy("Satisfaction rate"), satisfaction),
+        Computation(
+            "sample_awareness",
+            gettext_lazy("Awareness verified by sampled calls and visits"),
+            sample_awareness,
+            per_sheet=True,
+        ),
+        Computation(
+            "sample_satisfaction",
+            gettext_lazy("Satisfaction verified by sampled calls and visits"),
+            sample_satisfaction,
+            per_sheet=True,
+        ),
     )
 }
 
@@ -248,5 +302,8 @@ def choices() -> list[tuple[str, Any]]:
     return [(c.code, c.label) for c in REGISTRY.values()]
 
 
-def compute(code: str, station: Station, period: Period) -> Figure:
-    return REGISTRY[code].function(station, period)
+def compute(code: str, station: Station, period: Period, sheet=None) -> Figure:
+    computation = REGISTRY[code]
+    if computation.per_sheet:
+        return computation.function(station, period, sheet=sheet)
+    return computation.function(station, period)

@@ -354,6 +354,9 @@ class StationEvaluation(TimeStampedModel):
             "score_buyer": frozenset({Role.STREET_OFFICE}),
             "score_supervisor": frozenset({Role.DISTRICT_OFFICER}),
             "reply": frozenset({Role.STATION_DIRECTOR}),
+            # The verification sample (抽样回访): the evaluators draw it, reveal
+            # its phone numbers and record the calls (with an assignment too).
+            "sample": frozenset({Role.EVALUATOR}),
         },
         # Superusers administer the rounds but neither score nor reply.
         superuser_acts=frozenset({CHANGE, CREATE}),
@@ -713,3 +716,13 @@ class RectificationAlert(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.rectification)
+
+
+# The evaluators' sampling and verification (抽样回访) live in their own module.
+from shegong.evaluation.sample_models import (  # noqa: E402, F401
+    CallOutcome,
+    ClientSample,
+    SampleEntry,
+    SampleMethod,
+    Satisfaction,
+)

@@ -235,7 +235,7 @@ def sheet_compute(sheet: StationEvaluation) -> int:
     indicators = Indicator.objects.filter(group__round=sheet.round, method=Method.COMPUTED)
     written = 0
     for indicator in indicators:
-        figure = computed.compute(indicator.computation, sheet.station, period)
+        figure = computed.compute(indicator.computation, sheet.station, period, sheet=sheet)
         IndicatorScore.objects.update_or_create(
             evaluation=sheet,
             indicator=indicator,

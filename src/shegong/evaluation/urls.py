@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shegong.evaluation import views
+from shegong.evaluation import sampling_views, views
 
 app_name = "evaluation"
 
@@ -21,6 +21,15 @@ urlpatterns = [
     path("sheets/<int:pk>/submit/", views.sheet_submit, name="sheet-submit"),
     path("sheets/<int:pk>/reply/", views.sheet_reply, name="sheet-reply"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+    path("sheets/<int:pk>/sample/", sampling_views.sample_detail, name="sample-detail"),
+    path("sheets/<int:pk>/sample/draw/", sampling_views.sample_draw, name="sample-draw"),
+    path("sheets/<int:pk>/sample/export/", sampling_views.sample_export, name="sample-export"),
+    path(
+        "sample-entries/<int:pk>/reveal/", sampling_views.entry_reveal, name="sample-entry-reveal"
+    ),
+    path(
+        "sample-entries/<int:pk>/record/", sampling_views.entry_record, name="sample-entry-record"
+    ),
     path("inspections/", views.inspection_list, name="inspection-list"),
     path("inspections/new/", views.inspection_create, name="inspection-create"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),

@@ -26,6 +26,7 @@ from shegong.core.scope import CHANGE, CREATE, VIEW, can, may, may_create
 from shegong.evaluation import forms, inspections, selectors, services, tree
 from shegong.evaluation.city_system import round_add_city_system
 from shegong.evaluation.models import (
+    ClientSample,
     EvaluationRound,
     Evidence,
     IndicatorGroup,
@@ -356,6 +357,7 @@ def _sheet_context(request, sheet, score_errors=None):
         "may_score": may_score,
         "may_submit": may_submit,
         "may_attach": may_score and may(user, CREATE, Evidence),
+        "may_view_sample": may(user, VIEW, ClientSample),
         "points": points,
         "may_reply": may_reply,
         "reply_form": bootstrap(forms.ReplyForm()),

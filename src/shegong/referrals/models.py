@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
 from shegong.core.models import Domain, TimeStampedModel
 from shegong.core.roles import Role
 from shegong.core.scope import Scope, ScopedQuerySet
@@ -198,3 +199,143 @@ class Partner(TimeStampedModel):
             raise ValidationError(
                 {"served_street": _("This street is not in the district served.")}
             )
+
+
+# The actions of the receiving station on a referral on the platform (`ReferralTrack.scope`).
+RECEIVE = "receive"
+ANSWER = "answer"  # accept or decline
+SERVE = "serve"  # start the service, complete it with an outcome
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_SERVICE = "in_service", _("In service")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A referral still under way: the sender follows it up, an overdue date alerts.
+OPEN_REFERRAL_STATUSES = (
+    ReferralStatus.SENT,
+    ReferralStatus.RECEIVED,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_SERVICE,
+)
+
+
+class ReferralOutcome(models.TextChoices):
+    NEEDS_MET = "needs_met", _("Needs met")
+    PARTLY_MET = "partly_met", _("Needs partly met")
+    NOT_MET = "not_met", _("Needs not met")
+    CLIENT_DECLINED = "client_declined", _("Client declined the service")
+
+
+class SharedPart(models.TextChoices):
+    """The parts of the case a referral shares (the resident's name and contact,
+    and the reason, are always shared: the partner must be able to reach them)."""
+
+    ASSESSMENT = "assessment", _("Latest assessment (needs, strengths, risk)")
+    PLAN = "plan", _("Latest service plan (goals)")
+    REVIEW = "review", _("Latest review (progress)")
+
+
+class ReferralTrack(TimeStampedModel):
+    """转介跟踪: the workflow of one referral (`cases.Referral`, the record in the
+    sending case's file). To a station on the platform (`to_station`), whose
+    staff receive, answer and serve it and read only `shared_text`; or to an
+    outside organisation of the directory (`partner` without a platform
+    station), which the sender follows up (`follow_up_on`) and whose outcome
+    the sender records. See docs/referrals.md."""
+
+    referral = models.OneToOneField(
+        "cases.Referral", on_delete=models.CASCADE, related_name="track", verbose_name=_("referral")
+    )
+    # Copied from the case: the counts by station and domain read no case.
+    from_station = models.ForeignKey(
+        "org.Station", on_delete=models.PROTECT, related_name="+", verbose_name=_("from station")
+    )
+    domain = models.CharField(_("domain"), max_length=10, choices=Domain.choices)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("partner")
+    )
+    # The partner's platform station, copied: the receiving side's scope.
+    to_station = models.ForeignKey(
+        "org.Station",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to station"),
+    )
+    consent = models.ForeignKey(
+        "clients.Consent", on_delete=models.PROTECT, related_name="+", verbose_name=_("consent")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    shared_parts = models.CharField(_("shared parts"), max_length=60, blank=True)
+    # What the receiving side reads: a copy made when sent (name, contact,
+    # reason and the chosen parts), never the case itself.
+    shared_text = models.TextField(_("shared with the partner"))
+    sent_on = models.DateField(_("sent on"))
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    started_on = models.DateField(_("service started on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=ReferralOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    # The receiving station's staff, all of them (the inbox is the station's):
+    # nobody else reads a track through this scope. The sender reads and acts
+    # through the case file (`cases.Referral`'s content scope and its acts);
+    # officials read counts only (`referrals.stats`).
+    scope = Scope(
+        station="to_station",
+        acts={RECEIVE: STATION_STAFF, ANSWER: STATION_STAFF, SERVE: STATION_STAFF},
+        hidden_from=STATION_STAFF_ONLY,
+        superuser_sees=False,
+        superuser_acts=frozenset(),
+    )
+
+    class Meta:
+        verbose_name = _("referral workflow")
+        verbose_name_plural = _("referral workflows")
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="referral_decline_has_reason",
+                violation_error_message=_("A declined referral gives its reason."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | ~Q(outcome=""),
+                name="referral_completed_has_outcome",
+                violation_error_message=_("A completed referral records its outcome."),
+            ),
+        ]
+        indexes = [models.Index(fields=["to_station", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.referral.case} → {self.partner}"
+
+    @property
+    def on_platform(self) -> bool:
+        return self.to_station_id is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REFERRAL_STATUSES
+
+    @property
+    def shared_part_list(self) -> list[str]:
+        return [p for p in self.shared_parts.split(",") if p]

@@ -35,3 +35,43 @@ def partners_for(user, service: str, district=None) -> QuerySet[Partner]:
     referral workflow offers and checks."""
     queryset = partners_visible_to(user).filter(active=True)
     return serving(accepting(queryset, service), district)
+
+
+def inbox(user) -> QuerySet:
+    """The referrals received by the user's station (the receiving side's
+    scope): what the inbox lists, newest first."""
+    from shegong.referrals.models import ReferralTrack
+
+    return ReferralTrack.objects.visible_to(user).select_related("from_station", "partner")
+
+
+def sent_by_me(user) -> QuerySet:
+    """The referrals of the case files the user works on (the sender's side,
+    through the content scope of `cases.Referral`)."""
+    from shegong.cases.models import Referral
+    from shegong.referrals.models import ReferralTrack
+
+    return ReferralTrack.objects.filter(referral__in=Referral.objects.visible_to(user).values("pk"))
+
+
+def track_sides(user, pk: int):
+    """The referral `pk` and the sides the user reads it from ("receiver",
+    "sender"); None when they read it from neither (a third station, an
+    official: 404)."""
+    from shegong.referrals.models import ReferralTrack
+
+    track = (
+        ReferralTrack.objects.select_related(
+            "from_station", "to_station", "partner", "referral__case", "consent"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if track is None:
+        return None, set()
+    sides = set()
+    if inbox(user).filter(pk=pk).exists():
+        sides.add("receiver")
+    if sent_by_me(user).filter(pk=pk).exists():
+        sides.add("sender")
+    return (track, sides) if sides else (None, set())

@@ -337,7 +337,9 @@ def survey_qr(request, pk: int):
     """The public link as a QR code PNG (segno)."""
     survey = _published(request, pk)
     buffer = io.BytesIO()
-    segno.make_qr(public_url(request, survey), error="m").save(buffer, kind="png", scale=10, border=2)
+    segno.make_qr(public_url(request, survey), error="m").save(
+        buffer, kind="png", scale=10, border=2
+    )
     response = HttpResponse(buffer.getvalue(), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="survey-{survey.pk}-qr.png"'
     return response
@@ -355,7 +357,9 @@ def survey_poster_pdf(request, pk: int):
     """The poster as an A4 PDF, the QR code inline (nothing is fetched)."""
     survey = _published(request, pk)
     buffer = io.BytesIO()
-    segno.make_qr(public_url(request, survey), error="m").save(buffer, kind="png", scale=10, border=2)
+    segno.make_qr(public_url(request, survey), error="m").save(
+        buffer, kind="png", scale=10, border=2
+    )
     context = {
         "survey": survey,
         "public_url": public_url(request, survey),

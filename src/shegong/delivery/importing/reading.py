@@ -46,6 +46,9 @@ COLUMNS = (
     Column("workers", "社工", ("workers", "social_workers"), False),
     # 社工点: the code or the name of one of the station's service points.
     Column("point", "社工点", ("point", "service_point"), False),
+    # 开始时间 / 结束时间: HH:MM, both or neither (the workers' service hours).
+    Column("starts_at", "开始时间", ("starts_at", "start_time", "start"), False),
+    Column("ends_at", "结束时间", ("ends_at", "end_time", "end"), False),
 )
 HEADERS = [column.header for column in COLUMNS]
 
@@ -180,6 +183,8 @@ def template_rows(actor: User, year: int) -> list[list[Any]]:
             30,
             actor.username,
             "",
+            "14:30",
+            "16:30",
         ]
     ]
 

@@ -65,6 +65,8 @@ class ImportedEvent:
     residents: list[Resident]
     workers: list[User]
     point: ServicePoint | None = None
+    starts_at: datetime.time | None = None
+    ends_at: datetime.time | None = None
 
 
 def _messages(error: ValidationError) -> Iterator[tuple[str, str]]:
@@ -90,6 +92,20 @@ def _field_problem(check: Callable[..., Any], *args: Any) -> str | None:
 
 def _split(text: str) -> list[str]:
     return [part for part in _LIST_SEPARATORS.split(text) if part]
+
+
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def _parse_time(text: str) -> datetime.time | None:
+    """HH:MM (or HH:MM:SS, as a spreadsheet writes a time cell)."""
+    match = _TIME.match(text)
+    if match is None:
+        return None
+    try:
+        return datetime.time(int(match[1]), int(match[2]), int(match[3] or 0))
+    except ValueError:
+        return None
 
 
 def _parse_date(text: str) -> datetime.date | None:
@@ -236,7 +252,19 @@ class RowChecker:
         existing: set[str],
     ) -> ImportedEvent | object | None:
         problems: list[tuple[str, str]] = []
-        key, date_text, name, kind_text, title, _ids, headcount_text, _names, point_text = values
+        (
+            key,
+            date_text,
+            name,
+            kind_text,
+            title,
+            _ids,
+            headcount_text,
+            _names,
+            point_text,
+            starts_text,
+            ends_text,
+        ) = values
 
         if not key:
             problems.append(("import_key", _("The record number is required.")))
@@ -383,6 +411,20 @@ class RowChecker:
                     )
                 )
 
+        times: dict[str, datetime.time | None] = {"starts_at": None, "ends_at": None}
+        unreadable = False
+        for field_name, text in (("starts_at", starts_text), ("ends_at", ends_text)):
+            if text:
+                times[field_name] = _parse_time(text)
+                if times[field_name] is None:
+                    problems.append((field_name, _("Enter the time as HH:MM.")))
+                    unreadable = True
+        if not unreadable:
+            try:
+                services.check_event_times(times["starts_at"], times["ends_at"])
+            except ValidationError as error:
+                problems.extend(_messages(error))
+
         if problems:
             reported = set()
             for field_name, message in problems:
@@ -404,6 +446,7 @@ class RowChecker:
             residents=residents,
             workers=workers or [self.actor],
             point=point,
+            **times,
         )
 
     # One batch

@@ -28,6 +28,8 @@ EVENT_COLUMNS = [
     "person_times",
     "import_key",
     "point",
+    "starts_at",
+    "ends_at",
 ]
 
 
@@ -35,6 +37,7 @@ def write_events(actor: User, station_id: int, rows: list[ImportedEvent], *, fir
     """Write a batch of checked rows at `station_id`. `first`: the import's first
     batch, whose first event must be in the actor's scope."""
     adapt_date = connection.ops.adapt_datefield_value
+    adapt_time = connection.ops.adapt_timefield_value
     ids = insert_rows(
         ServiceEvent,
         EVENT_COLUMNS,
@@ -49,6 +52,8 @@ def write_events(actor: User, station_id: int, rows: list[ImportedEvent], *, fir
                 row.person_times,
                 row.import_key,
                 row.point.pk if row.point is not None else None,
+                adapt_time(row.starts_at),
+                adapt_time(row.ends_at),
             )
             for row in rows
         ],
