@@ -924,6 +924,80 @@ CASE_LIBRARY = [
     ),
 ]
 
+CONTRACTS = [
+    page("contracts:overview", get="200 200 200 200 200 403 403 302"),
+    page("contracts:export", kwargs={"fmt": "xlsx"}, get="200 200 200 200 200 403 403 302"),
+    page(
+        "contracts:tender-create",
+        get="200 200 200 403 403 403 403 302",
+        post="400 400 400 403 403 403 403 302",
+    ),
+    page(
+        "contracts:tender-detail",
+        "tender",
+        get=("200 200 200 200 200 404 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:bid-add",
+        "tender",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:tender-award",
+        "tender",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:contract-detail",
+        "contract",
+        get=("200 200 200 200 200 404 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:contract-export",
+        "contract",
+        kwargs={"fmt": "xlsx"},
+        get=("200 200 200 200 200 404 404 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:terms-create",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:result-record",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:acceptance-record",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 403 403 403 403 404 404 302", "400 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:instalment-pay",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:spending-add",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 403 403 400 400 404 404 302", "400 403 404 404 404 404 404 302"),
+    ),
+    page(
+        "contracts:renewal-decide",
+        "contract",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("400 400 400 403 403 404 404 302", "400 400 404 404 404 404 404 302"),
+    ),
+]
+
 WORKFORCE = [
     page("workforce:staffing", get="200 200 200 200 302 302 200 302"),
     page("workforce:staffing-export", kwargs={"fmt": "csv"}, get="200 200 200 200 200 403 200 302"),
@@ -1544,7 +1618,24 @@ API_NEW = [
 
 # --- API --------------------------------------------------------------------------
 
+
+def _terms_of(side) -> dict:
+    return {"pk": side.contract.terms.pk}
+
+
 API = [
+    api("tender-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "tender-detail",
+        "tender",
+        get=("200 200 200 200 200 404 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api("contractterms-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "contractterms-detail",
+        _terms_of,
+        get=("200 200 200 200 200 404 404 401", "200 200 404 404 404 404 404 401"),
+    ),
     api("schema", get="200 200 200 200 200 200 200 200"),
     api("docs", get="200 200 200 200 200 200 200 200"),
     api("token", write="400 400 400 400 400 400 400 400"),
@@ -2835,6 +2926,33 @@ PRIVACY = [
 # its street's stations, contracts, plans and evaluation results and scores the
 # buyer branch of a points tree; everything else is 404 (outside) or 403.
 BUYER_ROWS = """
+api:contractterms-detail get 200 404
+api:contractterms-list get 200
+api:tender-detail get 200 404
+api:tender-list get 200
+contracts:acceptance-record get 405 405
+contracts:acceptance-record post 400 404
+contracts:bid-add get 405 405
+contracts:bid-add post 400 404
+contracts:contract-detail get 200 404
+contracts:contract-export get 200 404
+contracts:export get 200
+contracts:instalment-pay get 405 405
+contracts:instalment-pay post 400 404
+contracts:overview get 200
+contracts:renewal-decide get 405 405
+contracts:renewal-decide post 400 404
+contracts:result-record get 405 405
+contracts:result-record post 400 404
+contracts:spending-add get 405 405
+contracts:spending-add post 403 404
+contracts:tender-award get 405 405
+contracts:tender-award post 400 404
+contracts:tender-create get 200
+contracts:tender-create post 400
+contracts:tender-detail get 200 404
+contracts:terms-create get 405 405
+contracts:terms-create post 400 404
 referrals:referral-send get 404 404
 referrals:referral-send post 404 404
 referrals:referral-inbox get 403
@@ -3710,6 +3828,7 @@ ROUTES: list[Route] = [
     *AUDIT,
     *CASE_LIBRARY,
     *WORKFORCE,
+    *CONTRACTS,
     *EVALUATION,
     *SURVEYS,
     *API,

@@ -55,6 +55,8 @@ from shegong.community.models import (
     VolunteerSignup,
     VolunteerTeam,
 )
+from shegong.contracts import services as contract_services
+from shegong.contracts.models import Tender
 from shegong.core.models import AccessLog, AuditEntry, Job
 from shegong.core.roles import Role
 from shegong.delivery import group_stages as group_stage_services
@@ -175,6 +177,9 @@ class Side:
     # A failed import job of the side's worker (core.jobs): its owner's alone.
     job: Job | None = None
     data_request: SubjectRequest | None = None
+    # A tender announced for the side's station (contracts); the side's contract
+    # has its terms recorded.
+    tender: Tender | None = None
     personal_export: PersonalExport | None = None
     # A referral received by the side's station, sent by station B (the
     # receiving station's staff read its shared part; everyone else, 404).
@@ -667,6 +672,29 @@ def _side(
     )
 
 
+def _tender(officer: User, side: Side) -> Tender:
+    contract_services.contract_terms_record(
+        actor=officer,
+        contract=side.contract,
+        signed_on=side.contract.starts_on,
+        budget_personnel=Decimal("4000000"),
+        budget_activities=Decimal("1500000"),
+        budget_administration=Decimal("500000"),
+    )
+    return contract_services.tender_announce(
+        actor=officer,
+        station=side.station,
+        code=f"ZB-{side.station.code}",
+        title=f"{side.station.name}服务项目",
+        buyer="街道办事处",
+        announced_on=datetime.date(2028, 3, 1),
+        bids_close_on=datetime.date(2028, 3, 31),
+        starts_on=datetime.date(2028, 7, 1),
+        ends_on=datetime.date(2031, 6, 30),
+        ceiling=Decimal("6000000"),
+    )
+
+
 def _referral_track(world: World, to_station: Station, tag: str) -> ReferralTrack:
     """A case of station B referred, with the client's consent to share, to
     `to_station` through its directory entry (the referral workflow)."""
@@ -752,6 +780,7 @@ def make_objects(world: World) -> Objects:
     )
     evaluation_inspections.overdue_alerts_raise()
     for side in (inside, outside):
+        side.tender = _tender(world["city"], side)
         side.rectification_alert = RectificationAlert.objects.get(rectification=side.rectification)
         side.referral_track = _referral_track(world, side.station, "A" if side is inside else "C")
     return Objects(world=world, inside=inside, outside=outside)

@@ -8,9 +8,16 @@ def test_schema_is_readable_without_login_as_json(client, db):
     assert response.status_code == 200
     schema = json.loads(response.content)
     assert schema["openapi"].startswith("3.")
-    assert {"/api/stations/", "/api/stations/{id}/", "/api/districts/", "/api/contracts/"} <= set(
-        schema["paths"]
-    )
+    assert {
+        "/api/stations/",
+        "/api/stations/{id}/",
+        "/api/districts/",
+        "/api/contracts/",
+        "/api/tenders/",
+        "/api/tenders/{id}/",
+        "/api/contract-terms/",
+        "/api/contract-terms/{id}/",
+    } <= set(schema["paths"])
 
 
 def test_docs_page_is_served_from_vendored_assets(client, db):

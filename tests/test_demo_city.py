@@ -290,3 +290,31 @@ def test_demo_events_are_given_at_the_points_and_counted_per_point(db):
         == at_points.aggregate(n=Sum("person_times"))["n"]
     )
     assert drift() == []
+
+
+def test_demo_city_has_one_full_contract_cycle_per_district(demo):
+    from shegong.contracts.models import Renewal, RenewalDecision, Tender, TenderStatus
+    from shegong.contracts.selectors import ledger
+
+    tenders = Tender.objects.select_related("station__street__district")
+    assert tenders.count() == 11
+    assert {t.station.street.district.name for t in tenders} == set(
+        District.objects.values_list("name", flat=True)
+    )
+    assert set(tenders.values_list("status", flat=True)) == {TenderStatus.AWARDED}
+    renewals = RenewalDecision.objects.select_related("terms__contract", "next_contract")
+    assert renewals.count() == 11
+    for renewal in renewals:
+        terms = renewal.terms
+        book = ledger(terms)
+        # Every instalment paid in full, every line spent, personnel 70 % of the amount.
+        assert book.paid == terms.contract.amount
+        assert book.spent == terms.contract.amount
+        assert book.personnel_budget_ok and book.personnel_spent_ok
+        assert all(i.accepted_on for i in terms.instalments.exclude(milestone="signing"))
+        assert renewal.decision == Renewal.RENEW
+        assert renewal.next_contract.starts_on > terms.contract.ends_on
+    # 从化区: the mid-term result failed first and passed after rectification.
+    conghua = renewals.get(terms__station__street__district__name="从化区")
+    mid = conghua.terms.instalments.get(milestone="mid_term")
+    assert (mid.grade, mid.result_note) == ("pass", "2024年整改后复评报告（纸本）")

@@ -255,7 +255,7 @@ def test_outcomes_feed_the_awareness_and_satisfaction_indicators(sampled, world,
     )
     assert (awareness.score, awareness.note) == (
         None,
-        "No verification sample drawn for this station yet.",
+        "本站尚未抽取回访样本。",  # computed when the round opened, in Chinese
     )
     client.force_login(world["evaluator"])
     _draw(client, sheet)
@@ -269,7 +269,8 @@ def test_outcomes_feed_the_awareness_and_satisfaction_indicators(sampled, world,
     # Reached 9; aware (≥ 3 items) 6 of them: 6/9 = 0.6667 → 30 × 0.6667 = 20.00.
     awareness.refresh_from_db()
     assert (awareness.value, awareness.score) == (Decimal("0.6667"), Decimal("20.00"))
-    assert awareness.note == ("6 of 9 reached residents aware (knowing at least 3 of 5 items)")
+    # Recomputed in the evaluator's request, in English (the module's client).
+    assert awareness.note == "6 of 9 reached residents aware (knowing at least 3 of 5 items)"
     # Answered 8 (one reached resident gave none); satisfied (4–5) 5: 0.625 → 25.00 of 40.
     satisfaction = IndicatorScore.objects.get(
         evaluation=sheet, indicator=indicators["sample_satisfaction"]

@@ -28,6 +28,7 @@ def test_every_app_with_audited_records_registered_them():
         "rosters",
         "referrals",
         "privacy",
+        "contracts",
     }
     # The 35 core/audited.py listed, the calendar's appointments, planned services and
     # feeds, the rosters' categories, rules and imports, the service points (org),
@@ -35,7 +36,9 @@ def test_every_app_with_audited_records_registered_them():
     # residents' personal data requests (privacy), the canteens' money: subsidy
     # classes, prices, rules, cards, settlements and their adjustments (community),
     # and the supervisor sign-off's settings and sign-offs and the case documents (cases).
-    assert len(audit.registered_models()) == 58
+    # and the contracts (tenders, bids, terms, instalments, spending and renewal
+    # decisions).
+    assert len(audit.registered_models()) == 64
 
 
 def test_the_evaluator_stations_come_from_the_evaluation_app(world):

@@ -11,6 +11,7 @@ from shegong.cases import api as cases_api
 from shegong.cases import library_api, signoff_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
+from shegong.contracts import api as contracts_api
 from shegong.core.access_log_api import AccessLogViewSet
 from shegong.core.audit_views import AuditEntryViewSet
 from shegong.delivery import api as delivery_api
@@ -80,6 +81,8 @@ router.register("rectification-alerts", evaluation_api.RectificationAlertViewSet
 router.register("surveys", surveys_api.SurveyViewSet)
 router.register("survey-questions", surveys_api.QuestionViewSet)
 router.register("appointments", agenda_api.AppointmentViewSet)
+router.register("tenders", contracts_api.TenderViewSet)
+router.register("contract-terms", contracts_api.ContractTermsViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("canteen/", include("shegong.community.urls_canteen")),
     path("stats/", include("shegong.stats.urls")),
     path("workforce/", include("shegong.workforce.urls")),
+    path("contracts/", include("shegong.contracts.urls")),
     path("agenda/", include("shegong.agenda.urls")),
     path("evaluation/", include("shegong.evaluation.urls")),
     path("surveys/", include("shegong.surveys.urls")),

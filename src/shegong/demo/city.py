@@ -44,6 +44,12 @@ COMMUNITY_SIDES = ("东", "西", "南")
 POINTS_PER_STATION = 2
 
 
+def tendered_on_platform(station_code: str, term) -> bool:
+    """The first station of each district has its previous-term contract made by a
+    tender on the platform (demo/contracts.py), not loaded here."""
+    return term == PREVIOUS_TERM and station_code.endswith("-01")
+
+
 @dataclass
 class DemoLogin:
     username: str
@@ -195,6 +201,8 @@ def load_demo_city() -> DemoResult:
         buyer_suffix = "人民政府" if kind == Street.Kind.TOWN else "街道办事处"
         for term, label in ((PREVIOUS_TERM, "A"), (CURRENT_TERM, "B")):
             yearly = Decimal(rng.randrange(1_800_000, 2_400_000, 10_000))
+            if tendered_on_platform(code, term):
+                continue
             _upsert(
                 Contract,
                 {"code": f"GZ-{term[0].year}-{code}-{label}"},

@@ -291,6 +291,13 @@ REGISTRY: dict[str, Computation] = {
 }
 
 
+def register(computation: Computation) -> None:
+    """Add a figure computed by an app above evaluation (the layers forbid
+    importing it here), e.g. the contracts' personnel share; called from the
+    app's `ready`."""
+    REGISTRY[computation.code] = computation
+
+
 def choices() -> list[tuple[str, Any]]:
     return [(c.code, c.label) for c in REGISTRY.values()]
 

@@ -12,6 +12,7 @@ from shegong.demo.clients import (
     DEFAULT_SHOWCASE_RESIDENTS,
     load_demo_clients,
 )
+from shegong.demo.contracts import load_demo_contracts
 from shegong.demo.directory import load_demo_directory
 from shegong.demo.evaluation import load_demo_evaluation
 from shegong.demo.rosters import load_demo_rosters
@@ -64,6 +65,10 @@ class Command(BaseCommand):
     def _load(self, **options):
         translation.activate(settings.LANGUAGE_CODE)
         result = load_demo_city()
+        if cycles := load_demo_contracts():
+            self.stdout.write(
+                f"Contracts: {cycles} full cycles (tender to renewal decision), one per district."
+            )
         residents = load_demo_clients(
             options["residents_per_station"], options["showcase_residents"]
         )
