@@ -1007,6 +1007,24 @@ WORKFORCE = [
         "station",
         get=("200 200 200 200 200 403 200 302", "200 200 404 404 404 404 404 302"),
     ),
+    # Service hours and personnel share: as the station's staffing page.
+    page(
+        "workforce:station-hours",
+        "station",
+        get=("200 200 200 200 200 403 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    page(
+        "workforce:station-hours-export",
+        "station",
+        kwargs={"fmt": "csv"},
+        get=("200 200 200 200 200 403 200 302", "200 200 404 404 404 404 404 302"),
+    ),
+    # The pay table: everyone reads it, the city keeps it.
+    page(
+        "workforce:pay-table",
+        get="200 200 200 200 200 200 200 302",
+        post="400 400 403 403 403 403 403 302",
+    ),
     page(
         "workforce:profile-create",
         "station",
@@ -3260,6 +3278,10 @@ workforce:staffing get 403
 workforce:staffing-export get 403
 workforce:my-profile get 200
 workforce:station get 403 404
+workforce:station-hours get 403 404
+workforce:station-hours-export get 403 404
+workforce:pay-table get 200
+workforce:pay-table post 403
 workforce:profile-create get 403 404
 workforce:profile-create post 403 404
 workforce:profile-detail get 404 404

@@ -14,8 +14,11 @@ from shegong.cases.models import (
     AlertRule,
     AlertStatus,
     Case,
+    CaseDocument,
     LibraryCase,
     Observation,
+    Signoff,
+    SignoffSetting,
 )
 from shegong.clients.filtersets import ResidentNameSearch
 from shegong.core.filtersets import SearchFilterSet
@@ -102,3 +105,29 @@ class LibraryCaseFilterSet(SearchFilterSet):
     class Meta:
         model = LibraryCase
         fields = ["q", "domain", "year", "status"]
+
+
+class SignoffFilterSet(SearchFilterSet):
+    """The sign-offs a user sees (the case content's readers) by case and status."""
+
+    search_fields = ("case__number",)
+
+    class Meta:
+        model = Signoff
+        fields = ["q", "case", "step", "status"]
+
+
+class SignoffSettingFilterSet(SearchFilterSet):
+    search_fields = ("station__name",)
+
+    class Meta:
+        model = SignoffSetting
+        fields = ["q", "station"]
+
+
+class CaseDocumentFilterSet(SearchFilterSet):
+    search_fields = ("title",)
+
+    class Meta:
+        model = CaseDocument
+        fields = ["q", "case", "kind"]

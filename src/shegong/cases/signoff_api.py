@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shegong.cases import document_views, documents, signoffs
+from shegong.cases import document_views, documents, filtersets, signoffs
 from shegong.cases.models import (
     DELETE_DOCUMENT,
     SIGN_OFF,
@@ -66,6 +66,7 @@ class SignoffViewSet(ScopedReadOnlyViewSet):
     """督导审批: steps of cases waiting for, or given, the director's sign-off.
     `?status=pending` lists those still waiting."""
 
+    filterset_class = filtersets.SignoffFilterSet
     queryset = Signoff.objects.select_related("case")
     serializer_class = SignoffSerializer
     ordering_fields = ["created_at", "id"]
@@ -108,6 +109,7 @@ class SignoffSettingViewSet(ScopedReadOnlyViewSet):
     """The stations' choices of the steps their director signs off; the director
     sets their station's with `POST /signoff-settings/mine/`."""
 
+    filterset_class = filtersets.SignoffSettingFilterSet
     queryset = SignoffSetting.objects.all()
     serializer_class = SignoffSettingSerializer
     scope_model = SignoffSetting
@@ -161,6 +163,7 @@ class CaseDocumentViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
     one, `download` sends the file (access-logged), DELETE removes it (the
     uploader or the station director)."""
 
+    filterset_class = filtersets.CaseDocumentFilterSet
     queryset = CaseDocument.objects.select_related("case")
     serializer_class = CaseDocumentSerializer
     ordering_fields = ["created_at", "id"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shegong.contracts import selectors
+from shegong.contracts import filtersets, selectors
 from shegong.contracts.models import Bid, ContractTerms, Instalment, RenewalDecision, Tender
 from shegong.core.api import ScopedReadOnlyViewSet
 
@@ -66,6 +66,7 @@ class TenderSerializer(serializers.ModelSerializer):
 class TenderViewSet(ScopedReadOnlyViewSet):
     """Tenders 招标 in the caller's scope, newest first, with their bids ranked."""
 
+    filterset_class = filtersets.TenderFilterSet
     queryset = Tender.objects.select_related("station").prefetch_related("bids__agency")
     serializer_class = TenderSerializer
 
@@ -181,5 +182,6 @@ class ContractTermsViewSet(ScopedReadOnlyViewSet):
     """The money of the contracts in the caller's scope: budget lines, spending,
     instalments and the renewal decision."""
 
+    filterset_class = filtersets.ContractTermsFilterSet
     queryset = ContractTerms.objects.select_related("contract")
     serializer_class = ContractTermsSerializer

@@ -15,6 +15,7 @@ from shegong.evaluation.models import (
     RoundAssignment,
     StationEvaluation,
 )
+from shegong.evaluation.sample_models import ClientSample, SampleEntry
 
 
 class EvaluationRoundFilterSet(SearchFilterSet):
@@ -87,3 +88,19 @@ class RectificationAlertFilterSet(SearchFilterSet):
     class Meta:
         model = RectificationAlert
         fields = ["q", "station", "open"]
+
+
+class ClientSampleFilterSet(SearchFilterSet):
+    search_fields = ("evaluation__station__name",)
+
+    class Meta:
+        model = ClientSample
+        fields = ["q", "evaluation"]
+
+
+class SampleEntryFilterSet(SearchFilterSet):
+    search_fields = ("label",)
+
+    class Meta:
+        model = SampleEntry
+        fields = ["q", "sample", "method", "outcome"]

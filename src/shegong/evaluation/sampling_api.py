@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from shegong.core.api import ScopedReadOnlyViewSet, ScopedRelatedField
 from shegong.core.http import client_ip
-from shegong.evaluation import sampling
+from shegong.evaluation import filtersets, sampling
 from shegong.evaluation.models import StationEvaluation
 from shegong.evaluation.sample_models import (
     AWARENESS_ITEMS,
@@ -100,6 +100,7 @@ def _valid(serializer_class, request, view) -> dict:
 class ClientSampleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """A sheet's verification sample; POST draws it (the assigned evaluator)."""
 
+    filterset_class = filtersets.ClientSampleFilterSet
     queryset = ClientSample.objects.prefetch_related("entries")
     serializer_class = ClientSampleSerializer
 
@@ -119,6 +120,7 @@ class ClientSampleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 class SampleEntryViewSet(ScopedReadOnlyViewSet):
     """The call sheet's entries (masked names, never a phone number)."""
 
+    filterset_class = filtersets.SampleEntryFilterSet
     queryset = SampleEntry.objects.select_related("sample__evaluation__round")
     serializer_class = SampleEntrySerializer
 

@@ -34,6 +34,17 @@ class ReferralCounts:
     by_partner: list[dict] = field(default_factory=list)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_of(text: str) -> int | None:
+    """The year asked for (?year=): None when empty or not a plausible year."""
+    text = (text or "").strip()
+    if text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR:
+        return int(text)
+    return None
+
+
 def referral_counts(user, year: int | None = None) -> ReferralCounts:
     """The counts of the referrals sent by the stations `user` sees (in `year`
     of sending, or all)."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shegong.referrals.stats import referral_counts
+from shegong.referrals.stats import FIRST_YEAR, LAST_YEAR, referral_counts, year_of
 
 
 class _Row(serializers.Serializer):
@@ -46,7 +47,14 @@ class ReferralCountsView(APIView):
     )
     def get(self, request):
         year = request.query_params.get("year", "")
-        if year and not year.isdigit():
-            raise serializers.ValidationError({"year": ["A whole number is required."]})
-        counts = referral_counts(request.user, int(year) if year else None)
+        if year and year_of(year) is None:
+            raise serializers.ValidationError(
+                {
+                    "year": [
+                        _("Give a year from %(first)s to %(last)s.")
+                        % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                    ]
+                }
+            )
+        counts = referral_counts(request.user, year_of(year))
         return Response(ReferralCountsSerializer(asdict(counts)).data)

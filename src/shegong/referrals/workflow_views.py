@@ -153,5 +153,5 @@ def act(request, pk: int, action: str):
 @login_required
 def statistics(request):
     year = request.GET.get("year", "")
-    counts = stats.referral_counts(request.user, int(year) if year.isdigit() else None)
+    counts = stats.referral_counts(request.user, stats.year_of(year))
     return render(request, "referrals/referral_stats.html", {"counts": counts, "year": year})

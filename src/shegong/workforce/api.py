@@ -53,6 +53,7 @@ class StaffProfileSerializer(serializers.ModelSerializer):
             "certified_on",
             "employed_since",
             "left_on",
+            "pay_grade",
             "version",
         ]
         read_only_fields = ["id", "station"]

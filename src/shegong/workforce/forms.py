@@ -18,6 +18,19 @@ class ProfileForm(forms.Form):
     certified_on = forms.DateField(label=_("certified on"), required=False, widget=DateInput())
     employed_since = forms.DateField(label=_("employed since"), widget=DateInput())
     left_on = forms.DateField(label=_("left on"), required=False, widget=DateInput())
+    pay_grade = forms.IntegerField(
+        label=_("pay grade"),
+        min_value=1,
+        max_value=10,
+        initial=1,
+        required=False,
+        help_text=_("The grade in the city's pay table (薪级)."),
+    )
+
+    def clean_pay_grade(self) -> int:
+        """Left empty: the grade stays as it was (1 for a new profile)."""
+        return self.cleaned_data.get("pay_grade") or self.initial.get("pay_grade") or 1
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

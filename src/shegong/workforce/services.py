@@ -18,6 +18,7 @@ from shegong.core.errors import EditConflict
 from shegong.core.scope import CHANGE, can, may, may_create
 from shegong.workforce.models import (
     HOLD,
+    PayRate,
     StaffProfile,
     SupervisionRecord,
     TrainingRecord,
@@ -30,6 +31,7 @@ PROFILE_FIELDS = (
     "certified_on",
     "employed_since",
     "left_on",
+    "pay_grade",
 )
 
 
@@ -77,6 +79,7 @@ def staff_profile_create(
     certificate_number: str = "",
     certified_on: datetime.date | None = None,
     left_on: datetime.date | None = None,
+    pay_grade: int = 1,
 ) -> StaffProfile:
     """A staff member's profile, at the station their account belongs to."""
     if not may_create(actor, StaffProfile):
@@ -98,6 +101,7 @@ def staff_profile_create(
         certified_on=certified_on,
         employed_since=employed_since,
         left_on=left_on,
+        pay_grade=pay_grade,
     )
     _check_profile(profile)
     profile.full_clean()
@@ -185,3 +189,30 @@ def supervision_record_add(
     record.full_clean()
     record.save()
     return record
+
+
+@transaction.atomic
+def pay_rate_add(
+    *,
+    actor: User,
+    post: str,
+    qualification: str,
+    grade: int,
+    monthly_fen: int,
+    valid_from: datetime.date,
+    is_sample: bool = False,
+) -> PayRate:
+    """A line of the pay table from a date (the city officer's)."""
+    if not may_create(actor, PayRate):
+        raise PermissionDenied(_("The city's civil-affairs officers keep the pay table."))
+    rate = PayRate(
+        post=post,
+        qualification=qualification,
+        grade=grade,
+        monthly_fen=monthly_fen,
+        valid_from=valid_from,
+        is_sample=is_sample,
+    )
+    rate.full_clean()
+    rate.save()
+    return rate
