@@ -37,9 +37,7 @@ def case(world):
 def _forms(html: str) -> list[str]:
     """The case steps' forms on the page (the documents' upload form is not a
     step: it is always there)."""
-    return [
-        f for f in re.findall(r'action="/cases/\d+/([a-z]+)/"', html) if f != "documents"
-    ]
+    return [f for f in re.findall(r'action="/cases/\d+/([a-z]+)/"', html) if f != "documents"]
 
 
 def test_case_page_renders_the_first_step_and_fetches_the_others(world, case, client):
