@@ -1379,6 +1379,11 @@ API_NEW = [
     ),
     api("workforce-staffing", get="200 200 200 200 200 403 200 401"),
     api(
+        "workforce-service-hours",
+        "station",
+        get=("200 200 200 200 200 403 200 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
         "librarycase-list",
         get="200 200 200 200 200 200 200 401",
         write="403 403 403 403 400 403 403 401",
@@ -3514,6 +3519,7 @@ api:mealenrolment-detail get 404 404
 api:mealrecord-list get 200
 api:mealrecord-detail get 404 404
 api:workforce-staffing get 403
+api:workforce-service-hours get 403 404
 api:librarycase-list get 200
 api:librarycase-list post 403
 api:librarycase-detail get 404 404

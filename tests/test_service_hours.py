@@ -227,3 +227,26 @@ def test_a_service_ending_before_it_starts_is_refused_by_the_form_and_the_api(
     assert response.status_code == 400
     assert response.json() == {"ends_at": ["服务的结束时间不能早于开始时间。"]}
     assert not ServiceEvent.objects.filter(held_on=FRIDAY, title="社区活动", headcount=5).exists()
+
+
+def test_the_api_gives_the_pages_figures(world, station, api):
+    _rates()
+    url = f"/api/workforce/stations/{world.station_a.pk}/service-hours/"
+    body = api(world["director"]).get(url, {"start": "2026-03-02", "end": "2026-03-06"}).json()
+    shares = {
+        r["username"]: (r["service_hours"], r["share"], r["meets_rule"]) for r in body["rows"]
+    }
+    assert shares == {
+        "director": ("1.5", "3.8", False),
+        "newcomer": ("2.3", "9.4", False),
+        "worker": ("26.5", "66.3", True),
+    }
+    assert (body["total"]["working_hours"], body["total"]["share"]) == ("104.0", "29.1")
+    assert body["personnel_share"]["percent"] == "11.2"
+    assert body["personnel_share"]["personnel_cost"] == "671419.35"
+    # The evaluator reads the station's figure, not named staff.
+    seen = api(world["evaluator"]).get(url, {"start": "2026-03-02", "end": "2026-03-06"}).json()
+    assert (seen["rows"], seen["total"]["share"]) == ([], "29.1")
+    bad = api(world["director"]).get(url, {"start": "2026-03-06", "end": "2026-03-02"})
+    assert bad.status_code == 400
+    assert api(world["director_b"]).get(url).status_code == 404

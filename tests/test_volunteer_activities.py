@@ -259,6 +259,8 @@ def test_closing_turns_the_sign_up_list_into_attendance(d):
     act.refresh_from_db()
     event = act.event
     assert (event.kind, event.person_times, event.headcount) == ("activity", 2, 1)
+    # The activity's hours are the event's: the workers' service hours.
+    assert (event.starts_at, event.ends_at) == (datetime.time(0, 0), datetime.time(1, 0))
     assert list(event.attendances.values_list("resident_id", flat=True)) == [resident.pk]
     assert list(EventVolunteer.objects.filter(event=event).values_list("hours", flat=True)) == [
         Decimal("1.0")

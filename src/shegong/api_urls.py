@@ -25,6 +25,7 @@ from shegong.rosters.api import CoverageView
 from shegong.stats.api import PersonTimesView
 from shegong.surveys import api as surveys_api
 from shegong.workforce import api as workforce_api
+from shegong.workforce import hours_api as workforce_hours_api
 
 router = DefaultRouter()
 router.register("districts", org_api.DistrictViewSet)
@@ -92,6 +93,11 @@ urlpatterns = [
     path("referrals/statistics/", ReferralCountsView.as_view(), name="referral-stats"),
     path("rosters/coverage/", CoverageView.as_view(), name="roster-coverage"),
     path("workforce/staffing/", workforce_api.StaffingView.as_view(), name="workforce-staffing"),
+    path(
+        "workforce/stations/<int:pk>/service-hours/",
+        workforce_hours_api.ServiceHoursView.as_view(),
+        name="workforce-service-hours",
+    ),
     path("meal-roll-calls/", community_api.MealRollCallView.as_view(), name="meal-roll-calls"),
     path("", include(router.urls)),
 ]

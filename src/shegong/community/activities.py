@@ -364,10 +364,24 @@ def activity_close(
         attendees=list(residents.values()),
         headcount=headcount,
         volunteers=hours,
+        **_event_times(activity),
     )
     activity.event = event
     activity.save(update_fields=["event", "updated_at"])
     return event
+
+
+def _event_times(activity: CommunityActivity) -> dict:
+    """The activity's local start and end as the service event's times, where it
+    ends on the day it starts (the workers' service hours)."""
+    start = timezone.localtime(activity.starts_at)
+    end = timezone.localtime(activity.ends_at)
+    if end.date() != start.date() or end.time() <= start.time():
+        return {}
+    return {
+        "starts_at": start.time().replace(microsecond=0),
+        "ends_at": end.time().replace(microsecond=0),
+    }
 
 
 @transaction.atomic

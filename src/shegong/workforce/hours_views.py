@@ -52,7 +52,7 @@ def _period(request) -> tuple[PeriodForm, datetime.date, datetime.date]:
     return form, first, last
 
 
-def _named(user, station: Station, rows: list[hours.HoursRow]) -> list[hours.HoursRow]:
+def named_rows(user, station: Station, rows: list[hours.HoursRow]) -> list[hours.HoursRow]:
     """The rows of the staff whose profiles `user` reads (evaluators read the
     station's figure, not named staff)."""
     visible = set(
@@ -78,7 +78,7 @@ def station_hours(request, pk: int):
     station = _station(request, pk)
     form, first, last = _period(request)
     rows, total = hours.station_hours(station, first, last)
-    rows = _named(request.user, station, rows)
+    rows = named_rows(request.user, station, rows)
     contract = pay.current_contract(station, last)
     share = pay.contract_personnel_share(contract) if contract else None
     context = {
@@ -103,7 +103,7 @@ def station_hours_export(request, pk: int, fmt: str):
     station = _station(request, pk)
     _form, first, last = _period(request)
     rows, total = hours.station_hours(station, first, last)
-    rows = _named(request.user, station, rows)
+    rows = named_rows(request.user, station, rows)
     headers = [
         _("Name"),
         _("Working hours"),
