@@ -35,6 +35,7 @@ from shegong.workforce.models import (
     SupervisionRecord,
     TrainingRecord,
 )
+from shegong.workforce.pay_models import MAX_GRADE, PayRate
 
 # (qualification, weight) for directors and for social workers.
 DIRECTOR_MIX = [
@@ -106,6 +107,9 @@ def _profile(user: User, today: datetime.date) -> StaffProfile:
         post=post,
         qualification=qualification,
         employed_since=employed,
+        # One grade for every two years of service (no random draw: the rest of
+        # the demo draws as before).
+        pay_grade=min(MAX_GRADE, 1 + (today - employed).days // 730),
     )
     if qualification != Qualification.NONE:
         certified = employed + datetime.timedelta(days=rng.randint(-700, 150))
@@ -149,10 +153,51 @@ def _records(profile: StaffProfile, today: datetime.date):
     return trainings, supervisions
 
 
+# The demo's pay table 薪酬表, in yuan a month: SAMPLE VALUES, labelled so on every
+# page (no current official Guangzhou figures were found). Base per post, an
+# addition per qualification, and a step per grade above the first.
+SAMPLE_PAY_BASE = {
+    Post.DIRECTOR: 7800,
+    Post.SUPERVISOR: 8500,
+    Post.FRONTLINE: 5200,
+    Post.ADMINISTRATION: 4600,
+}
+SAMPLE_PAY_QUALIFICATION = {
+    Qualification.NONE: 0,
+    Qualification.ASSISTANT: 600,
+    Qualification.SOCIAL_WORKER: 1200,
+    Qualification.SENIOR: 2400,
+}
+SAMPLE_PAY_STEP = 250
+
+
+def load_demo_pay_table(valid_from: datetime.date) -> int:
+    """The sample pay table, once."""
+    if PayRate.objects.exists():
+        return 0
+    rates = [
+        PayRate(
+            post=post,
+            qualification=qualification,
+            grade=grade,
+            monthly_fen=(base + extra + SAMPLE_PAY_STEP * (grade - 1)) * 100,
+            valid_from=valid_from,
+            is_sample=True,
+        )
+        for post, base in SAMPLE_PAY_BASE.items()
+        for qualification, extra in SAMPLE_PAY_QUALIFICATION.items()
+        for grade in range(1, MAX_GRADE + 1)
+    ]
+    PayRate.objects.bulk_create(rates)
+    return len(rates)
+
+
 @transaction.atomic
 def load_demo_staff(today: datetime.date | None = None) -> int:
-    """Profiles with records for the demo staff accounts that have none."""
+    """Profiles with records for the demo staff accounts that have none, and the
+    sample pay table."""
     today = today or timezone.localdate()
+    load_demo_pay_table(datetime.date(2000, 1, 1))
     users = list(
         User.objects.filter(
             role__in=STAFF_ROLES, station__isnull=False, staff_profile__isnull=True

@@ -286,6 +286,27 @@ def _groups(plan: AnnualPlan, director: User, residents: list[int], workers, rng
     return groups
 
 
+# How long each kind of service takes in the demo, in minutes.
+DEMO_MINUTES = {
+    EventKind.HOME_VISIT: 90,
+    EventKind.CONSULTATION: 60,
+    EventKind.ACTIVITY: 150,
+    EventKind.GROUP_SESSION: 90,
+    EventKind.MEAL_ACTIVITY: 45,
+}
+
+
+def _times(kind: str, n: int) -> dict:
+    """The demo event's start and end: from the event's number, not the random
+    generator (so the rest of the demo draws as before), every tenth left
+    untimed as a service recorded without times."""
+    if n % 10 == 9:
+        return {}
+    start = datetime.datetime(2000, 1, 1, 9 + n % 7, 30 * (n % 2))
+    end = start + datetime.timedelta(minutes=DEMO_MINUTES.get(kind, 60))
+    return {"starts_at": start.time(), "ends_at": end.time()}
+
+
 def _events(station, plan, scale, residents, workers, volunteers, members, groups, rng, today):
     start = datetime.date(plan.year, 1, 1)
     end = min(today, datetime.date(plan.year, 12, 31))
@@ -351,6 +372,7 @@ def _events(station, plan, scale, residents, workers, volunteers, members, group
                 session_number=session_counter[group.pk] if group else None,
                 headcount=headcount,
                 person_times=counting.person_times(len(named), headcount),
+                **_times(kind, n),
             )
         )
         attendees.append(named)
