@@ -1378,6 +1378,12 @@ API_NEW = [
         get=("404 404 404 404 200 200 404 401", "404 404 404 404 404 404 404 401"),
     ),
     api("workforce-staffing", get="200 200 200 200 200 403 200 401"),
+    api("payrate-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "payrate-detail",
+        "pay_rate",
+        get=("200 200 200 200 200 200 200 401", "200 200 200 200 200 200 200 401"),
+    ),
     api(
         "workforce-service-hours",
         "station",
@@ -3520,6 +3526,8 @@ api:mealrecord-list get 200
 api:mealrecord-detail get 404 404
 api:workforce-staffing get 403
 api:workforce-service-hours get 403 404
+api:payrate-list get 200
+api:payrate-detail get 200 200
 api:librarycase-list get 200
 api:librarycase-list post 403
 api:librarycase-detail get 404 404

@@ -101,6 +101,7 @@ from shegong.surveys import services as survey_services
 from shegong.surveys.models import Question, Survey
 from shegong.workforce import services as workforce_services
 from shegong.workforce.models import StaffProfile, SupervisionRecord, TrainingRecord
+from shegong.workforce.pay_models import PayRate
 from tests.case_library_world import CLEAN
 from tests.conftest import World, make_user
 
@@ -181,6 +182,8 @@ class Side:
     # has its terms recorded.
     tender: Tender | None = None
     personal_export: PersonalExport | None = None
+    # A line of the city's pay table (public: every account reads it).
+    pay_rate: PayRate | None = None
     # A referral received by the side's station, sent by station B (the
     # receiving station's staff read its shared part; everyone else, 404).
     referral_track: ReferralTrack | None = None
@@ -552,6 +555,14 @@ def _side(
     personal_export = personal_exports.personal_export_request(
         actor=worker, kind="residents", filters={}, reason=f"{tag}站探访名单"
     )
+    pay_rate = PayRate.objects.create(
+        post="frontline",
+        qualification="none",
+        grade=1 if tag == "A" else 2,
+        monthly_fen=600_000,
+        valid_from=today,
+        is_sample=True,
+    )
     # An activity of today with a resident's sign-up and a late entry awaiting approval.
     noon = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
     activity = activity_services.activity_create(
@@ -602,6 +613,7 @@ def _side(
         case_document=case_document,
         data_request=data_request,
         personal_export=personal_export,
+        pay_rate=pay_rate,
         partner=partner,
         public_partner=public_partner,
         job=job,

@@ -250,3 +250,13 @@ def test_the_api_gives_the_pages_figures(world, station, api):
     bad = api(world["director"]).get(url, {"start": "2026-03-06", "end": "2026-03-02"})
     assert bad.status_code == 400
     assert api(world["director_b"]).get(url).status_code == 404
+
+
+def test_the_pay_table_api_reads_the_rates_with_the_sample_flag(world, api):
+    _rates()
+    body = api(world["worker"]).get("/api/pay-rates/", {"post": "director"}).json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert [(r["grade"], r["monthly_yuan"], r["is_sample"]) for r in rows] == [
+        (2, "8000.00", True)
+    ]
+    assert api(world["city"]).post("/api/pay-rates/", {}).status_code == 405

@@ -66,6 +66,7 @@ router.register("deliberation-meetings", community_api.DeliberationMeetingViewSe
 router.register("meal-enrolments", community_api.MealEnrolmentViewSet)
 router.register("meal-records", community_api.MealRecordViewSet)
 router.register("staff-profiles", workforce_api.StaffProfileViewSet)
+router.register("pay-rates", workforce_hours_api.PayRateViewSet)
 router.register("directory", referrals_api.PartnerViewSet)
 router.register("training-records", workforce_api.TrainingRecordViewSet)
 router.register("supervision-records", workforce_api.SupervisionRecordViewSet)

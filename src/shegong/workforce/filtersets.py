@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shegong.core.filtersets import SearchFilterSet
 from shegong.workforce.models import StaffProfile, SupervisionRecord, TrainingRecord
+from shegong.workforce.pay_models import PayRate
 
 
 class StaffProfileFilterSet(SearchFilterSet):
@@ -39,3 +40,11 @@ class SupervisionRecordFilterSet(_RecordFilterSet):
     class Meta:
         model = SupervisionRecord
         fields = ["q", "profile", "kind", "held_after", "held_before", "year"]
+
+
+class PayRateFilterSet(SearchFilterSet):
+    search_fields = ("post",)
+
+    class Meta:
+        model = PayRate
+        fields = ["post", "qualification", "grade", "is_sample"]

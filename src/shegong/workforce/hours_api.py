@@ -13,9 +13,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from shegong.core.access import get_visible_or_404
+from shegong.core.api import ScopedReadOnlyViewSet
 from shegong.org.models import Station
-from shegong.workforce import hours, pay, selectors
+from shegong.workforce import filtersets, hours, pay, selectors
 from shegong.workforce.hours_views import named_rows
+from shegong.workforce.pay_models import PayRate
 
 
 class HoursRowSerializer(serializers.Serializer):
@@ -100,3 +102,21 @@ class ServiceHoursView(GenericAPIView):
             "personnel_share": pay.contract_personnel_share(contract) if contract else None,
         }
         return Response(ServiceHoursSerializer(body).data)
+
+
+class PayRateSerializer(serializers.ModelSerializer):
+    monthly_yuan = serializers.DecimalField(max_digits=11, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PayRate
+        fields = ["id", "post", "qualification", "grade", "monthly_yuan", "valid_from", "is_sample"]
+
+
+class PayRateViewSet(ScopedReadOnlyViewSet):
+    """The pay table 薪酬表 (every account reads it; kept on /workforce/pay/ by the
+    city officer). `is_sample`: a demonstration value, not an official figure."""
+
+    queryset = PayRate.objects.all()
+    serializer_class = PayRateSerializer
+    filterset_class = filtersets.PayRateFilterSet
+    ordering_fields = ["post", "qualification", "grade", "valid_from", "id"]
