@@ -256,7 +256,5 @@ def test_the_pay_table_api_reads_the_rates_with_the_sample_flag(world, api):
     _rates()
     body = api(world["worker"]).get("/api/pay-rates/", {"post": "director"}).json()
     rows = body["results"] if isinstance(body, dict) else body
-    assert [(r["grade"], r["monthly_yuan"], r["is_sample"]) for r in rows] == [
-        (2, "8000.00", True)
-    ]
+    assert [(r["grade"], r["monthly_yuan"], r["is_sample"]) for r in rows] == [(2, "8000.00", True)]
     assert api(world["city"]).post("/api/pay-rates/", {}).status_code == 405
