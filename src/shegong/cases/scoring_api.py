@@ -29,18 +29,18 @@ class TranslatedField(serializers.CharField):
         return gettext(str(value))
 
 
-class OptionSerializer(serializers.Serializer):
+class InstrumentOptionSerializer(serializers.Serializer):
     score = serializers.IntegerField(read_only=True)
     label = TranslatedField(read_only=True)
 
 
-class ItemSerializer(serializers.Serializer):
+class InstrumentItemSerializer(serializers.Serializer):
     key = serializers.CharField(read_only=True)
     label = TranslatedField(read_only=True)
-    options = OptionSerializer(many=True, read_only=True)
+    options = InstrumentOptionSerializer(many=True, read_only=True)
 
 
-class BandSerializer(serializers.Serializer):
+class InstrumentBandSerializer(serializers.Serializer):
     min = serializers.IntegerField(read_only=True)
     max = serializers.IntegerField(read_only=True)
     label = TranslatedField(read_only=True)
@@ -49,8 +49,8 @@ class BandSerializer(serializers.Serializer):
 class InstrumentSerializer(serializers.ModelSerializer):
     name = TranslatedField(read_only=True)
     domain_label = serializers.CharField(source="get_domain_display", read_only=True)
-    items = ItemSerializer(many=True, read_only=True)
-    bands = BandSerializer(many=True, read_only=True)
+    items = InstrumentItemSerializer(many=True, read_only=True)
+    bands = InstrumentBandSerializer(many=True, read_only=True)
 
     class Meta:
         model = Instrument
