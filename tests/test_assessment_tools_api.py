@@ -193,3 +193,19 @@ def test_a_closed_case_is_not_scored(world, elder_case, api):
     assert response.status_code == 400
     assert response.json() == {"detail": ["已结案个案不能预估，请先重新开案。"]}
     assert not InstrumentScore.objects.exists()
+
+
+def test_a_score_on_an_old_version_of_the_case_is_a_conflict(world, elder_case, api):
+    body = {
+        "case": elder_case.pk,
+        "instrument": "risk-screen",
+        "answers": dict(zip(RISK_KEYS, (0, 0, 0, 0, 0), strict=True)),
+        "version": elder_case.version,
+    }
+    assert (
+        api(world["worker"]).post("/api/instrument-scores/", body, format="json").status_code == 201
+    )
+    # The first score moved the case on a version: the same version again is refused.
+    response = api(world["worker"]).post("/api/instrument-scores/", body, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "conflict"
+    assert InstrumentScore.objects.count() == 1

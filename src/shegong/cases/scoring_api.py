@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from shegong.cases import scoring, selectors, services
 from shegong.cases.instruments import Instrument, InstrumentScore
 from shegong.cases.models import Case
+from shegong.clients.api import ConflictMixin
 from shegong.core.api import ScopedReadOnlyViewSet
 from shegong.core.scope import VIEW, restrict
 
@@ -113,9 +114,10 @@ class InstrumentScoreInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
-class InstrumentScoreViewSet(ScopedReadOnlyViewSet):
+class InstrumentScoreViewSet(ConflictMixin, ScopedReadOnlyViewSet):
     """Scores of the assessment tools in cases, newest first: `?case=<id>` lists
-    one case's, `?instrument=<code>` one tool's. POST scores a case's client."""
+    one case's, `?instrument=<code>` one tool's. POST scores a case's client
+    (409 when `version` is not the case's current one)."""
 
     queryset = InstrumentScore.objects.select_related("case", "instrument", "author")
     serializer_class = InstrumentScoreSerializer
