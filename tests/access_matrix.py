@@ -176,6 +176,13 @@ def _api_methods() -> dict[str, set[str]]:
 API_METHODS = _api_methods()
 
 
+def _barthel(side) -> dict:
+    """The Barthel index: a tool, the same on both sides."""
+    from shegong.cases.instruments import Instrument
+
+    return {"pk": Instrument.objects.get(code="barthel").pk}
+
+
 # --- Rows used again and again ---------------------------------------------------
 
 EVERYONE = "200 200 200 200 200 200 200 200"
@@ -1375,6 +1382,24 @@ API_NEW = [
     api(
         "casedocument-download",
         "case_document",
+        get=("404 404 404 404 200 200 404 401", "404 404 404 404 404 404 404 401"),
+    ),
+    # Scored assessment tools 评估量表: the tools are reference data (every
+    # account); their scores are case content (404 for whoever does not read it).
+    api("instrument-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "instrument-detail",
+        _barthel,
+        get=("200 200 200 200 200 200 200 401", "200 200 200 200 200 200 200 401"),
+    ),
+    api(
+        "instrumentscore-list",
+        get="200 200 200 200 200 200 200 401",
+        write="403 403 403 403 400 400 403 401",
+    ),
+    api(
+        "instrumentscore-detail",
+        "instrument_score",
         get=("404 404 404 404 200 200 404 401", "404 404 404 404 404 404 404 401"),
     ),
     api("workforce-staffing", get="200 200 200 200 200 403 200 401"),
@@ -3823,6 +3848,11 @@ api:casedocument-list post 403
 api:casedocument-detail get 404 404
 api:casedocument-detail delete 404 404
 api:casedocument-download get 404 404
+api:instrument-list get 200
+api:instrument-detail get 200 200
+api:instrumentscore-list get 200
+api:instrumentscore-list post 403
+api:instrumentscore-detail get 404 404
 """
 
 

@@ -26,6 +26,7 @@ from shegong.cases import documents as case_documents
 from shegong.cases import library as library_services
 from shegong.cases import services as case_services
 from shegong.cases import signoffs as case_signoffs
+from shegong.cases.instruments import Instrument, InstrumentScore
 from shegong.cases.models import (
     Alert,
     AlertRule,
@@ -36,6 +37,7 @@ from shegong.cases.models import (
     Signoff,
     SignoffSetting,
 )
+from shegong.cases.scoring import instrument_score_record
 from shegong.clients import services as client_services
 from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
 from shegong.community import activities as activity_services
@@ -197,6 +199,8 @@ class Side:
     signoff: Signoff | None = None
     # A consent form attached to the side's case (SHEGONG_DOCUMENT_ROOT).
     case_document: CaseDocument | None = None
+    # A risk screen scored in the side's case (cases.instruments: case content).
+    instrument_score: InstrumentScore | None = None
 
 
 @dataclass
@@ -604,7 +608,15 @@ def _side(
         kind="consent_form",
         file=SimpleUploadedFile("同意书.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
+    instrument_score = instrument_score_record(
+        actor=worker,
+        case=case,
+        instrument=Instrument.objects.get(code="risk-screen"),
+        administered_on=today,
+        answers={"self_harm": 0, "violence": 1, "neglect": 0, "health": 2, "crisis": 0},
+    )
     return Side(
+        instrument_score=instrument_score,
         activity=activity,
         activity_checkin=activity_checkin,
         resident_signup=resident_signup,

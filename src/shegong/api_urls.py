@@ -8,7 +8,7 @@ from shegong.accounts.api import UserViewSet
 from shegong.accounts.two_factor import ObtainAuthToken
 from shegong.agenda import api as agenda_api
 from shegong.cases import api as cases_api
-from shegong.cases import library_api, signoff_api
+from shegong.cases import library_api, scoring_api, signoff_api
 from shegong.clients import api as clients_api
 from shegong.community import api as community_api
 from shegong.contracts import api as contracts_api
@@ -48,6 +48,8 @@ router.register("alert-rules", cases_api.AlertRuleViewSet)
 router.register("signoffs", signoff_api.SignoffViewSet)
 router.register("signoff-settings", signoff_api.SignoffSettingViewSet)
 router.register("case-documents", signoff_api.CaseDocumentViewSet)
+router.register("instruments", scoring_api.InstrumentViewSet)
+router.register("instrument-scores", scoring_api.InstrumentScoreViewSet)
 router.register("access-log", AccessLogViewSet)
 router.register("case-library", library_api.LibraryCaseViewSet)
 router.register("audit-log", AuditEntryViewSet)

@@ -8,6 +8,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from shegong.accounts.models import User
+from shegong.cases.instruments import Instrument, InstrumentScore
 from shegong.cases.models import (
     OPEN_STATUSES,
     Alert,
@@ -131,3 +132,29 @@ class CaseDocumentFilterSet(SearchFilterSet):
     class Meta:
         model = CaseDocument
         fields = ["q", "case", "kind"]
+
+
+class InstrumentFilterSet(SearchFilterSet):
+    """`?domain=elderly`: the tools usable in a case of that domain (its own and
+    those for any domain)."""
+
+    search_fields = ("name", "code")
+    domain = django_filters.CharFilter(method="usable_in", label=_("Domain"))
+
+    class Meta:
+        model = Instrument
+        fields = ["q", "domain"]
+
+    def usable_in(self, queryset, name, value):
+        return queryset.filter(domain__in=[value, ""])
+
+
+class InstrumentScoreFilterSet(SearchFilterSet):
+    """`?case=<id>`: one case's scores; `?instrument=<code>`: one tool's."""
+
+    search_fields = ("instrument__name",)
+    instrument = django_filters.CharFilter(field_name="instrument__code", label=_("Tool"))
+
+    class Meta:
+        model = InstrumentScore
+        fields = ["q", "case", "instrument"]

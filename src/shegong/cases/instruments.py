@@ -185,3 +185,15 @@ class InstrumentScore(TimeStampedModel):
     @property
     def band_label(self) -> str:
         return gettext(self.band)
+
+    def answers_text(self) -> str:
+        """The answers in the tool's item order, each with its item's label:
+        "进食: 10; 洗澡: 5; …" (an answer to an item since removed keeps its key)."""
+        labels = {item["key"]: gettext(item["label"]) for item in self.instrument.items}
+        keys = [key for key in labels if key in self.answers]
+        keys += [key for key in self.answers if key not in labels]
+        return "; ".join(f"{labels.get(key, key)}: {self.answers[key]}" for key in keys)
+
+    def subject_values(self) -> dict[str, str]:
+        """Readable values for the resident's copy of their data (privacy.subject_data)."""
+        return {"band": self.band_label, "answers": self.answers_text()}

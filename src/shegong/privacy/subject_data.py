@@ -65,6 +65,13 @@ def _row(obj: models.Model) -> dict[str, tuple[str, str]]:
         if field.name in SKIPPED_FIELDS:
             continue
         row[field.name] = (str(field.verbose_name), _value(obj, field))
+    # A model may say how some of its values read (a stored msgid translated,
+    # JSON answers with their labels): `subject_values()` -> {field name: text}.
+    readable = getattr(obj, "subject_values", None)
+    if callable(readable):
+        for name, value in readable().items():
+            if name in row:
+                row[name] = (row[name][0], value)
     return row
 
 
