@@ -168,7 +168,7 @@ def test_a_staff_member_without_a_rate_is_listed_as_missing(world, station, clie
     _rates()
     PayRate.objects.filter(post="director").delete()
     share = pay.contract_personnel_share(world.contract_a)
-    assert share.cost.missing == ["director"]
+    assert share.cost.missing == [str(world["director"])]
     login(world["director"])
     page = client.get(URL.format(pk=world.station_a.pk)).content.decode()
     assert "薪酬表中没有以下人员的标准" in page

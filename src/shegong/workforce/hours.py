@@ -122,7 +122,7 @@ def station_hours(
         ).seconds
     rows = [
         HoursRow(
-            name=p.user.get_full_name() or p.user.username,
+            name=str(p.user),
             username=p.user.username,
             working_hours=Decimal(HOURS_PER_DAY * working_days(*spans[p.user_id])),
             service_seconds=seconds[p.user_id],

@@ -71,7 +71,7 @@ def personnel_cost(station: Station, first: datetime.date, last: datetime.date) 
         for month_first, month_last, days in _months(start, end):
             rate = rate_for(profile, month_first, rates)
             if rate is None:
-                name = profile.user.get_full_name() or profile.user.username
+                name = str(profile.user)
                 if name not in cost.missing:
                     cost.missing.append(name)
                 continue
