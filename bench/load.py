@@ -60,21 +60,31 @@ def wait_http(url: str, seconds: float = 60) -> None:
 CPU_PARTS = {"app": ("gunicorn",), "database": ("postgres",), "load generator": ("locust",)}
 
 
+# The load cluster's postmaster (set once it runs): only its processes count as the
+# database's, not those of another PostgreSQL on the machine (a test run's).
+POSTMASTER: dict[str, int] = {}
+
+
 def cpu_seconds() -> dict[int, tuple[str, float]]:
     """CPU time (user + system) used so far by each running process of the test's
     parts, by process id, read from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
+    postmaster = POSTMASTER.get("pid")
     found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:
             continue
+        pid = int(stat.parent.name)
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
         for part, names in CPU_PARTS.items():
-            if name.startswith(names):
-                found[int(stat.parent.name)] = (part, (int(fields[11]) + int(fields[12])) / tick)
+            if not name.startswith(names):
+                continue
+            if part == "database" and postmaster and postmaster not in (pid, int(fields[1])):
+                continue
+            found[pid] = (part, (int(fields[11]) + int(fields[12])) / tick)
     return found
 
 
@@ -263,6 +273,7 @@ def main() -> None:
         str(args.pg_port),
         "-c max_connections=100 -c shared_buffers=256MB -c synchronous_commit=on",
     )
+    POSTMASTER["pid"] = int((pg_dir / "data/postmaster.pid").read_text().split()[0])
     gunicorn = None
     try:
         import psycopg

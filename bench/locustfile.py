@@ -2,8 +2,9 @@
 
 Each simulated user is one demo social worker (worker-<station>-<n>): it logs in
 through the real log-in form, then loops over the day's work with the real forms and
-their CSRF tokens: open the caseload, open the dashboard, register a client, record
-a group session's attendance, open a case and write an intervention note. The API
+their CSRF tokens: open the home page (the work queues), the caseload, the dashboard,
+the station's calendar and the outreach list (rosters), register a client, record a
+group session's attendance, open a case and write an intervention note. The API
 (session-authenticated GETs) is used only to find the worker's groups and cases.
 
 Every write the server acknowledged (a 302 to the new record) is appended to
@@ -149,6 +150,9 @@ class SocialWorker(FastHttpUser):
             for g in groups.get("results", [])
             if g["sessions_recorded"] < g["planned_sessions"]
         }
+        # The station's calendar: /agenda/ sends the worker to it.
+        calendar = self.client.get("/agenda/", name="calendar (redirect)", allow_redirects=False)
+        self.calendar = calendar.headers.get("Location") or "/agenda/"
         cases = self.client.get("/api/cases/?page_size=50", name="api: my cases").json()
         self.cases = [
             c["id"]
@@ -179,6 +183,18 @@ class SocialWorker(FastHttpUser):
                 return None
             found = NEW_ID.search(response.headers.get("Location", ""))
             return int(found.group(1)) if found else 0
+
+    @task(3)
+    def home(self):
+        self.client.get("/", name="home (work queues)")
+
+    @task(1)
+    def calendar(self):
+        self.client.get(self.calendar, name="calendar")
+
+    @task(1)
+    def outreach(self):
+        self.client.get("/rosters/outreach/", name="outreach list")
 
     @task(4)
     def caseload(self):
