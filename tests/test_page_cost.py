@@ -165,3 +165,35 @@ def test_evaluator_stations_read_once_per_request_user_only(world):
     with CaptureQueriesContext(connection) as captured:
         user_anchor(evaluator), user_anchor(evaluator)
     assert len(captured) == 2
+
+
+def _menu(response) -> str:
+    page = response.content.decode()
+    return page[page.index('id="mainnav"') : page.index('data-testid="whoami"')]
+
+
+def test_the_menu_is_rendered_once_per_role_and_language(world):
+    from shegong.core.templatetags import menu
+
+    menu._rendered.clear()
+    worker, district = Client(), Client()
+    worker.force_login(world["worker"])
+    district.force_login(world["district"])
+
+    def menu_rendered(response) -> bool:
+        return "core/_menu.html" in [t.name for t in response.templates]
+
+    first = worker.get("/residents/new/")
+    assert menu_rendered(first) and 'href="/cases/">个案</a>' in _menu(first)
+    again = worker.get("/cases/")
+    assert not menu_rendered(again) and _menu(again) == _menu(first)
+    # Another role: its own menu, without the station's work.
+    official = district.get("/stats/")
+    assert menu_rendered(official) and 'href="/cases/"' not in _menu(official)
+    # Another language: rendered again, in English; Chinese stays as it was.
+    worker.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = worker.get("/cases/")
+    assert menu_rendered(english) and 'href="/cases/">Cases</a>' in _menu(english)
+    worker.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert _menu(worker.get("/cases/")) == _menu(first)
+    assert len(menu._rendered) == 3

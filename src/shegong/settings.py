@@ -108,6 +108,10 @@ if PRODUCTION:
 ROOT_URLCONF = "shegong.urls"
 WSGI_APPLICATION = "shegong.wsgi.application"
 
+# Forms and their widgets render with Jinja2 (core/form_renderer.py: measured a third
+# faster than Django templates on the form pages; docs/decisions.md).
+FORM_RENDERER = "shegong.core.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
