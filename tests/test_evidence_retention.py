@@ -21,6 +21,7 @@ from shegong.core.models import AuditEntry
 from shegong.evaluation import services
 from shegong.evaluation.models import EvaluationRound, Evidence, IndicatorScore
 from tests.evaluation_world import draft_round, make_scored_round, score_all
+from tests.helpers import days_ago
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -167,6 +168,8 @@ def test_the_purge_deletes_the_evidence_of_old_finalised_rounds_and_keeps_the_re
     sheet_a = sr.sheet(world.station_a)
     page = login(world["city"]).get(f"/evaluation/sheets/{sheet_a.pk}/").content.decode()
     assert "签到表.pdf" in page and "活动照片.png" in page and "87.50" in page
+    # Finalised 4 × 365 days ago, kept 1095: until 365 days ago.
+    assert f"佐证材料保存至 {days_ago(365)}，之后按保存期限删除；评分及其说明保留。" in page
     assert len(_stored(media)) == 4
     purged = list(Evidence.objects.filter(score__evaluation__round=sr.round).values_list("pk"))
     with django_capture_on_commit_callbacks(execute=True):
@@ -188,8 +191,11 @@ def test_the_purge_deletes_the_evidence_of_old_finalised_rounds_and_keeps_the_re
 
 
 def test_the_evidence_of_a_round_not_finalised_is_never_purged(
-    rounds, world, settings, media, django_capture_on_commit_callbacks
+    rounds, world, settings, media, login, django_capture_on_commit_callbacks
 ):
+    held_sheet = rounds["held"].evaluations.get(station=world.station_a)
+    page = login(world["city"]).get(f"/evaluation/sheets/{held_sheet.pk}/").content.decode()
+    assert "旧签到表.pdf" in page and 'data-testid="evidence-retention"' not in page
     # Even with the shortest period allowed, the five-year-old open round keeps its file.
     settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "evaluation_evidence": 365}
     with django_capture_on_commit_callbacks(execute=True):
