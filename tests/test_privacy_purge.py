@@ -345,6 +345,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
         "case_documents": {"documents": 0},
         "survey_contacts": {"responses": 2},
         "roster_entries": {"entries": 1},
+        "evaluation_evidence": {"rounds": 0, "files": 0},
         "access_logs": {"deleted": 1},
     }
     assert entry.detail["periods"] == {
@@ -352,6 +353,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
         "case_documents": 1095,
         "survey_contacts": 365,
         "roster_entries": 1095,
+        "evaluation_evidence": 1095,
         "access_logs": 400,
     }
     assert "林旧案" not in str(entry.detail) + entry.object_repr

@@ -424,6 +424,8 @@ RETENTION_DAYS = {
         ("case_documents", 1095),
         ("survey_contacts", 365),
         ("roster_entries", 1095),
+        # The evaluators' evidence files of a finalised round (privacy.policy says why).
+        ("evaluation_evidence", 1095),
         ("access_logs", 400),
         ("audit_entries", 400),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -103,6 +104,16 @@ def sheet_scores(evaluation: StationEvaluation) -> dict[int, IndicatorScore]:
     """indicator id → score row of a sheet the caller has already been allowed to see."""
     rows = IndicatorScore.objects.filter(evaluation=evaluation).prefetch_related("evidence")
     return {row.indicator_id: row for row in rows}
+
+
+def evidence_kept_until(round: EvaluationRound) -> datetime.date | None:
+    """The last day the round's evidence files are kept (the retention purge,
+    privacy.policy "evaluation_evidence", counts from the finalisation); None
+    while the round is not finalised (its evidence is on hold)."""
+    if round.status != RoundStatus.FINALISED or round.finalised_at is None:
+        return None
+    finalised = timezone.localtime(round.finalised_at).date()
+    return finalised + datetime.timedelta(days=settings.RETENTION_DAYS["evaluation_evidence"])
 
 
 def assignments_of(round: EvaluationRound) -> QuerySet[RoundAssignment]:

@@ -358,6 +358,7 @@ def _sheet_context(request, sheet, score_errors=None):
         "may_submit": may_submit,
         "may_attach": may_score and may(user, CREATE, Evidence),
         "may_view_sample": may(user, VIEW, ClientSample),
+        "evidence_kept_until": selectors.evidence_kept_until(round),
         "points": points,
         "may_reply": may_reply,
         "reply_form": bootstrap(forms.ReplyForm()),

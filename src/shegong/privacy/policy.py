@@ -58,6 +58,22 @@ KINDS: dict[str, Kind] = {
         # may ask for a closed case's evidence; the case's text stays 10 years.
         Kind("case_documents", "Documents of closed cases", "the day the case closed", 365),
         Kind("survey_contacts", "Survey contact details", "the day the survey closed", 90),
+        # An evaluator's evidence (a photo of a sign-in sheet, of an activity, a
+        # scanned register) backs a score; the score, its note, the totals, the
+        # grade and the ranks stay for good. Kept 3 years after the round was
+        # finalised: the civil limitation period (民法典 art. 188) of a claim over
+        # an instalment the result held or reduced (a procurement contract is a
+        # civil one, 政府采购法 art. 43), and one service contract, whose later
+        # rounds and renewal re-read it. Not the procurement file of 政府采购法
+        # art. 42 (15 years): the result and the acceptance are, and they stay.
+        # The floor: the next year's round, the station's reply and the buyer's
+        # acceptance of the year all come within a year of the result.
+        Kind(
+            "evaluation_evidence",
+            "Evaluation evidence files",
+            "the day the round was finalised",
+            365,
+        ),
         Kind("roster_entries", "Closed roster entries", "the day the person left the list", 365),
         Kind("access_logs", "Access log entries", "the day of the read", MINIMUM_LOG_DAYS),
         Kind(

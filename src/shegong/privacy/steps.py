@@ -34,6 +34,7 @@ from shegong.cases.models import (
 from shegong.clients.models import Consent, Household, Resident
 from shegong.core.models import AccessLog
 from shegong.delivery.models import Attendance
+from shegong.evaluation.models import EvaluationRound, Evidence, RoundStatus
 from shegong.privacy.policy import ANONYMISED
 from shegong.privacy.purging import register_purge_step
 from shegong.rosters.models import RosterEntry
@@ -132,14 +133,11 @@ def _clear_event_texts(cases: QuerySet, dry_run: bool) -> tuple[int, set[int]]:
     return len(events), {event.case_id for event in events}
 
 
-def _delete_documents(cases: QuerySet, dry_run: bool) -> int:
-    """The documents attached to `cases` (consent forms, certificates, photos):
-    deleted with their case's text, the stored files once that is committed."""
-    documents = CaseDocument.objects.filter(case__in=cases)
-    if dry_run:
-        return documents.count()
-    files = [(row.file.storage, row.file.name) for row in documents.only("pk", "file")]
-    documents.delete()
+def _delete_files(rows: QuerySet) -> int:
+    """Delete `rows` (of a model with a `file` field), the stored files once the
+    purge's transaction is committed (a rolled-back run keeps them)."""
+    files = [(row.file.storage, row.file.name) for row in rows.only("pk", "file")]
+    rows.delete()
 
     def remove() -> None:
         for storage, name in files:
@@ -147,6 +145,15 @@ def _delete_documents(cases: QuerySet, dry_run: bool) -> int:
 
     transaction.on_commit(remove)
     return len(files)
+
+
+def _delete_documents(cases: QuerySet, dry_run: bool) -> int:
+    """The documents attached to `cases` (consent forms, certificates, photos):
+    deleted with their case's text, the stored files once that is committed."""
+    documents = CaseDocument.objects.filter(case__in=cases)
+    if dry_run:
+        return documents.count()
+    return _delete_files(documents)
 
 
 def _households_gone(clients: QuerySet) -> list[int]:
@@ -236,9 +243,25 @@ def purge_case_documents(*, before: datetime.date, dry_run: bool) -> dict[str, i
     return {"documents": _delete_documents(expired_cases(before), dry_run)}
 
 
+def purge_evaluation_evidence(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    """The evaluators' evidence files (and their rows) of rounds finalised before
+    `before`. The scores, their notes and the sheets stay, so the totals, grades
+    and ranks (evaluation.scoring) are what they were. A round not finalised
+    (draft or open) is on hold: its evidence stays however old it is."""
+    rounds = EvaluationRound.objects.filter(
+        status=RoundStatus.FINALISED, finalised_at__lt=_start_of(before)
+    )
+    evidence = Evidence.objects.filter(score__evaluation__round__in=rounds.values("pk"))
+    touched = evidence.order_by().values("score__evaluation__round").distinct().count()
+    if dry_run:
+        return {"rounds": touched, "files": evidence.count()}
+    return {"rounds": touched, "files": _delete_files(evidence)}
+
+
 def register_all() -> None:
     register_purge_step("closed_cases", purge_closed_cases)
     register_purge_step("case_documents", purge_case_documents)
     register_purge_step("survey_contacts", purge_survey_contacts)
     register_purge_step("roster_entries", purge_roster_entries)
+    register_purge_step("evaluation_evidence", purge_evaluation_evidence)
     register_purge_step("access_logs", purge_access_logs)
