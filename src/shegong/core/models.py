@@ -26,6 +26,33 @@ class TimeStampedModel(models.Model):
     class Meta:
         abstract = True
 
+    def clean_fields(self, exclude=None):
+        """`full_clean` without a query per foreign key whose row the service
+        already holds: a related object read from the database (or saved) and
+        attached to this one exists, so Django's check that it does
+        (`ForeignKey.validate`, one SELECT each) is skipped for it. Keys with
+        `limit_choices_to` or validators are still checked, and the database's
+        foreign-key constraint stays the last word."""
+        return super().clean_fields(exclude=set(exclude or ()) | loaded_relations(self))
+
+
+def loaded_relations(instance: models.Model) -> set[str]:
+    """The names of `instance`'s foreign keys whose related row is attached,
+    persisted and the one the key points to."""
+    names = set()
+    cache = instance._state.fields_cache
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one or field.name not in cache:
+            continue
+        if field.remote_field.limit_choices_to or field.validators:
+            continue
+        related = cache[field.name]
+        if related is None or related._state.adding:
+            continue
+        if getattr(related, field.target_field.attname) == getattr(instance, field.attname):
+            names.add(field.name)
+    return names
+
 
 class AccessLog(models.Model):
     """A read of sensitive personal data: a priority client's case file, a revealed
