@@ -97,8 +97,9 @@ def test_case_page_and_note_ask_the_same_queries_for_one_note_or_twelve(day):
     assert queries(day.client, "get", f"/cases/{case.pk}/") == page == 16
     # 27: one of them asks whether the client is on a roster (rosters.coverage); the
     # rows the service already holds (the case, the author) are not looked up again
-    # by full_clean (core.models.TimeStampedModel.clean_fields): 31 before.
-    assert note_post(day, case) == note == 27
+    # by full_clean (core.models.TimeStampedModel.clean_fields): 31 before. On
+    # PostgreSQL the month's three rollup tables are one statement (upsert_together).
+    assert note_post(day, case) == note == (25 if connection.vendor == "postgresql" else 27)
 
 
 def test_case_step_form_fetched_on_demand(day):
@@ -141,8 +142,9 @@ def test_group_session_post_asks_the_same_queries_for_two_attendees_or_eight(day
     two = session_post(day, small, day.residents[:2])
     eight = session_post(day, big, day.residents[2:10])
     # One of them asks whether an attendee is on a roster (rosters.coverage); 36
-    # before full_clean skipped the foreign keys of rows already held.
-    assert eight == two == 33, (two, eight)
+    # before full_clean skipped the foreign keys of rows already held; on PostgreSQL
+    # the rollup tables are one statement.
+    assert eight == two == (31 if connection.vendor == "postgresql" else 33), (two, eight)
 
 
 def test_dashboard_and_registration_form(day):

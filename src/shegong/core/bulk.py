@@ -122,6 +122,38 @@ def upsert(model, rows: list[dict], *, conflict: tuple[str, ...], combine: dict[
             cursor.execute(f"{head} {', '.join([one] * len(chunk))} {tail}", params)
 
 
+def upsert_together(parts: list[tuple]) -> None:
+    """Several `upsert`s, each `(model, rows, conflict, combine)`, into different
+    tables: on PostgreSQL one statement (all but the last as data-modifying WITH
+    queries, which run exactly once each), so a write's rollups cost one round
+    trip instead of one per table; elsewhere (SQLite is in-process) one after another."""
+    parts = [part for part in parts if part[1]]
+    connection = default_connection
+    if (
+        connection.vendor != "postgresql"
+        or len(parts) < 2
+        or any(len(rows) > UPSERT_CHUNK for _model, rows, _c, _k in parts)
+    ):
+        for model, rows, conflict, combine in parts:
+            upsert(model, rows, conflict=conflict, combine=combine)
+        return
+    statements, params = [], []
+    for model, rows, conflict, combine in parts:
+        names = tuple(rows[0])
+        fields, head, one, tail = _upsert_sql(
+            model, names, tuple(conflict), tuple(combine.items()), connection.vendor
+        )
+        statements.append(f"{head} {', '.join([one] * len(rows))} {tail}")
+        params += [
+            field.get_db_prep_save(row[name], connection)
+            for row in rows
+            for name, field in zip(names, fields, strict=True)
+        ]
+    first = ", ".join(f"u{i} AS ({sql})" for i, sql in enumerate(statements[:-1]))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {first} {statements[-1]}", params)
+
+
 @functools.cache
 def _upsert_sql(model, names: tuple, conflict: tuple, combine: tuple, vendor: str):
     """The parts of `upsert`'s statement, built once per shape (writes are hot)."""

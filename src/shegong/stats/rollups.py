@@ -5,8 +5,9 @@ raw rows they summarise:
 
 - `record_event_change` adds the change of one event's counts (or of an import
   batch's) to `DomainMonth`, `DomainYear`, `ProjectMonth` and, for an event given
-  at a service point, `PointMonth` and `ProjectPointMonth` — one `INSERT … ON CONFLICT DO
-  UPDATE` per table (`core.bulk.upsert`), the same statement on SQLite and PostgreSQL;
+  at a service point, `PointMonth` and `ProjectPointMonth` — an `INSERT … ON CONFLICT DO
+  UPDATE` per table (`core.bulk.upsert_together`), sent as one statement on PostgreSQL
+  (data-modifying WITH queries) and one after another on SQLite;
 - `clients_served_add` sets the month bits of the residents who attended, and
   `clients_served_refresh` recounts them from the raw attendance where a change
   can remove a bit (an edit, a deletion, a merge, a re-classification);
@@ -29,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
-from shegong.core.bulk import upsert
+from shegong.core.bulk import upsert, upsert_together
 from shegong.core.models import ArchivedPartition, Domain
 from shegong.stats.models import (
     ClientRange,
@@ -106,75 +107,70 @@ def record_event_change(
     if not delta:
         return
     month = {"year": held_on.year, "month": held_on.month}
-    if point_id is not None:
-        upsert(
-            PointMonth,
-            [
-                {
-                    "station": station_id,
-                    "point": point_id,
-                    "domain": domain,
-                    **month,
-                    "events": delta.events,
-                    "person_times": delta.person_times,
-                    "volunteer_hours": delta.volunteer_hours,
-                }
-            ],
-            conflict=("point", "year", "month", "domain"),
-            combine={"events": "+", "person_times": "+", "volunteer_hours": "+"},
-        )
-    upsert(
-        DomainMonth,
-        [
-            {
-                "station": station_id,
-                "domain": domain,
-                **month,
-                "events": delta.events,
-                "person_times": delta.person_times,
-                "volunteer_hours": delta.volunteer_hours,
-            }
-        ],
-        conflict=("station", "year", "month", "domain"),
-        combine={"events": "+", "person_times": "+", "volunteer_hours": "+"},
-    )
-    upsert(
-        DomainYear,
-        [
-            {
-                "station": station_id,
-                "year": held_on.year,
-                "domain": domain,
-                "events": delta.events,
-                "person_times": delta.person_times,
-            }
-        ],
-        conflict=("station", "year", "domain"),
-        combine={"events": "+", "person_times": "+"},
-    )
-    if project_id is None:
-        return
     counts = {
         "events": delta.events,
         "person_times": delta.person_times,
-        "group_sessions": delta.group_sessions,
-        "activities": delta.activities,
         "volunteer_hours": delta.volunteer_hours,
     }
-    added = dict.fromkeys(counts, "+")
-    upsert(
-        ProjectMonth,
-        [{"station": station_id, "project": project_id, **month, **counts}],
-        conflict=("project", "year", "month"),
-        combine=added,
-    )
+    summed = dict.fromkeys(counts, "+")
+    parts = [
+        (
+            DomainMonth,
+            [{"station": station_id, "domain": domain, **month, **counts}],
+            ("station", "year", "month", "domain"),
+            summed,
+        ),
+        (
+            DomainYear,
+            [
+                {
+                    "station": station_id,
+                    "year": held_on.year,
+                    "domain": domain,
+                    "events": delta.events,
+                    "person_times": delta.person_times,
+                }
+            ],
+            ("station", "year", "domain"),
+            {"events": "+", "person_times": "+"},
+        ),
+    ]
     if point_id is not None:
-        upsert(
-            ProjectPointMonth,
-            [{"station": station_id, "point": point_id, "project": project_id, **month, **counts}],
-            conflict=("point", "project", "year", "month"),
-            combine=added,
+        parts.append(
+            (
+                PointMonth,
+                [{"station": station_id, "point": point_id, "domain": domain, **month, **counts}],
+                ("point", "year", "month", "domain"),
+                summed,
+            )
         )
+    if project_id is not None:
+        project_counts = {
+            **counts,
+            "group_sessions": delta.group_sessions,
+            "activities": delta.activities,
+        }
+        added = dict.fromkeys(project_counts, "+")
+        parts.append(
+            (
+                ProjectMonth,
+                [{"station": station_id, "project": project_id, **month, **project_counts}],
+                ("project", "year", "month"),
+                added,
+            )
+        )
+        if point_id is not None:
+            row = {"station": station_id, "point": point_id, "project": project_id}
+            parts.append(
+                (
+                    ProjectPointMonth,
+                    [{**row, **month, **project_counts}],
+                    ("point", "project", "year", "month"),
+                    added,
+                )
+            )
+    # One statement on PostgreSQL for all of the month's tables.
+    upsert_together(parts)
 
 
 # --- Clients served (distinct people) ----------------------------------------------
