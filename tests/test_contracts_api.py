@@ -332,6 +332,7 @@ def test_wrong_types_are_400_with_the_field_named(world, api, buyer):
     assert set(refused.json()) == {"amount", "paid_on"}
     assert pay(client, terms, 1, "0").json() == {"amount": ["请确保该值大于或者等于 0.01。"]}
     assert pay(client, terms, 9, "1").status_code == 404
+    assert pay(client, terms, 10**30, "1").status_code == 404
     bad_bid = post(
         client, f"/api/tenders/{terms['tender']}/bids/", {"agency": 999999, "price": "1"}
     )

@@ -174,8 +174,9 @@ class NextContractInputSerializer(serializers.Serializer):
 
 
 def instalment_of(terms: ContractTerms, sequence) -> Instalment:
-    """The contract's instalment number `sequence` (1, 2, 3…), or 404."""
-    instalment = terms.instalments.filter(sequence=sequence).first()
+    """The contract's instalment number `sequence` (1, 2, 3…), or 404 (also for
+    a number no database integer holds: Django's lookup finds nothing)."""
+    instalment = terms.instalments.filter(sequence=int(sequence)).first()
     if instalment is None:
         raise Http404(_("No such record."))
     return instalment
