@@ -383,3 +383,20 @@ def test_read_only_insiders_403_outsiders_and_social_workers_404(world, api, buy
     assert ok(pay(api(world["district"]), terms, 1, "1620000", paid_on="2028-05-10"))["paid"] == (
         "1620000.00"
     )
+
+
+def test_the_next_contract_is_linked_after_a_renewal_only(world, api, buyer):
+    client = api(buyer)
+    terms = awarded(client, world)
+    refused = step(client, terms, "renewal/next-contract", {"contract": world.contract_a.pk})
+    assert (refused.status_code, refused.json()) == (400, {"detail": ["请先作出续签决定。"]})
+    # Another district's contract is not one the buyer sees: it does not exist.
+    hidden = step(client, terms, "renewal/next-contract", {"contract": world.contract_c.pk})
+    assert (hidden.status_code, list(hidden.json())) == (400, ["contract"])
+    early = step(
+        client, terms, "renewal", {"decision": "renew", "reason": "x", "decided_on": "2031-06-15"}
+    )
+    assert (early.status_code, early.json()) == (
+        400,
+        {"detail": ["续签须依据末期评估结果决定：请先登记该结果。"]},
+    )
