@@ -1677,18 +1677,71 @@ def _terms_of(side) -> dict:
     return {"pk": side.contract.terms.pk}
 
 
+def _mid_term_of(side) -> dict:
+    """The side's contract's second instalment (the mid-term milestone)."""
+    return {"pk": side.contract.terms.pk, "sequence": 2}
+
+
 API = [
-    api("tender-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "tender-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 400 403 403 403 403 401",
+    ),
     api(
         "tender-detail",
         "tender",
         get=("200 200 200 200 200 404 404 401", "200 200 404 404 404 404 404 401"),
     ),
-    api("contractterms-list", get="200 200 200 200 200 200 200 401"),
+    api(
+        "tender-bids",
+        "tender",
+        write=("400 400 400 403 403 404 404 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "tender-award",
+        "tender",
+        write=("400 400 400 403 403 404 404 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "contractterms-list",
+        get="200 200 200 200 200 200 200 401",
+        write="400 400 400 403 403 403 403 401",
+    ),
     api(
         "contractterms-detail",
         _terms_of,
         get=("200 200 200 200 200 404 404 401", "200 200 404 404 404 404 404 401"),
+    ),
+    api(
+        "contractterms-instalment-result",
+        _mid_term_of,
+        write=("400 400 400 403 403 404 404 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "contractterms-instalment-accept",
+        _mid_term_of,
+        write=("400 403 403 403 403 404 404 401", "400 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "contractterms-instalment-pay",
+        _mid_term_of,
+        write=("400 400 400 403 403 404 404 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "contractterms-spending",
+        _terms_of,
+        write=("400 403 403 400 400 404 404 401", "400 403 404 404 404 404 404 401"),
+    ),
+    api(
+        "contractterms-renewal",
+        _terms_of,
+        write=("400 400 400 403 403 404 404 401", "400 400 404 404 404 404 404 401"),
+    ),
+    api(
+        "contractterms-renewal-next-contract",
+        _terms_of,
+        write=("400 400 400 403 403 404 404 401", "400 400 404 404 404 404 404 401"),
     ),
     api("schema", get="200 200 200 200 200 200 200 200"),
     api("docs", get="200 200 200 200 200 200 200 200"),
@@ -2984,6 +3037,16 @@ api:contractterms-detail get 200 404
 api:contractterms-list get 200
 api:tender-detail get 200 404
 api:tender-list get 200
+api:contractterms-instalment-accept post 400 404
+api:contractterms-instalment-pay post 400 404
+api:contractterms-instalment-result post 400 404
+api:contractterms-list post 400
+api:contractterms-renewal post 400 404
+api:contractterms-renewal-next-contract post 400 404
+api:contractterms-spending post 403 404
+api:tender-award post 400 404
+api:tender-bids post 400 404
+api:tender-list post 400
 contracts:acceptance-record get 405 405
 contracts:acceptance-record post 400 404
 contracts:bid-add get 405 405

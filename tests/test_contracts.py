@@ -728,7 +728,8 @@ def test_the_api_lists_tenders_and_contract_terms_in_scope(client, world, buyer,
         ("activities", "0.00"),
         ("administration", "0.00"),
     ]
-    assert client.post("/api/tenders/", {}).status_code == 405
+    # Writes: tests/test_contracts_api.py; an empty announcement is bad input.
+    assert client.post("/api/tenders/", {}).status_code == 400
     other = make_user("buyer_c", Role.STREET_OFFICE, street=world.street_c)
     client.force_login(other)
     assert client.get("/api/tenders/").json()["count"] == 0

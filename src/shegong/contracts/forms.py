@@ -64,15 +64,22 @@ class TermsForm(forms.Form):
     )
 
     def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
-        shares = (
-            (Milestone.SIGNING, data.pop("signing_share")),
-            (Milestone.MID_TERM, data.pop("mid_term_share")),
-            (Milestone.FINAL, data.pop("final_share")),
-        )
-        data["schedule"] = [(m, s) for m, s in shares if s]
-        data["reduce_percent"] = data.get("reduce_percent") or Decimal(0)
-        return data
+        return terms_kwargs(self.cleaned_data)
+
+
+def terms_kwargs(cleaned: dict) -> dict:
+    """The arguments of `contract_terms_record` / `tender_award` from the terms'
+    fields (shared by the pages' forms and the API's serializers): the three
+    shares become the schedule (a share of 0 has no instalment)."""
+    data = dict(cleaned)
+    shares = (
+        (Milestone.SIGNING, data.pop("signing_share")),
+        (Milestone.MID_TERM, data.pop("mid_term_share")),
+        (Milestone.FINAL, data.pop("final_share")),
+    )
+    data["schedule"] = [(m, s) for m, s in shares if s]
+    data["reduce_percent"] = data.get("reduce_percent") or Decimal(0)
+    return data
 
 
 class AwardForm(TermsForm):
