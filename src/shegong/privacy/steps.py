@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -32,6 +31,7 @@ from shegong.cases.models import (
     Signoff,
 )
 from shegong.clients.models import Consent, Household, Resident
+from shegong.core.documents import delete_files_on_commit
 from shegong.core.models import AccessLog
 from shegong.delivery.models import Attendance
 from shegong.privacy.policy import ANONYMISED
@@ -138,15 +138,9 @@ def _delete_documents(cases: QuerySet, dry_run: bool) -> int:
     documents = CaseDocument.objects.filter(case__in=cases)
     if dry_run:
         return documents.count()
-    files = [(row.file.storage, row.file.name) for row in documents.only("pk", "file")]
+    rows = list(documents.only("pk", "file"))
     documents.delete()
-
-    def remove() -> None:
-        for storage, name in files:
-            storage.delete(name)
-
-    transaction.on_commit(remove)
-    return len(files)
+    return delete_files_on_commit(rows)
 
 
 def _households_gone(clients: QuerySet) -> list[int]:
