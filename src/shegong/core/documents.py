@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
@@ -156,3 +157,17 @@ def attachment(handle, name: str, content_type: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+class DocumentForm(forms.Form):
+    """The upload form of a document: its kind, a description, the file."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=gettext_lazy("Description"), max_length=200, required=False)
+    # Checked (type by content, size) by the service, which says what is wrong.
+    file = forms.FileField(label=gettext_lazy("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mb = settings.SHEGONG_DOCUMENT_MAX_BYTES // (1024 * 1024)
+        self.fields["file"].help_text = _("PDF, PNG or JPEG, up to %(mb)s MB.") % {"mb": mb}
