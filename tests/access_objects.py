@@ -23,7 +23,6 @@ from shegong.accounts.models import User
 from shegong.agenda import services as agenda_services
 from shegong.agenda.models import Appointment, PlannedService
 from shegong.cases import documents as case_documents
-from shegong.clients import documents as client_documents
 from shegong.cases import library as library_services
 from shegong.cases import services as case_services
 from shegong.cases import signoffs as case_signoffs
@@ -39,6 +38,7 @@ from shegong.cases.models import (
     SignoffSetting,
 )
 from shegong.cases.scoring import instrument_score_record
+from shegong.clients import documents as client_documents
 from shegong.clients import services as client_services
 from shegong.clients.models import (
     ClientStatus,

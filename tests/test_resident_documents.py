@@ -144,9 +144,7 @@ def test_an_oversize_file_is_refused_and_the_limit_itself_accepted(
     assert len(_stored(media)) == 1
 
 
-def test_the_stations_staff_download_it_each_time_access_logged_and_audited(
-    world, resident, login
-):
+def test_the_stations_staff_download_it_each_time_access_logged_and_audited(world, resident, login):
     document = _add(world, resident)
     co_worker = make_user("worker2", Role.SOCIAL_WORKER, station=world.station_a)
     url = f"/residents/{resident.pk}/documents/{document.pk}/"
