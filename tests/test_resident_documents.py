@@ -8,12 +8,17 @@ the subject export."""
 
 from __future__ import annotations
 
+import datetime
 import json
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
+from shegong.cases import services as case_services
+from shegong.cases.models import Case
 from shegong.clients import documents
 from shegong.clients.models import ResidentDocument
 from shegong.clients.services import resident_merge
@@ -21,7 +26,7 @@ from shegong.core.models import AccessLog, AuditEntry
 from shegong.core.roles import Role
 from shegong.privacy.requests import subject_request_answer, subject_request_open
 from tests.conftest import make_user
-from tests.helpers import register_resident, today
+from tests.helpers import open_case, register_resident, today
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
@@ -347,3 +352,24 @@ def test_the_api_uploads_lists_downloads_and_deletes(world, resident, api, media
     assert api(world["director_b"]).delete(url).status_code == 404
     assert client.delete(url).status_code == 204
     assert ResidentDocument.objects.count() == 0
+
+
+def test_the_retention_purge_deletes_the_documents_of_a_client_it_anonymises(
+    world, resident, media, django_capture_on_commit_callbacks
+):
+    case = open_case(world, resident, domain="family", opened_on=today())
+    case_services.case_close(
+        actor=world["worker"], case=case, closed_on=today(), outcome="client_withdrew"
+    )
+    _add(world, resident, "身份证.pdf")
+    long_ago = today() - datetime.timedelta(days=11 * 365)
+    Case.objects.filter(pk=case.pk).update(opened_on=long_ago, closed_on=long_ago)
+    out = StringIO()
+    call_command("purge_personal_data", "--dry-run", stdout=out)
+    assert "resident_documents 1" in out.getvalue()
+    assert ResidentDocument.objects.count() == 1 and len(_stored(media)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_personal_data", stdout=StringIO())
+    assert ResidentDocument.objects.count() == 0 and _stored(media) == []
+    entry = AuditEntry.objects.get(object_type="privacy.purge")
+    assert entry.detail["counts"]["closed_cases"]["resident_documents"] == 1
