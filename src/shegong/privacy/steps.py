@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -138,21 +139,15 @@ def _delete_documents(cases: QuerySet, dry_run: bool) -> int:
     documents = CaseDocument.objects.filter(case__in=cases)
     if dry_run:
         return documents.count()
-    rows = list(documents.only("pk", "file"))
+    files = [(row.file.storage, row.file.name) for row in documents.only("pk", "file")]
     documents.delete()
-    return delete_files_on_commit(rows)
 
+    def remove() -> None:
+        for storage, name in files:
+            storage.delete(name)
 
-def _delete_resident_documents(clients: QuerySet, dry_run: bool) -> int:
-    """The residents' own documents (ResidentDocument: a consent form, a copy of
-    an ID or a certificate): deleted when the person is anonymised, the stored
-    files once that is committed."""
-    documents = ResidentDocument.objects.filter(resident__in=clients)
-    if dry_run:
-        return documents.count()
-    rows = list(documents.only("pk", "file"))
-    documents.delete()
-    return delete_files_on_commit(rows)
+    transaction.on_commit(remove)
+    return len(files)
 
 
 def _households_gone(clients: QuerySet) -> list[int]:
@@ -168,6 +163,18 @@ def _households_gone(clients: QuerySet) -> list[int]:
         if pk not in client_ids and name != ANONYMISED:
             households.discard(household_id)
     return sorted(households)
+
+
+def _delete_resident_documents(clients: QuerySet, dry_run: bool) -> int:
+    """The residents' own documents (ResidentDocument: a consent form, a copy of
+    an ID or a certificate): deleted when the person is anonymised, the stored
+    files once that is committed."""
+    documents = ResidentDocument.objects.filter(resident__in=clients)
+    if dry_run:
+        return documents.count()
+    rows = list(documents.only("pk", "file"))
+    documents.delete()
+    return delete_files_on_commit(rows)
 
 
 def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
