@@ -300,6 +300,25 @@ CLIENTS = [
         get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
         post=("403 404 404 404 302 302 404 302", "403 404 404 404 404 404 404 302"),
     ),
+    # A resident's own documents 文件附件 (clients.documents): the staff of the
+    # resident's station; 404 for officials, evaluators and superusers.
+    page(
+        "clients:resident-document-upload",
+        "resident",
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("403 404 404 404 400 400 404 302", "403 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:resident-document-download",
+        lambda s: {"pk": s.resident.pk, "document": s.resident_document.pk},
+        get=("404 404 404 404 200 200 404 302", "404 404 404 404 404 404 404 302"),
+    ),
+    page(
+        "clients:resident-document-delete",
+        lambda s: {"pk": s.resident.pk, "document": s.resident_document.pk},
+        get=("405 405 405 405 405 405 405 302", "405 405 405 405 405 405 405 302"),
+        post=("404 404 404 404 302 302 404 302", "404 404 404 404 404 404 404 302"),
+    ),
 ]
 
 CASES = [
@@ -1891,6 +1910,23 @@ API = [
         "client_status",
         write=("403 404 404 404 200 200 404 401", "403 404 404 404 404 404 404 401"),
     ),
+    # A resident's own documents (clients.documents): as the pages above.
+    api(
+        "residentdocument-list",
+        get="200 200 200 200 200 200 200 401",
+        write="403 403 403 403 400 400 403 401",
+    ),
+    api(
+        "residentdocument-detail",
+        "resident_document",
+        get=("404 404 404 404 200 200 404 401", "404 404 404 404 404 404 404 401"),
+        write=("404 404 404 404 204 204 404 401", "404 404 404 404 404 404 404 401"),
+    ),
+    api(
+        "residentdocument-download",
+        "resident_document",
+        get=("404 404 404 404 200 200 404 401", "404 404 404 404 404 404 404 401"),
+    ),
     api(
         "residenttag-list",
         get="200 200 200 200 200 200 200 401",
@@ -3133,6 +3169,16 @@ privacy:case-pdf get 404 404
 privacy:case-pdf post 404 404
 clients:consent-withdraw get 405 405
 clients:consent-withdraw post 404 404
+clients:resident-document-upload get 405 405
+clients:resident-document-upload post 404 404
+clients:resident-document-download get 404 404
+clients:resident-document-delete get 405 405
+clients:resident-document-delete post 404 404
+api:residentdocument-list get 200
+api:residentdocument-list post 403
+api:residentdocument-detail get 404 404
+api:residentdocument-detail delete 404 404
+api:residentdocument-download get 404 404
 core:job-list get 200
 core:job-file get 404 404
 golive:staff-import-result get 403

@@ -38,8 +38,16 @@ from shegong.cases.models import (
     SignoffSetting,
 )
 from shegong.cases.scoring import instrument_score_record
+from shegong.clients import documents as client_documents
 from shegong.clients import services as client_services
-from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
+from shegong.clients.models import (
+    ClientStatus,
+    Consent,
+    Household,
+    Resident,
+    ResidentDocument,
+    ResidentTag,
+)
 from shegong.community import activities as activity_services
 from shegong.community import services as community_services
 from shegong.community.models import (
@@ -199,6 +207,8 @@ class Side:
     signoff: Signoff | None = None
     # A consent form attached to the side's case (SHEGONG_DOCUMENT_ROOT).
     case_document: CaseDocument | None = None
+    # A certificate filed with the side's resident, no case (clients.documents).
+    resident_document: ResidentDocument | None = None
     # A risk screen scored in the side's case (cases.instruments: case content).
     instrument_score: InstrumentScore | None = None
 
@@ -608,6 +618,12 @@ def _side(
         kind="consent_form",
         file=SimpleUploadedFile("同意书.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
+    resident_document = client_documents.resident_document_upload(
+        actor=worker,
+        resident=resident,
+        kind="certificate",
+        file=SimpleUploadedFile("低保证.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
     instrument_score = instrument_score_record(
         actor=worker,
         case=case,
@@ -623,6 +639,7 @@ def _side(
         signoff_setting=signoff_setting,
         signoff=Signoff.objects.get(case=signoff_case),
         case_document=case_document,
+        resident_document=resident_document,
         data_request=data_request,
         personal_export=personal_export,
         pay_rate=pay_rate,

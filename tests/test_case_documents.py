@@ -392,7 +392,7 @@ def test_documents_go_sooner_than_the_case_text_by_their_own_period(
 
 
 def test_a_document_root_the_web_server_serves_is_refused_at_start(settings, tmp_path):
-    from shegong.cases.document_storage import check_document_root
+    from shegong.core.documents import check_document_root
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"

@@ -37,8 +37,8 @@ def test_every_app_with_audited_records_registered_them():
     # classes, prices, rules, cards, settlements and their adjustments (community),
     # and the supervisor sign-off's settings and sign-offs and the case documents (cases).
     # and the contracts (tenders, bids, terms, instalments, spending and renewal
-    # decisions).
-    assert len(audit.registered_models()) == 64
+    # decisions), and a resident's own documents (clients).
+    assert len(audit.registered_models()) == 65
 
 
 def test_the_evaluator_stations_come_from_the_evaluation_app(world):

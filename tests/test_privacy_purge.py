@@ -339,6 +339,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
             "documents": 0,
             "observations": 0,
             "guardian_names": 0,
+            "resident_documents": 0,
             "residents": 1,
             "households": 1,
         },

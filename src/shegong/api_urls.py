@@ -10,6 +10,7 @@ from shegong.agenda import api as agenda_api
 from shegong.cases import api as cases_api
 from shegong.cases import library_api, scoring_api, signoff_api
 from shegong.clients import api as clients_api
+from shegong.clients import document_api as client_document_api
 from shegong.community import api as community_api
 from shegong.contracts import api as contracts_api
 from shegong.core.access_log_api import AccessLogViewSet
@@ -41,6 +42,7 @@ router.register("households", clients_api.HouseholdViewSet)
 router.register("consents", clients_api.ConsentViewSet)
 router.register("client-statuses", clients_api.ClientStatusViewSet)
 router.register("tags", clients_api.ResidentTagViewSet)
+router.register("resident-documents", client_document_api.ResidentDocumentViewSet)
 router.register("cases", cases_api.CaseViewSet)
 router.register("observations", cases_api.ObservationViewSet)
 router.register("alerts", cases_api.AlertViewSet)

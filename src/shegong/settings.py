@@ -308,7 +308,7 @@ STORAGES = {
 # Uploaded files (evaluation evidence): never served directly, only through views
 # that check scope and send them as attachments.
 MEDIA_ROOT = VAR_DIR / "media"
-# Documents 文件附件 attached to cases (cases.documents: consent forms, certificates,
+# Documents 文件附件 attached to cases and residents (core.documents: consent forms, certificates,
 # photos of a home visit): stored here, apart from MEDIA_ROOT and outside the web
 # root; no URL serves the folder, only the download view that checks the scope and
 # the case-content rule (and writes the access log) sends a file. The size limit is
@@ -387,7 +387,7 @@ SPECTACULAR_SETTINGS = {
         "ContractGradeEnum": "shegong.contracts.models.Grade",
         "CaseOutcomeEnum": "shegong.cases.models.CaseOutcome",
         "CallOutcomeEnum": "shegong.evaluation.sample_models.CallOutcome",
-        "DocumentKindEnum": "shegong.cases.models.DocumentKind",
+        "DocumentKindEnum": "shegong.core.documents.DocumentKind",
     },
     # The errors every operation can answer (core/schema.py).
     "POSTPROCESSING_HOOKS": [

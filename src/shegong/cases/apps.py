@@ -13,12 +13,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from django.core import checks
-
         from shegong.cases import alert_jobs, models
-        from shegong.cases.document_storage import check_document_root
-
-        checks.register(check_document_root)
         from shegong.core import audit
 
         # Confidential text is recorded as "changed", never copied.

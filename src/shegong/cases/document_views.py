@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,16 +17,9 @@ from shegong.cases.services import WORK_REFUSED
 from shegong.clients import views as client_views
 from shegong.clients.models import Resident
 from shegong.core.access import get_visible_or_404, require
+from shegong.core.documents import attachment
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
-
-
-def attachment(handle, name: str, content_type: str) -> FileResponse:
-    """Always a download, with the checked type: never rendered by the browser."""
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required

@@ -2,19 +2,16 @@
 home visit. Checked by content (core.uploads: the first bytes must fit the
 extension) and size (SHEGONG_DOCUMENT_MAX_BYTES) before anything is stored;
 stored under SHEGONG_DOCUMENT_ROOT, apart from MEDIA_ROOT, which no URL serves,
-under a name of ours (cases.document_storage); read and
+under a name of ours (core.documents, shared with a resident's own documents); read and
 downloaded only by those who read the case's content (404 for anyone else),
 each download written to the access log and the audit log; deleted by the uploader or the
 station director, the deletion audited (core.audit) and in the case history."""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,23 +26,14 @@ from shegong.cases.models import (
     Case,
     CaseDocument,
     CaseEvent,
-    DocumentKind,
 )
 from shegong.cases.services import WORK_REFUSED
 from shegong.clients.services import log_sensitive_read
 from shegong.core import audit
 from shegong.core.access import ensure_visible, require
+from shegong.core.documents import checked_file, delete_files_on_commit, store
 from shegong.core.models import AccessLog
 from shegong.core.scope import can, restrict
-from shegong.core.uploads import validate_upload
-
-# extension → the content type the file is sent with (always as an attachment)
-CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-}
 
 
 def documents_of(user: Any, case: Case) -> list[CaseDocument]:
@@ -70,10 +58,6 @@ def cases_to_attach_to(user: Any, resident) -> QuerySet[Case]:
     return restrict(Case.objects.filter(client=resident), user, WORK).order_by("-opened_on", "-pk")
 
 
-def type_message() -> str:
-    return _("Only PDF, PNG or JPEG files can be attached.")
-
-
 @transaction.atomic
 def document_add(
     *, actor: User, case: Case, kind: str, file: UploadedFile, title: str = ""
@@ -81,33 +65,12 @@ def document_add(
     """Attach a checked file to the case (its workers and the director)."""
     ensure_visible(actor, case)
     require(actor, WORK, case, message=str(WORK_REFUSED))
-    if kind not in DocumentKind.values:
-        raise ValidationError({"kind": _("Choose the kind of document.")})
-    try:
-        validate_upload(
-            file,
-            suffixes=tuple(CONTENT_TYPES),
-            max_bytes=settings.SHEGONG_DOCUMENT_MAX_BYTES,
-            type_message=type_message(),
-        )
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from None
-    name = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    suffix = Path(name).suffix.lower()
     document = CaseDocument(
-        case=case,
-        kind=kind,
-        title=title.strip(),
-        stored_name=f"{uuid.uuid4().hex}{suffix}",
-        original_name=name[:200],
-        content_type=CONTENT_TYPES[suffix],
-        size=file.size,
-        author=actor,
+        case=case, author=actor, **checked_file(kind=kind, file=file, title=title)
     )
     document.full_clean(exclude=["file"])
-    document.file.save(document.stored_name, file, save=False)
-    try:
-        document.save()
+
+    def history() -> None:
         CaseEvent.objects.create(
             case=case,
             actor=actor,
@@ -115,10 +78,8 @@ def document_add(
             detail={"document": document.pk, "kind": kind},
         )
         ensure_visible(actor, document)
-    except Exception:
-        # Nothing half-saved: the row rolls back, the stored file goes too.
-        document.file.storage.delete(document.file.name)
-        raise
+
+    store(document, file, then=history)
     return document
 
 
@@ -157,7 +118,6 @@ def document_delete(*, actor: User, document: CaseDocument) -> None:
     require(actor, DELETE_DOCUMENT, document)
     if document.author_id != actor.pk and not can(actor, DELETE_ANY_DOCUMENT, document):
         raise PermissionDenied(_("Only the uploader or the station director can delete it."))
-    name, storage = document.file.name, document.file.storage
     CaseEvent.objects.create(
         case=document.case,
         actor=actor,
@@ -165,4 +125,4 @@ def document_delete(*, actor: User, document: CaseDocument) -> None:
         detail={"document": document.pk, "kind": document.kind},
     )
     document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    delete_files_on_commit([document])

@@ -1,7 +1,6 @@
 """Forms for the case steps, observations, alerts and alert rules."""
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +15,11 @@ from shegong.cases.models import (
     CaseOutcome,
     CaseSource,
     ContactMethod,
-    DocumentKind,
     ObservationSource,
     RiskLevel,
     ServiceType,
 )
+from shegong.core.documents import DocumentForm
 from shegong.core.forms import DateInput
 from shegong.core.models import Domain
 from shegong.core.scope import roles_for
@@ -178,18 +177,6 @@ class SignoffSettingForm(forms.Form):
     )
     service_plan = forms.BooleanField(label=_("Service plan"), required=False)
     closure = forms.BooleanField(label=_("Closure"), required=False)
-
-
-class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
-    title = forms.CharField(label=_("Description"), max_length=200, required=False)
-    # Checked (type by content, size) by the service, which says what is wrong.
-    file = forms.FileField(label=_("File"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        mb = settings.SHEGONG_DOCUMENT_MAX_BYTES // (1024 * 1024)
-        self.fields["file"].help_text = gettext("PDF, PNG or JPEG, up to %(mb)s MB.") % {"mb": mb}
 
 
 class ResidentDocumentForm(DocumentForm):

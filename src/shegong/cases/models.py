@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shegong.cases.content import content_scope
-from shegong.cases.document_storage import document_storage
 
 # The scored assessment tools are models of this app, kept in their own module.
 from shegong.cases.instruments import Instrument, InstrumentScore  # noqa: F401
 from shegong.clients.models import STATION_STAFF, STATION_STAFF_ONLY
+from shegong.core.documents import DocumentKind, document_storage
 from shegong.core.models import Domain, TimeStampedModel
 from shegong.core.roles import Role
 from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet, may, station_scope
@@ -783,11 +783,7 @@ DELETE_DOCUMENT = "delete_document"
 DELETE_ANY_DOCUMENT = "delete_any_document"
 
 
-class DocumentKind(models.TextChoices):
-    CONSENT_FORM = "consent_form", _("Consent form")
-    CERTIFICATE = "certificate", _("Certificate")
-    HOME_VISIT_PHOTO = "home_visit_photo", _("Home visit photo")
-    OTHER = "other", _("Other document")
+# DocumentKind (imported above) is core.documents', shared with a resident's documents.
 
 
 def document_path(instance: CaseDocument, filename: str) -> str:

@@ -17,3 +17,9 @@ class ClientsConfig(AppConfig):
         audit.register(models.Consent)
         audit.register(models.ClientStatus)
         audit.register(models.ResidentTag)
+        # The file's description and name say what it is: recorded as "changed".
+        audit.register(
+            models.ResidentDocument,
+            redact=["title", "original_name"],
+            label=lambda d: f"{d._meta.verbose_name} · #{d.resident_id}",
+        )

@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients import identity, pinyin
-from shegong.clients.models import ClientStatus, Consent, Household, Resident, ResidentTag
+from shegong.clients.models import (
+    ClientStatus,
+    Consent,
+    Household,
+    Resident,
+    ResidentDocument,
+    ResidentTag,
+)
 from shegong.core.filtersets import SearchFilterSet
 
 
@@ -90,3 +97,11 @@ class ResidentTagFilterSet(ResidentNameSearch, SearchFilterSet):
     class Meta:
         model = ResidentTag
         fields = ["q", "resident", "tag", "current"]
+
+
+class ResidentDocumentFilterSet(SearchFilterSet):
+    search_fields = ("title",)
+
+    class Meta:
+        model = ResidentDocument
+        fields = ["q", "resident", "kind"]

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shegong.core.documents import DocumentKind, document_storage
 from shegong.core.models import Domain, TimeStampedModel
 from shegong.core.roles import Role
 from shegong.core.scope import STAFF_WORK, Scope, ScopedQuerySet
@@ -361,3 +362,67 @@ class ResidentTag(TimeStampedModel):
                 violation_error_message=_("The resident already has this tag."),
             )
         ]
+
+
+# --- A resident's own documents (文件附件) -------------------------------------------
+
+# The scope actions of deleting a resident's document: its uploader (among the
+# station's staff) or the station director (DELETE_ANY_RESIDENT_DOCUMENT: any).
+DELETE_RESIDENT_DOCUMENT = "delete_document"
+DELETE_ANY_RESIDENT_DOCUMENT = "delete_any_document"
+
+
+def resident_document_path(instance: ResidentDocument, filename: str) -> str:
+    # The stored name is ours, never the uploader's: no path tricks, no HTML names.
+    return f"clients/documents/{instance.resident.station_id}/{instance.stored_name}"
+
+
+class ResidentDocument(TimeStampedModel):
+    """A file about the resident that belongs to no case: the consent form signed
+    at registration, a copy of an ID or of a hardship certificate (低保证, 残疾证).
+    Read and downloaded by the staff of the resident's station, who serve the
+    person (as they read the resident's record); officials, evaluators, the street
+    office and superusers read none of it (404). Stored as a case's documents are
+    (core.documents: outside the web root, sent only as an attachment), every
+    download written to the access log and the audit log; deleted by its
+    uploader or the station director."""
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="documents", verbose_name=_("resident")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("description"), max_length=200, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=resident_document_path, storage=document_storage, max_length=200
+    )
+    stored_name = models.CharField(max_length=80, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(_("size"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        station="resident__station",
+        create_roles=STATION_STAFF,
+        acts={
+            DELETE_RESIDENT_DOCUMENT: STATION_STAFF,
+            DELETE_ANY_RESIDENT_DOCUMENT: frozenset({Role.STATION_DIRECTOR}),
+        },
+        hidden_from=STATION_STAFF_ONLY,
+        # A person's papers are not the administrators' to read.
+        superuser_sees=False,
+    )
+
+    class Meta:
+        verbose_name = _("resident document")
+        verbose_name_plural = _("resident documents")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -21,4 +21,15 @@ urlpatterns = [
     path("<int:pk>/observations/", views.observation_add, name="observation-add"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("<int:pk>/household/", views.household_link, name="household-link"),
+    path("<int:pk>/documents/", views.resident_document_upload, name="resident-document-upload"),
+    path(
+        "<int:pk>/documents/<int:document>/",
+        views.resident_document_download,
+        name="resident-document-download",
+    ),
+    path(
+        "<int:pk>/documents/<int:document>/delete/",
+        views.resident_document_delete,
+        name="resident-document-delete",
+    ),
 ]

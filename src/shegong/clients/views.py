@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
@@ -20,9 +20,15 @@ from shegong.cases.forms import ObservationForm, ResidentDocumentForm
 from shegong.cases.models import Case
 from shegong.cases.selectors import observations_of
 from shegong.cases.services import observation_record
-from shegong.clients import forms, identity, pinyin, services
-from shegong.clients.models import ClientStatus, Resident, ResidentTag
+from shegong.clients import documents, forms, identity, pinyin, services
+from shegong.clients.models import (
+    DELETE_RESIDENT_DOCUMENT,
+    ClientStatus,
+    Resident,
+    ResidentTag,
+)
 from shegong.core.access import get_visible_or_404, require, require_at
+from shegong.core.documents import DocumentForm, attachment
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.http import client_ip
 from shegong.core.scope import CHANGE, CREATE, can, may
@@ -149,11 +155,22 @@ def resident_detail(request, pk: int):
     return render_resident(request, resident)
 
 
-def render_resident(request, resident: Resident, *, status: int = 200, document_form=None):
-    """The resident's page; `document_form` is a bound form refused (400)."""
+def render_resident(
+    request,
+    resident: Resident,
+    *,
+    status: int = 200,
+    document_form=None,
+    resident_document_form=None,
+):
+    """The resident's page; `document_form` (a case's document) or
+    `resident_document_form` (the resident's own) is a bound form refused (400)."""
     attach_to = case_documents.cases_to_attach_to(request.user, resident)
     if document_form is None and not resident.is_merged and attach_to.exists():
         document_form = bootstrap(ResidentDocumentForm(prefix="document", cases=attach_to))
+    if resident_document_form is None and documents.may_upload(request.user, resident):
+        resident_document_form = bootstrap(DocumentForm(prefix=RESIDENT_DOCUMENT_PREFIX))
+    own_documents = documents.resident_documents_of(request.user, resident)
     today = timezone.localdate()
     consents = list(resident.consents.visible_to(request.user))
     context = {
@@ -168,6 +185,9 @@ def render_resident(request, resident: Resident, *, status: int = 200, document_
         # The documents of their cases, for the readers of each case's content.
         "documents": case_documents.resident_documents(request.user, resident),
         "document_form": document_form,
+        # Their own documents (no case), for the staff of their station.
+        "own_documents": [(d, documents.may_delete(request.user, d)) for d in own_documents],
+        "resident_document_form": resident_document_form,
         "is_priority": services.is_priority_client(resident, today),
         # Superusers read the record but do not work on it: no forms for them.
         "may_change": can(request.user, CHANGE, resident),
@@ -368,3 +388,52 @@ def household_link(request, pk: int):
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, " ".join(errors) or _("Please check the form."))
     return redirect("clients:resident-detail", pk=resident.pk)
+
+
+RESIDENT_DOCUMENT_PREFIX = "resident_document"
+
+
+@login_required
+@require_POST
+def resident_document_upload(request, pk: int):
+    """File a document with the resident (no case): the staff of their station;
+    404 for anyone who does not read the resident, 403 for a reader who may not."""
+    user = request.user
+    resident = get_visible_or_404(Resident, user, pk=pk)
+    if not documents.may_upload(user, resident):
+        raise PermissionDenied(services.staff_only())
+    form = bootstrap(DocumentForm(request.POST, request.FILES, prefix=RESIDENT_DOCUMENT_PREFIX))
+    if form.is_valid() and apply_service(
+        form,
+        lambda: documents.resident_document_upload(
+            actor=user, resident=resident, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("The document was attached."))
+        return redirect("clients:resident-detail", pk=resident.pk)
+    return render_resident(request, resident, status=400, resident_document_form=form)
+
+
+@login_required
+def resident_document_download(request, pk: int, document: int):
+    """Sent as an attachment and access-logged; 404 for whoever may not read it,
+    as for a missing file."""
+    user = request.user
+    item = get_visible_or_404(
+        documents.resident_documents_visible_to(user), user, pk=document, resident_id=pk
+    )
+    handle = documents.resident_document_open(user=user, document=item, ip=client_ip(request))
+    return attachment(handle, item.original_name, item.content_type)
+
+
+@login_required
+@require_POST
+def resident_document_delete(request, pk: int, document: int):
+    user = request.user
+    item = get_visible_or_404(
+        documents.resident_documents_visible_to(user), user, pk=document, resident_id=pk
+    )
+    require(user, DELETE_RESIDENT_DOCUMENT, item)
+    documents.resident_document_delete(actor=user, document=item)
+    messages.success(request, _("The document was deleted."))
+    return redirect("clients:resident-detail", pk=pk)

@@ -9,8 +9,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.core import checks
 
         from shegong.core import audit, export_jobs, sessions
+        from shegong.core.documents import check_document_root
+
+        # The documents' folder (cases' and residents' files) is served by no URL.
+        checks.register(check_document_root)
 
         # Each domain app registers its own audited models in its ready().
         audit.connect_auth_signals()

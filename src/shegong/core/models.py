@@ -67,6 +67,7 @@ class AccessLog(models.Model):
         EXPORT_PERSONAL = "export_personal", _("Exported personal data")
         REVEAL_PHONE = "reveal_phone", _("Revealed a sampled client's phone number")
         DOWNLOAD_DOCUMENT = "download_document", _("Downloaded a case document")
+        DOWNLOAD_RESIDENT_DOCUMENT = "download_resident", _("Downloaded a resident's document")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

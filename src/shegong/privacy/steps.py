@@ -31,7 +31,8 @@ from shegong.cases.models import (
     ServicePlan,
     Signoff,
 )
-from shegong.clients.models import Consent, Household, Resident
+from shegong.clients.models import Consent, Household, Resident, ResidentDocument
+from shegong.core.documents import delete_files_on_commit
 from shegong.core.models import AccessLog
 from shegong.delivery.models import Attendance
 from shegong.evaluation.models import EvaluationRound, Evidence, RoundStatus
@@ -171,6 +172,18 @@ def _households_gone(clients: QuerySet) -> list[int]:
     return sorted(households)
 
 
+def _delete_resident_documents(clients: QuerySet, dry_run: bool) -> int:
+    """The residents' own documents (ResidentDocument: a consent form, a copy of
+    an ID or a certificate): deleted when the person is anonymised, the stored
+    files once that is committed."""
+    documents = ResidentDocument.objects.filter(resident__in=clients)
+    if dry_run:
+        return documents.count()
+    rows = list(documents.only("pk", "file"))
+    documents.delete()
+    return delete_files_on_commit(rows)
+
+
 def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
     # Subqueries, not lists of ids: a city's first purge may cover tens of
     # thousands of people (SQLite limits the parameters of one statement).
@@ -179,7 +192,8 @@ def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int
 
 def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str, int]:
     """Clear the free text of `cases` and the identity of `clients` (residents),
-    their observations, guardians' names and, with the last member, household.
+    their observations, guardians' names and, with the last member, household;
+    delete the cases' documents and the residents' own, with their files.
     Used by the retention purge and by a resident's deletion request."""
     texts = 0
     touched: set[int] = set()
@@ -195,6 +209,7 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
     clients = clients.values("pk")
     observations = _clear(Observation.objects.filter(resident__in=clients), {"text": ""}, dry_run)
     guardians = _clear(Consent.objects.filter(resident__in=clients), {"guardian_name": ""}, dry_run)
+    resident_documents = _delete_resident_documents(clients, dry_run)
     residents = _clear(Resident.objects.filter(pk__in=clients), RESIDENT_IDENTITY, dry_run)
     household_count = 0
     for start in range(0, len(gone), CHUNK):
@@ -210,6 +225,7 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
         "documents": documents,
         "observations": observations,
         "guardian_names": guardians,
+        "resident_documents": resident_documents,
         "residents": residents,
         "households": household_count,
     }
