@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -137,15 +136,9 @@ def _clear_event_texts(cases: QuerySet, dry_run: bool) -> tuple[int, set[int]]:
 def _delete_files(rows: QuerySet) -> int:
     """Delete `rows` (of a model with a `file` field), the stored files once the
     purge's transaction is committed (a rolled-back run keeps them)."""
-    files = [(row.file.storage, row.file.name) for row in rows.only("pk", "file")]
+    held = list(rows.only("pk", "file"))
     rows.delete()
-
-    def remove() -> None:
-        for storage, name in files:
-            storage.delete(name)
-
-    transaction.on_commit(remove)
-    return len(files)
+    return delete_files_on_commit(held)
 
 
 def _delete_documents(cases: QuerySet, dry_run: bool) -> int:
@@ -179,9 +172,7 @@ def _delete_resident_documents(clients: QuerySet, dry_run: bool) -> int:
     documents = ResidentDocument.objects.filter(resident__in=clients)
     if dry_run:
         return documents.count()
-    rows = list(documents.only("pk", "file"))
-    documents.delete()
-    return delete_files_on_commit(rows)
+    return _delete_files(documents)
 
 
 def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
