@@ -9,13 +9,14 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db.models import CharField, JSONField, Model, Q, Sum, TextField
+from django.db.models import CharField, F, JSONField, Model, Q, Sum, TextField
 from django.db.models.functions import Cast
 
 from shegong.cases import services as case_services
 from shegong.cases.models import Assessment, Case, CaseEvent, CaseNote, ServicePlan
 from shegong.clients import services as client_services
 from shegong.clients.models import Household, Resident
+from shegong.community.services import meal_enrol
 from shegong.core.models import AccessLog, AuditEntry
 from shegong.delivery.models import Attendance
 from shegong.evaluation import computed
@@ -92,7 +93,9 @@ def purgeable(world):
       with 1 contact: 2 responses cleared.
     - rosters: 名单人1 left 4 years ago (cleared), 名单人2 left today (kept),
       名单人3 still listed (kept).
-    - access log: one 500 days old (deleted), one 10 days old (kept)."""
+    - access log: one 500 days old (deleted), one 10 days old (kept).
+    - residents who never had a case, registered 4 years ago: 郑旧登 (phone) not
+      seen since: anonymised; 孙在餐 still enrolled at the canteen: kept."""
     d = make_delivery(world)
     record(d, project="key", headcount=40)
     record(d, project="featured", attendees=d.residents[:5], headcount=20)
@@ -147,7 +150,18 @@ def purgeable(world):
 
     _access(world, "林旧案", 500)
     _access(world, "黄近结", 10)
+
+    elder = datetime.date(1950, 3, 1)
+    gone = register_resident(world, "郑旧登", phone="13300133000", born=elder)
+    dining = register_resident(world, "孙在餐", born=elder)
+    meal_enrol(actor=world["worker"], resident=dining, started_on=days_ago(4 * 366))
+    four_years = datetime.timedelta(days=4 * 366)
+    Resident.objects.filter(pk__in=[gone.pk, dining.pk]).update(
+        created_at=F("created_at") - four_years, updated_at=F("updated_at") - four_years
+    )
     return {
+        "gone": gone,
+        "dining": dining,
         "d": d,
         "old": old,
         "household": household,
@@ -206,7 +220,7 @@ def test_a_dry_run_prints_the_counts_and_changes_nothing(purgeable, world):
     assert "Survey contact details (kept 365 days" in out
     assert "responses 2 would be purged" in out
     assert "entries 1 would be purged" in out
-    assert "Dry run: 13 changes would be made; nothing changed." in out
+    assert "Dry run: 14 changes would be made; nothing changed." in out
     assert sorted(Resident.objects.values_list("name", "phone", "id_number_hash")) == names
     assert Assessment.objects.filter(needs="林旧案独居").exists()
     assert AccessLog.objects.count() == 2
@@ -223,7 +237,13 @@ def test_a_purge_anonymises_exactly_the_expired_records(purgeable, world):
     household = Household.objects.get(pk=purgeable["household"].pk)
     assert (household.name, household.address) == (ANONYMISED, "")
     assert not Resident.objects.filter(name__in=["林旧案"]).exists()
-    assert not Resident.objects.exclude(pk=old.pk).filter(name=ANONYMISED).exists()
+    gone = Resident.objects.get(pk=purgeable["gone"].pk)
+    assert (gone.name, gone.phone) == (ANONYMISED, "")
+    assert set(Resident.objects.filter(name=ANONYMISED).values_list("pk", flat=True)) == {
+        old.pk,
+        gone.pk,
+    }
+    assert Resident.objects.get(pk=purgeable["dining"].pk).name == "孙在餐"
     # The casework client attended today: the case file's text goes, the person stays.
     assert Resident.objects.get(pk=purgeable["casework_client"].pk).name == "居民01"
     expired = [purgeable["old_case"].pk, purgeable["casework_case"].pk]
@@ -323,7 +343,7 @@ def test_no_purged_name_or_id_hash_is_left_outside_the_audit_log(purgeable, worl
     _purge()
     # The audit log keeps the resident's registration until audit_prune removes it
     # (400 days by default, years before a closed case's ten).
-    for text in ("林旧案", id_hash, "13800138000", "沙园路8号"):
+    for text in ("林旧案", id_hash, "13800138000", "沙园路8号", "郑旧登", "13300133000"):
         assert [t for t in _tables_holding(text) if not t.startswith("core_auditentry.")] == []
 
 
@@ -343,6 +363,13 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
             "residents": 1,
             "households": 1,
         },
+        "residents_without_cases": {
+            "observations": 0,
+            "guardian_names": 0,
+            "resident_documents": 0,
+            "residents": 1,
+            "households": 0,
+        },
         "case_documents": {"documents": 0},
         "survey_contacts": {"responses": 2},
         "roster_entries": {"entries": 1},
@@ -351,6 +378,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
     }
     assert entry.detail["periods"] == {
         "closed_cases": 3650,
+        "residents_without_cases": 1095,
         "case_documents": 1095,
         "survey_contacts": 365,
         "roster_entries": 1095,

@@ -420,6 +420,8 @@ RETENTION_DAYS = {
     kind: int(os.environ.get(f"SHEGONG_RETENTION_{kind.upper()}_DAYS", str(default)))
     for kind, default in (
         ("closed_cases", 3650),
+        # Residents who never had a case, after their last service (privacy.policy).
+        ("residents_without_cases", 1095),
         # The files attached to a closed case (privacy.policy says why 3 years).
         ("case_documents", 1095),
         ("survey_contacts", 365),

@@ -57,6 +57,16 @@ KINDS: dict[str, Kind] = {
         # a station's service contract, within which the district's evaluations
         # may ask for a closed case's evidence; the case's text stays 10 years.
         Kind("case_documents", "Documents of closed cases", "the day the case closed", 365),
+        # A resident who never had a case came to a group, an activity or the
+        # canteen: their name is needed while they come and while the contract
+        # that counted them is evaluated. Anonymised 3 years after the last
+        # service (one service contract); the floor is one annual evaluation.
+        Kind(
+            "residents_without_cases",
+            "Residents without a case",
+            "their last service or change",
+            365,
+        ),
         Kind("survey_contacts", "Survey contact details", "the day the survey closed", 90),
         # An evaluator's evidence (a photo of a sign-in sheet, of an activity, a
         # scanned register) backs a score; the score, its note, the totals, the

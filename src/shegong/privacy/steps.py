@@ -16,6 +16,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from shegong.agenda.models import Appointment
 from shegong.cases.models import (
     Alert,
     Assessment,
@@ -31,10 +32,12 @@ from shegong.cases.models import (
     Signoff,
 )
 from shegong.clients.models import Consent, Household, Resident, ResidentDocument
+from shegong.community.models import MealEnrolment, MealRecord
 from shegong.core.documents import delete_files_on_commit
 from shegong.core.models import AccessLog
 from shegong.delivery.models import Attendance
 from shegong.evaluation.models import EvaluationRound, Evidence, RoundStatus
+from shegong.evaluation.sample_models import SampleEntry
 from shegong.privacy.policy import ANONYMISED
 from shegong.privacy.purging import register_purge_step
 from shegong.rosters.models import RosterEntry
@@ -175,6 +178,10 @@ def _delete_resident_documents(clients: QuerySet, dry_run: bool) -> int:
     return _delete_files(documents)
 
 
+# The counts of `anonymise` that are about cases (none for residents without one).
+CASE_COUNTS = ("cases", "case_texts", "case_events", "documents")
+
+
 def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
     # Subqueries, not lists of ids: a city's first purge may cover tens of
     # thousands of people (SQLite limits the parameters of one statement).
@@ -222,6 +229,43 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
     }
 
 
+def residents_without_cases(before: datetime.date) -> QuerySet:
+    """Residents who never had a case (they came to groups, activities, the
+    canteen) and whom nothing touched since `before`: registered and last edited
+    before it, no attendance, meal or appointment since, on no open roster entry
+    or meal enrolment, and in no verification sample of a round not yet
+    finalised (a legal hold: the evaluator is still calling). Residents with a
+    case go by the closed cases' period instead. A merged duplicate goes with the
+    record it was merged into."""
+    start = _start_of(before)
+
+    def linked(model, field: str = "resident", **filters) -> QuerySet:
+        # Never a NULL in a NOT IN list: it would hold back everyone.
+        return model.objects.filter(**filters, **{f"{field}__isnull": False}).values(f"{field}_id")
+
+    open_rounds = ~Q(sample__evaluation__round__status=RoundStatus.FINALISED)
+    kept = (
+        Resident.objects.filter(created_at__lt=start, updated_at__lt=start, merged_into=None)
+        .exclude(name=ANONYMISED)
+        .exclude(pk__in=linked(Case, "client"))
+        .exclude(pk__in=linked(Attendance, held_on__gte=before))
+        .exclude(pk__in=linked(MealRecord, served_on__gte=before))
+        .exclude(pk__in=linked(Appointment, "client", starts_at__gte=start))
+        .exclude(pk__in=linked(RosterEntry, closed_on__isnull=True))
+        .exclude(pk__in=linked(MealEnrolment).filter(Q(ended_on=None) | Q(ended_on__gte=before)))
+        .exclude(pk__in=linked(SampleEntry).filter(open_rounds))
+    )
+    return Resident.objects.filter(Q(pk__in=kept) | Q(merged_into__in=kept))
+
+
+def purge_residents_without_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    """Anonymise the residents of `residents_without_cases` as a closed case's
+    client is: the rows stay (attendance, meals, person-times, rollups, coverage
+    are unchanged), the identity goes."""
+    counts = anonymise(Case.objects.none(), residents_without_cases(before), dry_run=dry_run)
+    return {key: counts[key] for key in counts if key not in CASE_COUNTS}
+
+
 def purge_survey_contacts(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
     responses = Response.objects.filter(
         survey__status=SurveyStatus.CLOSED, survey__closed_at__lt=_start_of(before)
@@ -267,6 +311,7 @@ def purge_evaluation_evidence(*, before: datetime.date, dry_run: bool) -> dict[s
 
 def register_all() -> None:
     register_purge_step("closed_cases", purge_closed_cases)
+    register_purge_step("residents_without_cases", purge_residents_without_cases)
     register_purge_step("case_documents", purge_case_documents)
     register_purge_step("survey_contacts", purge_survey_contacts)
     register_purge_step("roster_entries", purge_roster_entries)
