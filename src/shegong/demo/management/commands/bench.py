@@ -14,6 +14,9 @@ the last, see `demo.history`), then measures, each against a baseline in the sam
 - the roster import and the city's coverage (`demo.bench_rosters`);
 - `--only login`: checking a password with Django's default argon2 parameters vs
   OWASP's (accounts/hashers.py), no data needed;
+- `--only pages`: the CPU of each page of a social worker's day against `/healthz`,
+  in-process, with where it goes (`demo.bench_pages`), on the demo city already
+  there (nothing generated);
 - `--only growth` (on a database of its own, scripts/bench.sh): the city dashboard
   and the raw GROUP BY query with `--years` years of history, then with twice as
   many (the years before copied, as above), and the ratio of the two. On
@@ -45,7 +48,7 @@ from shegong.core.roles import Role
 from shegong.delivery import counting, services
 from shegong.delivery.importing import service_events_import
 from shegong.delivery.models import Attendance, EventVolunteer, ServiceEvent
-from shegong.demo import bench_rosters
+from shegong.demo import bench_pages, bench_rosters
 from shegong.demo.city import load_demo_city
 from shegong.demo.year import load_demo_year
 from shegong.plans.models import PlanProject
@@ -127,15 +130,20 @@ class Command(BaseCommand):
             "--only",
             default="dashboard,writes,import,rosters",
             help="comma-separated measures to run "
-            "(dashboard, writes, import, rosters, growth, login)",
+            "(dashboard, writes, import, rosters, growth, login, pages)",
         )
         parser.add_argument("--scale", default="city", help="the demo data's scale")
+        parser.add_argument("--page-runs", type=int, default=200, help="requests per page")
 
     def handle(self, *args, **options):
         only = set(options["only"].split(","))
         if "login" in only:
             self._login()
             if only == {"login"}:
+                return
+        if "pages" in only:
+            bench_pages.measure(self.stdout.write, options["page_runs"])
+            if only <= {"login", "pages"}:
                 return
         vendor = connection.vendor
         self.stdout.write(f"Database: {vendor}")
