@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from shegong.cases import services as case_services
 from shegong.clients import services as client_services
 from shegong.clients.models import Resident
+from shegong.community import activities
+from shegong.community.models import ResidentSignup
 from shegong.core.models import AccessLog, AuditEntry
 from shegong.delivery.models import Attendance
 from shegong.privacy.models import RequestStatus, SubjectRequest
@@ -23,6 +25,7 @@ from shegong.stats import rollups
 from tests.delivery_world import make_delivery, record
 from tests.helpers import open_case, refusal, register_resident, today, xlsx_table
 from tests.roster_helpers import id_number
+from tests.volunteer_world import activity, at
 
 PERSON_ID = id_number(31, born="19450315")
 
@@ -37,7 +40,8 @@ def test_the_due_date_is_15_working_days_on():
 @pytest.fixture
 def person(world):
     """陈秀英 with everything a station holds: household, consent, classification,
-    tag, an assessed case, an observation and a service attended."""
+    tag, an assessed case, an observation, a service attended and a sign-up to
+    an activity from its QR link (matched by the phone); 吴邻居's sign-up is not hers."""
     d = make_delivery(world)
     household = client_services.household_create(
         actor=world["worker"], station=world.station_a, name="陈家", address="沙园路9号"
@@ -70,6 +74,10 @@ def person(world):
         text="精神不错",
     )
     record(d, project="key", attendees=[resident], headcount=3)
+    clinic = activity(d, "社区义诊")
+    with at(7):
+        activities.resident_sign_up(activity=clinic, name="陈秀英", phone="13800138000")
+        activities.resident_sign_up(activity=clinic, name="吴邻居", phone="13900139000")
     return {"resident": resident, "case": case, "delivery": d}
 
 
@@ -157,8 +165,13 @@ def test_a_deletion_waits_for_the_open_case_then_anonymises_and_keeps_the_figure
     assert (resident.name, resident.id_number_hash, resident.phone) == ("已匿名", "", "")
     assert Attendance.objects.filter(resident=resident).count() == attended == 1
     assert rollups.drift() == []
+    # Her sign-up loses her name and phone, keeps its place; the neighbour's stays.
+    assert sorted(ResidentSignup.objects.values_list("name", "phone", "status", "resident")) == [
+        ("吴邻居", "13900139000", "confirmed", None),
+        ("已匿名", "", "confirmed", resident.pk),
+    ]
     entry = AuditEntry.objects.get(object_type="privacy.deletion")
-    assert entry.detail["counts"]["residents"] == 1
+    assert (entry.detail["counts"]["residents"], entry.detail["counts"]["signups"]) == (1, 1)
     # Answered once: a second answer is refused.
     assert refusal(
         subject_request_answer, actor=world["director"], request=item, outcome="再次"

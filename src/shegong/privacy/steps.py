@@ -32,6 +32,7 @@ from shegong.cases.models import (
     Signoff,
 )
 from shegong.clients.models import Consent, Household, Resident
+from shegong.community.models import ResidentSignup
 from shegong.core.models import AccessLog
 from shegong.delivery.models import Attendance
 from shegong.evaluation.models import EvaluationRound, Evidence, RoundStatus
@@ -64,6 +65,7 @@ RESIDENT_IDENTITY = {
     "phone": "",
     "address": "",
 }
+SIGNUP_IDENTITY = {"name": ANONYMISED, "phone": ""}
 ROSTER_IDENTITY = {
     "name": ANONYMISED,
     "id_number_encrypted": "",
@@ -195,6 +197,9 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
     clients = clients.values("pk")
     observations = _clear(Observation.objects.filter(resident__in=clients), {"text": ""}, dry_run)
     guardians = _clear(Consent.objects.filter(resident__in=clients), {"guardian_name": ""}, dry_run)
+    # The sign-ups matched to them (name and phone as they typed them on the QR
+    # link's form): their rows, status and link stay, so the counts do.
+    signups = _clear(ResidentSignup.objects.filter(resident__in=clients), SIGNUP_IDENTITY, dry_run)
     residents = _clear(Resident.objects.filter(pk__in=clients), RESIDENT_IDENTITY, dry_run)
     household_count = 0
     for start in range(0, len(gone), CHUNK):
@@ -210,6 +215,7 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
         "documents": documents,
         "observations": observations,
         "guardian_names": guardians,
+        "signups": signups,
         "residents": residents,
         "households": household_count,
     }
@@ -222,6 +228,16 @@ def purge_survey_contacts(*, before: datetime.date, dry_run: bool) -> dict[str, 
     return {
         "responses": _clear(responses, {"contact_name": "", "contact_phone": ""}, dry_run),
     }
+
+
+def purge_activity_signups(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    """The name and phone of the sign-ups to activities that ended before
+    `before`, matched or not, whether the activity was closed or not. The rows
+    stay with their status and resident link: the confirmed and waiting counts
+    of the activity pages, and an activity closed later from its list (by the
+    rows and their links), count what they did."""
+    signups = ResidentSignup.objects.filter(activity__ends_at__lt=_start_of(before))
+    return {"signups": _clear(signups, SIGNUP_IDENTITY, dry_run)}
 
 
 def purge_roster_entries(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
@@ -262,6 +278,7 @@ def register_all() -> None:
     register_purge_step("closed_cases", purge_closed_cases)
     register_purge_step("case_documents", purge_case_documents)
     register_purge_step("survey_contacts", purge_survey_contacts)
+    register_purge_step("activity_signups", purge_activity_signups)
     register_purge_step("roster_entries", purge_roster_entries)
     register_purge_step("evaluation_evidence", purge_evaluation_evidence)
     register_purge_step("access_logs", purge_access_logs)
