@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -19,10 +20,13 @@ from shegong.community import activities
 from shegong.community.models import ResidentSignup
 from shegong.core.models import AccessLog, AuditEntry
 from shegong.delivery.models import Attendance
+from shegong.evaluation import services
+from shegong.evaluation.models import ClientSample, SampleEntry, StationEvaluation
 from shegong.privacy.models import RequestStatus, SubjectRequest
 from shegong.privacy.requests import due_date, subject_request_answer, subject_request_open
 from shegong.stats import rollups
 from tests.delivery_world import make_delivery, record
+from tests.evaluation_world import draft_round
 from tests.helpers import open_case, refusal, register_resident, today, xlsx_table
 from tests.roster_helpers import id_number
 from tests.volunteer_world import activity, at
@@ -120,7 +124,23 @@ def test_taken_in_on_the_resident_page_and_waiting_on_the_directors_home(world, 
 def test_the_export_holds_everything_and_is_logged(world, person, login):
     item = _take_in(world, person["resident"])
     client = login(world["director"])
+    _sampled_by_the_evaluators(world, person["resident"])
     data = json.loads(client.get(f"/privacy/requests/{item.pk}/export.json").content)
+    # Every kind of record the fixture holds about her, no other: a kind missing
+    # from the copy, or one that should not be in it, fails here.
+    assert sorted(data) == [
+        "cases.assessment",
+        "cases.case",
+        "cases.caseevent",
+        "cases.observation",
+        "clients.clientstatus",
+        "clients.consent",
+        "clients.household",
+        "clients.resident",
+        "clients.residenttag",
+        "community.residentsignup",
+        "delivery.attendance",
+    ]
     own = data["clients.resident"][0]
     assert (own["name"], own["id_number"], own["phone"]) == ("陈秀英", PERSON_ID, "13800138000")
     assert "id_number_hash" not in own and "id_number_encrypted" not in own
@@ -132,15 +152,64 @@ def test_the_export_holds_everything_and_is_logged(world, person, login):
     assert [row["text"] for row in data["cases.observation"]] == ["精神不错"]
     assert len(data["cases.case"]) == 1
     assert len(data["delivery.attendance"]) == 1
+    # Her sign-up (a link with no reverse accessor), without its secret link.
+    [signup] = data["community.residentsignup"]
+    assert (signup["name"], signup["phone"], signup["status"]) == (
+        "陈秀英",
+        "13800138000",
+        "已报名",
+    )
+    assert signup["activity"] == "社区义诊" and "token" not in signup
     # The readable copy: one line per field, the ID number in clear.
     rows = xlsx_table(client.get(f"/privacy/requests/{item.pk}/export.xlsx"))
     assert rows[0] == ("记录类别", "记录", "字段", "内容")
     assert ("居民", "1", "身份证号", PERSON_ID) in rows
+    assert ("居民报名", "1", "手机号码", "13800138000") in rows
     logged = AccessLog.objects.filter(action="export_subject", object_id=person["resident"].pk)
     assert logged.count() == 2
     assert (
         AuditEntry.objects.filter(action="export", object_repr__startswith="personal-data-").count()
         == 2
+    )
+
+
+def _sampled_by_the_evaluators(world, resident: Resident) -> SampleEntry:
+    """The district's evaluators drew her for a verification call: never in the
+    copy the station's director downloads (privacy.subject_data.SKIPPED_MODELS)."""
+    round = draft_round(world)
+    group = services.indicator_group_add(actor=world["city"], round=round, name="回访", weight=100)
+    services.indicator_add(
+        actor=world["city"],
+        group=group,
+        name="sample_satisfaction",
+        max_score=Decimal(40),
+        method="computed",
+        computation="sample_satisfaction",
+    )
+    services.round_assign(
+        actor=world["city"], round=round, station=world.station_a, evaluator=world["evaluator"]
+    )
+    services.round_open(actor=world["city"], round=round)
+    sample = ClientSample.objects.create(
+        evaluation=StationEvaluation.objects.get(round=round, station=world.station_a),
+        seed=1,
+        calls=1,
+        visits=0,
+        as_of=today(),
+        population=1,
+        strata=[
+            {"domain": "elderly", "category": "general", "population": 1, "calls": 1, "visits": 0}
+        ],
+        drawn_by=world["evaluator"],
+    )
+    return SampleEntry.objects.create(
+        sample=sample,
+        resident=resident,
+        position=1,
+        method="call",
+        domain="elderly",
+        category="general",
+        label="陈**",
     )
 
 
