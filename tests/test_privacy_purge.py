@@ -97,8 +97,10 @@ def purgeable(world):
     - rosters: 名单人1 left 4 years ago (cleared), 名单人2 left today (kept),
       名单人3 still listed (kept).
     - activity sign-ups: 林旧案 signed up with their phone to today's activity
-      (matched: cleared with the resident); 郑报名 and 钱报名 to an activity that
-      ended 2 years ago (cleared, 2 rows), 孙近报 to today's (kept).
+      (matched: cleared with the resident), and as 林阿姨 with the same phone to
+      today's talk, unmatched (signed up before being registered: cleared too);
+      郑报名 and 钱报名 to an activity that ended 2 years ago (cleared, 2 rows),
+      孙近报 to today's (kept).
     - access log: one 500 days old (deleted), one 10 days old (kept)."""
     d = make_delivery(world)
     record(d, project="key", headcount=40)
@@ -154,8 +156,11 @@ def purgeable(world):
 
     current = activity(d, "社区义诊", capacity=1)
     past = activity(d, "旧义诊")
+    talk = activity(d, "健康讲座")
     with at(7):
         activities.resident_sign_up(activity=current, name="林旧案", phone="13800138000")
+        before = activities.resident_sign_up(activity=talk, name="林阿姨", phone="13800138000")
+        ResidentSignup.objects.filter(pk=before.pk).update(resident=None)
         activities.resident_sign_up(activity=current, name="孙近报", phone="13200132000")
         activities.resident_sign_up(activity=past, name="郑报名", phone="13300133000")
         activities.resident_sign_up(activity=past, name="钱报名", phone="13100131000")
@@ -168,6 +173,7 @@ def purgeable(world):
     _access(world, "黄近结", 10)
     return {
         "current_activity": current,
+        "talk": talk,
         "past_activity": past,
         "d": d,
         "old": old,
@@ -232,7 +238,7 @@ def test_a_dry_run_prints_the_counts_and_changes_nothing(purgeable, world):
     assert "entries 1 would be purged" in out
     assert "Activity sign-ups (kept 365 days" in out
     assert "signups 2 would be purged" in out
-    assert "Dry run: 16 changes would be made; nothing changed." in out
+    assert "Dry run: 17 changes would be made; nothing changed." in out
     assert sorted(Resident.objects.values_list("name", "phone", "id_number_hash")) == names
     assert Assessment.objects.filter(needs="林旧案独居").exists()
     assert AccessLog.objects.count() == 2
@@ -288,6 +294,7 @@ def test_a_purge_anonymises_exactly_the_expired_records(purgeable, world):
         [
             (current, ANONYMISED, "", purgeable["old"].pk),
             (current, "孙近报", "13200132000", None),
+            (purgeable["talk"].pk, ANONYMISED, "", None),
             (past, ANONYMISED, "", None),
             (past, ANONYMISED, "", None),
         ]
@@ -296,8 +303,9 @@ def test_a_purge_anonymises_exactly_the_expired_records(purgeable, world):
 
 def test_the_activity_pages_count_the_purged_sign_ups_as_before(purgeable, world, client):
     client.force_login(world["worker"])
-    # Today's activity: 1 place, 林旧案 confirmed, 孙近报 waiting; the old one: 2 confirmed.
-    expected = [("1", "1", "1"), ("2", "2", "0")]
+    # Newest first: today's talk, 林阿姨 confirmed; today's activity: 1 place,
+    # 林旧案 confirmed, 孙近报 waiting; the old one: 2 confirmed.
+    expected = [("2", "1", "0"), ("1", "1", "1"), ("2", "2", "0")]
 
     def rows() -> list[tuple[str, ...]]:
         return _rows(client.get("/community/activities/").content.decode())
@@ -387,7 +395,8 @@ def test_no_purged_name_or_id_hash_is_left_outside_the_audit_log(purgeable, worl
     _purge()
     # The audit log keeps the resident's registration until audit_prune removes it
     # (400 days by default, years before a closed case's ten).
-    for text in ("林旧案", id_hash, "13800138000", "沙园路8号", "郑报名", "13300133000"):
+    names = ("林旧案", "林阿姨", "郑报名")
+    for text in (*names, id_hash, "13800138000", "沙园路8号", "13300133000"):
         assert [t for t in _tables_holding(text) if not t.startswith("core_auditentry.")] == []
 
 
@@ -403,7 +412,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
             "documents": 0,
             "observations": 0,
             "guardian_names": 0,
-            "signups": 1,
+            "signups": 2,
             "residents": 1,
             "households": 1,
         },

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shegong.cases.models import (
@@ -173,6 +173,20 @@ def _households_gone(clients: QuerySet) -> list[int]:
     return sorted(households)
 
 
+def _signups_of(clients: QuerySet) -> QuerySet:
+    """The activity sign-ups of `clients` (their pks; name and phone as typed on
+    the QR link's form): those matched to them, and those left unmatched with
+    their mobile number at their station (a sign-up made before the person was
+    registered). Read before their phones are cleared. The rows, status and
+    link stay, so the activity's counts do."""
+    same_phone = Resident.objects.filter(
+        pk__in=clients, phone=OuterRef("phone"), station_id=OuterRef("activity__station_id")
+    ).exclude(phone="")
+    return ResidentSignup.objects.filter(
+        Q(resident__in=clients) | Q(Exists(same_phone), resident__isnull=True)
+    )
+
+
 def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
     # Subqueries, not lists of ids: a city's first purge may cover tens of
     # thousands of people (SQLite limits the parameters of one statement).
@@ -197,9 +211,7 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
     clients = clients.values("pk")
     observations = _clear(Observation.objects.filter(resident__in=clients), {"text": ""}, dry_run)
     guardians = _clear(Consent.objects.filter(resident__in=clients), {"guardian_name": ""}, dry_run)
-    # The sign-ups matched to them (name and phone as they typed them on the QR
-    # link's form): their rows, status and link stay, so the counts do.
-    signups = _clear(ResidentSignup.objects.filter(resident__in=clients), SIGNUP_IDENTITY, dry_run)
+    signups = _clear(_signups_of(clients), SIGNUP_IDENTITY, dry_run)
     residents = _clear(Resident.objects.filter(pk__in=clients), RESIDENT_IDENTITY, dry_run)
     household_count = 0
     for start in range(0, len(gone), CHUNK):
