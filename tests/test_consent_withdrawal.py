@@ -107,3 +107,44 @@ def test_a_child_now_14_with_a_guardians_consent_is_flagged_until_their_own(worl
     client_services.consent_record(actor=world["worker"], resident=fourteen, recorded_on=today())
     home = login(world["director"]).get("/").content.decode()
     assert 'data-testid="inbox-consent-renew"' not in home
+
+
+def test_after_a_withdrawal_the_receiving_station_no_longer_reads_the_shared_part(
+    world, login, client
+):
+    from shegong.core.roles import Role
+    from tests.conftest import make_user
+    from tests.test_referral_workflow import _case, _partners, send
+
+    world.people["worker_b"] = make_user("worker_b", Role.SOCIAL_WORKER, station=world.station_b)
+    case = _case(world)
+    track = send(world, case, _partners(world)["station_b"])
+    login(world["worker_b"])
+    page = client.get(f"/referrals/{track.pk}/").content.decode()
+    assert 'data-testid="shared-text"' in page and "独居，需要康复辅具" in page and "刘洋" in page
+
+    consent = case.client.consents.get()
+    login(world["worker"]).post(
+        f"/residents/{case.client.pk}/consents/{consent.pk}/withdraw/",
+        {"withdraw-withdrawn_on": today().isoformat()},
+    )
+    # The receiving station: that consent was withdrawn, not what was shared.
+    login(world["worker_b"])
+    page = client.get(f"/referrals/{track.pk}/").content.decode()
+    notice = (
+        f"居民已于 {today():%Y-%m-%d} 撤回同意：转介机构共享的内容不再显示。"
+        "是否继续服务，请与转介机构联系。"
+    )
+    assert notice in page
+    assert 'data-testid="shared-text"' not in page
+    assert "独居，需要康复辅具" not in page and "刘洋" not in page
+    # Nor on the page an action re-renders (a decline without its reason: 400).
+    page = client.post(f"/referrals/{track.pk}/decline/", {"decline-reason": ""})
+    assert page.status_code == 400
+    assert notice in page.content.decode() and "刘洋" not in page.content.decode()
+    # The sender keeps its own case, the shared copy included, and sees the withdrawal.
+    login(world["worker"])
+    page = client.get(f"/referrals/{track.pk}/").content.decode()
+    assert "独居，需要康复辅具" in page and 'data-testid="shared-consent-withdrawn"' not in page
+    assert f"于 {today():%Y-%m-%d} 撤回" in page
+    assert "独居，需要康复辅具" in client.get(f"/cases/{case.pk}/").content.decode()

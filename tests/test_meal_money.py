@@ -24,7 +24,7 @@ from shegong.community.meal_models import (
 from shegong.community.models import MealEnrolment, MealRecord
 from shegong.core.roles import Role
 from tests.conftest import make_user, shared
-from tests.helpers import refusal, register_resident, xlsx_table
+from tests.helpers import refusal, register_resident, workbook_of, xlsx_table
 from tests.meal_world import make_canteen
 
 CHECK_IN = "/canteen/check-in/"
@@ -273,6 +273,9 @@ def test_the_current_month_cannot_be_settled(world, canteen, client, login):
     assert not MealSettlement.objects.exists()
 
 
+ELDERS = ("张桂英", "李国华", "王秀兰", "陈建平", "刘美玲")
+
+
 def test_settlement_excel_for_finance(world, canteen, client, login):
     _last_month_meals(world, canteen)
     login(world["director"])
@@ -283,7 +286,93 @@ def test_settlement_excel_for_finance(world, canteen, client, login):
     assert rows[1][2:] == (10, 120, 24, 60, 2)
     assert rows[2][0] == "应付合计"
     assert rows[2][4] == 24
-    assert len(rows) == 1 + 2 + 10
+    # The totals only: no meal, no elder's name (those are a personal-data export).
+    assert len(rows) == 1 + 2
+    book = str([cell for row in rows for cell in row])
+    assert not [name for name in ELDERS if name in book]
+
+
+def _ask_meals(client, **data):
+    body = {"kind": "meal_settlement", "month": f"{last_month():%Y-%m}", "funder": "city"}
+    return client.post("/privacy/exports/new/", {**body, **data})
+
+
+def test_the_month_meal_by_meal_is_a_personal_data_export(world, canteen, client, login):
+    from shegong.core.models import AccessLog, AuditEntry
+    from shegong.privacy.models import PersonalExport
+
+    _last_month_meals(world, canteen)
+    login(world["director"])
+    page = client.get(_settlement_url(world, "city")).content.decode()
+    link = (
+        f"/privacy/exports/new/?kind=meal_settlement&amp;month={last_month():%Y-%m}&amp;funder=city"
+    )
+    assert f'href="{link}"' in page
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="meal_settlement" selected' in form
+    # No reason, or one too short: refused with the message, nothing saved.
+    response = _ask_meals(client, reason="")
+    assert response.status_code == 400 and "该字段是必填项" in response.content.decode()
+    response = _ask_meals(client, reason="对账")
+    assert response.status_code == 400
+    assert "请说明文件的用途（至少 4 个字）" in response.content.decode()
+    response = _ask_meals(client, month="11/2026", reason="区民政局抽查对账")
+    assert response.status_code == 400
+    assert "请按 YYYY-MM 填写月份，例如 2026-11。" in response.content.decode()
+    assert PersonalExport.objects.count() == 0
+
+    response = _ask_meals(client, reason="区民政局抽查对账")
+    export = PersonalExport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/privacy/exports/{export.pk}/"
+    assert (export.kind, export.rows, export.status) == ("meal_settlement", 10, "approved")
+    response = client.get(f"/privacy/exports/{export.pk}/download.xlsx")
+    assert response.status_code == 200
+    rows = xlsx_table(response)
+    headers = (
+        "检查项",
+        "日期",
+        "餐数",
+        "餐费总额（元）",
+        "出资方应付（元）",
+        "长者自付（元）",
+        "异常",
+    )
+    assert rows[0] == headers
+    # Per elder, lunch and dinner alike: (meal value, the city pays, the elder pays, exception).
+    shares = {"张桂英": (12, 3, 1, 0), "李国华": (12, 3, 3, 0), "王秀兰": (12, 3, 5, 0)}
+    shares |= {"陈建平": (12, 0, 12, 1), "刘美玲": (12, 3, 9, 0)}
+    expected = sorted(
+        (f"{name} · {meal}", 1, *figures)
+        for name, figures in shares.items()
+        for meal in ("午餐", "晚餐")
+    )
+    assert sorted((row[0], *row[2:]) for row in rows[1:]) == expected
+    sheet = workbook_of(response).active
+    mark = f"E{export.pk:06d} · 导出人 "
+    assert sheet.oddHeader.center.text.startswith(mark)
+    assert sheet.oddFooter.center.text.endswith("用途：区民政局抽查对账")
+    log = AccessLog.objects.get(action=AccessLog.Action.EXPORT_PERSONAL)
+    assert (log.user, log.object_id) == (world["director"], export.pk)
+    assert log.object_label == f"E{export.pk:06d} 助餐结算明细（逐餐） ×10"
+    [entry] = [e for e in AuditEntry.objects.filter(action="export") if "reason" in e.detail]
+    assert (entry.detail["kind"], entry.detail["rows"]) == ("meal_settlement", 10)
+
+
+def test_a_large_meal_by_meal_export_waits_for_the_director(
+    world, canteen, client, login, settings
+):
+    from shegong.privacy.models import PersonalExport
+
+    settings.PERSONAL_EXPORT_APPROVAL_ROWS = 5
+    _last_month_meals(world, canteen)
+    _ask_meals(login(world["worker"]), reason="核对本月补贴")
+    export = PersonalExport.objects.get()
+    assert (export.rows, export.status) == (10, "pending")
+    response = client.get(f"/privacy/exports/{export.pk}/download.xlsx", follow=True)
+    assert "导出等待审批。" in response.content.decode()
+    login(world["director"]).post(f"/privacy/exports/{export.pk}/", {"approve": "1"})
+    response = login(world["worker"]).get(f"/privacy/exports/{export.pk}/download.xlsx")
+    assert len(xlsx_table(response)) == 1 + 10
 
 
 def test_an_adjustment_to_a_draft_is_refused(world, canteen, client, login):

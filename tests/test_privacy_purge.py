@@ -3,6 +3,7 @@ and free text, the others are untouched, and every statistic stays exact."""
 
 import datetime
 import json
+import re
 from decimal import Decimal
 from io import StringIO
 
@@ -16,6 +17,8 @@ from shegong.cases import services as case_services
 from shegong.cases.models import Assessment, Case, CaseEvent, CaseNote, ServicePlan
 from shegong.clients import services as client_services
 from shegong.clients.models import Household, Resident
+from shegong.community import activities
+from shegong.community.models import CommunityActivity, ResidentSignup
 from shegong.community.services import meal_enrol
 from shegong.core.models import AccessLog, AuditEntry
 from shegong.delivery.models import Attendance
@@ -30,6 +33,7 @@ from tests import roster_helpers
 from tests.delivery_world import casework_note, make_delivery, record
 from tests.helpers import days_ago, open_case, register_resident, today
 from tests.survey_world import full_answers, published
+from tests.volunteer_world import activity, at
 
 ANONYMISED = "已匿名"
 OLD_ID = roster_helpers.id_number(900, born="19800101")
@@ -93,6 +97,11 @@ def purgeable(world):
       with 1 contact: 2 responses cleared.
     - rosters: 名单人1 left 4 years ago (cleared), 名单人2 left today (kept),
       名单人3 still listed (kept).
+    - activity sign-ups: 林旧案 signed up with their phone to today's activity
+      (matched: cleared with the resident), and as 林阿姨 with the same phone to
+      today's talk, unmatched (signed up before being registered: cleared too);
+      郑报名 and 钱报名 to an activity that ended 2 years ago (cleared, 2 rows),
+      孙近报 to today's (kept).
     - access log: one 500 days old (deleted), one 10 days old (kept).
     - residents who never had a case, registered 4 years ago: 郑旧登 (phone) not
       seen since: anonymised; 孙在餐 still enrolled at the canteen: kept."""
@@ -148,11 +157,26 @@ def purgeable(world):
     roster_helpers.load(world, [roster_helpers.row(3)], month=datetime.date(2026, 2, 1))
     RosterEntry.objects.filter(name="名单人1").update(closed_on=days_ago(4 * 366))
 
+    current = activity(d, "社区义诊", capacity=1)
+    past = activity(d, "旧义诊")
+    talk = activity(d, "健康讲座")
+    with at(7):
+        activities.resident_sign_up(activity=current, name="林旧案", phone="13800138000")
+        before = activities.resident_sign_up(activity=talk, name="林阿姨", phone="13800138000")
+        ResidentSignup.objects.filter(pk=before.pk).update(resident=None)
+        activities.resident_sign_up(activity=current, name="孙近报", phone="13200132000")
+        activities.resident_sign_up(activity=past, name="郑报名", phone="13300133000")
+        activities.resident_sign_up(activity=past, name="钱报名", phone="13100131000")
+    two_years = datetime.timedelta(days=730)
+    CommunityActivity.objects.filter(pk=past.pk).update(
+        starts_at=past.starts_at - two_years, ends_at=past.ends_at - two_years
+    )
+
     _access(world, "林旧案", 500)
     _access(world, "黄近结", 10)
 
     elder = datetime.date(1950, 3, 1)
-    gone = register_resident(world, "郑旧登", phone="13300133000", born=elder)
+    gone = register_resident(world, "郑旧登", phone="13400134000", born=elder)
     dining = register_resident(world, "孙在餐", born=elder)
     meal_enrol(actor=world["worker"], resident=dining, started_on=days_ago(4 * 366))
     four_years = datetime.timedelta(days=4 * 366)
@@ -162,6 +186,9 @@ def purgeable(world):
     return {
         "gone": gone,
         "dining": dining,
+        "current_activity": current,
+        "talk": talk,
+        "past_activity": past,
         "d": d,
         "old": old,
         "household": household,
@@ -198,6 +225,9 @@ def _statistics(world) -> dict:
         "client_year": rows(ClientYear),
         "coverage": rows(CoverageMonth),
         "attendance": Attendance.objects.count(),
+        "signups": sorted(
+            ResidentSignup.objects.values_list("activity_id", "status", "resident_id")
+        ),
         "cases": sorted(
             Case.objects.values_list("pk", "status", "domain", "opened_on", "closed_on")
         ),
@@ -220,7 +250,9 @@ def test_a_dry_run_prints_the_counts_and_changes_nothing(purgeable, world):
     assert "Survey contact details (kept 365 days" in out
     assert "responses 2 would be purged" in out
     assert "entries 1 would be purged" in out
-    assert "Dry run: 14 changes would be made; nothing changed." in out
+    assert "Activity sign-ups (kept 365 days" in out
+    assert "signups 2 would be purged" in out
+    assert "Dry run: 18 changes would be made; nothing changed." in out
     assert sorted(Resident.objects.values_list("name", "phone", "id_number_hash")) == names
     assert Assessment.objects.filter(needs="林旧案独居").exists()
     assert AccessLog.objects.count() == 2
@@ -276,6 +308,44 @@ def test_a_purge_anonymises_exactly_the_expired_records(purgeable, world):
         ]
     )
     assert list(AccessLog.objects.values_list("object_label", flat=True)) == ["黄近结"]
+    signups = ResidentSignup.objects.values_list("activity_id", "name", "phone", "resident_id")
+    current, past = purgeable["current_activity"].pk, purgeable["past_activity"].pk
+    assert sorted(signups) == sorted(
+        [
+            (current, ANONYMISED, "", purgeable["old"].pk),
+            (current, "孙近报", "13200132000", None),
+            (purgeable["talk"].pk, ANONYMISED, "", None),
+            (past, ANONYMISED, "", None),
+            (past, ANONYMISED, "", None),
+        ]
+    )
+
+
+def test_the_activity_pages_count_the_purged_sign_ups_as_before(purgeable, world, client):
+    client.force_login(world["worker"])
+    # Newest first: today's talk, 林阿姨 confirmed; today's activity: 1 place,
+    # 林旧案 confirmed, 孙近报 waiting; the old one: 2 confirmed.
+    expected = [("2", "1", "0"), ("1", "1", "1"), ("2", "2", "0")]
+
+    def rows() -> list[tuple[str, ...]]:
+        return _rows(client.get("/community/activities/").content.decode())
+
+    assert rows() == expected
+    _purge()
+    assert rows() == expected
+    page = client.get(f"/community/activities/{purgeable['past_activity'].pk}/").content.decode()
+    assert "郑报名" not in page and "13300133000" not in page
+    assert page.count(ANONYMISED) == 2
+
+
+def _rows(page: str) -> list[tuple[str, ...]]:
+    """(places, confirmed, waiting) of each activity row of the list page."""
+    found = re.findall(
+        r'<td class="text-end">(\d+)</td><td class="text-end">(\d+)</td>'
+        r'<td class="text-end">(\d+)</td>',
+        page,
+    )
+    return [tuple(row) for row in found]
 
 
 def test_a_purge_keeps_every_statistic_exact(purgeable, world):
@@ -340,10 +410,13 @@ def test_no_purged_name_or_id_hash_is_left_outside_the_audit_log(purgeable, worl
     assert "clients_resident.id_number_hash" in _tables_holding(id_hash)
     assert "clients_resident.name" in _tables_holding("林旧案")
     assert "cases_caseevent.detail" in _tables_holding("林旧案")
+    assert "community_residentsignup.phone" in _tables_holding("13800138000")
+    assert "community_residentsignup.name" in _tables_holding("郑报名")
     _purge()
     # The audit log keeps the resident's registration until audit_prune removes it
     # (400 days by default, years before a closed case's ten).
-    for text in ("林旧案", id_hash, "13800138000", "沙园路8号", "郑旧登", "13300133000"):
+    names = ("林旧案", "林阿姨", "郑报名", "郑旧登")
+    for text in (*names, id_hash, "13800138000", "沙园路8号", "13300133000", "13400134000"):
         assert [t for t in _tables_holding(text) if not t.startswith("core_auditentry.")] == []
 
 
@@ -360,6 +433,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
             "observations": 0,
             "guardian_names": 0,
             "resident_documents": 0,
+            "signups": 2,
             "residents": 1,
             "households": 1,
         },
@@ -367,11 +441,13 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
             "observations": 0,
             "guardian_names": 0,
             "resident_documents": 0,
+            "signups": 0,
             "residents": 1,
             "households": 0,
         },
         "case_documents": {"documents": 0},
         "survey_contacts": {"responses": 2},
+        "activity_signups": {"signups": 2},
         "roster_entries": {"entries": 1},
         "evaluation_evidence": {"rounds": 0, "files": 0},
         "access_logs": {"deleted": 1},
@@ -381,6 +457,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
         "residents_without_cases": 1095,
         "case_documents": 1095,
         "survey_contacts": 365,
+        "activity_signups": 365,
         "roster_entries": 1095,
         "evaluation_evidence": 1095,
         "access_logs": 400,

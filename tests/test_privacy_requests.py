@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -15,14 +16,20 @@ from django.core.exceptions import PermissionDenied
 from shegong.cases import services as case_services
 from shegong.clients import services as client_services
 from shegong.clients.models import Resident
+from shegong.community import activities
+from shegong.community.models import ResidentSignup
 from shegong.core.models import AccessLog, AuditEntry
 from shegong.delivery.models import Attendance
+from shegong.evaluation import services
+from shegong.evaluation.models import ClientSample, SampleEntry, StationEvaluation
 from shegong.privacy.models import RequestStatus, SubjectRequest
 from shegong.privacy.requests import due_date, subject_request_answer, subject_request_open
 from shegong.stats import rollups
 from tests.delivery_world import make_delivery, record
+from tests.evaluation_world import draft_round
 from tests.helpers import open_case, refusal, register_resident, today, xlsx_table
 from tests.roster_helpers import id_number
+from tests.volunteer_world import activity, at
 
 PERSON_ID = id_number(31, born="19450315")
 
@@ -37,7 +44,8 @@ def test_the_due_date_is_15_working_days_on():
 @pytest.fixture
 def person(world):
     """陈秀英 with everything a station holds: household, consent, classification,
-    tag, an assessed case, an observation and a service attended."""
+    tag, an assessed case, an observation, a service attended and a sign-up to
+    an activity from its QR link (matched by the phone); 吴邻居's sign-up is not hers."""
     d = make_delivery(world)
     household = client_services.household_create(
         actor=world["worker"], station=world.station_a, name="陈家", address="沙园路9号"
@@ -70,6 +78,10 @@ def person(world):
         text="精神不错",
     )
     record(d, project="key", attendees=[resident], headcount=3)
+    clinic = activity(d, "社区义诊")
+    with at(7):
+        activities.resident_sign_up(activity=clinic, name="陈秀英", phone="13800138000")
+        activities.resident_sign_up(activity=clinic, name="吴邻居", phone="13900139000")
     return {"resident": resident, "case": case, "delivery": d}
 
 
@@ -112,7 +124,23 @@ def test_taken_in_on_the_resident_page_and_waiting_on_the_directors_home(world, 
 def test_the_export_holds_everything_and_is_logged(world, person, login):
     item = _take_in(world, person["resident"])
     client = login(world["director"])
+    _sampled_by_the_evaluators(world, person["resident"])
     data = json.loads(client.get(f"/privacy/requests/{item.pk}/export.json").content)
+    # Every kind of record the fixture holds about her, no other: a kind missing
+    # from the copy, or one that should not be in it, fails here.
+    assert sorted(data) == [
+        "cases.assessment",
+        "cases.case",
+        "cases.caseevent",
+        "cases.observation",
+        "clients.clientstatus",
+        "clients.consent",
+        "clients.household",
+        "clients.resident",
+        "clients.residenttag",
+        "community.residentsignup",
+        "delivery.attendance",
+    ]
     own = data["clients.resident"][0]
     assert (own["name"], own["id_number"], own["phone"]) == ("陈秀英", PERSON_ID, "13800138000")
     assert "id_number_hash" not in own and "id_number_encrypted" not in own
@@ -124,15 +152,64 @@ def test_the_export_holds_everything_and_is_logged(world, person, login):
     assert [row["text"] for row in data["cases.observation"]] == ["精神不错"]
     assert len(data["cases.case"]) == 1
     assert len(data["delivery.attendance"]) == 1
+    # Her sign-up (a link with no reverse accessor), without its secret link.
+    [signup] = data["community.residentsignup"]
+    assert (signup["name"], signup["phone"], signup["status"]) == (
+        "陈秀英",
+        "13800138000",
+        "已报名",
+    )
+    assert signup["activity"] == "社区义诊" and "token" not in signup
     # The readable copy: one line per field, the ID number in clear.
     rows = xlsx_table(client.get(f"/privacy/requests/{item.pk}/export.xlsx"))
     assert rows[0] == ("记录类别", "记录", "字段", "内容")
     assert ("居民", "1", "身份证号", PERSON_ID) in rows
+    assert ("居民报名", "1", "手机号码", "13800138000") in rows
     logged = AccessLog.objects.filter(action="export_subject", object_id=person["resident"].pk)
     assert logged.count() == 2
     assert (
         AuditEntry.objects.filter(action="export", object_repr__startswith="personal-data-").count()
         == 2
+    )
+
+
+def _sampled_by_the_evaluators(world, resident: Resident) -> SampleEntry:
+    """The district's evaluators drew her for a verification call: never in the
+    copy the station's director downloads (privacy.subject_data.SKIPPED_MODELS)."""
+    round = draft_round(world)
+    group = services.indicator_group_add(actor=world["city"], round=round, name="回访", weight=100)
+    services.indicator_add(
+        actor=world["city"],
+        group=group,
+        name="sample_satisfaction",
+        max_score=Decimal(40),
+        method="computed",
+        computation="sample_satisfaction",
+    )
+    services.round_assign(
+        actor=world["city"], round=round, station=world.station_a, evaluator=world["evaluator"]
+    )
+    services.round_open(actor=world["city"], round=round)
+    sample = ClientSample.objects.create(
+        evaluation=StationEvaluation.objects.get(round=round, station=world.station_a),
+        seed=1,
+        calls=1,
+        visits=0,
+        as_of=today(),
+        population=1,
+        strata=[
+            {"domain": "elderly", "category": "general", "population": 1, "calls": 1, "visits": 0}
+        ],
+        drawn_by=world["evaluator"],
+    )
+    return SampleEntry.objects.create(
+        sample=sample,
+        resident=resident,
+        position=1,
+        method="call",
+        domain="elderly",
+        category="general",
+        label="陈**",
     )
 
 
@@ -157,8 +234,13 @@ def test_a_deletion_waits_for_the_open_case_then_anonymises_and_keeps_the_figure
     assert (resident.name, resident.id_number_hash, resident.phone) == ("已匿名", "", "")
     assert Attendance.objects.filter(resident=resident).count() == attended == 1
     assert rollups.drift() == []
+    # Her sign-up loses her name and phone, keeps its place; the neighbour's stays.
+    assert sorted(ResidentSignup.objects.values_list("name", "phone", "status", "resident")) == [
+        ("吴邻居", "13900139000", "confirmed", None),
+        ("已匿名", "", "confirmed", resident.pk),
+    ]
     entry = AuditEntry.objects.get(object_type="privacy.deletion")
-    assert entry.detail["counts"]["residents"] == 1
+    assert (entry.detail["counts"]["residents"], entry.detail["counts"]["signups"]) == (1, 1)
     # Answered once: a second answer is refused.
     assert refusal(
         subject_request_answer, actor=world["director"], request=item, outcome="再次"

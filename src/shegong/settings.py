@@ -425,6 +425,8 @@ RETENTION_DAYS = {
         # The files attached to a closed case (privacy.policy says why 3 years).
         ("case_documents", 1095),
         ("survey_contacts", 365),
+        # The name and phone of a resident's sign-up to an activity (privacy.policy).
+        ("activity_signups", 365),
         ("roster_entries", 1095),
         # The evaluators' evidence files of a finalised round (privacy.policy says why).
         ("evaluation_evidence", 1095),

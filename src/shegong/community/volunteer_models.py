@@ -124,7 +124,8 @@ class ResidentSignup(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "phone"],
-                condition=~Q(status="cancelled"),
+                # A purged sign-up's phone is blank (privacy.steps): not a number.
+                condition=~Q(status="cancelled") & ~Q(phone=""),
                 name="resident_signup_once",
                 violation_error_message=_("This mobile number has already signed up."),
             )

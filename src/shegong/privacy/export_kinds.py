@@ -5,6 +5,7 @@ accepts, and the columns of its file."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.clients.models import Resident, ResidentTag, Tag
+from shegong.community import subsidies
+from shegong.community.meal_models import FunderLevel, MealCheckIn, SubsidyClass
 from shegong.org.models import Community
 from shegong.privacy.models import ExportKind
 from shegong.rosters.models import RosterCategory, RosterEntry
@@ -29,7 +32,8 @@ class Kind:
     # The records `user` may take with these (cleaned) filters, in file order.
     records: Callable[[Any, dict], models.QuerySet]
     headers: Callable[[], list[str]]
-    row: Callable[[Any], list[Any]]
+    # A record → its line of the file (the filters given: a column may depend on them).
+    row: Callable[[Any, dict], list[Any]]
     # Raw filter values (strings) → the cleaned filters; ValidationError on bad input.
     clean: Callable[[Any, dict], dict]
 
@@ -81,7 +85,7 @@ def _residents(user, params: dict) -> models.QuerySet:
     return rows.select_related("community").order_by("name", "pk")
 
 
-def _resident_row(r: Resident) -> list[Any]:
+def _resident_row(r: Resident, params: dict) -> list[Any]:
     return [
         r.name,
         r.get_gender_display(),
@@ -116,7 +120,7 @@ def _roster(user, params: dict) -> models.QuerySet:
     return rows.select_related("category", "community").order_by("category__order", "name", "pk")
 
 
-def _roster_row(e: RosterEntry) -> list[Any]:
+def _roster_row(e: RosterEntry, params: dict) -> list[Any]:
     return [
         e.name,
         e.id_number_masked,
@@ -147,13 +151,80 @@ def _contacts(user, params: dict) -> models.QuerySet:
     )
 
 
-def _contact_row(r: Response) -> list[Any]:
+def _contact_row(r: Response, params: dict) -> list[Any]:
     return [r.answered_on, r.contact_name, r.contact_phone]
 
 
 def _contacts_title(params: dict) -> str:
     survey = Survey.objects.filter(pk=params.get("survey")).only("title").first()
     return _("Survey contacts: %(title)s") % {"title": survey.title if survey else ""}
+
+
+# --- meal subsidy settlement, meal by meal ----------------------------------------
+# The canteen's month for one funder with one line per meal and the elder's name
+# (the settlement page's "Excel for finance" holds the totals only, no name).
+
+
+def _month_start(value: str) -> datetime.date:
+    return datetime.datetime.strptime(value, "%Y-%m").date()
+
+
+def _meals_clean(user, raw: dict) -> dict:
+    month = (raw.get("month") or "").strip()
+    try:
+        _month_start(month)
+    except ValueError:
+        raise ValidationError({"month": _("Enter the month as YYYY-MM, e.g. 2026-11.")}) from None
+    funder = raw.get("funder") or ""
+    if funder not in FunderLevel.values:
+        raise ValidationError({"funder": _("Choose who pays the subsidy from the list.")})
+    station = getattr(user, "station", None)
+    return {"station": station.pk if station else None, "month": month, "funder": funder}
+
+
+def _meals(user, params: dict) -> models.QuerySet:
+    rows = MealCheckIn.objects.visible_to(user)
+    if params.get("station"):
+        rows = rows.filter(station_id=params["station"])
+    if params.get("month"):
+        start = _month_start(params["month"])
+        end = (start + datetime.timedelta(days=32)).replace(day=1)
+        rows = rows.filter(served_on__gte=start, served_on__lt=end)
+    return rows.select_related("resident").order_by("served_on", "meal", "resident__name", "pk")
+
+
+def _meal_row(meal: MealCheckIn, params: dict) -> list[Any]:
+    funder = params.get("funder") or FunderLevel.CITY
+    excepted = funder in meal.lost_levels or meal.subsidy_class == SubsidyClass.NONE
+    return [
+        f"{meal.resident.name} · {meal.get_meal_display()}",
+        meal.served_on,
+        1,
+        subsidies.yuan(meal.price_fen),
+        subsidies.yuan(getattr(meal, f"{funder}_fen")),
+        subsidies.yuan(meal.elder_fen),
+        1 if excepted else 0,
+    ]
+
+
+def _meals_title(params: dict) -> str:
+    funder = params.get("funder")
+    return _("Meal subsidy settlement, meal by meal: %(month)s, %(funder)s") % {
+        "month": params.get("month", ""),
+        "funder": FunderLevel(funder).label if funder in FunderLevel.values else "",
+    }
+
+
+def _meals_headers() -> list[str]:
+    return [
+        _("Item"),
+        _("Date"),
+        _("Meals"),
+        _("Meal value (yuan)"),
+        _("Funder pays (yuan)"),
+        _("Elders pay (yuan)"),
+        _("Exceptions"),
+    ]
 
 
 KINDS: dict[str, Kind] = {
@@ -193,16 +264,23 @@ KINDS: dict[str, Kind] = {
         row=_contact_row,
         clean=_contacts_clean,
     ),
+    ExportKind.MEAL_SETTLEMENT: Kind(
+        title=_meals_title,
+        records=_meals,
+        headers=_meals_headers,
+        row=_meal_row,
+        clean=_meals_clean,
+    ),
 }
 
 # The kinds asked for on the export form (a case file is taken from its case page).
 FILE_KINDS = tuple(KINDS)
 
 
-def rows_of(kind: str, user, ids: Iterable[int]) -> Iterable[list[Any]]:
+def rows_of(kind: str, user, ids: Iterable[int], params: dict) -> Iterable[list[Any]]:
     """The file's rows: the approved records that `user` still may read, in the
     kind's order (a record that left the user's scope since is left out)."""
     spec = KINDS[kind]
     wanted = set(ids)
     for record in spec.records(user, {}).filter(pk__in=wanted).iterator(chunk_size=500):
-        yield spec.row(record)
+        yield spec.row(record, params)

@@ -49,7 +49,7 @@ def export_list(request):
 def export_create(request):
     user = request.user
     require_at(user, CREATE, PersonalExport, user.station)
-    initial = {"kind": request.GET.get("kind", ""), "survey": request.GET.get("survey", "")}
+    initial = {name: request.GET.get(name, "") for name in ("kind", "survey", "month", "funder")}
     form = bootstrap(ExportForm(request.POST or None, user=user, initial=initial))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -134,7 +134,7 @@ def export_download(request, pk: int, fmt: str):
         f"personal-{export.kind}-{export.number}",
         spec.title(export.params),
         spec.headers(),
-        rows_of(export.kind, user, export.record_ids),
+        rows_of(export.kind, user, export.record_ids, export.params),
         scope=export.station.name,
         watermark=mark,
     )

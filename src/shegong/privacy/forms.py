@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shegong.clients.models import Tag
+from shegong.community.meal_models import FunderLevel
 from shegong.core.forms import DateInput
 from shegong.org.models import Community
 from shegong.privacy.models import ExportKind, RequestKind
@@ -47,7 +48,18 @@ class ExportForm(ReasonForm):
     tag = forms.ChoiceField(label=_("Tag"), required=False)
     category = forms.ChoiceField(label=_("Roster category"), required=False)
     survey = forms.ChoiceField(label=_("Survey"), required=False)
-    field_order = ["kind", "community", "tag", "category", "survey", "reason"]
+    month = forms.CharField(
+        label=_("Month (meal settlement)"),
+        required=False,
+        max_length=7,
+        help_text=_("YYYY-MM, e.g. 2026-11."),
+    )
+    funder = forms.ChoiceField(
+        label=_("Funder (meal settlement)"),
+        required=False,
+        choices=[("", "—"), *FunderLevel.choices],
+    )
+    field_order = ["kind", "community", "tag", "category", "survey", "month", "funder", "reason"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -105,6 +105,7 @@ class ExportKind(models.TextChoices):
     ROSTER = "roster", _("Roster extract")
     SURVEY_CONTACTS = "survey_contacts", _("Survey contacts")
     CASE_FILE = "case_file", _("Case file")
+    MEAL_SETTLEMENT = "meal_settlement", _("Meal settlement, meal by meal")
 
 
 class ExportStatus(models.TextChoices):

@@ -84,6 +84,12 @@ KINDS: dict[str, Kind] = {
             "the day the round was finalised",
             365,
         ),
+        # A sign-up from an activity's QR link leaves a name and a mobile number
+        # for that activity only (the place, the waiting list, a change of time):
+        # cleared a year after the activity ended; the floor leaves a quarter for
+        # the follow-up and the quarter's report. The sign-up row stays (status,
+        # resident link): the activity's counts and its attendance do not change.
+        Kind("activity_signups", "Activity sign-ups", "the day the activity ended", 90),
         Kind("roster_entries", "Closed roster entries", "the day the person left the list", 365),
         Kind("access_logs", "Access log entries", "the day of the read", MINIMUM_LOG_DAYS),
         Kind(

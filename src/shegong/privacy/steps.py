@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shegong.agenda.models import Appointment
@@ -32,7 +32,7 @@ from shegong.cases.models import (
     Signoff,
 )
 from shegong.clients.models import Consent, Household, Resident, ResidentDocument
-from shegong.community.models import MealEnrolment, MealRecord
+from shegong.community.models import MealEnrolment, MealRecord, ResidentSignup
 from shegong.core.documents import delete_files_on_commit
 from shegong.core.models import AccessLog
 from shegong.delivery.models import Attendance
@@ -67,6 +67,7 @@ RESIDENT_IDENTITY = {
     "phone": "",
     "address": "",
 }
+SIGNUP_IDENTITY = {"name": ANONYMISED, "phone": ""}
 ROSTER_IDENTITY = {
     "name": ANONYMISED,
     "id_number_encrypted": "",
@@ -182,6 +183,20 @@ def _delete_resident_documents(clients: QuerySet, dry_run: bool) -> int:
 CASE_COUNTS = ("cases", "case_texts", "case_events", "documents")
 
 
+def _signups_of(clients: QuerySet) -> QuerySet:
+    """The activity sign-ups of `clients` (their pks; name and phone as typed on
+    the QR link's form): those matched to them, and those left unmatched with
+    their mobile number at their station (a sign-up made before the person was
+    registered). Read before their phones are cleared. The rows, status and
+    link stay, so the activity's counts do."""
+    same_phone = Resident.objects.filter(
+        pk__in=clients, phone=OuterRef("phone"), station_id=OuterRef("activity__station_id")
+    ).exclude(phone="")
+    return ResidentSignup.objects.filter(
+        Q(resident__in=clients) | Q(Exists(same_phone), resident__isnull=True)
+    )
+
+
 def purge_closed_cases(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
     # Subqueries, not lists of ids: a city's first purge may cover tens of
     # thousands of people (SQLite limits the parameters of one statement).
@@ -208,6 +223,7 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
     observations = _clear(Observation.objects.filter(resident__in=clients), {"text": ""}, dry_run)
     guardians = _clear(Consent.objects.filter(resident__in=clients), {"guardian_name": ""}, dry_run)
     resident_documents = _delete_resident_documents(clients, dry_run)
+    signups = _clear(_signups_of(clients), SIGNUP_IDENTITY, dry_run)
     residents = _clear(Resident.objects.filter(pk__in=clients), RESIDENT_IDENTITY, dry_run)
     household_count = 0
     for start in range(0, len(gone), CHUNK):
@@ -224,6 +240,7 @@ def anonymise(cases: QuerySet, clients: QuerySet, *, dry_run: bool) -> dict[str,
         "observations": observations,
         "guardian_names": guardians,
         "resident_documents": resident_documents,
+        "signups": signups,
         "residents": residents,
         "households": household_count,
     }
@@ -275,6 +292,16 @@ def purge_survey_contacts(*, before: datetime.date, dry_run: bool) -> dict[str, 
     }
 
 
+def purge_activity_signups(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    """The name and phone of the sign-ups to activities that ended before
+    `before`, matched or not, whether the activity was closed or not. The rows
+    stay with their status and resident link: the confirmed and waiting counts
+    of the activity pages, and an activity closed later from its list (by the
+    rows and their links), count what they did."""
+    signups = ResidentSignup.objects.filter(activity__ends_at__lt=_start_of(before))
+    return {"signups": _clear(signups, SIGNUP_IDENTITY, dry_run)}
+
+
 def purge_roster_entries(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
     entries = RosterEntry.objects.filter(closed_on__lt=before)
     return {"entries": _clear(entries, ROSTER_IDENTITY, dry_run)}
@@ -314,6 +341,7 @@ def register_all() -> None:
     register_purge_step("residents_without_cases", purge_residents_without_cases)
     register_purge_step("case_documents", purge_case_documents)
     register_purge_step("survey_contacts", purge_survey_contacts)
+    register_purge_step("activity_signups", purge_activity_signups)
     register_purge_step("roster_entries", purge_roster_entries)
     register_purge_step("evaluation_evidence", purge_evaluation_evidence)
     register_purge_step("access_logs", purge_access_logs)

@@ -3,7 +3,10 @@
 model that points to the resident — consents, classifications, tags, attendance,
 meals, roster entries, appointments, observations, cases — and, for each of their
 cases, every row that points to the case. Found from the models' relations, not
-from a list, so a model added later is in the export without a change here."""
+from a list, so a model added later is in the export without a change here —
+including a foreign key declared with `related_name="+"` (no reverse accessor,
+as the activity sign-ups'), which `_meta.related_objects` leaves out: the
+relations are read with `include_hidden=True`. Left out on purpose: SKIPPED_MODELS."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from django.db import models
 from shegong.cases.models import Case
 from shegong.clients import identity
 from shegong.clients.models import Resident
+from shegong.evaluation.models import SampleEntry
 from shegong.privacy.models import SubjectRequest
+from shegong.stats.models import ClientYear
 
 # Internal keys and derived columns: not personal data the person gave or we hold
 # about them, or (the hashes) nothing a person can read.
@@ -27,13 +32,28 @@ SKIPPED_FIELDS = frozenset(
         "name_initials",
         "version",
         "token_hash",
+        # A sign-up's secret link (its cancel page): a credential, not data.
+        "token",
         # A stored file's own name and path (the export lists its original name).
         "stored_name",
         "file",
     }
 )
-# Rows that are about the platform's own work on the request, not the person.
-SKIPPED_MODELS: frozenset[type[models.Model]] = frozenset({SubjectRequest})
+SKIPPED_MODELS: frozenset[type[models.Model]] = frozenset(
+    {
+        # The platform's own work on the request, not the person.
+        SubjectRequest,
+        # The evaluators' verification sample (抽样回访): which of the station's
+        # clients the district's evaluators drew and called is their blind check
+        # on the station's records. The copy is downloaded by the station's
+        # director, so it must never tell the station who was sampled, nor
+        # what the person told the evaluators. A resident who asks the
+        # evaluators is answered by them (docs/privacy.md).
+        SampleEntry,
+        # A yearly count derived from the attendance rows, which are in the copy.
+        ClientYear,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -75,8 +95,20 @@ def _row(obj: models.Model) -> dict[str, tuple[str, str]]:
     return row
 
 
+def _relations(target: models.Model) -> Iterator[models.ForeignObjectRel]:
+    """Every relation pointing to `target`'s model, hidden ones (related_name="+")
+    included, but not the tables Django makes for a many-to-many field (the
+    field's own relation gives its rows)."""
+    for field in target._meta.get_fields(include_hidden=True):
+        if not field.auto_created or field.concrete or not field.is_relation:
+            continue
+        if field.related_model._meta.auto_created:
+            continue
+        yield field
+
+
 def _related(target: models.Model) -> Iterator[tuple[type[models.Model], models.QuerySet]]:
-    for relation in target._meta.related_objects:
+    for relation in _relations(target):
         model = relation.related_model
         if model in SKIPPED_MODELS or model is Case:
             continue

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from shegong.referrals.models import Partner
 
@@ -75,3 +78,18 @@ def track_sides(user, pk: int):
     if sent_by_me(user).filter(pk=pk).exists():
         sides.add("sender")
     return (track, sides) if sides else (None, set())
+
+
+def withdrawn_for_receiver(
+    track, sides: set[str], on: datetime.date | None = None
+) -> datetime.date | None:
+    """The day the resident withdrew the consent the referral was sent under,
+    when `sides` read it as the receiving station only: from that day the
+    receiver sees that consent was withdrawn instead of the shared part (PIPL
+    art. 15: sharing stops). None otherwise: the sender keeps its own case file,
+    the shared copy included."""
+    withdrawn = track.consent.withdrawn_on
+    on = on or timezone.localdate()
+    if withdrawn is None or withdrawn > on or "sender" in sides:
+        return None
+    return withdrawn

@@ -119,6 +119,7 @@ def detail(request, pk: int):
         "track": track,
         "sides": sides,
         "offered": _offered(request.user, track, sides),
+        "consent_withdrawn_on": selectors.withdrawn_for_receiver(track, sides),
     }
     return render(request, "referrals/referral_detail.html", context)
 
@@ -146,7 +147,12 @@ def act(request, pk: int, action: str):
             return redirect("referrals:referral-detail", track.pk)
     offered = [o for o in _offered(user, track, sides) if o["name"] != action]
     offered.insert(0, {"name": action, "form": form})
-    context = {"track": track, "sides": sides, "offered": offered}
+    context = {
+        "track": track,
+        "sides": sides,
+        "offered": offered,
+        "consent_withdrawn_on": selectors.withdrawn_for_receiver(track, sides),
+    }
     return render(request, "referrals/referral_detail.html", context, status=400)
 
 

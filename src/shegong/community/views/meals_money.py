@@ -339,7 +339,10 @@ def settlement_adjust(request, station: int, month: str, funder: str):
 @login_required
 def settlement_export(request, station: int, month: str, funder: str):
     """The settlement for finance as Excel: the month's figures, then each
-    adjustment; the station's own staff also get one row per meal."""
+    adjustment, then the total: no person in it. The month meal by meal, with
+    the elders' names, is personal data: it leaves only as a personal-data export
+    (privacy.export_kinds, kind "meal_settlement": a reason, approval above a
+    size, a watermark, the access log), asked for from the settlement page."""
     user = request.user
     canteen = _settlement_station(user, station)
     day = _month(month)
@@ -390,24 +393,6 @@ def settlement_export(request, station: int, month: str, funder: str):
             None,
         ]
     )
-    start, end = meal_selectors.month_range(day)
-    for meal in (
-        MealCheckIn.objects.visible_to(user)
-        .filter(station=canteen, served_on__gte=start, served_on__lt=end)
-        .select_related("resident")
-        .order_by("served_on", "meal", "resident__name")
-    ):
-        rows.append(
-            [
-                f"{meal.resident.name} · {meal.get_meal_display()}",
-                meal.served_on,
-                1,
-                subsidies.yuan(meal.price_fen),
-                subsidies.yuan(getattr(meal, f"{funder}_fen")),
-                subsidies.yuan(meal.elder_fen),
-                1 if funder in meal.lost_levels or meal.subsidy_class == SubsidyClass.NONE else 0,
-            ]
-        )
     title = _("Meal subsidy settlement: %(canteen)s, %(funder)s") % {
         "canteen": canteen.name,
         "funder": FunderLevel(funder).label,
