@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from shegong.core.models import AuditEntry
 from shegong.evaluation import services
-from shegong.evaluation.models import EvaluationRound, Evidence, IndicatorScore
+from shegong.evaluation.models import EvaluationRound, Evidence, IndicatorScore, Rectification
 from tests.evaluation_world import draft_round, make_scored_round, score_all
 from tests.helpers import days_ago
 
@@ -249,3 +249,64 @@ def test_a_period_below_the_floor_is_refused_and_nothing_is_deleted(rounds, sett
             _purge(*args)
     assert Evidence.objects.count() == 4 and len(_stored(media)) == 4
     assert not AuditEntry.objects.filter(object_type="privacy.purge").exists()
+
+
+# --- Rectification files 整改佐证 (privacy.policy "rectification_evidence") -----------
+
+
+def _rectification(api, world, name: str, *, accept: bool, back: datetime.timedelta):
+    from tests.test_evaluation_evidence import pdf
+    from tests.test_inspection import _inspect, _rectify
+
+    item = _rectify(api, world, _inspect(api, world).json()["id"], due_in_days=10).json()
+    submitted = api(world["director"]).post(
+        f"/api/rectifications/{item['id']}/submit/",
+        {"response": f"{name}已整改", "evidence": pdf(f"{name}.pdf")},
+        format="multipart",
+    )
+    assert submitted.status_code == 200, submitted.json()
+    if accept:
+        assert (
+            api(world["district"])
+            .post(f"/api/rectifications/{item['id']}/accept/", {}, format="json")
+            .status_code
+            == 200
+        )
+    rectification = Rectification.objects.get(pk=item["id"])
+    Rectification.objects.filter(pk=rectification.pk).update(
+        closed_at=rectification.closed_at - back if accept else None,
+        submitted_at=rectification.submitted_at - back,
+    )
+    return rectification
+
+
+def test_the_files_of_rectifications_accepted_long_ago_go_and_the_items_stay(
+    world, api, login, media, django_capture_on_commit_callbacks
+):
+    old = _rectification(api, world, "消防通道", accept=True, back=FOUR_YEARS)
+    recent = _rectification(api, world, "台账", accept=True, back=TWO_YEARS)
+    waiting = _rectification(api, world, "门禁", accept=False, back=FIVE_YEARS)
+    assert len(_stored(media)) == 3
+    assert "files 1 would be purged." in _purge("--dry-run")
+    assert len(_stored(media)) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        out = _purge()
+    assert "Rectification files (kept 1095 days" in out
+    assert _stored(media) == sorted(
+        Path(item.evidence.name).name
+        for item in Rectification.objects.filter(pk__in=[recent.pk, waiting.pk])
+    )
+    purged = Rectification.objects.get(pk=old.pk)
+    assert (purged.evidence.name, purged.evidence_name, purged.evidence_type) == ("", "", "")
+    assert (purged.status, purged.description, purged.response) == (
+        "closed",
+        "清理消防通道",
+        "消防通道已整改",
+    )
+    # Its download is gone; the others' stay.
+    officer = login(world["district"])
+    assert officer.get(f"/evaluation/rectifications/{old.pk}/evidence/").status_code == 404
+    assert officer.get(f"/evaluation/rectifications/{recent.pk}/evidence/").status_code == 200
+    entry = AuditEntry.objects.get(object_type="privacy.purge")
+    assert entry.detail["counts"]["rectification_evidence"] == {"files": 1}
+    assert entry.detail["periods"]["rectification_evidence"] == 1095

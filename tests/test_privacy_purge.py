@@ -450,6 +450,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
         "activity_signups": {"signups": 2},
         "roster_entries": {"entries": 1},
         "evaluation_evidence": {"rounds": 0, "files": 0},
+        "rectification_evidence": {"files": 0},
         "access_logs": {"deleted": 1},
     }
     assert entry.detail["periods"] == {
@@ -460,6 +461,7 @@ def test_the_purge_writes_one_audit_entry_with_its_counts(purgeable, world):
         "activity_signups": 365,
         "roster_entries": 1095,
         "evaluation_evidence": 1095,
+        "rectification_evidence": 1095,
         "access_logs": 400,
     }
     assert "林旧案" not in str(entry.detail) + entry.object_repr

@@ -108,9 +108,10 @@ def test_the_purge_on_its_timer_is_a_job(world):
     job = Job.objects.get()
     assert (job.kind, job.status, job.owner) == ("personal_data_purge", "done", None)
     # Closed cases, residents without a case, case documents, survey contacts,
-    # activity sign-ups, roster entries, evaluation evidence, access logs: one step each.
-    assert job.done == job.total == 8
-    assert job.result["total"] == 0 and len(job.result["lines"]) == 8
+    # activity sign-ups, roster entries, evaluation evidence, rectification files,
+    # access logs: one step each.
+    assert job.done == job.total == 9
+    assert job.result["total"] == 0 and len(job.result["lines"]) == 9
     assert ScheduledRun.objects.get(command="purge_personal_data").succeeded
     entry = AuditEntry.objects.get(object_type="privacy.purge")
     # The system's run, as before it was a job ("system:scheduled" on the timer).

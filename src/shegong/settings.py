@@ -430,6 +430,8 @@ RETENTION_DAYS = {
         ("roster_entries", 1095),
         # The evaluators' evidence files of a finalised round (privacy.policy says why).
         ("evaluation_evidence", 1095),
+        # The stations' files of accepted rectifications (privacy.policy).
+        ("rectification_evidence", 1095),
         ("access_logs", 400),
         ("audit_entries", 400),
     )

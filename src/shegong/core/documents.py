@@ -138,10 +138,11 @@ def store(document: models.Model, file, then: Callable[[], None] | None = None) 
         raise
 
 
-def delete_files_on_commit(rows: Iterable[models.Model]) -> int:
-    """Remove the stored files of `rows` (deleted in the current transaction)
-    once that transaction is committed; a rollback keeps them. Their count."""
-    files = [(row.file.storage, row.file.name) for row in rows]
+def delete_files_on_commit(rows: Iterable[models.Model], field: str = "file") -> int:
+    """Remove the stored files (in `field`) of `rows` (deleted or cleared in the
+    current transaction) once that transaction is committed; a rollback keeps
+    them. Their count."""
+    files = [(getattr(row, field).storage, getattr(row, field).name) for row in rows]
 
     def remove() -> None:
         for storage, name in files:

@@ -90,6 +90,17 @@ KINDS: dict[str, Kind] = {
         # the follow-up and the quarter's report. The sign-up row stays (status,
         # resident link): the activity's counts and its attendance do not change.
         Kind("activity_signups", "Activity sign-ups", "the day the activity ended", 90),
+        # The station's files answering an inspection's finding (photos, scans):
+        # the item, its response and the officer's decision stay. As the
+        # evaluators' evidence: 3 years after the item was accepted (one service
+        # contract, whose evaluations re-read its inspections); the floor is the
+        # next year's inspection.
+        Kind(
+            "rectification_evidence",
+            "Rectification files",
+            "the day the item was accepted",
+            365,
+        ),
         Kind("roster_entries", "Closed roster entries", "the day the person left the list", 365),
         Kind("access_logs", "Access log entries", "the day of the read", MINIMUM_LOG_DAYS),
         Kind(

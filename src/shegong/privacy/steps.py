@@ -36,7 +36,13 @@ from shegong.community.models import MealEnrolment, MealRecord, ResidentSignup
 from shegong.core.documents import delete_files_on_commit
 from shegong.core.models import AccessLog
 from shegong.delivery.models import Attendance
-from shegong.evaluation.models import EvaluationRound, Evidence, RoundStatus
+from shegong.evaluation.models import (
+    EvaluationRound,
+    Evidence,
+    Rectification,
+    RectificationStatus,
+    RoundStatus,
+)
 from shegong.evaluation.sample_models import SampleEntry
 from shegong.privacy.policy import ANONYMISED
 from shegong.privacy.purging import register_purge_step
@@ -336,6 +342,22 @@ def purge_evaluation_evidence(*, before: datetime.date, dry_run: bool) -> dict[s
     return {"rounds": touched, "files": _delete_files(evidence)}
 
 
+def purge_rectification_evidence(*, before: datetime.date, dry_run: bool) -> dict[str, int]:
+    """The files a station attached to a rectification 整改 (a photo of the
+    cleared passage, a scanned register) once the officer accepted it (closed)
+    before `before`: the file goes, the item stays with its description, the
+    station's response, the decision and the dates. An open or submitted item
+    keeps its file however old it is."""
+    items = Rectification.objects.filter(
+        status=RectificationStatus.CLOSED, closed_at__lt=_start_of(before)
+    ).exclude(evidence="")
+    if dry_run:
+        return {"files": items.count()}
+    held = list(items.only("pk", "evidence"))
+    items.update(evidence="", evidence_name="", evidence_type="")
+    return {"files": delete_files_on_commit(held, field="evidence")}
+
+
 def register_all() -> None:
     register_purge_step("closed_cases", purge_closed_cases)
     register_purge_step("residents_without_cases", purge_residents_without_cases)
@@ -344,4 +366,5 @@ def register_all() -> None:
     register_purge_step("activity_signups", purge_activity_signups)
     register_purge_step("roster_entries", purge_roster_entries)
     register_purge_step("evaluation_evidence", purge_evaluation_evidence)
+    register_purge_step("rectification_evidence", purge_rectification_evidence)
     register_purge_step("access_logs", purge_access_logs)
