@@ -107,6 +107,16 @@ def _evaluation_round(city, officer, station, evaluator):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: the database is rolled back after
+    each test, and what a test cached (the organisation names of org.names, rate
+    counts) must not reach the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the default language (Simplified Chinese). A request
     with the English cookie activates English in the worker's thread, and Django

@@ -151,8 +151,10 @@ def test_dashboard_and_registration_form(day):
     # The 14th: the station's service points, listed under its figures.
     assert queries(day.client, "get", "/stats/") == 14
     # The third: the Scope's create right reads the station within the user's view;
-    # the fourth and fifth: the choices of community and service point.
+    # the fourth and fifth: the choices of community and service point, read once
+    # and then from the cache (org.names).
     assert queries(day.client, "get", "/residents/new/") == 5
+    assert queries(day.client, "get", "/residents/new/") == 3
 
 
 def more_residents(d, n: int) -> None:

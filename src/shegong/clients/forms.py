@@ -14,7 +14,8 @@ from shegong.clients.models import (
     PriorityKind,
     Tag,
 )
-from shegong.core.forms import DateInput
+from shegong.core.forms import DateInput, with_choices
+from shegong.org import names
 from shegong.org.models import Community, ServicePoint
 
 
@@ -46,12 +47,13 @@ class ResidentForm(forms.Form):
     def __init__(self, *args, station=None, **kwargs):
         super().__init__(*args, **kwargs)
         if station is not None:
-            self.fields["community"].queryset = Community.objects.filter(
-                street_id=station.street_id
-            ).order_by("name")
-            self.fields["point"].queryset = ServicePoint.objects.filter(
-                station=station, is_active=True
-            ).order_by("code")
+            community, point = self.fields["community"], self.fields["point"]
+            community.queryset = Community.objects.filter(street_id=station.street_id)
+            point.queryset = ServicePoint.objects.filter(station=station, is_active=True)
+            # The options from the cache (org.names); a posted value is checked
+            # against the querysets.
+            with_choices(community, names.community_choices(station.street_id))
+            with_choices(point, names.point_choices(station.pk))
 
 
 class RegistrationForm(ResidentForm):

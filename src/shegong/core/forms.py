@@ -41,6 +41,13 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def with_choices(field: forms.ModelChoiceField, pairs: list[tuple[int, str]]) -> None:
+    """Show `pairs` (pk, label) as a model choice field's options instead of
+    reading its queryset while rendering; validation still reads the queryset."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = [*empty, *pairs]
+
+
 def bootstrap(form: forms.Form) -> forms.Form:
     """Give every widget Bootstrap's classes, so templates can render fields plainly."""
     for field in form.fields.values():
