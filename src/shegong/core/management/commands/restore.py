@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -31,6 +32,9 @@ class Command(BaseCommand):
                 result = backup.restore(path, progress=bar.update)
         except backup.BackupError as error:
             raise CommandError(str(error)) from None
+        # What the cache holds (organisation names, rate counts) described the
+        # database before: it starts afresh with the restored one.
+        cache.clear()
         rows = sum(result.tables.values())
         self.stdout.write(
             f"Restored {rows} rows into {len(result.tables)} tables "
