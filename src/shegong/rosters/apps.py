@@ -9,9 +9,11 @@ class RostersConfig(AppConfig):
 
     def ready(self) -> None:
         from shegong.cases import alerts
-        from shegong.core import audit, export_jobs
-        from shegong.rosters import coverage, coverage_export, models, outreach
+        from shegong.core import audit, cached, export_jobs
+        from shegong.rosters import coverage, coverage_export, models, outreach, rules
         from shegong.stats import rollups
+
+        cached.follow(rules.GROUP, models.RosterCategory, models.VisitRule)
 
         audit.register(models.RosterCategory)
         audit.register(models.VisitRule)

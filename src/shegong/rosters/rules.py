@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from shegong.core.cached import cached
 from shegong.rosters.models import RosterCategory, VisitRule, add_interval
 
 # How far ahead the outreach list shows a visit as due.
@@ -30,9 +31,12 @@ class Rule:
         return last_visit is not None and last_visit <= on and self.next_due(last_visit, on) >= on
 
 
-def rules_for(station_ids: Iterable[int]) -> dict[tuple[int, int], Rule]:
-    """(station id, category id) -> the rule that applies there."""
-    station_ids = list(set(station_ids))
+# The cache group of the visit rules (core.cached): the city's per category and a
+# station's own; followed in RostersConfig.ready.
+GROUP = "visit-rules"
+
+
+def _read_rules(station_ids: list[int]) -> dict[tuple[int, int], Rule]:
     city = {
         c.pk: Rule(c.visit_every, c.visit_unit)
         for c in RosterCategory.objects.all().only("visit_every", "visit_unit")
@@ -43,3 +47,13 @@ def rules_for(station_ids: Iterable[int]) -> dict[tuple[int, int], Rule]:
     ):
         rules[(row[0], row[1])] = Rule(row[2], row[3])
     return rules
+
+
+def rules_for(station_ids: Iterable[int]) -> dict[tuple[int, int], Rule]:
+    """(station id, category id) -> the rule that applies there. One station's
+    (its outreach list, the home page's outreach due) from the cache."""
+    station_ids = list(set(station_ids))
+    if len(station_ids) == 1:
+        only = station_ids[0]
+        return cached(GROUP, f"station:{only}", lambda: _read_rules([only]))
+    return _read_rules(station_ids)
