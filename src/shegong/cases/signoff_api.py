@@ -23,6 +23,7 @@ from shegong.cases.models import (
     SignoffSetting,
 )
 from shegong.core.api import ScopedReadOnlyViewSet, ScopedRelatedField
+from shegong.core.documents import API_FIELDS
 from shegong.core.http import client_ip
 
 
@@ -136,18 +137,7 @@ class CaseDocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseDocument
-        fields = [
-            "id",
-            "case",
-            "kind",
-            "kind_label",
-            "title",
-            "original_name",
-            "content_type",
-            "size",
-            "author",
-            "created_at",
-        ]
+        fields = ["id", "case", *API_FIELDS]
         read_only_fields = fields
 
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from shegong.clients import documents, filtersets
 from shegong.clients.models import DELETE_RESIDENT_DOCUMENT, Resident, ResidentDocument
 from shegong.core.api import ScopedReadOnlyViewSet, ScopedRelatedField
-from shegong.core.documents import DocumentKind, attachment
+from shegong.core.documents import API_FIELDS, DocumentKind, attachment
 from shegong.core.http import client_ip
 
 
@@ -24,18 +24,7 @@ class ResidentDocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResidentDocument
-        fields = [
-            "id",
-            "resident",
-            "kind",
-            "kind_label",
-            "title",
-            "original_name",
-            "content_type",
-            "size",
-            "author",
-            "created_at",
-        ]
+        fields = ["id", "resident", *API_FIELDS]
         read_only_fields = fields
 
 

@@ -152,6 +152,19 @@ def delete_files_on_commit(rows: Iterable[models.Model], field: str = "file") ->
     return len(files)
 
 
+# The API's fields of a document, after the record it is attached to (case, resident).
+API_FIELDS = [
+    "kind",
+    "kind_label",
+    "title",
+    "original_name",
+    "content_type",
+    "size",
+    "author",
+    "created_at",
+]
+
+
 def attachment(handle, name: str, content_type: str) -> FileResponse:
     """Always a download, with the checked type: never rendered by the browser."""
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
