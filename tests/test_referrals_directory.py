@@ -218,6 +218,7 @@ def test_the_list_and_the_api_ask_the_same_queries_for_five_entries_or_fifteen(
     login, api, world, d
 ):
     page, rest = login(world["worker"]), api(world["worker"])
+    page.get(LIST)  # the user's station into the cache (org.units)
     before = (_queries(page, LIST), _queries(rest, "/api/directory/"))
     for n in range(10):
         services.partner_create(

@@ -9,11 +9,13 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from shegong.core import audit, cached
-        from shegong.org import names
+        from shegong.org import names, units
         from shegong.org.models import Agency, Community, Contract, ServicePoint, Station
 
         # The cached names of the forms' selects.
         cached.follow(names.GROUP, Community, ServicePoint)
+        # The units users are anchored at (accounts.backends).
+        cached.follow(units.GROUP, *units.models())
 
         audit.register(Station)
         audit.register(ServicePoint)
