@@ -26,8 +26,8 @@ run: demo
 	$(BIN)/shegong runserver $(HOST):$(PORT)
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 
 format: setup

@@ -240,6 +240,33 @@ def baseline_lines(baselines: dict, overall: dict) -> str:
     return "\n".join(lines)
 
 
+def profile_pass(run, folder: Path, *, users: int, seconds: int, gunicorn_pid: int, py_spy: Path):
+    """Where the workers' CPU goes (bench/profile.py): py-spy samples every gunicorn
+    worker for `seconds` while `users` replay the day, in a pass of its own after
+    the figures (py-spy pauses the workers to read their stacks)."""
+    from profile_summary import summarise
+
+    folder.mkdir(parents=True, exist_ok=True)
+    warm_up = 10  # the users log in and read their groups and cases first
+    day = threading.Thread(target=run, args=(folder, str(users), seconds + warm_up + 5))
+    log(f"profile: {users} users, py-spy on the workers for {seconds} s")
+    day.start()
+    time.sleep(warm_up)
+    raw = folder / "py-spy.txt"
+    command = [str(py_spy), "record", "--pid", str(gunicorn_pid), "--subprocesses"]
+    command += ["--duration", str(seconds), "--rate", "100", "--format", "raw", "-o", str(raw)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    day.join()
+    if done.returncode != 0 or not raw.exists():
+        log(f"py-spy failed: {done.stderr.strip()[-300:]}")
+        return f"## Profile\n\npy-spy could not record the workers: {done.stderr.strip()[-300:]}"
+    header = (
+        f"## Profile: where the workers' CPU goes\n\npy-spy {seconds} s at {users} users "
+        f"(100 samples/s per worker, on-CPU only; the stacks are in {raw})."
+    )
+    return header + "\n\n" + summarise(raw.read_text())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(ROOT / "var/load"))
@@ -256,6 +283,12 @@ def main() -> None:
     parser.add_argument("--demo", default="--scale city", help="demo_city arguments")
     parser.add_argument("--locust", default=str(ROOT / ".venv-load/bin/locust"))
     parser.add_argument("--keep-pg", action="store_true", help="leave PostgreSQL running")
+    parser.add_argument(
+        "--profile-seconds",
+        type=int,
+        default=30,
+        help="py-spy on the workers after the baselines, at the middle step's users (0: none)",
+    )
     args = parser.parse_args()
 
     out = Path(args.out)
@@ -395,13 +428,30 @@ def main() -> None:
             baselines[user_class] = figures.get(users, {"rps": 0.0, "p95": 0.0, "errors": 0})
             log(f"baseline {user_class}: {baselines[user_class]}")
 
+        profile_text = ""
+        if args.profile_seconds:
+            profile_text = profile_pass(
+                lambda folder, users, seconds: run_locust("SocialWorker", folder, users, seconds),
+                out / "profile",
+                users=steps[len(steps) // 2],
+                seconds=args.profile_seconds,
+                gunicorn_pid=gunicorn.pid,
+                py_spy=Path(args.locust).parent / "py-spy",
+            )
+
         sampler.stop()
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=60)
         gunicorn = None
 
         # Every acknowledged write must be in the database.
-        acks = [json.loads(line) for line in (out / "acks.jsonl").read_text().splitlines()]
+        # The profiling pass writes too: its writes are checked with the day's.
+        acks = [
+            json.loads(line)
+            for path in (out / "acks.jsonl", out / "profile/acks.jsonl")
+            if path.exists()
+            for line in path.read_text().splitlines()
+        ]
         by_kind = collections.Counter(a["kind"] for a in acks)
         lost = []
         residents = {a["id"]: a for a in acks if a["kind"] == "resident"}
@@ -450,6 +500,7 @@ def main() -> None:
                 f"Acknowledged writes missing from the database: {len(lost)}.",
                 f"Rollup drift after the run: {len(drift)} rows.",
                 f"Locust exit code: {locust_exit}.",
+                *(["", profile_text] if profile_text else []),
             ]
         )
         (out / "report.md").write_text(text + "\n")
