@@ -253,7 +253,9 @@ def profile_pass(run, folder: Path, *, users: int, seconds: int, gunicorn_pid: i
     day.start()
     time.sleep(warm_up)
     raw = folder / "py-spy.txt"
-    command = [str(py_spy), "record", "--pid", str(gunicorn_pid), "--subprocesses"]
+    # --gil: a worker waiting on PostgreSQL's socket has let go of the GIL and is not
+    # counted, nor, once answered, until it runs again: the samples are Python at work.
+    command = [str(py_spy), "record", "--pid", str(gunicorn_pid), "--subprocesses", "--gil"]
     command += ["--duration", str(seconds), "--rate", "100", "--format", "raw", "-o", str(raw)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     day.join()
@@ -262,7 +264,7 @@ def profile_pass(run, folder: Path, *, users: int, seconds: int, gunicorn_pid: i
         return f"## Profile\n\npy-spy could not record the workers: {done.stderr.strip()[-300:]}"
     header = (
         f"## Profile: where the workers' CPU goes\n\npy-spy {seconds} s at {users} users "
-        f"(100 samples/s per worker, on-CPU only; the stacks are in {raw})."
+        f"(100 samples/s per worker, while it holds the GIL; the stacks are in {raw})."
     )
     return header + "\n\n" + summarise(raw.read_text())
 

@@ -20,8 +20,10 @@ homes = shared(make_homes)
 BASELINE = {
     # + the week's appointments and planned services, the outreach due; its visit
     # rules from the cache (core.cached), filled by the session's first request.
-    "worker": 16,
-    "director": 21,  # + data requests, consents to renew at 14, exports, sign-offs waiting
+    # The user's station is the request user's (org.units), its scope decided from
+    # the row (core.scope.can): no query.
+    "worker": 15,
+    "director": 20,  # + data requests, consents to renew at 14, exports, sign-offs waiting
     "district": 13,  # + the coverage gaps (rosters), personal-data exports to approve
     "city": 12,
     "agency": 6,

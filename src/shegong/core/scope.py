@@ -287,8 +287,66 @@ def _superuser_may(scope: Scope, action: str) -> bool:
 
 
 def can(user: Any, action: str, obj: models.Model) -> bool:
-    """Whether `user` may perform `action` on the saved object `obj`."""
+    """Whether `user` may perform `action` on the saved object `obj`.
+
+    Where the rule is a plain comparison of the row's own key with the user's
+    anchor (a station's staff and a row with a `station` foreign key, most of the
+    platform's rows), it is answered from the row in hand (`_decided_from_row`);
+    every other rule asks the database, through `restrict` like every list."""
+    decided = _decided_from_row(user, action, obj)
+    if decided is not None:
+        return decided
     return restrict(type(obj)._default_manager.all(), user, action).filter(pk=obj.pk).exists()
+
+
+def _decided_from_row(user: Any, action: str, obj: models.Model) -> bool | None:
+    """`restrict`'s answer for the single row `obj`, where it follows from the row's
+    own columns: None where it takes the database (a lookup across relations, the
+    assigned workers, an evaluator's sheets, a role's condition, public or owned
+    rows). tests/test_scope_from_row.py compares every answer with the query's."""
+    if obj.pk is None or obj._state.adding:
+        return None  # not a row read or saved: e.g. Model(pk=...) naming a row by its key
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    scope: Scope = type(obj).scope
+    if action not in ACTIONS and action not in scope.acts:
+        return None  # restrict raises the error
+    if scope.owner or scope.follows or scope.distinct or scope.public is not None:
+        return None
+    if is_unrestricted(user):
+        return _superuser_may(scope, action)
+    if _hidden(user, scope):
+        return False
+    if action == VIEW and user.role in scope.everything_roles:
+        return True
+    if action != VIEW and user.role not in roles_for(scope, action):
+        return False
+    if user.role in scope.role_conditions:
+        return None
+    if (
+        user.role == Role.SOCIAL_WORKER
+        and scope.assigned
+        and (scope.assigned_acts is None or action in scope.assigned_acts)
+    ):
+        return None
+    if user.role == Role.EVALUATOR and scope.evaluators:
+        return None
+    anchor = user_anchor(user)
+    if anchor is None:
+        return False
+    level, keys = anchor
+    paths = scope.paths(level)
+    if not paths or not keys:
+        return False
+    values = []
+    for path in paths:
+        if path == "self":
+            values.append(obj.pk)
+            continue
+        if "__" in path:
+            return None
+        values.append(getattr(obj, obj._meta.get_field(path).attname))
+    return any(value is not None and value in keys for value in values)
 
 
 def may(user: Any, action: str, model: type[models.Model]) -> bool:

@@ -17,7 +17,7 @@ from shegong.clients import selectors as clients
 from shegong.clients.models import Resident
 from shegong.community import selectors as community
 from shegong.community.models import MealRecord
-from shegong.core.scope import CREATE, VIEW, may
+from shegong.core.scope import CREATE, VIEW, can, may
 from shegong.delivery import selectors as delivery
 from shegong.evaluation import selectors as evaluation
 from shegong.org import selectors as org
@@ -37,12 +37,12 @@ _STATION = "_home_station"
 
 
 def _station(user: Any) -> Station | None:
-    """The user's own station, read through the scope once per request."""
+    """The user's own station (the request's user holds it: accounts.backends),
+    if the scope lets them read it."""
     if _STATION not in user.__dict__:
-        found = None
-        if user.station_id:
-            found = org.stations_visible_to(user).filter(pk=user.station_id).first()
-        user.__dict__[_STATION] = found
+        station = user.station if user.station_id else None
+        visible = station is not None and can(user, VIEW, station)
+        user.__dict__[_STATION] = station if visible else None
     return user.__dict__[_STATION]
 
 
