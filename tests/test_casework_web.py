@@ -189,7 +189,8 @@ def test_crisis_alert_reaches_the_worker_home_page_and_is_resolved_with_a_note(c
 
 def test_other_worker_does_not_see_the_alert(casework, client):
     client.force_login(casework["worker2"])
-    assert client.get("/").context["alerts"].count() == 0
+    context = client.get("/").context
+    assert (context["alerts"], context["alerts_count"]) == ([], 0)
 
 
 def test_registering_the_same_id_number_twice_shows_the_existing_record(world, client):

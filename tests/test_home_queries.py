@@ -21,8 +21,9 @@ BASELINE = {
     # + the week's appointments and planned services, the outreach due; its visit
     # rules from the cache (core.cached), filled by the session's first request.
     # The user's station is the request user's (org.units), its scope decided from
-    # the row (core.scope.can): no query.
-    "worker": 15,
+    # the row (core.scope.can): no query. The open alerts and their number: one
+    # query while there are at most ten (core.lists.head).
+    "worker": 14,
     "director": 20,  # + data requests, consents to renew at 14, exports, sign-offs waiting
     "district": 13,  # + the coverage gaps (rosters), personal-data exports to approve
     "city": 12,

@@ -29,6 +29,7 @@ from shegong.cases.models import (
     ServicePlan,
 )
 from shegong.clients.services import is_priority_client, log_sensitive_read
+from shegong.core.lists import head
 from shegong.core.models import AccessLog
 from shegong.core.scope import can, restrict
 
@@ -183,8 +184,7 @@ def case_file_open(
         if latest is None:
             rows = list(rows)
             return rows, len(rows)
-        head = list(rows[: latest + 1])
-        return (head, len(head)) if len(head) <= latest else (head[:latest], rows.count())
+        return head(rows, latest)
 
     notes, notes_total = newest(
         CaseNote.objects.visible_to(user).filter(case=case).select_related("author")

@@ -17,6 +17,7 @@ from shegong.clients import selectors as clients
 from shegong.clients.models import Resident
 from shegong.community import selectors as community
 from shegong.community.models import MealRecord
+from shegong.core.lists import head
 from shegong.core.scope import CREATE, VIEW, can, may
 from shegong.delivery import selectors as delivery
 from shegong.evaluation import selectors as evaluation
@@ -109,8 +110,8 @@ def my_outreach_due(user, today) -> list | None:
 
 
 def my_alerts(user, today) -> dict[str, Any]:
-    alerts = cases.my_open_alerts(user)
-    return {"alerts": alerts[:LIMIT], "alerts_count": alerts.count()}
+    alerts, count = head(cases.my_open_alerts(user), LIMIT)
+    return {"alerts": alerts, "alerts_count": count}
 
 
 def my_reviews(user, today) -> dict[str, Any]:
