@@ -225,8 +225,7 @@ def person_time_summary(
             summary.streets = _ranking(period, by_street=True)
     else:
         summary.projects = _project_progress(user, station, year, month_from, month_to, domain)
-        period = this_year.filter(month__gte=month_from, month__lte=month_to)
-        summary.points = _point_ranking(user, station, period, year, month_from, month_to, domains)
+        summary.points = _point_ranking(user, station, summary, domains)
     return summary
 
 
@@ -386,10 +385,12 @@ def _point_clients(summary, user, point: ServicePoint, domains) -> dict[int, int
     return {m: figures[f"m{m}"] for m in singles}
 
 
-def _point_ranking(user, station, period, year, month_from, month_to, domains) -> list[Unit]:
+def _point_ranking(user, station, summary, domains) -> list[Unit]:
     """The station's service points by person-times in the period (every point of
     the station, those without a service too), then the events given at no point
-    ("rest"), so that the rows add up to the station's total."""
+    ("rest"), so that the rows add up to the station's total (the summary's, from
+    the same rollup rows)."""
+    year, month_from, month_to = summary.year, summary.month_from, summary.month_to
     points = list(
         ServicePoint.objects.visible_to(user).filter(station=station).values_list("pk", "name")
     )
@@ -413,9 +414,8 @@ def _point_ranking(user, station, period, year, month_from, month_to, domains) -
         (Unit("point", pk, name, *figures.get(pk, (0, 0))) for pk, name in points),
         key=lambda u: (-u.person_times, u.pk),
     )
-    total = period.aggregate(p=Sum("person_times"), e=Sum("events"))
-    rest_p = (total["p"] or 0) - sum(u.person_times for u in units)
-    rest_e = (total["e"] or 0) - sum(u.events for u in units)
+    rest_p = summary.total - sum(u.person_times for u in units)
+    rest_e = summary.events - sum(u.events for u in units)
     if rest_p or rest_e:
         units.append(Unit("rest", 0, "", rest_p, rest_e))
     return units
