@@ -15,3 +15,9 @@ AXES_FAILURE_LIMIT = 3
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Jobs run at once, inside the request that starts them (core.jobs).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tests that set the clock to an hour of today (tests/volunteer_world.at) move it up
+# to a day from the real time, and Django checks a session's expiry against that
+# clock: with the 12-hour cookie a test run in the small hours of Beijing's day
+# (16:00-24:00 UTC) found its worker logged out. The platform's own session lifetime
+# (core.sessions, on the real clock) is what its tests test.
+SESSION_COOKIE_AGE = 3 * 24 * 3600
