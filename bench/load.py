@@ -241,7 +241,7 @@ def baseline_lines(baselines: dict, overall: dict) -> str:
 
 
 def profile_pass(run, folder: Path, *, users: int, seconds: int, gunicorn_pid: int, py_spy: Path):
-    """Where the workers' CPU goes (bench/profile.py): py-spy samples every gunicorn
+    """Where the workers' CPU goes (bench/profile_summary.py): py-spy samples every gunicorn
     worker for `seconds` while `users` replay the day, in a pass of its own after
     the figures (py-spy pauses the workers to read their stacks)."""
     from profile_summary import summarise
@@ -260,8 +260,9 @@ def profile_pass(run, folder: Path, *, users: int, seconds: int, gunicorn_pid: i
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     day.join()
     if done.returncode != 0 or not raw.exists():
-        log(f"py-spy failed: {done.stderr.strip()[-300:]}")
-        return f"## Profile\n\npy-spy could not record the workers: {done.stderr.strip()[-300:]}"
+        why = done.stderr.strip()[-300:]
+        log(f"py-spy failed: {why}")
+        return f"## Profile\n\npy-spy could not record the workers: {why}"
     header = (
         f"## Profile: where the workers' CPU goes\n\npy-spy {seconds} s at {users} users "
         f"(100 samples/s per worker, while it holds the GIL; the stacks are in {raw})."

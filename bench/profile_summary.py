@@ -22,10 +22,11 @@ import sys
 from pathlib import Path
 
 FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^():]+):\d+\)$")
+# Each kind of work and the files of its frames, the first that matches winning.
 KINDS = (
-    ("driver", "database driver (psycopg)", ("psycopg/", "psycopg_binary/")),
-    ("orm", "ORM (queries built, compiled, rows made)", ("django/db/",)),
-    ("templates", "templates", ("django/template/", "jinja2/", "django/forms/")),
+    ("database driver (psycopg)", ("psycopg/", "psycopg_binary/")),
+    ("ORM (queries built, compiled, rows made)", ("django/db/",)),
+    ("templates", ("django/template/", "jinja2/", "django/forms/")),
 )
 VIEW_CODE = "view's own code"
 OUTSIDE = "middleware, session, user (outside the view)"
@@ -58,7 +59,7 @@ def classify(frames: list[str]) -> tuple[str, str]:
         "",
     )
     below = parsed[start + 1 :]
-    for _key, label, prefixes in KINDS:
+    for label, prefixes in KINDS:
         if any(file.startswith(prefixes) for _function, file in below):
             return view, label
     return view, VIEW_CODE
@@ -77,10 +78,11 @@ def summarise(raw: str) -> str:
         samples = int(count)
         total += samples
         kinds[kind] += samples
-        by_view[view or "(no view)"][kind] += samples
+        if view:  # outside a view: the first table's last two rows
+            by_view[view][kind] += samples
     if not total:
         return "No samples."
-    labels = [label for _key, label, _prefixes in KINDS] + [VIEW_CODE, OUTSIDE]
+    labels = [label for label, _prefixes in KINDS] + [VIEW_CODE, OUTSIDE]
     lines = [
         f"{total} samples of the gunicorn workers.",
         "",
@@ -91,7 +93,6 @@ def summarise(raw: str) -> str:
         "| view | share of the workers' CPU | " + " | ".join(labels[:-1]) + " |",
         "|---|---|" + "---|" * (len(labels) - 1),
     ]
-    by_view.pop("(no view)", None)  # outside a view: the first table's last two rows
     for view, counts in sorted(by_view.items(), key=lambda item: -sum(item[1].values())):
         samples = sum(counts.values())
         shares = " | ".join(f"{counts[label] / samples:.0%}" for label in labels[:-1])

@@ -51,7 +51,7 @@ RAW = "\n".join(
 def test_samples_are_given_to_their_view_and_kind_of_work():
     assert profile_summary.classify(
         (DASHBOARD + ";QuerySet.filter (django/db/models/query.py:1489)").split(";")
-    ) == ("stats/views.py dashboard", profile_summary.KINDS[1][1])
+    ) == ("stats/views.py dashboard", profile_summary.KINDS[1][0])
     assert profile_summary.classify(REQUEST.split(";")) == ("", profile_summary.OUTSIDE)
 
 

@@ -213,32 +213,44 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
     return _restrict_to_anchor(queryset, user, action, scope)
 
 
-def _restrict_to_anchor(
-    queryset: models.QuerySet, user: Any, action: str, scope: Scope
-) -> models.QuerySet:
+# `_anchor_rule`'s answer for a model whose rows follow another's visibility.
+FOLLOWS = "follows"
+
+
+@dataclass(frozen=True)
+class _Anchored:
+    """The rows whose lookups `paths` reach one of the user's anchor `keys`,
+    narrowed by `narrowing` (the assigned workers', an evaluator's sheets, a role's
+    condition; an empty Q narrows nothing)."""
+
+    paths: tuple[str, ...]
+    keys: list[Any]
+    narrowing: Q
+
+
+def _anchor_rule(user: Any, action: str, scope: Scope) -> bool | str | _Anchored:
+    """What `user` may do to `scope`'s rows: True (every row), False (none),
+    FOLLOWS (the rows whose `scope.follows` object they see) or the anchored
+    lookups. The one ladder behind the lists (`restrict`) and the single row in
+    hand (`_decided_from_row`)."""
     if is_unrestricted(user):
-        return queryset if _superuser_may(scope, action) else queryset.none()
+        return _superuser_may(scope, action)
     if _hidden(user, scope):
-        return queryset.none()
+        return False
     if action == VIEW and user.role in scope.everything_roles:
-        return queryset
+        return True
     if action != VIEW and user.role not in roles_for(scope, action):
-        return queryset.none()
+        return False
     if scope.follows:
-        target = queryset.model._meta.get_field(scope.follows).related_model
-        visible = restrict(target._default_manager.all(), user, VIEW).values("pk")
-        return queryset.filter(**{f"{scope.follows}__in": visible})
+        return FOLLOWS
     anchor = user_anchor(user)
     if anchor is None:
-        return queryset.none()
+        return False
     level, keys = anchor
     paths = scope.paths(level)
     if not paths or not keys:
-        return queryset.none()
-    condition = Q()
-    for path in paths:
-        lookup = "pk" if path == "self" else path
-        condition |= Q(**{f"{lookup}__in": keys})
+        return False
+    narrowing = Q()
     if (
         user.role == Role.SOCIAL_WORKER
         and scope.assigned
@@ -247,14 +259,34 @@ def _restrict_to_anchor(
         mine = Q()
         for path in _paths(scope.assigned):
             mine |= Q(**{path: user.pk})
-        condition &= mine
+        narrowing &= mine
     if user.role == Role.EVALUATOR and scope.evaluators:
         mine = Q()
         for path in _paths(scope.evaluators):
             mine |= Q(**{path: user.pk})
-        condition &= mine
+        narrowing &= mine
     if user.role in scope.role_conditions:
-        condition &= scope.role_conditions[user.role]
+        narrowing &= scope.role_conditions[user.role]
+    return _Anchored(paths, keys, narrowing)
+
+
+def _restrict_to_anchor(
+    queryset: models.QuerySet, user: Any, action: str, scope: Scope
+) -> models.QuerySet:
+    rule = _anchor_rule(user, action, scope)
+    if rule is True:
+        return queryset
+    if rule is False:
+        return queryset.none()
+    if rule == FOLLOWS:
+        target = queryset.model._meta.get_field(scope.follows).related_model
+        visible = restrict(target._default_manager.all(), user, VIEW).values("pk")
+        return queryset.filter(**{f"{scope.follows}__in": visible})
+    condition = Q()
+    for path in rule.paths:
+        lookup = "pk" if path == "self" else path
+        condition |= Q(**{f"{lookup}__in": rule.keys})
+    condition &= rule.narrowing
     if scope.distinct:
         # A subquery instead of DISTINCT keeps ordering and counting simple.
         inner = queryset.model._base_manager.filter(condition).values("pk")
@@ -301,9 +333,10 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
 
 def _decided_from_row(user: Any, action: str, obj: models.Model) -> bool | None:
     """`restrict`'s answer for the single row `obj`, where it follows from the row's
-    own columns: None where it takes the database (a lookup across relations, the
-    assigned workers, an evaluator's sheets, a role's condition, public or owned
-    rows). tests/test_scope_from_row.py compares every answer with the query's."""
+    own columns (`_anchor_rule`'s lookups, each the row's own foreign key): None
+    where it takes the database (a lookup across relations, the assigned workers,
+    an evaluator's sheets, a role's condition, public, owned or following rows).
+    tests/test_scope_from_row.py compares every answer with the query's."""
     if obj.pk is None or obj._state.adding:
         return None  # not a row read or saved: e.g. Model(pk=...) naming a row by its key
     if user is None or not user.is_authenticated or not user.is_active:
@@ -311,42 +344,22 @@ def _decided_from_row(user: Any, action: str, obj: models.Model) -> bool | None:
     scope: Scope = type(obj).scope
     if action not in ACTIONS and action not in scope.acts:
         return None  # restrict raises the error
-    if scope.owner or scope.follows or scope.distinct or scope.public is not None:
+    if scope.owner or scope.distinct or scope.public is not None:
         return None
-    if is_unrestricted(user):
-        return _superuser_may(scope, action)
-    if _hidden(user, scope):
-        return False
-    if action == VIEW and user.role in scope.everything_roles:
-        return True
-    if action != VIEW and user.role not in roles_for(scope, action):
-        return False
-    if user.role in scope.role_conditions:
+    rule = _anchor_rule(user, action, scope)
+    if isinstance(rule, bool):
+        return rule
+    if rule == FOLLOWS or rule.narrowing:
         return None
-    if (
-        user.role == Role.SOCIAL_WORKER
-        and scope.assigned
-        and (scope.assigned_acts is None or action in scope.assigned_acts)
-    ):
-        return None
-    if user.role == Role.EVALUATOR and scope.evaluators:
-        return None
-    anchor = user_anchor(user)
-    if anchor is None:
-        return False
-    level, keys = anchor
-    paths = scope.paths(level)
-    if not paths or not keys:
-        return False
     values = []
-    for path in paths:
+    for path in rule.paths:
         if path == "self":
             values.append(obj.pk)
-            continue
-        if "__" in path:
+        elif "__" in path:
             return None
-        values.append(getattr(obj, obj._meta.get_field(path).attname))
-    return any(value is not None and value in keys for value in values)
+        else:
+            values.append(getattr(obj, obj._meta.get_field(path).attname))
+    return any(value is not None and value in rule.keys for value in values)
 
 
 def may(user: Any, action: str, model: type[models.Model]) -> bool:
