@@ -38,7 +38,7 @@ from shegong.core.scope import can, restrict
 
 def documents_of(user: Any, case: Case) -> list[CaseDocument]:
     """The case's documents, for whoever reads its content (none for anyone else)."""
-    rows = CaseDocument.objects.visible_to(user).filter(case=case).select_related("author")
+    rows = CaseDocument.objects.visible_under(user, "case", case).select_related("author")
     return list(rows.order_by("-created_at", "-pk"))
 
 

@@ -14,7 +14,6 @@ from shegong.accounts.models import User
 from shegong.cases.instruments import Instrument, InstrumentScore, score_answers
 from shegong.cases.models import Case, CaseAction
 from shegong.cases.services import _check_date, _lock, _save
-from shegong.core.scope import restrict
 
 
 def instruments_for(case: Case):
@@ -74,7 +73,7 @@ def score_history(user: User, case: Case) -> list[dict]:
     change of its total from the one before (None for the first): for readers
     of the case file only (the content scope)."""
     rows = (
-        restrict(InstrumentScore.objects.filter(case=case), user)
+        InstrumentScore.objects.visible_under(user, "case", case)
         .select_related("instrument", "author")
         .order_by("instrument__name", "instrument_id", "administered_on", "pk")
     )

@@ -177,7 +177,7 @@ def case_file_open(
         )
 
     def content(model, *related):
-        rows = model.objects.visible_to(user).filter(case=case)
+        rows = model.objects.visible_under(user, "case", case)
         return list(rows.select_related("author", *related))
 
     def newest(rows) -> tuple[list, int]:
@@ -187,10 +187,10 @@ def case_file_open(
         return head(rows, latest)
 
     notes, notes_total = newest(
-        CaseNote.objects.visible_to(user).filter(case=case).select_related("author")
+        CaseNote.objects.visible_under(user, "case", case).select_related("author")
     )
     events, events_total = newest(
-        CaseEvent.objects.visible_to(user).filter(case=case).select_related("actor")
+        CaseEvent.objects.visible_under(user, "case", case).select_related("actor")
     )
     return CaseFile(
         case=case,

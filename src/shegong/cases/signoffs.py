@@ -48,7 +48,8 @@ def signoffs_to_decide(user: Any) -> QuerySet[Signoff]:
 
 def signoffs_of(user: Any, case: Case) -> list[Signoff]:
     """The case's sign-offs, for whoever reads its content (none for anyone else)."""
-    return list(signoffs_visible_to(user).filter(case=case).order_by("-created_at", "-pk"))
+    rows = Signoff.objects.visible_under(user, "case", case).select_related("author", "decided_by")
+    return list(rows.order_by("-created_at", "-pk"))
 
 
 def _lock(actor: User, signoff: Signoff, version: int | None) -> Signoff:

@@ -59,5 +59,7 @@ def ensure_visible(user: Any, obj: models.Model) -> None:
     """Call inside the write's transaction, after saving: the saved object must
     still be within the user's scope, or the whole write is refused and rolled
     back. Nobody moves a record into a station they cannot see."""
-    if not can(user, VIEW, obj):
+    # The row's own columns as saved; related objects read before the write are
+    # asked again (`loaded=False`), in case they changed meanwhile.
+    if not can(user, VIEW, obj, loaded=False):
         raise PermissionDenied(_("The result would be outside your scope."))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 
@@ -318,48 +319,175 @@ def _superuser_may(scope: Scope, action: str) -> bool:
     return action == VIEW or scope.superuser_acts is None or action in scope.superuser_acts
 
 
-def can(user: Any, action: str, obj: models.Model) -> bool:
+def can(user: Any, action: str, obj: models.Model, *, loaded: bool = True) -> bool:
     """Whether `user` may perform `action` on the saved object `obj`.
 
-    Where the rule is a plain comparison of the row's own key with the user's
-    anchor (a station's staff and a row with a `station` foreign key, most of the
-    platform's rows), it is answered from the row in hand (`_decided_from_row`);
-    every other rule asks the database, through `restrict` like every list."""
-    decided = _decided_from_row(user, action, obj)
+    Where the rule compares what is in hand with the user's anchor (the row's own
+    keys, most of the platform's rows; with `loaded`, also the related objects read
+    with it) it is answered without a query (`_decided_from_row`); every other
+    rule asks the database, through `restrict` like every list."""
+    decided = _decided_from_row(user, action, obj, loaded=loaded)
     if decided is not None:
         return decided
     return restrict(type(obj)._default_manager.all(), user, action).filter(pk=obj.pk).exists()
 
 
-def _decided_from_row(user: Any, action: str, obj: models.Model) -> bool | None:
-    """`restrict`'s answer for the single row `obj`, where it follows from the row's
-    own columns (`_anchor_rule`'s lookups, each the row's own foreign key): None
-    where it takes the database (a lookup across relations, the assigned workers,
-    an evaluator's sheets, a role's condition, public, owned or following rows).
-    tests/test_scope_from_row.py compares every answer with the query's."""
+def _decided_from_row(
+    user: Any, action: str, obj: models.Model, *, loaded: bool = True
+) -> bool | None:
+    """`restrict`'s answer for the single row `obj`, where it follows from what is
+    in hand: the row's own columns and, with `loaded`, the related objects read
+    with it (`select_related`, `prefetch_related`). None where it takes the
+    database. tests/test_scope_from_row.py compares every answer with the query's."""
     if obj.pk is None or obj._state.adding:
         return None  # not a row read or saved: e.g. Model(pk=...) naming a row by its key
+    rule = _rule_in_hand(user, action, type(obj).scope)
+    if rule is None or isinstance(rule, bool) or rule == FOLLOWS:
+        return None if rule == FOLLOWS else rule
+
+    def reach(path: str) -> Reached:
+        if path == "self":
+            return [obj.pk], False
+        return _reached(obj, path.split("__"), follow=loaded)
+
+    return _decided(rule, reach)
+
+
+def _rule_in_hand(user: Any, action: str, scope: Scope) -> bool | str | _Anchored | None:
+    """`_anchor_rule`, for an answer without the database; None where `restrict`
+    has to run: an action the scope does not declare (it raises), owned or public rows."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    scope: Scope = type(obj).scope
     if action not in ACTIONS and action not in scope.acts:
-        return None  # restrict raises the error
-    if scope.owner or scope.distinct or scope.public is not None:
         return None
-    rule = _anchor_rule(user, action, scope)
-    if isinstance(rule, bool):
+    if scope.owner or scope.public is not None:
+        return None
+    return _anchor_rule(user, action, scope)
+
+
+def restrict_under(
+    queryset: models.QuerySet, user: Any, field_name: str, parent: models.Model, action: str = VIEW
+) -> models.QuerySet:
+    """`restrict(queryset.filter(<field_name>=parent), user, action)`: the rows of
+    one parent in hand (a case's notes). Where the rule reads through that foreign
+    key alone, it is decided once on `parent` and what was read with it
+    (`_decided_under`), and the query is the plain filter, without the scope's
+    joins; otherwise the scope filters as usual."""
+    rows = queryset.filter(**{field_name: parent})
+    decided = _decided_under(user, action, queryset.model, field_name, parent)
+    if decided is None:
+        return restrict(rows, user, action)
+    return rows if decided else rows.none()
+
+
+def _decided_under(user: Any, action: str, model, field_name: str, parent) -> bool | None:
+    """`restrict`'s answer for every `model` row whose `field_name` is `parent`, where
+    the rule reads through that foreign key only and `parent` (with what was read
+    with it) answers it: the same for all of them. None where it takes the database."""
+    rule = _rule_in_hand(user, action, model.scope)
+    if rule is None or isinstance(rule, bool):
         return rule
-    if rule == FOLLOWS or rule.narrowing:
+    if rule == FOLLOWS:
+        return can(user, VIEW, parent) if model.scope.follows == field_name else None
+    prefix = f"{field_name}__"
+
+    def reach(path: str) -> Reached:
+        if path == field_name:
+            return [parent.pk], False
+        if path.startswith(prefix):
+            return _reached(parent, path[len(prefix) :].split("__"), follow=True)
         return None
-    values = []
-    for path in rule.paths:
-        if path == "self":
-            values.append(obj.pk)
-        elif "__" in path:
-            return None
+
+    return _decided(rule, reach)
+
+
+# What a lookup reaches through the objects in hand: its values, and whether it
+# crossed a to-many relation (a prefetched many-to-many); None: not in hand.
+Reached = tuple[list, bool] | None
+
+
+def _reached(obj: models.Model, parts: list[str], *, follow: bool) -> Reached:
+    """What the lookup `parts` reaches from `obj` without a query: the row's own
+    columns and, with `follow`, the related objects read with it (a foreign key's
+    object already read, a prefetched many-to-many)."""
+    rows, model, crossed = [obj], type(obj), False
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None  # a lookup such as __in or __isnull: the database knows
+        if not field.is_relation:
+            return ([getattr(row, field.attname) for row in rows], crossed) if last else None
+        if field.auto_created and not field.concrete:
+            return None  # a reverse relation: not read with the row
+        if field.many_to_many:
+            if not follow:
+                return None
+            related = []
+            for row in rows:
+                cache = getattr(row, "_prefetched_objects_cache", {})
+                if field.name not in cache:
+                    return None
+                related.extend(cache[field.name])
+            rows, crossed = related, True
+            if last:
+                return [row.pk for row in rows], crossed
         else:
-            values.append(getattr(obj, obj._meta.get_field(path).attname))
-    return any(value is not None and value in rule.keys for value in values)
+            if last:
+                return [getattr(row, field.attname) for row in rows], crossed
+            if not follow or not all(field.is_cached(row) for row in rows):
+                return None
+            rows = [r for r in (field.get_cached_value(row) for row in rows) if r is not None]
+        model = field.related_model
+    return None
+
+
+def _decided(rule: _Anchored, reach: Callable[[str], Reached]) -> bool | None:
+    """Whether `rule` holds, given `reach`. A rule with more than one lookup across
+    a to-many relation asks the database: in SQL its conditions must hold on the
+    same related row, which the values alone do not tell."""
+    lookups = [*rule.paths, *_lookups(rule.narrowing)]
+    found = {lookup: reach(lookup) for lookup in lookups}
+    if any(value is None for value in found.values()):
+        return None
+    if sum(crossed for _, crossed in found.values()) > 1:
+        return None
+    anchored = any(
+        value is not None and value in rule.keys for path in rule.paths for value in found[path][0]
+    )
+    narrowed = _holds(rule.narrowing, found)
+    return None if narrowed is None else anchored and narrowed
+
+
+def _lookups(condition: Q) -> list[str]:
+    found = []
+    for child in condition.children:
+        found.extend(_lookups(child) if isinstance(child, Q) else [child[0]])
+    return found
+
+
+def _holds(condition: Q, found: Mapping[str, tuple[list, bool]]) -> bool | None:
+    """Whether the Q `condition` holds on the values `found` for its lookups:
+    exact lookups (`path=value`), AND or OR, negated or not; None for any other."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            result = _holds(child, found)
+            if result is None:
+                return None
+        else:
+            lookup, expected = child
+            if isinstance(expected, models.Model):
+                expected = expected.pk
+            if isinstance(expected, (list, tuple, set, frozenset, dict, Q)) or hasattr(
+                expected, "resolve_expression"
+            ):
+                return None
+            result = expected in found[lookup][0]
+        results.append(result)
+    held = any(results) if condition.connector == Q.OR else all(results)
+    return not held if condition.negated else held
 
 
 def may(user: Any, action: str, model: type[models.Model]) -> bool:
@@ -411,3 +539,9 @@ def actions_for(user: Any, obj: models.Model) -> frozenset[str]:
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user: Any, action: str = VIEW) -> ScopedQuerySet:
         return restrict(self, user, action)
+
+    def visible_under(
+        self, user: Any, field_name: str, parent: models.Model, action: str = VIEW
+    ) -> ScopedQuerySet:
+        """The rows of `parent` (at `field_name`) `user` may act on (`restrict_under`)."""
+        return restrict_under(self, user, field_name, parent, action)
