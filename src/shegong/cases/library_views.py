@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from shegong.cases.filtersets import LibraryCaseFilterSet
 from shegong.cases.models import LIBRARY_REVIEW, LibraryCase, LibraryStatus
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.lists import Paginator
 from shegong.core.scope import CHANGE, CREATE, actions_for, may
 
 PAGE_SIZE = 20

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,6 +37,7 @@ from shegong.clients.pinyin import name_search
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
 from shegong.core.http import client_ip
+from shegong.core.lists import Paginator
 from shegong.core.models import AccessLog, Domain
 from shegong.core.scope import CHANGE, CREATE, may, restrict
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.http import HttpResponse
@@ -31,6 +30,7 @@ from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.documents import DocumentForm, attachment
 from shegong.core.forms import add_errors, apply_service, bootstrap
 from shegong.core.http import client_ip
+from shegong.core.lists import Paginator
 from shegong.core.scope import CHANGE, CREATE, can, may
 from shegong.org.models import ServicePoint
 

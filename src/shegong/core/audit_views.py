@@ -15,7 +15,6 @@ import django_filters
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from shegong.core import audit
 from shegong.core.api import ScopedReadOnlyViewSet
 from shegong.core.exports import FORMATS, tabular_response
 from shegong.core.filtersets import SearchFilterSet
+from shegong.core.lists import Paginator
 from shegong.core.models import AuditEntry
 from shegong.core.roles import Role, scope_name
 from shegong.core.scope import VIEW, may, restrict

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from shegong.clients.models import Resident
 from shegong.core.access import get_visible_or_404, require
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.lists import Paginator
 from shegong.core.models import Domain
 from shegong.core.scope import CHANGE, can
 from shegong.delivery import forms, selectors, services

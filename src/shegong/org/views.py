@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.exports import tabular_response
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.lists import Paginator
 from shegong.core.replicas import reads_from_replica
 from shegong.core.roles import scope_name
 from shegong.core.scope import CHANGE, CREATE

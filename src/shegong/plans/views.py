@@ -12,7 +12,6 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.lists import Paginator
 from shegong.core.scope import CHANGE, CREATE, can_at, may
 from shegong.plans import forms, selectors, services
 from shegong.plans.filtersets import AnnualPlanFilterSet

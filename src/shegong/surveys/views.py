@@ -11,7 +11,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.lists import Paginator
 from shegong.core.pdf import pdf_response
 from shegong.core.scope import CHANGE, CREATE, can, can_at, may
 from shegong.org.models import Station

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +29,7 @@ from shegong.community.views._common import PAGE_SIZE, form_status, keeps_statio
 from shegong.community.volunteer_public import checkin_path, join_path, volunteer_link
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.lists import Paginator
 from shegong.core.pdf import pdf_response
 from shegong.core.scope import CHANGE, CREATE, can, may_create
 from shegong.plans.models import PlanProject

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from shegong.community.models import MealEnrolment, MealKind, MealRecord
 from shegong.community.views._common import form_status
 from shegong.core.access import get_visible_or_404, require_at
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.lists import Paginator
 from shegong.core.scope import CREATE
 from shegong.delivery import selectors as delivery_selectors
 from shegong.delivery.models import ServiceEvent

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from shegong.community.views._common import (
 )
 from shegong.core.access import get_visible_or_404, require
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.lists import Paginator
 from shegong.core.scope import CHANGE, may_create
 
 

@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from shegong.community.models import Volunteer, VolunteerSignup, VolunteerTeam
 from shegong.community.views._common import PAGE_SIZE, filtered, form_status, keeps_station_records
 from shegong.core.access import get_visible_or_404, require, require_at
 from shegong.core.forms import apply_service, bootstrap
+from shegong.core.lists import Paginator
 from shegong.core.scope import CHANGE, CREATE, can, may_create
 
 
