@@ -280,7 +280,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--steps", default="20,60,120,200", help="users in each step")
     parser.add_argument("--step-seconds", type=int, default=45)
-    parser.add_argument("--pace", type=float, default=1.0, help="tasks per user per second")
+    parser.add_argument(
+        "--pace", type=float, default=1.0, help="1 / a user's mean think time between tasks, s"
+    )
     parser.add_argument("--baseline-users", type=int, default=8, help="users of each baseline")
     parser.add_argument("--baseline-seconds", type=int, default=20, help="length of each baseline")
     parser.add_argument("--demo", default="--scale city", help="demo_city arguments")
@@ -491,7 +493,8 @@ def main() -> None:
                 "",
                 f"Machine: {machine}; loadavg before {uptime_before}, after {uptime_after}.",
                 f"Database before: {database_rows}. gunicorn {args.workers} sync workers; "
-                f"steps {steps} users x {args.step_seconds} s, {args.pace} task/user/s.",
+                f"steps {steps} users x {args.step_seconds} s, "
+                f"think time exponential, mean {1 / args.pace:.1f} s per task.",
                 "",
                 table,
                 "",

@@ -27,14 +27,18 @@ import time
 import urllib.parse
 import uuid
 
-from locust import FastHttpUser, LoadTestShape, constant, constant_throughput, events, task
+from locust import FastHttpUser, LoadTestShape, constant, events, task
 
 OUT = os.environ.get("LOAD_OUT", "var/load")
 USERS = json.loads(open(os.environ.get("LOAD_USERS", f"{OUT}/users.json")).read())  # noqa: SIM115
 PASSWORD = os.environ["LOAD_PASSWORD"]
 STEPS = [int(n) for n in os.environ.get("LOAD_STEPS", "20,60,120,200").split(",")]
 STEP_SECONDS = int(os.environ.get("LOAD_STEP_SECONDS", "45"))
-# Each user starts one task a second (a task is one or two requests).
+# Each user waits a random think time, mean 1/PACE s, after each task (a task is one
+# or two requests): independent users, as people at their desks are. A fixed pace
+# (`constant_throughput`) synchronises them: a user kept waiting sends its next
+# task sooner, so the users bunch into bursts that queue at the workers while the
+# CPU idles between them (docs/performance.md, "The load generator's convoys").
 PACE = float(os.environ.get("LOAD_PACE", "1"))
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -134,7 +138,9 @@ class CheapestPage(FastHttpUser):
 
 
 class SocialWorker(FastHttpUser):
-    wait_time = constant_throughput(PACE)
+    def wait_time(self) -> float:
+        """The think time after a task: exponential, mean 1/PACE s."""
+        return random.expovariate(PACE)
 
     def on_start(self):
         self.username = next(_usernames)
