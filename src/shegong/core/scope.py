@@ -319,6 +319,11 @@ def _superuser_may(scope: Scope, action: str) -> bool:
     return action == VIEW or scope.superuser_acts is None or action in scope.superuser_acts
 
 
+# What a lookup reaches through the objects in hand: its values, and whether it
+# crossed a to-many relation (a prefetched many-to-many); None: not in hand.
+Reached = tuple[list, bool] | None
+
+
 def can(user: Any, action: str, obj: models.Model, *, loaded: bool = True) -> bool:
     """Whether `user` may perform `action` on the saved object `obj`.
 
@@ -342,8 +347,10 @@ def _decided_from_row(
     if obj.pk is None or obj._state.adding:
         return None  # not a row read or saved: e.g. Model(pk=...) naming a row by its key
     rule = _rule_in_hand(user, action, type(obj).scope)
-    if rule is None or isinstance(rule, bool) or rule == FOLLOWS:
-        return None if rule == FOLLOWS else rule
+    if rule == FOLLOWS:
+        return None
+    if rule is None or isinstance(rule, bool):
+        return rule
 
     def reach(path: str) -> Reached:
         if path == "self":
@@ -399,11 +406,6 @@ def _decided_under(user: Any, action: str, model, field_name: str, parent) -> bo
         return None
 
     return _decided(rule, reach)
-
-
-# What a lookup reaches through the objects in hand: its values, and whether it
-# crossed a to-many relation (a prefetched many-to-many); None: not in hand.
-Reached = tuple[list, bool] | None
 
 
 def _reached(obj: models.Model, parts: list[str], *, follow: bool) -> Reached:
