@@ -421,8 +421,8 @@ def _reached(obj: models.Model, parts: list[str], *, follow: bool) -> Reached:
             return None  # a lookup such as __in or __isnull: the database knows
         if not field.is_relation:
             return ([getattr(row, field.attname) for row in rows], crossed) if last else None
-        if field.auto_created and not field.concrete:
-            return None  # a reverse relation: not read with the row
+        if field.auto_created or not (field.many_to_many or field.concrete):
+            return None  # a reverse or generic relation: not read with the row
         if field.many_to_many:
             if not follow:
                 return None
