@@ -184,7 +184,7 @@ def test_a_case_files_parts_are_read_without_the_scope_joins(world, django_asser
 
 
 def make_case_file(world) -> Case:
-    """A case of station A, assigned to A's worker, assessed with a note."""
+    """A case of station A, assigned to A's worker, opened and assessed."""
     case = open_case(world, register_resident(world, consented=5), opened_on=days_ago(3))
     case_services.case_assess(
         actor=world["worker"],
