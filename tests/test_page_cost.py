@@ -7,16 +7,20 @@ per request."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from shegong.accounts.backends import ModelBackend
 from shegong.cases import services as case_services
 from shegong.cases.models import CaseStatus
+from shegong.core.roles import Role
 from shegong.core.scope import user_anchor
+from shegong.org.models import ServicePoint
 from tests.conftest import make_user
 from tests.delivery_world import TODAY, _resident, group, make_delivery
 from tests.test_query_counts import add_notes, planned_case
@@ -197,3 +201,51 @@ def test_the_menu_is_rendered_once_per_role_and_language(world):
     worker.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert _menu(worker.get("/cases/")) == _menu(first)
     assert len(menu._rendered) == 3
+
+
+def test_blank_registration_form_built_once_per_station_language_and_day(world, monkeypatch):
+    from shegong.clients import forms as client_forms
+    from shegong.core import blank_forms
+
+    blank_forms._rendered.clear()
+    built: list[int] = []
+
+    class Counted(client_forms.RegistrationForm):
+        def __init__(self, *args, station=None, **kwargs):
+            built.append(station.pk)
+            super().__init__(*args, station=station, **kwargs)
+
+    monkeypatch.setattr(client_forms, "RegistrationForm", Counted)
+    ServicePoint.objects.create(station=world.station_b, name="南石头社工点", code="SP-B-1")
+    worker, worker_b = Client(), Client()
+    worker.force_login(world["worker"])
+    worker_b.force_login(make_user("worker_b_form", Role.SOCIAL_WORKER, station=world.station_b))
+
+    first = worker.get("/residents/new/").content.decode()
+    again = worker.get("/residents/new/").content.decode()
+    assert built == [world.station_a.pk]
+    assert _form_html(again) == _form_html(first) and 'name="consent_date"' in first
+    assert 'for="id_name">姓名 <' in _form_html(first) and "南石头社工点" not in first
+    # Another station: its own service points.
+    assert "南石头社工点" in worker_b.get("/residents/new/").content.decode()
+    assert built == [world.station_a.pk, world.station_b.pk]
+    # Another language: built again, in English.
+    worker.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'for="id_name">Name <' in _form_html(worker.get("/residents/new/").content.decode())
+    assert len(built) == 3
+    # The next day (today's date is the consent date offered): built again.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(blank_forms.timezone, "localdate", lambda: tomorrow)
+    worker.get("/residents/new/")
+    assert len(built) == 4
+    # A form sent back with an error is built from what was sent, every time.
+    response = worker.post("/residents/new/", {"name": "", "gender": "female"})
+    assert response.status_code == 200 and len(built) == 5
+    assert 'value="female" selected' in response.content.decode()
+
+
+def _form_html(page: str) -> str:
+    """The form's fields (after the CSRF token, which changes with every page)."""
+    form = page[page.index('<form method="post" class="row"') :]
+    form = form[: form.index("</form>")]
+    return form[form.index('<div class="col-12') :]

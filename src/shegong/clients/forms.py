@@ -14,7 +14,8 @@ from shegong.clients.models import (
     PriorityKind,
     Tag,
 )
-from shegong.core.forms import DateInput, with_choices
+from shegong.core.blank_forms import blank_form
+from shegong.core.forms import DateInput, bootstrap, with_choices
 from shegong.org import names
 from shegong.org.models import Community, ServicePoint
 
@@ -72,6 +73,16 @@ class RegistrationForm(ResidentForm):
     guardian_name = forms.CharField(label=_("Guardian's name"), max_length=50, required=False)
     guardian_relation = forms.CharField(
         label=_("Guardian's relation"), max_length=20, required=False
+    )
+
+
+def blank_registration(station) -> str:
+    """The registration form as a new page shows it, rendered once per station,
+    language and day (core.blank_forms)."""
+    return blank_form(
+        ("resident-register", station.pk),
+        lambda: bootstrap(RegistrationForm(station=station)),
+        group=names.GROUP,
     )
 
 

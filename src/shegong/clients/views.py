@@ -92,10 +92,14 @@ def resident_register(request):
     """登记居民: search-before-create, with the consent taken at registration."""
     # Officials read; the form is for the station's own staff (as for the other
     # create pages), not a form that fails only when sent.
-    require_at(request.user, CREATE, Resident, request.user.station, services.staff_only())
-    form = bootstrap(forms.RegistrationForm(request.POST or None, station=request.user.station))
+    station = request.user.station
+    require_at(request.user, CREATE, Resident, station, services.staff_only())
+    if request.method != "POST":
+        context = {"form": forms.blank_registration(station), "matches": [], "same_id": False}
+        return render(request, "clients/resident_register.html", context)
+    form = bootstrap(forms.RegistrationForm(request.POST, station=station))
     matches, same_id = [], False
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         data = form.cleaned_data
         try:
             resident = _register(request.user, data, request.POST.get("allow_similar") == "on")

@@ -26,7 +26,8 @@ def _generation_key(group: str) -> str:
     return f"{group}:generation"
 
 
-def _generation(group: str) -> int:
+def generation(group: str) -> int:
+    """The number of `group`'s current state: it changes whenever the group does."""
     key = _generation_key(group)
     generation = cache.get(key)
     if generation is None:
@@ -37,7 +38,7 @@ def _generation(group: str) -> int:
 
 def cached(group: str, name: str, read: Callable[[], Any]) -> Any:
     """`read()`'s value, from the cache while `group` has not changed."""
-    key = f"{group}:{_generation(group)}:{name}"
+    key = f"{group}:{generation(group)}:{name}"
     found = cache.get(key)
     if found is None:
         found = read()
