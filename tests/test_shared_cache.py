@@ -125,3 +125,92 @@ def test_a_redis_that_comes_back_is_used_again(tmp_path, monkeypatch, caplog):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_sessions(redis_url):
+    """Sessions read from Redis in front of the database, as with REDIS_URL set."""
+    from django.test import override_settings
+
+    prefix = f"sessions-test-{time.time_ns()}"
+    caches = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {
+            "BACKEND": "shegong.core.cache.SessionCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    with override_settings(
+        CACHES=caches,
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+        SESSION_CACHE_ALIAS="sessions",
+    ):
+        yield
+
+
+def _session_queries(client, path: str) -> tuple[int, list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        status = client.get(path).status_code
+    return status, [q["sql"] for q in captured if "django_session" in q["sql"]]
+
+
+def test_a_page_reads_its_session_from_redis_and_an_ended_one_is_gone(world, redis_sessions):
+    from django.core.cache import caches
+    from django.test import Client
+
+    from shegong.core.sessions import end_sessions_of
+
+    worker, other = Client(), Client()
+    worker.force_login(world["worker"])
+    other.force_login(world["worker"])
+    key = worker.cookies["sessionid"].value
+    assert caches["sessions"].get(f"django.contrib.sessions.cached_db{key}") is not None
+    # The page asks the database nothing about the session.
+    assert _session_queries(worker, "/org/") == (200, [])
+    # Ending the account's sessions ends them in the cache too: both clients are
+    # logged out though the account stays active.
+    assert end_sessions_of(world["worker"]) == 2
+    assert caches["sessions"].get(f"django.contrib.sessions.cached_db{key}") is None
+    assert worker.get("/org/").status_code == 302
+    assert other.get("/org/").status_code == 302
+
+
+def test_the_sessions_cache_degrades_to_the_database_and_forgets_what_changed(
+    tmp_path, monkeypatch, caplog
+):
+    from django.core.cache.backends.redis import RedisCache
+
+    import shegong.core.cache as module
+    from shegong.core.cache import SessionCache
+
+    monkeypatch.setattr(module, "RETRY_AFTER", 0.0)
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    sessions = SessionCache(url, {})
+    with caplog.at_level(logging.WARNING, logger="shegong.cache"):
+        # Down: nothing is kept in this process's memory (every read misses, so
+        # the session comes from the database).
+        sessions.set("live", "data")
+        assert sessions.get("live") is None and sessions.degraded
+        sessions.delete("ended")  # a log-out while Redis is down
+    assert any("read from the database" in r.getMessage() for r in caplog.records)
+    server = start_redis(port, tmp_path)
+    try:
+        # Redis comes back holding an older copy of both (it kept them on disk).
+        plain = RedisCache(url, {})
+        plain.set("ended", "older copy")
+        plain.set("live", "older copy")
+        plain.set("untouched", "kept")
+        # The first use deletes what this process changed meanwhile.
+        assert sessions.get("ended") is None
+        assert not sessions.degraded
+        assert (plain.get("live"), plain.get("untouched")) == (None, "kept")
+        sessions.set("live", "new")
+        assert sessions.get("live") == "new"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

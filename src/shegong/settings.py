@@ -198,8 +198,18 @@ if REDIS_URL:
             "BACKEND": "shegong.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("SHEGONG_CACHE_PREFIX", "shegong"),
-        }
+        },
+        # Sessions are read from Redis and written through to the database
+        # (cached_db): a page does not ask the database for its session. Only with a
+        # cache shared by every process: a session ended in one must end in all.
+        "sessions": {
+            "BACKEND": "shegong.core.cache.SessionCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("SHEGONG_CACHE_PREFIX", "shegong") + "-sessions",
+        },
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -5,6 +5,7 @@ session of an account that is disabled."""
 from __future__ import annotations
 
 import time
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
@@ -61,13 +62,15 @@ class SessionTimeoutMiddleware:
 
 
 def end_sessions_of(user) -> int:
-    """Delete every database session of `user` (e.g. when the account is
-    disabled). Sessions are signed blobs, so each live one is decoded; a city
-    has a few thousand at most."""
+    """Delete every session of `user` (e.g. when the account is disabled), from the
+    database and, through the session store, from the sessions' cache. Sessions
+    are signed blobs, so each live one is decoded; a city has a few thousand at
+    most."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     key = str(user.pk)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == key:
-            session.delete()
+            store(session_key=session.session_key).delete()
             ended += 1
     return ended

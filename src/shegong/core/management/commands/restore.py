@@ -6,7 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -32,9 +33,10 @@ class Command(BaseCommand):
                 result = backup.restore(path, progress=bar.update)
         except backup.BackupError as error:
             raise CommandError(str(error)) from None
-        # What the cache holds (organisation names, rate counts) described the
-        # database before: it starts afresh with the restored one.
-        cache.clear()
+        # What the caches hold (organisation names, rate counts, sessions) described
+        # the database before: they start afresh with the restored one.
+        for alias in {"default", settings.SESSION_CACHE_ALIAS}:
+            caches[alias].clear()
         rows = sum(result.tables.values())
         self.stdout.write(
             f"Restored {rows} rows into {len(result.tables)} tables "
