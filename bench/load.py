@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -56,8 +57,23 @@ def wait_http(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"{url} did not answer in {seconds} s")
 
 
+def wait_port(port: int, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise SystemExit(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
+
+
 # Where the CPU goes: the processes of each part of the test, by name.
-CPU_PARTS = {"app": ("gunicorn",), "database": ("postgres",), "load generator": ("locust",)}
+CPU_PARTS = {
+    "app": ("gunicorn",),
+    "database": ("postgres",),
+    "cache": ("redis-server",),
+    "load generator": ("locust",),
+}
 
 
 # The load cluster's postmaster (set once it runs): only its processes count as the
@@ -289,6 +305,12 @@ def main() -> None:
     parser.add_argument("--locust", default=str(ROOT / ".venv-load/bin/locust"))
     parser.add_argument("--keep-pg", action="store_true", help="leave PostgreSQL running")
     parser.add_argument(
+        "--redis-port",
+        type=int,
+        default=int(os.environ.get("LOAD_REDIS_PORT", 6391)),
+        help="the shared cache (sessions, names) as in production; 0: none, per-process",
+    )
+    parser.add_argument(
         "--profile-seconds",
         type=int,
         default=30,
@@ -312,8 +334,24 @@ def main() -> None:
         "-c max_connections=100 -c shared_buffers=256MB -c synchronous_commit=on",
     )
     POSTMASTER["pid"] = int((pg_dir / "data/postmaster.pid").read_text().split()[0])
-    gunicorn = None
+    gunicorn = redis = None
     try:
+        if args.redis_port:
+            # As in production (README): one Redis shared by the workers, for the
+            # sessions, the cached names and the rate limits.
+            log(f"redis-server on 127.0.0.1:{args.redis_port}")
+            redis = subprocess.Popen(  # noqa: S603
+                [
+                    shutil.which("redis-server") or "redis-server",
+                    *("--port", str(args.redis_port), "--bind", "127.0.0.1", "--save", ""),
+                ],
+                stdout=subprocess.DEVNULL,
+                cwd=out,
+            )
+            wait_port(args.redis_port)
+            env["REDIS_URL"] = f"redis://127.0.0.1:{args.redis_port}/0"
+            env["SHEGONG_CACHE_PREFIX"] = f"load-{time.time_ns()}"
+            os.environ.update(env)
         import psycopg
 
         with psycopg.connect(
@@ -487,13 +525,18 @@ def main() -> None:
             f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, "
             f"PostgreSQL {psycopg.connect(url.replace('postgres://', 'postgresql://')).info.server_version}"
         )
+        cache_sentence = (
+            f"sessions and names in Redis (127.0.0.1:{args.redis_port})"
+            if args.redis_port
+            else "no Redis (sessions in the database, names per process)"
+        )
         text = "\n".join(
             [
                 f"# Load test {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
                 "",
                 f"Machine: {machine}; loadavg before {uptime_before}, after {uptime_after}.",
-                f"Database before: {database_rows}. gunicorn {args.workers} sync workers; "
-                f"steps {steps} users x {args.step_seconds} s, "
+                f"Database before: {database_rows}. gunicorn {args.workers} sync workers, "
+                f"{cache_sentence}; steps {steps} users x {args.step_seconds} s, "
                 f"think time exponential, mean {1 / args.pace:.1f} s per task.",
                 "",
                 table,
@@ -516,6 +559,9 @@ def main() -> None:
     finally:
         if gunicorn is not None:
             gunicorn.kill()
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=30)
         if not args.keep_pg:
             pg("stop", str(pg_dir))
         shutil.rmtree(out / "tmp", ignore_errors=True)
