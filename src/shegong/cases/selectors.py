@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shegong.cases.models import (
@@ -61,17 +61,26 @@ def caseload(user: Any) -> QuerySet[Case]:
     return cases_visible_to(user).filter(workers=user, status__in=OPEN_STATUSES)
 
 
-def cases_needing_action(user: Any, today: datetime.date | None = None) -> QuerySet[Case]:
-    """The user's open cases that wait for a step: assessment, plan, an overdue
-    review, or contact after a long silence."""
-    today = today or timezone.localdate()
+def _needing_action(today: datetime.date) -> Q:
+    """An open case waits for a step: assessment, plan, an overdue review, or
+    contact after a long silence."""
     stale = today - datetime.timedelta(days=STALE_AFTER_DAYS)
-    return caseload(user).filter(
+    return (
         Q(status__in=[CaseStatus.INTAKE, CaseStatus.ASSESSED])
         | Q(review_due_on__lt=today)
         | Q(last_contact_on__lt=stale)
         | Q(last_contact_on__isnull=True, opened_on__lt=stale)
     )
+
+
+def _review_due(today: datetime.date) -> Q:
+    """The plan review falls in the coming week or is overdue."""
+    return Q(review_due_on__lte=today + datetime.timedelta(days=REVIEW_WITHIN_DAYS))
+
+
+def cases_needing_action(user: Any, today: datetime.date | None = None) -> QuerySet[Case]:
+    """The user's open cases that wait for a step (`_needing_action`)."""
+    return caseload(user).filter(_needing_action(today or timezone.localdate()))
 
 
 def open_alerts(user: Any) -> QuerySet[Alert]:
@@ -95,9 +104,42 @@ REVIEW_WITHIN_DAYS = 7
 def reviews_due(user: Any, today: datetime.date | None = None) -> QuerySet[Case]:
     """The user's open cases whose plan review falls in the coming week or is
     overdue, soonest first."""
-    today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=REVIEW_WITHIN_DAYS)
-    return caseload(user).filter(review_due_on__lte=soon).order_by("review_due_on", "pk")
+    due = _review_due(today or timezone.localdate())
+    return caseload(user).filter(due).order_by("review_due_on", "pk")
+
+
+@dataclass
+class CaseloadQueues:
+    """A worker's caseload as their home page shows it."""
+
+    count: int
+    reviews_due: list[Case]
+    needing_action: list[Case]
+
+
+def caseload_queues(user: Any, today: datetime.date, limit: int) -> CaseloadQueues:
+    """The open cases in the user's caseload, counted, with the first `limit` of
+    `reviews_due` and of `cases_needing_action`, in one read: each case comes
+    marked with both rules, evaluated by the database (a caseload is tens of
+    cases, not thousands)."""
+    rows = list(
+        caseload(user)
+        .annotate(
+            is_review_due=ExpressionWrapper(_review_due(today), output_field=BooleanField()),
+            is_needing_action=ExpressionWrapper(
+                _needing_action(today), output_field=BooleanField()
+            ),
+        )
+        .select_related(None)
+        .select_related("client")
+        .only("pk", "number", "status", "review_due_on", "opened_on", "client__name")
+    )
+    due = sorted((c for c in rows if c.is_review_due), key=lambda c: (c.review_due_on, c.pk))
+    return CaseloadQueues(
+        count=len(rows),
+        reviews_due=due[:limit],
+        needing_action=[c for c in rows if c.is_needing_action][:limit],
+    )
 
 
 def cases_to_assign(user: Any) -> QuerySet[Case]:

@@ -115,10 +115,11 @@ def my_alerts(user, today) -> dict[str, Any]:
 
 
 def my_reviews(user, today) -> dict[str, Any]:
+    queues = cases.caseload_queues(user, today, LIMIT)
     return {
-        "reviews_due": list(cases.reviews_due(user, today)[:LIMIT]),
-        "needing_action": list(cases.cases_needing_action(user, today)[:LIMIT]),
-        "caseload_count": cases.caseload(user).count(),
+        "reviews_due": queues.reviews_due,
+        "needing_action": queues.needing_action,
+        "caseload_count": queues.count,
     }
 
 
