@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shegong.agenda.models import Appointment, AppointmentStatus, PlannedService
+from shegong.core.links import choice_labels, detail_link
 from shegong.core.scope import VIEW, may
 from shegong.delivery.models import EventKind, ServiceEvent
 
@@ -162,17 +162,21 @@ def calendar_entries(
     """The station's calendar from `day_from` to `day_to`: per day, its
     services (all day, first) and its appointments in time order."""
     days: dict[datetime.date, list[Entry]] = {}
+    event_kinds = choice_labels(ServiceEvent._meta.get_field("kind"))
+    event_link = detail_link("delivery:event-detail")
     for event in station_events(user, station, day_from, day_to):
         days.setdefault(event.held_on, []).append(
             Entry(
                 day=event.held_on,
                 title=event.title,
-                kind=event.get_kind_display(),
-                url=reverse("delivery:event-detail", args=[event.pk]),
+                kind=event_kinds.get(event.kind, event.kind),
+                url=event_link(event.pk),
             )
         )
     planned = list(station_planned(user, station, day_from, day_to))
     held = held_sessions(planned)
+    planned_kinds = choice_labels(PlannedService._meta.get_field("kind"))
+    planned_link = detail_link("agenda:planned-detail")
     for p in planned:
         day = timezone.localtime(p.starts_at).date()
         status, label = planned_status(p, held)
@@ -180,26 +184,29 @@ def calendar_entries(
             Entry(
                 day=day,
                 title=p.title,
-                kind=p.get_kind_display(),
-                url=reverse("agenda:planned-detail", args=[p.pk]),
+                kind=planned_kinds.get(p.kind, p.kind),
+                url=planned_link(p.pk),
                 start=p.starts_at,
                 end=p.ends_at,
                 status=status,
                 status_label=label,
             )
         )
+    appointment_kinds = choice_labels(Appointment._meta.get_field("kind"))
+    appointment_statuses = choice_labels(Appointment._meta.get_field("status"))
+    appointment_link = detail_link("agenda:appointment-detail")
     for a in station_appointments(user, station, day_from, day_to):
         day = timezone.localtime(a.starts_at).date()
         days.setdefault(day, []).append(
             Entry(
                 day=day,
                 title=f"{a.client.name} · {a.purpose}",
-                kind=a.get_kind_display(),
-                url=reverse("agenda:appointment-detail", args=[a.pk]),
+                kind=appointment_kinds.get(a.kind, a.kind),
+                url=appointment_link(a.pk),
                 start=a.starts_at,
                 end=a.ends_at,
                 status=a.status,
-                status_label=a.get_status_display(),
+                status_label=appointment_statuses.get(a.status, a.status),
                 worker=str(a.worker),
                 is_appointment=True,
             )
