@@ -150,6 +150,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters sent apart from the query (psycopg's server-side binding) and a
+    # query asked 5 times on a connection prepared once: PostgreSQL then neither
+    # parses nor plans it again (it did for every query of every page, most of the
+    # database's CPU per page: docs/performance.md). Off behind PgBouncer (below).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 
 # A streaming replica of the PostgreSQL primary (core.replicas, docs/deployment.md):
 # the dashboards, reports and exports read from it; after a write the writer's
@@ -160,6 +167,9 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
     # A replica host that went away must not hold a page for libpq's default.
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")
