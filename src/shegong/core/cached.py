@@ -8,10 +8,16 @@ number. Saving or deleting a row of the group's models bumps the generation, at
 once (for the rest of the writing transaction) and again when it commits (a
 reader in another process between the two read the rows as they were), so every
 process reads fresh data on its next page; the old entries expire unread. A bulk
-write that sends no signals, and `restore`, call `changed` or clear the cache."""
+write that sends no signals, and `restore`, call `changed` or clear the cache.
+Each process also keeps what it read of a generation (a generation's value never
+changes), so a call asks the shared cache for the generation number alone; a
+generation that is missing (flushed, evicted, Redis restarted) starts at a number
+no process has seen."""
 
 from __future__ import annotations
 
+import pickle
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,23 +32,43 @@ def _generation_key(group: str) -> str:
     return f"{group}:generation"
 
 
+def _first_generation() -> int:
+    """A group's number when the cache holds none (new, evicted, flushed, Redis
+    restarted): never one a process may have kept (`_kept`, core.blank_forms)."""
+    return time.time_ns()
+
+
 def generation(group: str) -> int:
     """The number of `group`'s current state: it changes whenever the group does."""
     key = _generation_key(group)
     generation = cache.get(key)
     if generation is None:
-        cache.add(key, 1, timeout=None)
-        generation = cache.get(key, 1)
-    return generation
+        cache.add(key, _first_generation(), timeout=None)
+        generation = cache.get(key)
+    return generation if generation is not None else _first_generation()
+
+
+# What this process has read of each generation, pickled: a generation's value never
+# changes (a change makes a new generation), so only the generation number is asked
+# of the shared cache on each call. Each call still gets its own copy.
+_kept: dict[str, bytes] = {}
+KEPT_LIMIT = 4096
 
 
 def cached(group: str, name: str, read: Callable[[], Any]) -> Any:
-    """`read()`'s value, from the cache while `group` has not changed."""
+    """`read()`'s value (a fresh copy each call), from the cache while `group` has
+    not changed."""
     key = f"{group}:{generation(group)}:{name}"
+    kept = _kept.get(key)
+    if kept is not None:
+        return pickle.loads(kept)  # noqa: S301 - written by this process below
     found = cache.get(key)
     if found is None:
         found = read()
         cache.set(key, found, TIMEOUT)
+    if len(_kept) >= KEPT_LIMIT:
+        _kept.clear()
+    _kept[key] = pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
     return found
 
 
@@ -50,7 +76,7 @@ def _bump(group: str) -> None:
     try:
         cache.incr(_generation_key(group))
     except ValueError:  # not set yet, or evicted: start a generation no one has read
-        cache.set(_generation_key(group), 2, timeout=None)
+        cache.set(_generation_key(group), _first_generation(), timeout=None)
 
 
 def changed(group: str) -> None:
