@@ -9,13 +9,12 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from shegong.core import audit, cached
-        from shegong.org import names, units
+        from shegong.org import units
         from shegong.org.models import Agency, Community, Contract, ServicePoint, Station
 
-        # The cached names of the forms' selects.
-        cached.follow(names.GROUP, Community, ServicePoint)
-        # The units users are anchored at (accounts.backends).
-        cached.follow(units.GROUP, *units.models())
+        # The units users are anchored at (accounts.backends) and the cached names
+        # of the forms' selects: one group.
+        cached.follow(units.GROUP, *units.models(), Community, ServicePoint)
 
         audit.register(Station)
         audit.register(ServicePoint)

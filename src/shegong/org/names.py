@@ -8,8 +8,7 @@ database (scope, active points)."""
 from __future__ import annotations
 
 from shegong.core.cached import cached
-
-GROUP = "org-names"
+from shegong.org.units import GROUP  # one group: a page asks for one generation
 
 
 def community_choices(street_id: int) -> list[tuple[int, str]]:

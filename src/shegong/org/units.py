@@ -14,7 +14,10 @@ from typing import Any
 
 from shegong.core.cached import cached
 
-GROUP = "org-units"
+# The organisation tree's group, for the units and for the forms' names
+# (org.names): both change a few times a year, and one group means a page asks
+# the shared cache for one generation number, not two.
+GROUP = "org"
 
 
 def unit(model: type, pk: int) -> Any:
