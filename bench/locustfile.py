@@ -79,9 +79,26 @@ def _close(environment, **kwargs):
     _acks.flush()
 
 
+# Guangzhou's district codes, the first six digits of a resident's ID number.
+DISTRICT_CODES = (
+    "440103",
+    "440104",
+    "440105",
+    "440106",
+    "440111",
+    "440112",
+    "440113",
+    "440114",
+    "440115",
+    "440117",
+    "440118",
+)
+
+
 def _id_number() -> tuple[str, datetime.date]:
     born = datetime.date(1940, 1, 1) + datetime.timedelta(days=random.randrange(25000))
-    first17 = f"440105{born:%Y%m%d}{random.randrange(1000):03d}"
+    area = random.choice(DISTRICT_CODES)
+    first17 = f"{area}{born:%Y%m%d}{random.randrange(1000):03d}"
     total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
     return first17 + CHECK[total % 11], born
 
@@ -216,7 +233,9 @@ class SocialWorker(FastHttpUser):
         if page is None:
             return
         today = datetime.date.today().isoformat()
-        name = random.choice(SURNAMES) + "".join(random.sample(GIVEN, 2))
+        # "测" marks the load test's people: a demo resident of the same name (or
+        # pinyin) and birth date would be refused as a duplicate, rightly.
+        name = random.choice(SURNAMES) + "测" + "".join(random.sample(GIVEN, 2))
         id_number, born = _id_number()
         data = {
             "csrfmiddlewaretoken": CSRF.search(page).group(1),
