@@ -150,13 +150,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Parameters sent apart from the query (psycopg's server-side binding) and a
-    # query asked 5 times on a connection prepared once: PostgreSQL then neither
-    # parses nor plans it again (it did for every query of every page, most of the
-    # database's CPU per page: docs/performance.md). Off behind PgBouncer (below).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
-    )
+
+# PostgreSQL connections send the parameters apart from the query (psycopg's
+# server-side binding) and prepare a query asked 5 times on the connection: the
+# server then neither parses nor plans it again (it did for every query of every
+# page, most of the database's CPU per page: docs/performance.md). Not prepared
+# behind PgBouncer (below).
+PREPARED_QUERIES = {"server_side_binding": True, "prepare_threshold": 5}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(PREPARED_QUERIES)
 
 # A streaming replica of the PostgreSQL primary (core.replicas, docs/deployment.md):
 # the dashboards, reports and exports read from it; after a write the writer's
@@ -167,9 +169,7 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["replica"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
-    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(PREPARED_QUERIES)
     # A replica host that went away must not hold a page for libpq's default.
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")
@@ -202,12 +202,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # hosts, set REDIS_URL (e.g. redis://127.0.0.1:6379/0) so that they share one count.
 # Redis down degrades to per-process counts with a logged warning (core/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_PREFIX = os.environ.get("SHEGONG_CACHE_PREFIX", "shegong")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "shegong.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("SHEGONG_CACHE_PREFIX", "shegong"),
+            "KEY_PREFIX": CACHE_PREFIX,
         },
         # Sessions are read from Redis and written through to the database
         # (cached_db): a page does not ask the database for its session. Only with a
@@ -215,7 +216,7 @@ if REDIS_URL:
         "sessions": {
             "BACKEND": "shegong.core.cache.SessionCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("SHEGONG_CACHE_PREFIX", "shegong") + "-sessions",
+            "KEY_PREFIX": CACHE_PREFIX + "-sessions",
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
